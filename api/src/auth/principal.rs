@@ -1,0 +1,168 @@
+//! The caller of a request.
+use crate::error::{AppError, AppResult};
+use uuid::Uuid;
+
+/// What an API token may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Scope {
+    /// Read content, drafts included, of the sites the token reaches.
+    ContentRead,
+    /// Create, change, publish and delete content (implies `content:read`).
+    ContentWrite,
+    /// Read the deals of the sites the token reaches.
+    DealsRead,
+    /// Offer, propose, accept and verify link deals (implies `deals:read`).
+    DealsWrite,
+}
+
+impl Scope {
+    /// Every scope, in display order.
+    pub const ALL: [Scope; 4] = [
+        Scope::ContentRead,
+        Scope::ContentWrite,
+        Scope::DealsRead,
+        Scope::DealsWrite,
+    ];
+
+    /// The scope's name, as clients write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ContentRead => "content:read",
+            Self::ContentWrite => "content:write",
+            Self::DealsRead => "deals:read",
+            Self::DealsWrite => "deals:write",
+        }
+    }
+
+    /// Parses a scope name.
+    pub fn parse(field: &str, value: &str) -> AppResult<Self> {
+        Self::ALL
+            .into_iter()
+            .find(|s| s.as_str() == value)
+            .ok_or_else(|| {
+                let names: Vec<&str> = Self::ALL.iter().map(|s| s.as_str()).collect();
+                AppError::bad_input(
+                    field,
+                    format!("unknown scope {value:?}; scopes are {}", names.join(", ")),
+                )
+            })
+    }
+
+    /// Whether holding `self` grants `wanted`.
+    pub fn grants(self, wanted: Scope) -> bool {
+        self == wanted
+            || matches!(
+                (self, wanted),
+                (Scope::ContentWrite, Scope::ContentRead) | (Scope::DealsWrite, Scope::DealsRead)
+            )
+    }
+}
+
+/// The authenticated (or anonymous) caller.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Principal {
+    /// No credentials: sees published content and open offers only.
+    Anonymous,
+    /// A signed-in user, from a JWT access token.
+    User {
+        /// The user.
+        user_id: Uuid,
+        /// Global admin.
+        is_admin: bool,
+    },
+    /// An integrator's API token, acting for its owner within its scopes.
+    Token {
+        /// The token.
+        token_id: Uuid,
+        /// The token's owner.
+        user_id: Uuid,
+        /// Whether the owner is a global admin.
+        is_admin: bool,
+        /// What the token may do.
+        scopes: Vec<Scope>,
+        /// The one site the token may act on, when restricted.
+        site_id: Option<Uuid>,
+    },
+}
+
+impl Principal {
+    /// The user behind the call, if any.
+    pub fn user_id(&self) -> Option<Uuid> {
+        match self {
+            Self::Anonymous => None,
+            Self::User { user_id, .. } | Self::Token { user_id, .. } => Some(*user_id),
+        }
+    }
+
+    /// The user behind the call, or UNAUTHENTICATED.
+    pub fn require_user(&self) -> AppResult<Uuid> {
+        self.user_id()
+            .ok_or_else(|| AppError::unauthenticated("sign in or send an API token"))
+    }
+
+    /// The signed-in user for account-level actions that API tokens may not perform.
+    pub fn require_session(&self) -> AppResult<Uuid> {
+        match self {
+            Self::User { user_id, .. } => Ok(*user_id),
+            Self::Token { .. } => Err(AppError::forbidden(
+                "this action needs a signed-in user, not an API token",
+            )),
+            Self::Anonymous => Err(AppError::unauthenticated("sign in first")),
+        }
+    }
+
+    /// Whether the caller may act as a global admin.
+    pub fn is_admin(&self) -> bool {
+        matches!(
+            self,
+            Self::User { is_admin: true, .. } | Self::Token { is_admin: true, .. }
+        )
+    }
+
+    /// For a token: whether it holds `scope` and reaches `site_id` (when given). Users always do.
+    pub fn token_allows(&self, scope: Scope, site_id: Option<Uuid>) -> bool {
+        match self {
+            Self::Token {
+                scopes,
+                site_id: only,
+                ..
+            } => {
+                scopes.iter().any(|s| s.grants(scope))
+                    && match (only, site_id) {
+                        (Some(only), Some(site)) => *only == site,
+                        (Some(_), None) => false,
+                        (None, _) => true,
+                    }
+            }
+            Self::User { .. } => true,
+            Self::Anonymous => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_scopes_imply_read_scopes_only_of_their_kind() {
+        assert!(Scope::ContentWrite.grants(Scope::ContentRead));
+        assert!(!Scope::ContentRead.grants(Scope::ContentWrite));
+        assert!(!Scope::DealsWrite.grants(Scope::ContentRead));
+    }
+
+    #[test]
+    fn a_site_restricted_token_reaches_only_its_site() {
+        let site = Uuid::now_v7();
+        let token = Principal::Token {
+            token_id: Uuid::now_v7(),
+            user_id: Uuid::now_v7(),
+            is_admin: false,
+            scopes: vec![Scope::ContentWrite],
+            site_id: Some(site),
+        };
+        assert!(token.token_allows(Scope::ContentRead, Some(site)));
+        assert!(!token.token_allows(Scope::ContentRead, Some(Uuid::now_v7())));
+        assert!(!token.token_allows(Scope::DealsWrite, Some(site)));
+    }
+}

@@ -1,0 +1,196 @@
+//! URL slugs that work in any script: `hello-world`, `扩散模型入门`, `привет-мир`.
+use crate::error::{AppError, AppResult};
+use unicode_normalization::UnicodeNormalization;
+
+/// Longest slug, in characters.
+pub const MAX_SLUG_CHARS: usize = 120;
+/// Length a generated slug is cut to, in characters.
+const GENERATED_SLUG_CHARS: usize = 80;
+
+/// A slug: lowercase letters and digits of any script, joined by single hyphens.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Slug(String);
+
+/// Characters that separate words in a title and may not appear in a slug.
+fn is_separator(c: char) -> bool {
+    if c.is_ascii() {
+        return !c.is_ascii_alphanumeric();
+    }
+    c.is_whitespace()
+        || c.is_control()
+        || matches!(c as u32,
+            0x00A0..=0x00BF        // Latin-1 punctuation and symbols
+            | 0x00D7 | 0x00F7      // × ÷
+            | 0x2000..=0x2BFF      // general punctuation, arrows, math, technical, shapes, dingbats
+            | 0x2E00..=0x2E7F      // supplemental punctuation
+            | 0x3000..=0x303F      // CJK symbols and punctuation: 、。「」【】
+            | 0x30FB               // katakana middle dot
+            | 0xFE10..=0xFE6F      // vertical forms, CJK compatibility forms, small forms
+            | 0xFF00..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65
+            | 0xFFF0..=0xFFFF      // specials
+            | 0x1F000..=0x1FAFF    // emoji and pictographs
+        )
+}
+
+impl Slug {
+    /// Checks a slug given by a client. It must already be in canonical form, so that the URL
+    /// a client builds from it is the one Wharf answers.
+    pub fn parse(field: &str, value: &str) -> AppResult<Self> {
+        let value = value.trim();
+        if value.is_empty() {
+            return Err(AppError::bad_input(field, "slug must not be empty"));
+        }
+        if value.chars().count() > MAX_SLUG_CHARS {
+            return Err(AppError::bad_input(
+                field,
+                format!("slug must be at most {MAX_SLUG_CHARS} characters"),
+            ));
+        }
+        let nfc: String = value.nfc().collect();
+        let valid_chars = nfc.chars().all(|c| c == '-' || !is_separator(c));
+        let lower = nfc.chars().all(|c| !c.is_uppercase());
+        if !valid_chars
+            || !lower
+            || nfc.starts_with('-')
+            || nfc.ends_with('-')
+            || nfc.contains("--")
+        {
+            return Err(AppError::bad_input(
+                field,
+                "slug may contain only lowercase letters and digits (any script) separated by single hyphens",
+            ));
+        }
+        Ok(Self(nfc))
+    }
+
+    /// Makes a slug from a title: compatibility-normalized, lowercased, separators become
+    /// hyphens, cut at a character boundary. `None` when the title has no letter or digit.
+    pub fn from_title(title: &str) -> Option<Self> {
+        let mut out = String::with_capacity(title.len());
+        let mut count = 0;
+        let mut pending_hyphen = false;
+        for c in title.nfkc().flat_map(char::to_lowercase) {
+            if is_separator(c) || c.is_uppercase() {
+                pending_hyphen = !out.is_empty();
+                continue;
+            }
+            if pending_hyphen {
+                if count + 1 >= GENERATED_SLUG_CHARS {
+                    break;
+                }
+                out.push('-');
+                count += 1;
+                pending_hyphen = false;
+            }
+            if count >= GENERATED_SLUG_CHARS {
+                break;
+            }
+            out.push(c);
+            count += 1;
+        }
+        let out: String = out.trim_end_matches('-').nfc().collect();
+        (!out.is_empty()).then_some(Self(out))
+    }
+
+    /// The slug with `-n` appended, staying within the length limit.
+    pub fn with_suffix(&self, n: u32) -> Self {
+        let suffix = format!("-{n}");
+        let keep = MAX_SLUG_CHARS - suffix.len();
+        let base: String = self.0.chars().take(keep).collect();
+        Self(format!("{}{suffix}", base.trim_end_matches('-')))
+    }
+
+    /// `prefix` (itself a valid slug) followed by the last 12 hex digits of `id`: unique for
+    /// distinct IDs, used when a title yields no slug or its slugs are all taken.
+    pub fn for_id(prefix: &str, id: uuid::Uuid) -> Self {
+        let hex = id.simple().to_string();
+        let tail = &hex[hex.len().saturating_sub(12)..];
+        let keep = MAX_SLUG_CHARS - tail.len() - 1;
+        let head: String = prefix.chars().take(keep).collect();
+        Self(format!("{}-{tail}", head.trim_end_matches('-')))
+    }
+
+    /// The slug as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// The slug as an owned string.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn slugify(title: &str) -> Option<String> {
+        Slug::from_title(title).map(Slug::into_string)
+    }
+
+    #[test]
+    fn slugs_from_latin_titles() {
+        assert_eq!(slugify("Hello, World!").as_deref(), Some("hello-world"));
+        assert_eq!(
+            slugify("  Incoterms 2020: FOB vs. CIF  ").as_deref(),
+            Some("incoterms-2020-fob-vs-cif")
+        );
+        assert_eq!(slugify("Café Münster").as_deref(), Some("café-münster"));
+    }
+
+    #[test]
+    fn slugs_from_chinese_titles_keep_the_words() {
+        assert_eq!(
+            slugify("扩散模型入门：从原理到实践").as_deref(),
+            Some("扩散模型入门-从原理到实践")
+        );
+        assert_eq!(slugify("一、简介").as_deref(), Some("一-简介"));
+        assert_eq!(slugify("ＡＢＣ１２３ 外贸").as_deref(), Some("abc123-外贸"));
+        assert_eq!(slugify("Привет, мир").as_deref(), Some("привет-мир"));
+        assert_eq!(slugify("नमस्ते दुनिया").as_deref(), Some("नमस्ते-दुनिया"));
+    }
+
+    #[test]
+    fn a_title_without_letters_gives_no_slug() {
+        assert_eq!(slugify("!!! 🎉 ？"), None);
+    }
+
+    #[test]
+    fn generated_slugs_are_valid_and_bounded() {
+        let long = "外贸".repeat(200);
+        let slug = slugify(&long).unwrap_or_default();
+        assert_eq!(slug.chars().count(), 80);
+        assert!(Slug::parse("slug", &slug).is_ok());
+        let s = Slug::parse("slug", &"a".repeat(120)).map(|s| s.with_suffix(12).into_string());
+        assert_eq!(s.map(|s| s.chars().count()).ok(), Some(120));
+    }
+
+    #[test]
+    fn invalid_slugs_are_refused() {
+        for bad in [
+            "",
+            "Hello",
+            "a b",
+            "a--b",
+            "-a",
+            "a-",
+            "a/b",
+            "../etc",
+            "a_b",
+            "外贸，展会",
+            "a\u{0}",
+        ] {
+            assert!(
+                Slug::parse("slug", bad).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+        for good in ["a", "hello-world", "扩散模型", "2026-trade-fair", "привет"] {
+            assert!(
+                Slug::parse("slug", good).is_ok(),
+                "{good:?} should be accepted"
+            );
+        }
+    }
+}

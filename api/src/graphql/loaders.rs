@@ -1,0 +1,94 @@
+//! Batched loading of related records, so a page of articles costs a fixed number of queries.
+use crate::error::AppError;
+use crate::services::tag::tags_of_articles;
+use async_graphql::dataloader::{DataLoader, Loader};
+use entities::{site, tag, user};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use std::collections::HashMap;
+use std::sync::Arc;
+use uuid::Uuid;
+
+/// A loader failure, shared between the fields that waited on it.
+#[derive(Clone)]
+pub struct LoadError(Arc<std::sync::Mutex<Option<AppError>>>);
+
+impl From<AppError> for LoadError {
+    fn from(err: AppError) -> Self {
+        Self(Arc::new(std::sync::Mutex::new(Some(err))))
+    }
+}
+
+impl From<LoadError> for async_graphql::Error {
+    fn from(err: LoadError) -> Self {
+        let taken = err.0.lock().ok().and_then(|mut e| e.take());
+        taken
+            .unwrap_or_else(|| AppError::internal(anyhow::anyhow!("batched load failed")))
+            .into()
+    }
+}
+
+/// Sites by ID.
+pub struct SiteLoader(DatabaseConnection);
+/// Users by ID.
+pub struct UserLoader(DatabaseConnection);
+/// The tags of articles, by article ID.
+pub struct ArticleTagsLoader(DatabaseConnection);
+
+impl Loader<Uuid> for SiteLoader {
+    type Value = site::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, site::Model>, LoadError> {
+        let rows = site::Entity::find()
+            .filter(site::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(|s| (s.id, s)).collect())
+    }
+}
+
+impl Loader<Uuid> for UserLoader {
+    type Value = user::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, user::Model>, LoadError> {
+        let rows = user::Entity::find()
+            .filter(user::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(|u| (u.id, u)).collect())
+    }
+}
+
+impl Loader<Uuid> for ArticleTagsLoader {
+    type Value = Vec<tag::Model>;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, Vec<tag::Model>>, LoadError> {
+        Ok(tags_of_articles(&self.0, keys).await?)
+    }
+}
+
+/// The loaders of one request (never shared between requests, so nothing leaks across callers).
+#[derive(Clone)]
+pub struct Loaders {
+    /// Sites by ID.
+    pub sites: Arc<DataLoader<SiteLoader>>,
+    /// Users by ID.
+    pub users: Arc<DataLoader<UserLoader>>,
+    /// Tags by article ID.
+    pub article_tags: Arc<DataLoader<ArticleTagsLoader>>,
+}
+
+impl Loaders {
+    /// Fresh loaders over the pool.
+    pub fn new(db: &DatabaseConnection) -> Self {
+        Self {
+            sites: Arc::new(DataLoader::new(SiteLoader(db.clone()), tokio::spawn)),
+            users: Arc::new(DataLoader::new(UserLoader(db.clone()), tokio::spawn)),
+            article_tags: Arc::new(DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn)),
+        }
+    }
+}

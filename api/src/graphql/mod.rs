@@ -1,0 +1,39 @@
+//! The GraphQL API: schema, types and thin resolvers that call services.
+
+mod context;
+mod error;
+mod loaders;
+mod mutation;
+mod query;
+mod types;
+
+pub use error::{ErrorCodes, fill_missing_codes};
+pub use loaders::Loaders;
+
+use crate::config::Settings;
+use crate::state::AppState;
+use async_graphql::{EmptySubscription, Schema};
+
+/// The schema type.
+pub type WharfSchema = Schema<query::Query, mutation::Mutation, EmptySubscription>;
+
+/// Builds the schema once, with the shared state and the configured limits.
+pub fn build_schema(state: AppState) -> WharfSchema {
+    let settings: &Settings = &state.settings;
+    let mut builder = Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .limit_depth(settings.graphql_max_depth)
+        .limit_complexity(settings.graphql_max_complexity)
+        .limit_recursive_depth(64)
+        .extension(ErrorCodes);
+    if !settings.graphql_introspection {
+        builder = builder.disable_introspection();
+    }
+    builder.data(state).finish()
+}
+
+/// The schema in SDL, as `wharf export-schema` writes it to `schema.graphql`.
+pub fn sdl() -> String {
+    Schema::build(query::Query, mutation::Mutation, EmptySubscription)
+        .finish()
+        .sdl()
+}

@@ -1,0 +1,317 @@
+//! Write operations.
+use crate::error::AppError;
+use crate::graphql::context::{principal, state};
+use crate::graphql::types::article::{Article, CreateArticleInput, UpdateArticleInput};
+use crate::graphql::types::auth::{
+    ApiToken, AuthPayload, CreateApiTokenInput, CreatedApiToken, RegisterInput,
+};
+use crate::graphql::types::site::{CreateSiteInput, Site, SiteMember, SiteRole, UpdateSiteInput};
+use crate::graphql::types::tag::{CreateTagInput, Tag, UpdateTagInput};
+use crate::graphql::types::user::User;
+use crate::graphql::types::{id_arg, to_id};
+use crate::services::{api_token, article, session, site, tag, user};
+use async_graphql::{Context, ID, Object};
+use secrecy::SecretString;
+
+/// The root of all writes.
+pub struct Mutation;
+
+#[Object]
+impl Mutation {
+    /// Creates an account and signs it in.
+    async fn register(
+        &self,
+        ctx: &Context<'_>,
+        input: RegisterInput,
+    ) -> async_graphql::Result<AuthPayload> {
+        let st = state(ctx)?;
+        let new = user::NewUser {
+            email: input.email,
+            password: SecretString::from(input.password),
+            display_name: input.display_name,
+        };
+        Ok(session::register(&st.db, &st.auth, new)
+            .await
+            .map_err(|e| e.in_input("input"))?
+            .into())
+    }
+
+    /// Signs in with email and password.
+    async fn login(
+        &self,
+        ctx: &Context<'_>,
+        email: String,
+        password: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let st = state(ctx)?;
+        Ok(
+            session::login(&st.db, &st.auth, &email, SecretString::from(password))
+                .await?
+                .into(),
+        )
+    }
+
+    /// Exchanges a refresh token for a new pair. Each refresh token works once; reusing one
+    /// revokes the whole session.
+    async fn refresh_token(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<AuthPayload> {
+        let st = state(ctx)?;
+        Ok(session::refresh(&st.db, &st.auth, &refresh_token)
+            .await?
+            .into())
+    }
+
+    /// Ends the session of this refresh token. Access tokens already issued expire on their own.
+    async fn logout(
+        &self,
+        ctx: &Context<'_>,
+        refresh_token: String,
+    ) -> async_graphql::Result<bool> {
+        Ok(session::logout(&state(ctx)?.db, &refresh_token).await?)
+    }
+
+    /// Creates an API token; its plaintext is in the answer and never shown again.
+    async fn create_api_token(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateApiTokenInput,
+    ) -> async_graphql::Result<CreatedApiToken> {
+        let st = state(ctx)?;
+        let site_id = input
+            .site_id
+            .as_ref()
+            .map(|id| id_arg("input.siteId", id))
+            .transpose()?;
+        let new = api_token::NewApiToken {
+            name: input.name,
+            scopes: input.scopes,
+            site_id,
+            expires_in_days: input.expires_in_days.map(i64::from),
+        };
+        let created = api_token::create_api_token(&st.db, principal(ctx), new)
+            .await
+            .map_err(|e| e.in_input("input"))?;
+        Ok(CreatedApiToken {
+            token: created.plaintext,
+            api_token: ApiToken(created.token),
+        })
+    }
+
+    /// Revokes one of your API tokens.
+    async fn revoke_api_token(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ApiToken> {
+        let token =
+            api_token::revoke_api_token(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?)
+                .await?;
+        Ok(ApiToken(token))
+    }
+
+    /// Creates a site; you become its owner.
+    async fn create_site(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateSiteInput,
+    ) -> async_graphql::Result<Site> {
+        let new = site::NewSite {
+            name: input.name,
+            domain: input.domain,
+            default_locale: input.default_locale,
+            locales: input.locales,
+        };
+        let created = site::create_site(&state(ctx)?.db, principal(ctx), new)
+            .await
+            .map_err(|e| e.in_input("input"))?;
+        Ok(Site(created))
+    }
+
+    /// Changes a site's settings (owners).
+    async fn update_site(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateSiteInput,
+    ) -> async_graphql::Result<Site> {
+        let patch = site::SitePatch {
+            name: input.name,
+            domain: input.domain,
+            default_locale: input.default_locale,
+            locales: input.locales,
+        };
+        let updated = site::update_site(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?, patch)
+            .await
+            .map_err(|e| e.in_input("input"))?;
+        Ok(Site(updated))
+    }
+
+    /// Deletes a site with all its content (owners). Returns its ID.
+    async fn delete_site(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        Ok(to_id(
+            site::delete_site(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
+        ))
+    }
+
+    /// Adds a registered user to a site or changes their role (owners).
+    async fn set_site_member(
+        &self,
+        ctx: &Context<'_>,
+        site_id: ID,
+        email: String,
+        role: SiteRole,
+    ) -> async_graphql::Result<SiteMember> {
+        let db = &state(ctx)?.db;
+        let member = site::set_member(
+            db,
+            principal(ctx),
+            id_arg("siteId", &site_id)?,
+            &email,
+            role.into(),
+        )
+        .await?;
+        let account = user::get_user(db, member.user_id)
+            .await?
+            .ok_or_else(|| AppError::not_found("user"))?;
+        Ok(SiteMember {
+            user: User(account),
+            role: member.role.into(),
+        })
+    }
+
+    /// Removes a member from a site (owners); a site keeps at least one owner.
+    async fn remove_site_member(
+        &self,
+        ctx: &Context<'_>,
+        site_id: ID,
+        user_id: ID,
+    ) -> async_graphql::Result<bool> {
+        Ok(site::remove_member(
+            &state(ctx)?.db,
+            principal(ctx),
+            id_arg("siteId", &site_id)?,
+            id_arg("userId", &user_id)?,
+        )
+        .await?)
+    }
+
+    /// Creates a draft article.
+    async fn create_article(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateArticleInput,
+    ) -> async_graphql::Result<Article> {
+        let st = state(ctx)?;
+        let new = article::NewArticle {
+            site_id: input.site_id.to_string(),
+            locale: input.locale,
+            slug: input.slug,
+            title: input.title,
+            body: input.body,
+            excerpt: input.excerpt,
+            tags: input.tags,
+        };
+        let created = article::create_article(
+            &st.db,
+            principal(ctx),
+            new,
+            st.settings.max_article_body_bytes,
+        )
+        .await
+        .map_err(|e| e.in_input("input"))?;
+        Ok(Article(created))
+    }
+
+    /// Changes an article's content.
+    async fn update_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateArticleInput,
+    ) -> async_graphql::Result<Article> {
+        let st = state(ctx)?;
+        let patch = article::ArticlePatch {
+            slug: input.slug,
+            title: input.title,
+            body: input.body,
+            excerpt: input.excerpt,
+            tags: input.tags,
+        };
+        let updated = article::update_article(
+            &st.db,
+            principal(ctx),
+            id_arg("id", &id)?,
+            patch,
+            st.settings.max_article_body_bytes,
+        )
+        .await
+        .map_err(|e| e.in_input("input"))?;
+        Ok(Article(updated))
+    }
+
+    /// Deletes an article. Returns its ID.
+    async fn delete_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        Ok(to_id(
+            article::delete_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
+        ))
+    }
+
+    /// Publishes an article now.
+    async fn publish_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Article> {
+        Ok(Article(
+            article::publish_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
+        ))
+    }
+
+    /// Takes an article back to draft.
+    async fn unpublish_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Article> {
+        Ok(Article(
+            article::unpublish_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
+        ))
+    }
+
+    /// Creates a tag on a site.
+    async fn create_tag(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateTagInput,
+    ) -> async_graphql::Result<Tag> {
+        let db = &state(ctx)?.db;
+        let site_id = id_arg("input.siteId", &input.site_id)?;
+        let created = tag::create_tag(
+            db,
+            principal(ctx),
+            site_id,
+            &input.name,
+            input.slug.as_deref(),
+        )
+        .await
+        .map_err(|e| e.in_input("input"))?;
+        Ok(Tag(created))
+    }
+
+    /// Renames a tag or changes its slug.
+    async fn update_tag(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateTagInput,
+    ) -> async_graphql::Result<Tag> {
+        let updated = tag::update_tag(
+            &state(ctx)?.db,
+            principal(ctx),
+            id_arg("id", &id)?,
+            input.name.as_deref(),
+            input.slug.as_deref(),
+        )
+        .await
+        .map_err(|e| e.in_input("input"))?;
+        Ok(Tag(updated))
+    }
+
+    /// Deletes a tag; articles lose it. Returns its ID.
+    async fn delete_tag(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        Ok(to_id(
+            tag::delete_tag(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
+        ))
+    }
+}

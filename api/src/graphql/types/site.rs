@@ -1,0 +1,123 @@
+//! Sites as the API shows them.
+use super::user::User;
+use crate::graphql::context::{principal, state};
+use crate::services::site::{list_members, locales_of};
+use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::site;
+use entities::site_member::SiteRole as DbRole;
+
+/// A website served by Wharf.
+pub struct Site(pub site::Model);
+
+/// A member's role on a site.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum SiteRole {
+    /// Manages the site, its members and settings.
+    Owner,
+    /// Writes and publishes content.
+    Editor,
+}
+
+impl From<DbRole> for SiteRole {
+    fn from(r: DbRole) -> Self {
+        match r {
+            DbRole::Owner => Self::Owner,
+            DbRole::Editor => Self::Editor,
+        }
+    }
+}
+
+impl From<SiteRole> for DbRole {
+    fn from(r: SiteRole) -> Self {
+        match r {
+            SiteRole::Owner => Self::Owner,
+            SiteRole::Editor => Self::Editor,
+        }
+    }
+}
+
+/// A user's membership of a site.
+#[derive(SimpleObject)]
+pub struct SiteMember {
+    /// The member.
+    pub user: User,
+    /// Their role.
+    pub role: SiteRole,
+}
+
+#[Object]
+impl Site {
+    /// The site's ID.
+    async fn id(&self) -> ID {
+        super::to_id(self.0.id)
+    }
+
+    /// Display name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Canonical domain: lowercase, punycode, without `www.`.
+    async fn domain(&self) -> &str {
+        &self.0.domain
+    }
+
+    /// The locale articles default to.
+    async fn default_locale(&self) -> &str {
+        &self.0.default_locale
+    }
+
+    /// Every locale the site publishes in.
+    async fn locales(&self) -> Vec<String> {
+        locales_of(&self.0)
+    }
+
+    /// Members and their roles; members and admins only.
+    async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SiteMember>> {
+        let members = list_members(&state(ctx)?.db, principal(ctx), self.0.id).await?;
+        Ok(members
+            .into_iter()
+            .map(|(u, role)| SiteMember {
+                user: User(u),
+                role: role.into(),
+            })
+            .collect())
+    }
+
+    /// When the site was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When its settings last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}
+
+/// A site to create.
+#[derive(InputObject)]
+pub struct CreateSiteInput {
+    /// Display name.
+    pub name: String,
+    /// Domain or URL (`https://www.example.com` is stored as `example.com`).
+    pub domain: String,
+    /// Default locale; `en` when absent.
+    pub default_locale: Option<String>,
+    /// All locales; the default is added when missing.
+    pub locales: Option<Vec<String>>,
+}
+
+/// Changes to a site.
+#[derive(InputObject)]
+pub struct UpdateSiteInput {
+    /// New display name.
+    pub name: Option<String>,
+    /// New domain.
+    pub domain: Option<String>,
+    /// New default locale.
+    pub default_locale: Option<String>,
+    /// New locale list.
+    pub locales: Option<Vec<String>>,
+}

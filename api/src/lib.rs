@@ -1,0 +1,17 @@
+//! Wharf: a headless CMS for export businesses' websites, with a link-exchange market, served
+//! over one GraphQL API. See `ARCHITECTURE.md` for the layers.
+
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod error;
+pub mod graphql;
+pub mod http;
+pub mod services;
+pub mod startup;
+pub mod state;
+pub mod telemetry;
+
+pub use config::Settings;
+pub use startup::Application;

@@ -1,0 +1,91 @@
+//! The `wharf` command: serve (default), migrate, export-schema, create-admin.
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use secrecy::SecretString;
+use std::io::Read;
+use std::path::PathBuf;
+use wharf::{Application, Settings, db, graphql, services, telemetry};
+
+#[derive(Parser)]
+#[command(
+    name = "wharf",
+    version,
+    about = "Headless CMS and link-exchange market over GraphQL"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the server (the default).
+    Serve,
+    /// Apply pending database migrations and exit.
+    Migrate,
+    /// Write the GraphQL schema (SDL) to a file, or to stdout with `-`.
+    ExportSchema {
+        /// Where to write it.
+        #[arg(default_value = "schema.graphql")]
+        out: PathBuf,
+    },
+    /// Create the first admin, or make an existing account an admin.
+    CreateAdmin {
+        /// The admin's email.
+        #[arg(long)]
+        email: String,
+        /// Read the password from standard input instead of `WHARF_ADMIN_PASSWORD`.
+        #[arg(long)]
+        password_stdin: bool,
+    },
+}
+
+#[actix_web::main]
+async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
+    if let Some(Command::ExportSchema { out }) = &cli.command {
+        let sdl = graphql::sdl();
+        if out.as_os_str() == "-" {
+            print!("{sdl}");
+        } else {
+            std::fs::write(out, sdl).with_context(|| format!("writing {}", out.display()))?;
+            eprintln!("wrote {}", out.display());
+        }
+        return Ok(());
+    }
+    let settings = Settings::load()?;
+    telemetry::init(settings.log_format);
+    match cli.command.unwrap_or(Command::Serve) {
+        Command::Serve => {
+            let app = Application::build(settings).await?;
+            tracing::info!(port = app.port(), "wharf is listening; GraphQL at /graphql");
+            app.run_until_stopped().await?;
+        }
+        Command::Migrate => {
+            let conn = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            tracing::info!("migrations applied");
+        }
+        Command::CreateAdmin {
+            email,
+            password_stdin,
+        } => {
+            let password = if password_stdin {
+                let mut buf = String::new();
+                std::io::stdin().read_to_string(&mut buf)?;
+                buf.trim_end_matches(['\r', '\n']).to_owned()
+            } else {
+                std::env::var("WHARF_ADMIN_PASSWORD")
+                    .context("set WHARF_ADMIN_PASSWORD or pass --password-stdin")?
+            };
+            let conn = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            let admin = services::user::ensure_admin(&conn, &email, SecretString::from(password))
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            println!("admin {} ({}) is ready", admin.email, admin.id);
+        }
+        Command::ExportSchema { .. } => {}
+    }
+    Ok(())
+}

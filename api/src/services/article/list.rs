@@ -1,0 +1,202 @@
+//! Listing articles: filters, orderings, keyset pagination.
+use super::visible_condition;
+use crate::auth::Principal;
+use crate::domain::Locale;
+use crate::error::{AppError, AppResult};
+use crate::services::authz;
+use crate::services::pagination::{Cursor, Page, PageRequest};
+use crate::services::site::find_site;
+use chrono::{DateTime, SecondsFormat, Utc};
+use entities::article::{self, ArticleStatus};
+use entities::{article_tag, tag};
+use sea_orm::sea_query::{Expr, ExprTrait, NullOrdering, Order, Query};
+use sea_orm::{
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select, Value,
+};
+
+/// What to list.
+#[derive(Default)]
+pub struct ArticleFilter {
+    /// Site ID or domain.
+    pub site: Option<String>,
+    /// Tag slug.
+    pub tag: Option<String>,
+    /// Status; callers who may not see drafts only ever get published articles.
+    pub status: Option<ArticleStatus>,
+    /// Locale tag.
+    pub locale: Option<String>,
+}
+
+/// The order of a list. Every ordering ends with the ID, so it is total and pages are stable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ArticleOrder {
+    /// Newest published first; unpublished last.
+    #[default]
+    PublishedAtDesc,
+    /// Oldest published first; unpublished last.
+    PublishedAtAsc,
+    /// Most recently changed first.
+    UpdatedAtDesc,
+    /// Least recently changed first.
+    UpdatedAtAsc,
+    /// Newest created first.
+    CreatedAtDesc,
+    /// Oldest created first.
+    CreatedAtAsc,
+    /// Title A to Z (by code point).
+    TitleAsc,
+    /// Title Z to A.
+    TitleDesc,
+}
+
+impl ArticleOrder {
+    fn key(self) -> &'static str {
+        match self {
+            Self::PublishedAtDesc => "published_desc",
+            Self::PublishedAtAsc => "published_asc",
+            Self::UpdatedAtDesc => "updated_desc",
+            Self::UpdatedAtAsc => "updated_asc",
+            Self::CreatedAtDesc => "created_desc",
+            Self::CreatedAtAsc => "created_asc",
+            Self::TitleAsc => "title_asc",
+            Self::TitleDesc => "title_desc",
+        }
+    }
+
+    fn column(self) -> article::Column {
+        match self {
+            Self::PublishedAtDesc | Self::PublishedAtAsc => article::Column::PublishedAt,
+            Self::UpdatedAtDesc | Self::UpdatedAtAsc => article::Column::UpdatedAt,
+            Self::CreatedAtDesc | Self::CreatedAtAsc => article::Column::CreatedAt,
+            Self::TitleAsc | Self::TitleDesc => article::Column::Title,
+        }
+    }
+
+    fn descending(self) -> bool {
+        matches!(
+            self,
+            Self::PublishedAtDesc | Self::UpdatedAtDesc | Self::CreatedAtDesc | Self::TitleDesc
+        )
+    }
+
+    fn nullable(self) -> bool {
+        matches!(self, Self::PublishedAtDesc | Self::PublishedAtAsc)
+    }
+
+    /// The sort value of a row, as kept in a cursor.
+    fn value_of(self, a: &article::Model) -> Option<String> {
+        let ts = |t: &DateTime<Utc>| t.to_rfc3339_opts(SecondsFormat::Micros, true);
+        match self {
+            Self::PublishedAtDesc | Self::PublishedAtAsc => a.published_at.as_ref().map(ts),
+            Self::UpdatedAtDesc | Self::UpdatedAtAsc => Some(ts(&a.updated_at)),
+            Self::CreatedAtDesc | Self::CreatedAtAsc => Some(ts(&a.created_at)),
+            Self::TitleAsc | Self::TitleDesc => Some(a.title.clone()),
+        }
+    }
+
+    /// Turns a cursor's text value back into a typed value for comparison.
+    fn typed(self, value: &str) -> AppResult<Value> {
+        if matches!(self, Self::TitleAsc | Self::TitleDesc) {
+            return Ok(Value::from(value.to_owned()));
+        }
+        DateTime::parse_from_rfc3339(value)
+            .map(|t| Value::from(t.with_timezone(&Utc)))
+            .map_err(|_| AppError::bad_input("after", "after is not a cursor from this list"))
+    }
+
+    /// Rows strictly after the cursor, in this order (nulls come last in both directions).
+    fn after(self, cursor: &Cursor) -> AppResult<Condition> {
+        let col = self.column();
+        let id = article::Column::Id;
+        let past_id = if self.descending() {
+            id.lt(cursor.id)
+        } else {
+            id.gt(cursor.id)
+        };
+        Ok(match &cursor.value {
+            Some(raw) => {
+                let v = self.typed(raw)?;
+                let beyond = if self.descending() {
+                    col.lt(v.clone())
+                } else {
+                    col.gt(v.clone())
+                };
+                let mut any = Condition::any()
+                    .add(beyond)
+                    .add(Condition::all().add(col.eq(v)).add(past_id));
+                if self.nullable() {
+                    any = any.add(col.is_null());
+                }
+                any
+            }
+            None => Condition::all().add(col.is_null()).add(past_id),
+        })
+    }
+
+    fn apply(self, query: Select<article::Entity>) -> Select<article::Entity> {
+        let order = if self.descending() {
+            Order::Desc
+        } else {
+            Order::Asc
+        };
+        query
+            .order_by_with_nulls(self.column(), order.clone(), NullOrdering::Last)
+            .order_by(article::Column::Id, order)
+    }
+}
+
+/// Articles matching `filter` that the caller may see, one page at a time.
+pub async fn list_articles(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: ArticleFilter,
+    order: ArticleOrder,
+    first: Option<i64>,
+    after: Option<&str>,
+    max_page_size: u64,
+) -> AppResult<Page<article::Model>> {
+    let page = PageRequest::parse(first, after, order.key(), max_page_size)?;
+    let visibility = authz::content_visibility(db, principal).await?;
+    let mut query = article::Entity::find().filter(visible_condition(&visibility));
+    let mut site_id = None;
+    if let Some(site) = filter.site.as_deref() {
+        let site = find_site(db, "filter.site", site).await?;
+        query = query.filter(article::Column::SiteId.eq(site.id));
+        site_id = Some(site.id);
+    }
+    if let Some(locale) = filter.locale.as_deref() {
+        let locale = Locale::parse("filter.locale", locale)?;
+        query = query.filter(article::Column::Locale.eq(locale.into_string()));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(article::Column::Status.eq(status));
+    }
+    if let Some(tag_slug) = filter.tag.as_deref() {
+        let mut tagged = Query::select();
+        tagged
+            .column((article_tag::Entity, article_tag::Column::ArticleId))
+            .from(article_tag::Entity)
+            .inner_join(
+                tag::Entity,
+                Expr::col((tag::Entity, tag::Column::Id))
+                    .equals((article_tag::Entity, article_tag::Column::TagId)),
+            )
+            .and_where(Expr::col((tag::Entity, tag::Column::Slug)).eq(tag_slug.trim()));
+        if let Some(site_id) = site_id {
+            tagged.and_where(Expr::col((tag::Entity, tag::Column::SiteId)).eq(site_id));
+        }
+        query = query.filter(article::Column::Id.in_subquery(tagged.to_owned()));
+    }
+    let total = query.clone().count(db).await?;
+    if let Some(cursor) = &page.after {
+        query = query.filter(order.after(cursor)?);
+    }
+    let rows = order.apply(query).limit(page.first + 1).all(db).await?;
+    let key = order.key();
+    Ok(Page::from_rows(rows, &page, total, |a| Cursor {
+        order: key.into(),
+        value: order.value_of(a),
+        id: a.id,
+    }))
+}

@@ -1,0 +1,92 @@
+//! Articles: reading with visibility rules, listing with filters and keyset pagination, and
+//! writing (create, update, publish, unpublish, delete).
+
+mod list;
+mod write;
+
+pub use list::{ArticleFilter, ArticleOrder, list_articles};
+pub use write::{
+    ArticlePatch, NewArticle, create_article, delete_article, publish_article, unpublish_article,
+    update_article,
+};
+
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::services::authz::{self, Visibility};
+use crate::services::site::{find_site, require_site_locale};
+use entities::article::{self, ArticleStatus};
+use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter};
+use uuid::Uuid;
+
+/// The condition that limits articles to those the caller may see.
+fn visible_condition(visibility: &Visibility) -> Condition {
+    match visibility {
+        Visibility::All => Condition::all(),
+        Visibility::PublishedAndSites(sites) => {
+            let mut any =
+                Condition::any().add(article::Column::Status.eq(ArticleStatus::Published));
+            if !sites.is_empty() {
+                any = any.add(article::Column::SiteId.is_in(sites.iter().copied()));
+            }
+            any
+        }
+    }
+}
+
+/// One article by ID, if the caller may see it.
+pub async fn get_article(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<Option<article::Model>> {
+    let Some(found) = article::Entity::find_by_id(id).one(db).await? else {
+        return Ok(None);
+    };
+    if found.status == ArticleStatus::Published
+        || authz::can_read_unpublished(db, principal, found.site_id).await?
+    {
+        return Ok(Some(found));
+    }
+    Ok(None)
+}
+
+/// One article by site (ID or domain), slug and locale (the site's default when absent).
+pub async fn find_article(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site: &str,
+    slug: &str,
+    locale: Option<&str>,
+) -> AppResult<Option<article::Model>> {
+    let site = find_site(db, "site", site).await?;
+    let locale = require_site_locale(&site, "locale", locale)?;
+    let visibility = authz::content_visibility(db, principal).await?;
+    Ok(article::Entity::find()
+        .filter(article::Column::SiteId.eq(site.id))
+        .filter(article::Column::Locale.eq(locale))
+        .filter(article::Column::Slug.eq(slug.trim()))
+        .filter(visible_condition(&visibility))
+        .one(db)
+        .await?)
+}
+
+/// Loads an article for a change, checking the caller may write its site.
+async fn article_for_write(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<(article::Model, Uuid)> {
+    principal.require_user()?;
+    let found = article::Entity::find_by_id(id).one(db).await?;
+    let Some(found) = found else {
+        return Err(AppError::not_found("article").at("id"));
+    };
+    // Someone who may not even read the draft learns nothing about it.
+    if found.status != ArticleStatus::Published
+        && !authz::can_read_unpublished(db, principal, found.site_id).await?
+    {
+        return Err(AppError::not_found("article").at("id"));
+    }
+    let user_id = authz::require_content_writer(db, principal, found.site_id).await?;
+    Ok((found, user_id))
+}

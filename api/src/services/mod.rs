@@ -1,0 +1,41 @@
+//! The rules of Wharf: validation, state changes and authorization decisions.
+//!
+//! Services take a connection (`&impl ConnectionTrait`, so the caller picks whether they run in
+//! a transaction) and the calling [`Principal`](crate::auth::Principal); they never see
+//! GraphQL types. Resolvers convert input, call one service function and convert the result.
+
+pub mod api_token;
+pub mod article;
+pub mod authz;
+pub mod pagination;
+pub mod session;
+pub mod site;
+pub mod tag;
+pub mod user;
+
+use chrono::{DateTime, SubsecRound, Utc};
+
+/// The current time at the precision both databases keep (microseconds), so that a value read
+/// back equals the value written and cursors built from either compare the same.
+pub fn now() -> DateTime<Utc> {
+    Utc::now().trunc_subsecs(6)
+}
+
+/// Reads a JSON array of strings stored in a `json` column; anything else reads as empty.
+pub fn json_strings(value: &serde_json::Value) -> Vec<String> {
+    value
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Parses an ID given by a client.
+pub fn parse_id(field: &str, value: &str) -> crate::error::AppResult<uuid::Uuid> {
+    uuid::Uuid::parse_str(value.trim())
+        .map_err(|_| crate::error::AppError::bad_input(field, format!("{field} is not a valid ID")))
+}

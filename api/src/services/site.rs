@@ -1,0 +1,374 @@
+//! Sites and their members.
+use crate::auth::Principal;
+use crate::auth::secrets::random_token;
+use crate::domain::{DomainName, Email, Locale, bounded_text};
+use crate::error::{AppError, AppResult, on_constraint};
+use crate::services::pagination::{Cursor, Page, PageRequest};
+use crate::services::{authz, json_strings, now, parse_id};
+use entities::site_member::{self, SiteRole};
+use entities::{site, user};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// Most locales one site may publish in.
+pub const MAX_LOCALES: usize = 30;
+
+const SITE_CONSTRAINTS: &[(&str, &str, &str)] = &[("sites_domain", "sites.domain", "domain")];
+
+/// A site to create.
+pub struct NewSite {
+    /// Display name.
+    pub name: String,
+    /// Domain or URL; normalized.
+    pub domain: String,
+    /// Locale articles default to; defaults to `en`.
+    pub default_locale: Option<String>,
+    /// All locales of the site; the default is always included.
+    pub locales: Option<Vec<String>>,
+}
+
+/// Changes to a site; `None` leaves a field as it is.
+#[derive(Default)]
+pub struct SitePatch {
+    /// New display name.
+    pub name: Option<String>,
+    /// New domain.
+    pub domain: Option<String>,
+    /// New default locale (added to `locales` when missing).
+    pub default_locale: Option<String>,
+    /// New locale list.
+    pub locales: Option<Vec<String>>,
+}
+
+fn parse_locales(default: &Locale, locales: Option<&[String]>) -> AppResult<Vec<String>> {
+    let mut out = vec![default.as_str().to_owned()];
+    for raw in locales.unwrap_or_default() {
+        let locale = Locale::parse("locales", raw)?.into_string();
+        if !out.contains(&locale) {
+            out.push(locale);
+        }
+    }
+    if out.len() > MAX_LOCALES {
+        return Err(AppError::bad_input(
+            "locales",
+            format!("a site may have at most {MAX_LOCALES} locales"),
+        ));
+    }
+    Ok(out)
+}
+
+/// Creates a site; the signed-in creator becomes its owner.
+pub async fn create_site(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    principal: &Principal,
+    input: NewSite,
+) -> AppResult<site::Model> {
+    let user_id = principal.require_session()?;
+    let name = bounded_text("name", &input.name, 1, 200)?;
+    let domain = DomainName::parse("domain", &input.domain)?;
+    let default_locale = Locale::parse(
+        "defaultLocale",
+        input.default_locale.as_deref().unwrap_or("en"),
+    )?;
+    let locales = parse_locales(&default_locale, input.locales.as_deref())?;
+    if find_by_domain(db, domain.as_str()).await?.is_some() {
+        return Err(AppError::conflict(
+            "domain",
+            "a site with this domain already exists",
+        ));
+    }
+    let now = now();
+    let txn = db.begin().await?;
+    let site = site::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        name: Set(name),
+        domain: Set(domain.into_string()),
+        default_locale: Set(default_locale.into_string()),
+        locales: Set(serde_json::json!(locales)),
+        description: Set(None),
+        country: Set(None),
+        categories: Set(serde_json::json!([])),
+        languages: Set(serde_json::json!([])),
+        verification_token: Set(format!("wharf-verify-{}", random_token(18))),
+        verified_at: Set(None),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await
+    .map_err(|e| on_constraint(e, SITE_CONSTRAINTS))?;
+    site_member::ActiveModel {
+        site_id: Set(site.id),
+        user_id: Set(user_id),
+        role: Set(SiteRole::Owner),
+        created_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(site)
+}
+
+/// Changes a site's settings (owners and admins).
+pub async fn update_site(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    patch: SitePatch,
+) -> AppResult<site::Model> {
+    let site = get_site(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("site"))?;
+    authz::require_site_owner(db, principal, site.id).await?;
+    let mut active: site::ActiveModel = site.clone().into();
+    if let Some(name) = patch.name {
+        active.name = Set(bounded_text("name", &name, 1, 200)?);
+    }
+    if let Some(domain) = patch.domain {
+        let domain = DomainName::parse("domain", &domain)?.into_string();
+        if domain != site.domain && find_by_domain(db, &domain).await?.is_some() {
+            return Err(AppError::conflict(
+                "domain",
+                "a site with this domain already exists",
+            ));
+        }
+        active.domain = Set(domain);
+    }
+    let default_locale = match patch.default_locale {
+        Some(raw) => Locale::parse("defaultLocale", &raw)?,
+        None => Locale::parse("defaultLocale", &site.default_locale)?,
+    };
+    let current = json_strings(&site.locales);
+    let locales = parse_locales(
+        &default_locale,
+        Some(patch.locales.as_deref().unwrap_or(&current)),
+    )?;
+    active.default_locale = Set(default_locale.into_string());
+    active.locales = Set(serde_json::json!(locales));
+    active.updated_at = Set(now());
+    active
+        .update(db)
+        .await
+        .map_err(|e| on_constraint(e, SITE_CONSTRAINTS))
+}
+
+/// Deletes a site and everything in it (owners and admins).
+pub async fn delete_site(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<Uuid> {
+    let site = get_site(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("site"))?;
+    authz::require_site_owner(db, principal, site.id).await?;
+    site::Entity::delete_by_id(site.id).exec(db).await?;
+    Ok(site.id)
+}
+
+/// The site with this ID.
+pub async fn get_site(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<site::Model>> {
+    Ok(site::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The site with this canonical domain.
+pub async fn find_by_domain(
+    db: &impl ConnectionTrait,
+    domain: &str,
+) -> AppResult<Option<site::Model>> {
+    Ok(site::Entity::find()
+        .filter(site::Column::Domain.eq(domain))
+        .one(db)
+        .await?)
+}
+
+/// A site named by its ID or by any form of its domain (`www.Example.com` finds `example.com`).
+pub async fn find_site(
+    db: &impl ConnectionTrait,
+    field: &str,
+    id_or_domain: &str,
+) -> AppResult<site::Model> {
+    let found = match Uuid::parse_str(id_or_domain.trim()) {
+        Ok(id) => get_site(db, id).await?,
+        Err(_) => find_by_domain(db, DomainName::parse(field, id_or_domain)?.as_str()).await?,
+    };
+    found.ok_or_else(|| AppError::not_found("site"))
+}
+
+/// A site by the ID a client gave in `field`.
+pub async fn require_site(
+    db: &impl ConnectionTrait,
+    field: &str,
+    id: &str,
+) -> AppResult<site::Model> {
+    let id = parse_id(field, id)?;
+    get_site(db, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("site").at(field))
+}
+
+/// All sites, oldest first.
+pub async fn list_sites(
+    db: &impl ConnectionTrait,
+    page: &PageRequest,
+) -> AppResult<Page<site::Model>> {
+    let mut query = site::Entity::find().order_by_asc(site::Column::Id);
+    let total = site::Entity::find().count(db).await?;
+    if let Some(after) = &page.after {
+        query = query.filter(site::Column::Id.gt(after.id));
+    }
+    let rows = query.limit(page.first + 1).all(db).await?;
+    Ok(Page::from_rows(rows, page, total, |s| Cursor {
+        order: "sites".into(),
+        value: None,
+        id: s.id,
+    }))
+}
+
+/// The members of a site with their roles (members and admins only).
+pub async fn list_members(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+) -> AppResult<Vec<(user::Model, SiteRole)>> {
+    let user_id = principal.require_user()?;
+    if !principal.is_admin() && authz::site_role(db, user_id, site_id).await?.is_none() {
+        return Err(AppError::forbidden(
+            "only the site's members may see its members",
+        ));
+    }
+    let members = site_member::Entity::find()
+        .filter(site_member::Column::SiteId.eq(site_id))
+        .order_by_asc(site_member::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(members
+        .into_iter()
+        .filter_map(|m| {
+            users
+                .iter()
+                .find(|u| u.id == m.user_id)
+                .map(|u| (u.clone(), m.role))
+        })
+        .collect())
+}
+
+/// Adds a registered user to a site, or changes their role (owners and admins).
+pub async fn set_member(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+    email: &str,
+    role: SiteRole,
+) -> AppResult<site_member::Model> {
+    authz::require_site_owner(db, principal, site_id).await?;
+    let email = Email::parse("email", email)?;
+    let member = crate::services::user::find_by_email(db, email.as_str())
+        .await?
+        .ok_or_else(|| {
+            AppError::bad_input(
+                "email",
+                "no account has this email; ask them to register first",
+            )
+        })?;
+    let existing = site_member::Entity::find_by_id((site_id, member.id))
+        .one(db)
+        .await?;
+    match existing {
+        Some(current) => {
+            if current.role == SiteRole::Owner && role != SiteRole::Owner {
+                ensure_another_owner(db, site_id, member.id).await?;
+            }
+            let mut active: site_member::ActiveModel = current.into();
+            active.role = Set(role);
+            Ok(active.update(db).await?)
+        }
+        None => Ok(site_member::ActiveModel {
+            site_id: Set(site_id),
+            user_id: Set(member.id),
+            role: Set(role),
+            created_at: Set(now()),
+        }
+        .insert(db)
+        .await?),
+    }
+}
+
+/// Removes a member from a site (owners and admins); the last owner stays.
+pub async fn remove_member(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<bool> {
+    authz::require_site_owner(db, principal, site_id).await?;
+    let Some(current) = site_member::Entity::find_by_id((site_id, user_id))
+        .one(db)
+        .await?
+    else {
+        return Err(AppError::not_found("member"));
+    };
+    if current.role == SiteRole::Owner {
+        ensure_another_owner(db, site_id, user_id).await?;
+    }
+    site_member::Entity::delete_by_id((site_id, user_id))
+        .exec(db)
+        .await?;
+    Ok(true)
+}
+
+async fn ensure_another_owner(
+    db: &impl ConnectionTrait,
+    site_id: Uuid,
+    leaving: Uuid,
+) -> AppResult<()> {
+    let others = site_member::Entity::find()
+        .filter(site_member::Column::SiteId.eq(site_id))
+        .filter(site_member::Column::Role.eq(SiteRole::Owner))
+        .filter(site_member::Column::UserId.ne(leaving))
+        .count(db)
+        .await?;
+    if others == 0 {
+        return Err(AppError::conflict(
+            "role",
+            "a site must keep at least one owner",
+        ));
+    }
+    Ok(())
+}
+
+/// The locales of a site.
+pub fn locales_of(site: &site::Model) -> Vec<String> {
+    json_strings(&site.locales)
+}
+
+/// Checks that `locale` is one of the site's locales, or answers with the ones it has.
+pub fn require_site_locale(
+    site: &site::Model,
+    field: &str,
+    raw: Option<&str>,
+) -> AppResult<String> {
+    let Some(raw) = raw else {
+        return Ok(site.default_locale.clone());
+    };
+    let locale = Locale::parse(field, raw)?.into_string();
+    let locales = locales_of(site);
+    if !locales.contains(&locale) {
+        return Err(AppError::bad_input(
+            field,
+            format!(
+                "{locale} is not a locale of this site; its locales are {}",
+                locales.join(", ")
+            ),
+        ));
+    }
+    Ok(locale)
+}

@@ -1,0 +1,120 @@
+//! Accounts: registration, lookup, and the first admin.
+use crate::auth::Principal;
+use crate::auth::password::{hash_password, validate_new_password};
+use crate::domain::{Email, bounded_text};
+use crate::error::{AppError, AppResult, on_constraint};
+use crate::services::now;
+use entities::user;
+use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use secrecy::SecretString;
+use uuid::Uuid;
+
+/// A new account, as given by a client.
+pub struct NewUser {
+    /// Email address; unique.
+    pub email: String,
+    /// At least 8 characters.
+    pub password: SecretString,
+    /// Name shown on articles; defaults to the part of the email before `@`.
+    pub display_name: Option<String>,
+}
+
+const USER_CONSTRAINTS: &[(&str, &str, &str)] = &[("users_email", "users.email", "email")];
+
+/// Creates an account (not an admin).
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    input: NewUser,
+    is_admin: bool,
+) -> AppResult<user::Model> {
+    let email = Email::parse("email", &input.email)?;
+    validate_new_password("password", &input.password)?;
+    let display_name = match input.display_name.as_deref().map(str::trim) {
+        Some(name) if !name.is_empty() => bounded_text("displayName", name, 1, 100)?,
+        _ => email
+            .as_str()
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_owned(),
+    };
+    if find_by_email(db, email.as_str()).await?.is_some() {
+        return Err(AppError::conflict(
+            "email",
+            "an account with this email already exists",
+        ));
+    }
+    let password_hash = hash_password(input.password).await?;
+    let now = now();
+    user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        email: Set(email.as_str().to_owned()),
+        display_name: Set(display_name),
+        password_hash: Set(password_hash),
+        is_admin: Set(is_admin),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| on_constraint(e, USER_CONSTRAINTS))
+}
+
+/// Creates the first admin, or makes an existing account an admin and sets its password.
+pub async fn ensure_admin(
+    db: &impl ConnectionTrait,
+    email: &str,
+    password: SecretString,
+) -> AppResult<user::Model> {
+    let parsed = Email::parse("email", email)?;
+    match find_by_email(db, parsed.as_str()).await? {
+        None => {
+            let input = NewUser {
+                email: email.to_owned(),
+                password,
+                display_name: None,
+            };
+            create_user(db, input, true).await
+        }
+        Some(existing) => {
+            validate_new_password("password", &password)?;
+            let mut active: user::ActiveModel = existing.into();
+            active.is_admin = Set(true);
+            active.password_hash = Set(hash_password(password).await?);
+            active.updated_at = Set(now());
+            Ok(active.update(db).await?)
+        }
+    }
+}
+
+/// The account with this (lowercased) email.
+pub async fn find_by_email(
+    db: &impl ConnectionTrait,
+    email: &str,
+) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find()
+        .filter(user::Column::Email.eq(email))
+        .one(db)
+        .await?)
+}
+
+/// The user with this ID.
+pub async fn get_user(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<user::Model>> {
+    Ok(user::Entity::find_by_id(id).one(db).await?)
+}
+
+/// The signed-in user, or `None` for anonymous callers.
+pub async fn viewer(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+) -> AppResult<Option<user::Model>> {
+    match principal.user_id() {
+        None => Ok(None),
+        Some(id) => Ok(user::Entity::find_by_id(id).one(db).await?),
+    }
+}
+
+/// Whether the caller may see `user_id`'s private fields (email): the user and admins.
+pub fn can_see_private_fields(principal: &Principal, user_id: Uuid) -> bool {
+    principal.is_admin() || principal.user_id() == Some(user_id)
+}

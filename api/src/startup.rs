@@ -1,0 +1,120 @@
+//! Building the application from settings; the same path serves `wharf serve` and the tests.
+use crate::auth::AuthConfig;
+use crate::auth::jwt::JwtKeys;
+use crate::config::{Environment, Settings};
+use crate::state::AppState;
+use crate::{db, graphql, http};
+use actix_web::{App, HttpServer, web};
+use anyhow::Context;
+use secrecy::ExposeSecret;
+use std::net::TcpListener;
+use std::path::Path;
+use std::sync::Arc;
+
+/// A built, not yet running, server.
+pub struct Application {
+    port: u16,
+    server: actix_web::dev::Server,
+    state: AppState,
+}
+
+impl Application {
+    /// Connects to the database, applies migrations, and binds the listener.
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let db = db::connect(&settings).await?;
+        db::migrate(&db).await?;
+        let secret = jwt_secret(&settings)?;
+        let auth = AuthConfig {
+            jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
+            refresh_ttl_secs: i64::try_from(settings.refresh_token_ttl_secs)
+                .unwrap_or(i64::MAX / 2),
+            allow_registration: settings.allow_registration,
+        };
+        let listener = TcpListener::bind((settings.host.as_str(), settings.port))
+            .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
+        let port = listener.local_addr()?.port();
+        let state = AppState {
+            db,
+            settings: Arc::new(settings),
+            auth,
+        };
+        let schema = graphql::build_schema(state.clone());
+        let app_state = web::Data::new(state.clone());
+        let schema = web::Data::new(schema);
+        let workers = state.settings.workers;
+        let mut server = HttpServer::new(move || {
+            App::new()
+                .wrap(
+                    actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms").exclude("/healthz"),
+                )
+                .app_data(app_state.clone())
+                .app_data(schema.clone())
+                .configure(http::routes)
+        })
+        .listen(listener)?
+        .shutdown_timeout(30);
+        if workers > 0 {
+            server = server.workers(workers);
+        }
+        Ok(Self {
+            port,
+            server: server.run(),
+            state,
+        })
+    }
+
+    /// The port the server listens on.
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The shared state (tests use its database handle).
+    pub fn state(&self) -> &AppState {
+        &self.state
+    }
+
+    /// Serves until the process is told to stop; in-flight requests finish first.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        self.server.await
+    }
+}
+
+/// The access-token key: configured, or (in development) generated once and kept in the data
+/// folder so that sessions survive restarts.
+fn jwt_secret(settings: &Settings) -> anyhow::Result<Vec<u8>> {
+    if let Some(secret) = &settings.jwt_secret {
+        return Ok(secret.expose_secret().as_bytes().to_vec());
+    }
+    if settings.environment == Environment::Production {
+        anyhow::bail!("WHARF_JWT_SECRET is required in production");
+    }
+    let path = settings.data_dir.join("jwt_secret");
+    if let Ok(existing) = std::fs::read_to_string(&path) {
+        let existing = existing.trim();
+        if existing.len() >= 32 {
+            return Ok(existing.as_bytes().to_vec());
+        }
+    }
+    std::fs::create_dir_all(&settings.data_dir)
+        .with_context(|| format!("creating data folder {}", settings.data_dir.display()))?;
+    let secret = crate::auth::secrets::random_token(48);
+    write_private(&path, &secret)?;
+    tracing::info!(path = %path.display(), "generated a JWT secret for development");
+    Ok(secret.into_bytes())
+}
+
+fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options
+        .open(path)
+        .with_context(|| format!("writing {}", path.display()))?;
+    file.write_all(contents.as_bytes())?;
+    Ok(())
+}

@@ -1,0 +1,22 @@
+//! sea-orm entities of Wharf, one module per table.
+//!
+//! This crate holds only the shape of the data: no business rules and no GraphQL types, so that a
+//! column change never silently changes the API. Rules live in `wharf::services`.
+
+pub mod api_token;
+pub mod article;
+pub mod article_revision;
+pub mod article_tag;
+pub mod link_check;
+pub mod link_deal;
+pub mod link_deal_event;
+pub mod link_offer;
+pub mod media;
+pub mod outbox;
+pub mod refresh_token;
+pub mod site;
+pub mod site_member;
+pub mod tag;
+pub mod user;
+pub mod webhook;
+pub mod webhook_delivery;

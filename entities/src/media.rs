@@ -1,0 +1,28 @@
+//! A stored file (image, document) of a site.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "media")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub id: Uuid,
+    pub site_id: Uuid,
+    pub uploader_id: Option<Uuid>,
+    /// Object key in the storage backend.
+    #[sea_orm(unique)]
+    pub storage_key: String,
+    pub filename: String,
+    /// Sniffed from the bytes, not taken from the client.
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub width: Option<i32>,
+    pub height: Option<i32>,
+    pub alt: Option<String>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,26 @@
+//! Work that must reach another system (search index, webhooks, object store), written in the
+//! same transaction as the change that caused it and retried until it is confirmed.
+use sea_orm::entity::prelude::*;
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
+#[sea_orm(table_name = "outbox")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i64,
+    /// search.upsert, search.delete, webhook, media.delete, ...
+    pub kind: String,
+    pub payload: Json,
+    pub attempts: i32,
+    pub available_at: DateTimeUtc,
+    /// A worker holds the row until then; another may take it afterwards.
+    pub locked_until: Option<DateTimeUtc>,
+    #[sea_orm(column_type = "Text", nullable)]
+    pub last_error: Option<String>,
+    pub done_at: Option<DateTimeUtc>,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

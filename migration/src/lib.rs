@@ -1,0 +1,27 @@
+//! Wharf's schema, as sea-orm migrations that run unchanged on SQLite and PostgreSQL.
+//!
+//! Portability rules (see `../shared/STACK.md`): foreign keys are declared in `create_table`,
+//! one alteration per statement, string-backed enums, timestamps with time zone, JSON as `json`.
+
+pub use sea_orm_migration::prelude::*;
+
+mod helpers;
+mod m20261128_000001_identity;
+mod m20261128_000002_content;
+mod m20261128_000003_market;
+mod m20261128_000004_delivery;
+
+/// The ordered list of migrations.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_identity::Migration),
+            Box::new(m20261128_000002_content::Migration),
+            Box::new(m20261128_000003_market::Migration),
+            Box::new(m20261128_000004_delivery::Migration),
+        ]
+    }
+}

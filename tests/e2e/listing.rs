@@ -1,0 +1,195 @@
+//! Lists: Relay connections, filters, orderings, stable cursors, the page-size cap.
+use anyhow::Result;
+use serde_json::{Value, json};
+use wharf_tests::{TestApp, e2e, error_code, error_field, ok, str_at};
+
+e2e!(
+    pages_follow_cursors_without_gaps_or_repeats_while_rows_are_inserted,
+    lists_filter_by_tag_locale_and_status,
+    lists_order_by_title_and_publication_time,
+    page_size_is_capped_and_bad_cursors_are_refused,
+);
+
+const LIST: &str =
+    "query($first: Int, $after: String, $filter: ArticleFilter, $order: ArticleOrderBy) {
+  articles(first: $first, after: $after, filter: $filter, orderBy: $order) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage endCursor startCursor }
+    edges { cursor node { id title slug locale status tags { slug } } }
+  }
+}";
+
+fn titles(data: &Value) -> Vec<String> {
+    data["articles"]["edges"]
+        .as_array()
+        .map(|edges| {
+            edges
+                .iter()
+                .filter_map(|e| e["node"]["title"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+async fn seed(app: &TestApp, token: &str, site: &str, titles: &[&str]) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    for title in titles {
+        let a = app
+            .create_article(token, json!({ "siteId": site, "title": title }))
+            .await?;
+        let id = str_at(&a, "/id")?;
+        app.publish(token, &id).await?;
+        ids.push(id);
+    }
+    Ok(ids)
+}
+
+async fn pages_follow_cursors_without_gaps_or_repeats_while_rows_are_inserted(
+    app: TestApp,
+) -> Result<()> {
+    let ann = app.signup("ann@example.com").await?;
+    let site = app
+        .create_site(&ann.token, "pages.example.com", &["en"])
+        .await?;
+    let names: Vec<String> = (0..7).map(|i| format!("Article {i}")).collect();
+    seed(
+        &app,
+        &ann.token,
+        &site,
+        &names.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await?;
+
+    let mut seen = Vec::new();
+    let mut after: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let body = app
+            .graphql(
+                LIST,
+                json!({ "first": 3, "after": after, "filter": { "site": site } }),
+            )
+            .await?;
+        let data = ok(&body)?;
+        assert_eq!(
+            data["articles"]["totalCount"].as_u64(),
+            Some(7 + u64::from(pages > 0))
+        );
+        assert_eq!(
+            data["articles"]["pageInfo"]["hasPreviousPage"],
+            json!(after.is_some())
+        );
+        seen.extend(titles(data));
+        pages += 1;
+        if pages == 1 {
+            // A newer article arrives while the client pages: it sorts before the cursor.
+            seed(&app, &ann.token, &site, &["Inserted meanwhile"]).await?;
+        }
+        if data["articles"]["pageInfo"]["hasNextPage"] != json!(true) {
+            break;
+        }
+        after = Some(str_at(data, "/articles/pageInfo/endCursor")?);
+    }
+    assert_eq!(pages, 3);
+    let expected: Vec<String> = names.iter().rev().cloned().collect();
+    assert_eq!(seen, expected, "each article exactly once, newest first");
+    Ok(())
+}
+
+async fn lists_filter_by_tag_locale_and_status(app: TestApp) -> Result<()> {
+    let ann = app.signup("ann@example.com").await?;
+    let site = app
+        .create_site(&ann.token, "filters.example.com", &["en", "zh-CN"])
+        .await?;
+    let other = app
+        .create_site(&ann.token, "other.example.com", &["en"])
+        .await?;
+    let fair = app
+        .create_article(
+            &ann.token,
+            json!({ "siteId": site, "title": "Canton Fair", "tags": ["展会", "Fairs"] }),
+        )
+        .await?;
+    let zh = app
+        .create_article(
+            &ann.token,
+            json!({ "siteId": site, "locale": "zh-CN", "title": "广交会", "tags": ["展会"] }),
+        )
+        .await?;
+    app.create_article(
+        &ann.token,
+        json!({ "siteId": site, "title": "Draft about fairs", "tags": ["展会"] }),
+    )
+    .await?;
+    let elsewhere = app
+        .create_article(
+            &ann.token,
+            json!({ "siteId": other, "title": "Other site", "tags": ["展会"] }),
+        )
+        .await?;
+    for a in [&fair, &zh, &elsewhere] {
+        app.publish(&ann.token, a["id"].as_str().unwrap_or_default())
+            .await?;
+    }
+    let q = |filter: Value| app.graphql(LIST, json!({ "filter": filter }));
+    let by_tag = q(json!({ "site": "filters.example.com", "tag": "展会" })).await?;
+    assert_eq!(ok(&by_tag)?["articles"]["totalCount"], 2);
+    let by_locale = q(json!({ "site": site, "locale": "zh-CN" })).await?;
+    assert_eq!(titles(ok(&by_locale)?), vec!["广交会"]);
+    let everywhere = q(json!({ "tag": "展会" })).await?;
+    assert_eq!(ok(&everywhere)?["articles"]["totalCount"], 3);
+    let drafts = app
+        .graphql_as(
+            &ann.token,
+            LIST,
+            json!({ "filter": { "site": site, "status": "DRAFT" } }),
+        )
+        .await?;
+    assert_eq!(titles(ok(&drafts)?), vec!["Draft about fairs"]);
+    let unknown_site = q(json!({ "site": "nowhere.example.com" })).await?;
+    assert_eq!(error_code(&unknown_site)?, "NOT_FOUND");
+    let bad_locale = q(json!({ "locale": "english please" })).await?;
+    assert_eq!(error_code(&bad_locale)?, "BAD_USER_INPUT");
+    Ok(())
+}
+
+async fn lists_order_by_title_and_publication_time(app: TestApp) -> Result<()> {
+    let ann = app.signup("ann@example.com").await?;
+    let site = app
+        .create_site(&ann.token, "order.example.com", &["en"])
+        .await?;
+    seed(&app, &ann.token, &site, &["Banana", "Apple", "Cherry"]).await?;
+    let asc = app.graphql(LIST, json!({ "filter": { "site": site }, "order": { "field": "TITLE", "direction": "ASC" } })).await?;
+    assert_eq!(titles(ok(&asc)?), vec!["Apple", "Banana", "Cherry"]);
+    let first_page = app.graphql(LIST, json!({ "first": 2, "filter": { "site": site }, "order": { "field": "TITLE", "direction": "DESC" } })).await?;
+    assert_eq!(titles(ok(&first_page)?), vec!["Cherry", "Banana"]);
+    let cursor = str_at(ok(&first_page)?, "/articles/pageInfo/endCursor")?;
+    let rest = app
+        .graphql(LIST, json!({ "first": 2, "after": cursor, "filter": { "site": site }, "order": { "field": "TITLE", "direction": "DESC" } }))
+        .await?;
+    assert_eq!(titles(ok(&rest)?), vec!["Apple"]);
+    let oldest = app.graphql(LIST, json!({ "filter": { "site": site }, "order": { "field": "PUBLISHED_AT", "direction": "ASC" } })).await?;
+    assert_eq!(titles(ok(&oldest)?), vec!["Banana", "Apple", "Cherry"]);
+    // A cursor made for one ordering is refused by another.
+    let mixed = app
+        .graphql(LIST, json!({ "after": cursor, "filter": { "site": site } }))
+        .await?;
+    assert_eq!(error_code(&mixed)?, "BAD_USER_INPUT");
+    assert_eq!(error_field(&mixed).as_deref(), Some("after"));
+    Ok(())
+}
+
+async fn page_size_is_capped_and_bad_cursors_are_refused(app: TestApp) -> Result<()> {
+    let too_many = app.graphql(LIST, json!({ "first": 101 })).await?;
+    assert_eq!(error_code(&too_many)?, "BAD_USER_INPUT");
+    assert_eq!(error_field(&too_many).as_deref(), Some("first"));
+    let negative = app.graphql(LIST, json!({ "first": -1 })).await?;
+    assert_eq!(error_code(&negative)?, "BAD_USER_INPUT");
+    let garbage = app
+        .graphql(LIST, json!({ "after": "not-a-cursor" }))
+        .await?;
+    assert_eq!(error_code(&garbage)?, "BAD_USER_INPUT");
+    let max = app.graphql(LIST, json!({ "first": 100 })).await?;
+    assert_eq!(ok(&max)?["articles"]["totalCount"], 0);
+    Ok(())
+}

@@ -1,0 +1,9 @@
+//! Wharf's end-to-end suite: one binary, each test on every stack (see `wharf_tests`).
+
+mod articles;
+mod auth;
+mod errors;
+mod http;
+mod listing;
+mod schema;
+mod sites;
