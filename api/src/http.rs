@@ -63,17 +63,12 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
     Ok(body)
 }
 
-fn bearer(req: &HttpRequest) -> Result<Option<&str>, HttpResponse> {
+/// The bearer credential of the request; `Err` when an Authorization header is not one.
+fn bearer(req: &HttpRequest) -> Result<Option<&str>, AppError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let bad = || {
-        error_response(
-            ErrorCode::Unauthenticated,
-            "the Authorization header must be `Bearer <token>`",
-            None,
-        )
-    };
+    let bad = || AppError::unauthenticated("the Authorization header must be `Bearer <token>`");
     let value = value.to_str().map_err(|_| bad())?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(Some(token.trim())),
@@ -111,7 +106,7 @@ async fn graphql_post(
         }
     };
     let principal = match bearer(&req) {
-        Err(resp) => return resp,
+        Err(err) => return from_app_error(&err),
         Ok(token) => match session::authenticate(&state.db, &state.auth, token).await {
             Ok(p) => p,
             Err(err) => return from_app_error(&err),
