@@ -45,6 +45,8 @@ pub struct Settings {
     pub database_url: Option<String>,
     /// Largest number of pooled database connections.
     pub database_max_connections: u32,
+    /// Apply pending migrations when the server starts.
+    pub auto_migrate: bool,
     /// HS256 key for access tokens. Empty in development: generated once and kept in `data_dir`.
     pub jwt_secret: Option<SecretString>,
     /// Lifetime of an access token, in seconds.
@@ -80,6 +82,7 @@ impl Default for Settings {
             data_dir: PathBuf::from("./data"),
             database_url: None,
             database_max_connections: 10,
+            auto_migrate: true,
             jwt_secret: None,
             access_token_ttl_secs: 15 * 60,
             refresh_token_ttl_secs: 30 * 24 * 3600,
@@ -149,6 +152,7 @@ impl Settings {
             "WHARF_PORT" => self.port = parse(key, value)?,
             "WHARF_DATA_DIR" => self.data_dir = PathBuf::from(value),
             "WHARF_DATABASE_MAX_CONNECTIONS" => self.database_max_connections = parse(key, value)?,
+            "WHARF_AUTO_MIGRATE" => self.auto_migrate = parse(key, value)?,
             "WHARF_JWT_SECRET" => self.jwt_secret = optional(value).map(SecretString::from),
             "WHARF_ACCESS_TOKEN_TTL_SECS" => self.access_token_ttl_secs = parse(key, value)?,
             "WHARF_REFRESH_TOKEN_TTL_SECS" => self.refresh_token_ttl_secs = parse(key, value)?,

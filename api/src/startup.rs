@@ -22,7 +22,9 @@ impl Application {
     /// Connects to the database, applies migrations, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
         let db = db::connect(&settings).await?;
-        db::migrate(&db).await?;
+        if settings.auto_migrate {
+            db::migrate(&db).await?;
+        }
         let secret = jwt_secret(&settings)?;
         let auth = AuthConfig {
             jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
