@@ -71,6 +71,8 @@ pub struct Settings {
     pub log_format: LogFormat,
     /// HTTP worker threads; 0 means one per CPU core.
     pub workers: usize,
+    /// How often the outbox worker looks for work written by other instances, in milliseconds.
+    pub outbox_poll_ms: u64,
 }
 
 impl Default for Settings {
@@ -95,6 +97,7 @@ impl Default for Settings {
             graphql_introspection: true,
             log_format: LogFormat::Text,
             workers: 0,
+            outbox_poll_ms: 1000,
         }
     }
 }
@@ -171,6 +174,7 @@ impl Settings {
                 }
             }
             "WHARF_WORKERS" => self.workers = parse(key, value)?,
+            "WHARF_OUTBOX_POLL_MS" => self.outbox_poll_ms = parse(key, value)?,
             "WHARF_CONFIG" | "WHARF_ADMIN_PASSWORD" => {}
             other if other.starts_with("WHARF_") && !other.starts_with("WHARF_TEST_") => {
                 bail!("unknown setting {other}; see the settings table in README.md")

@@ -112,11 +112,17 @@ async fn graphql_post(
             Err(err) => return from_app_error(&err),
         },
     };
+    let writes = batch
+        .iter()
+        .any(|r| r.query.trim_start().starts_with("mutation"));
     let batch = batch.data(principal).data(Loaders::new(&state.db));
     let mut response = schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(r) => fill_missing_codes(r),
         BatchResponse::Batch(rs) => rs.iter_mut().for_each(fill_missing_codes),
+    }
+    if writes {
+        state.outbox_wake.notify_one();
     }
     HttpResponse::Ok()
         .content_type(ContentType::json())

@@ -2,6 +2,7 @@
 use crate::auth::AuthConfig;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
+use crate::jobs::outbox::OutboxWorker;
 use crate::state::AppState;
 use crate::{db, graphql, http};
 use actix_web::{App, HttpServer, web};
@@ -10,12 +11,15 @@ use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::{Notify, watch};
 
-/// A built, not yet running, server.
+/// A built, not yet running, server and its background jobs.
 pub struct Application {
     port: u16,
     server: actix_web::dev::Server,
     state: AppState,
+    worker: OutboxWorker,
 }
 
 impl Application {
@@ -35,10 +39,17 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
+        let outbox_wake = Arc::new(Notify::new());
+        let worker = OutboxWorker::new(
+            db.clone(),
+            outbox_wake.clone(),
+            Duration::from_millis(settings.outbox_poll_ms),
+        );
         let state = AppState {
             db,
             settings: Arc::new(settings),
             auth,
+            outbox_wake,
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());
@@ -62,6 +73,7 @@ impl Application {
             port,
             server: server.run(),
             state,
+            worker,
         })
     }
 
@@ -75,9 +87,20 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is told to stop; in-flight requests finish first.
+    /// Serves until the process is told to stop: in-flight requests finish first, then the
+    /// background jobs finish the work in hand and stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let (stop, stopped) = watch::channel(false);
+        let worker = tokio::spawn(self.worker.run(stopped));
+        let served = self.server.await;
+        let _ = stop.send(true);
+        if tokio::time::timeout(Duration::from_secs(30), worker)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the outbox worker did not stop within 30 s");
+        }
+        served
     }
 }
 

@@ -3,6 +3,7 @@ use crate::auth::AuthConfig;
 use crate::config::Settings;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+use tokio::sync::Notify;
 
 /// Cloneable handles to everything a request needs.
 #[derive(Clone)]
@@ -13,4 +14,6 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// Token issuing and verification.
     pub auth: AuthConfig,
+    /// Wakes the local outbox worker after a write, so work does not wait for the next poll.
+    pub outbox_wake: Arc<Notify>,
 }

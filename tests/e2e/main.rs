@@ -5,5 +5,6 @@ mod auth;
 mod errors;
 mod http;
 mod listing;
+mod outbox;
 mod schema;
 mod sites;

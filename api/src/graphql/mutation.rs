@@ -13,11 +13,12 @@ use crate::services::{api_token, article, session, site, tag, user};
 use async_graphql::{Context, ID, Object};
 use secrecy::SecretString;
 
-/// The root of all writes.
-pub struct Mutation;
+/// Writes of the core content: accounts, sessions, tokens, sites, articles, tags.
+#[derive(Default)]
+pub struct ContentMutation;
 
 #[Object]
-impl Mutation {
+impl ContentMutation {
     /// Creates an account and signs it in.
     async fn register(
         &self,

@@ -12,11 +12,12 @@ use crate::services::pagination::PageRequest;
 use crate::services::{api_token, article, site, tag, user};
 use async_graphql::{Context, ID, Object};
 
-/// The root of all reads.
-pub struct Query;
+/// Reads of the core content: viewer, sites, articles, tags, API tokens.
+#[derive(Default)]
+pub struct ContentQuery;
 
 #[Object]
-impl Query {
+impl ContentQuery {
     /// The signed-in user; null for anonymous callers.
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         Ok(user::viewer(&state(ctx)?.db, principal(ctx))
