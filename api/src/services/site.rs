@@ -155,9 +155,10 @@ pub async fn update_site(
         .map_err(|e| on_constraint(e, SITE_CONSTRAINTS))
 }
 
-/// Deletes a site and everything in it (owners and admins).
+/// Deletes a site and everything in it (owners and admins); its published articles leave the
+/// search index through the outbox.
 pub async fn delete_site(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<Uuid> {
@@ -165,7 +166,17 @@ pub async fn delete_site(
         .await?
         .ok_or_else(|| AppError::not_found("site"))?;
     authz::require_site_owner(db, principal, site.id).await?;
-    site::Entity::delete_by_id(site.id).exec(db).await?;
+    let txn = db.begin().await?;
+    let published = entities::article::Entity::find()
+        .filter(entities::article::Column::SiteId.eq(site.id))
+        .filter(entities::article::Column::Status.eq(entities::article::ArticleStatus::Published))
+        .all(&txn)
+        .await?;
+    for article in &published {
+        crate::services::article::events::article_changed(&txn, Some(article), None).await?;
+    }
+    site::Entity::delete_by_id(site.id).exec(&txn).await?;
+    txn.commit().await?;
     Ok(site.id)
 }
 

@@ -1,6 +1,7 @@
 //! Articles: reading with visibility rules, listing with filters and keyset pagination, and
 //! writing (create, update, publish, unpublish, delete).
 
+pub mod events;
 mod list;
 mod write;
 

@@ -1,5 +1,5 @@
 //! Changing articles.
-use super::article_for_write;
+use super::{article_for_write, events};
 use crate::auth::Principal;
 use crate::domain::{Slug, bounded_text, optional_text};
 use crate::error::{AppError, AppResult, on_constraint};
@@ -217,13 +217,14 @@ pub async fn update_article(
         .update(&txn)
         .await
         .map_err(|e| on_constraint(e, ARTICLE_CONSTRAINTS))?;
+    events::article_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
 }
 
 /// Publishes an article now; the first publication time is kept on later re-publications.
 pub async fn publish_article(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<article::Model> {
@@ -235,12 +236,16 @@ pub async fn publish_article(
     active.scheduled_at = Set(None);
     active.version = Set(current.version + 1);
     active.updated_at = Set(now);
-    Ok(active.update(db).await?)
+    let txn = db.begin().await?;
+    let updated = active.update(&txn).await?;
+    events::article_changed(&txn, Some(&current), Some(&updated)).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
 /// Takes an article back to draft.
 pub async fn unpublish_article(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<article::Model> {
@@ -250,16 +255,23 @@ pub async fn unpublish_article(
     active.scheduled_at = Set(None);
     active.version = Set(current.version + 1);
     active.updated_at = Set(now());
-    Ok(active.update(db).await?)
+    let txn = db.begin().await?;
+    let updated = active.update(&txn).await?;
+    events::article_changed(&txn, Some(&current), Some(&updated)).await?;
+    txn.commit().await?;
+    Ok(updated)
 }
 
-/// Deletes an article with its tags links and revisions.
+/// Deletes an article with its tag links and revisions.
 pub async fn delete_article(
-    db: &impl ConnectionTrait,
+    db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<Uuid> {
     let (current, _) = article_for_write(db, principal, id).await?;
-    article::Entity::delete_by_id(current.id).exec(db).await?;
+    let txn = db.begin().await?;
+    article::Entity::delete_by_id(current.id).exec(&txn).await?;
+    events::article_changed(&txn, Some(&current), None).await?;
+    txn.commit().await?;
     Ok(current.id)
 }
