@@ -20,6 +20,10 @@ pub mod kinds {
     pub const SEARCH_UPSERT: &str = "search.upsert";
     /// Remove an article from the search index. Payload: `{"article_id": "…"}`.
     pub const SEARCH_DELETE: &str = "search.delete";
+    /// A site event for its webhooks and subscribers (article.published, deal.live, …).
+    /// Payload: `{"site_id": "…", "event": "…", "data": {…}}`; fanned out to one
+    /// `webhook.deliver` row per matching webhook.
+    pub const WEBHOOK_EVENT: &str = "webhook.event";
     /// Deliver one webhook event. Payload: `{"delivery_id": "…"}`.
     pub const WEBHOOK_DELIVER: &str = "webhook.deliver";
     /// Delete a stored object. Payload: `{"key": "…"}`.
