@@ -73,6 +73,8 @@ pub struct Settings {
     pub workers: usize,
     /// How often the outbox worker looks for work written by other instances, in milliseconds.
     pub outbox_poll_ms: u64,
+    /// How often the scheduler looks for articles due to be published, in milliseconds.
+    pub scheduler_poll_ms: u64,
 }
 
 impl Default for Settings {
@@ -98,6 +100,7 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             workers: 0,
             outbox_poll_ms: 1000,
+            scheduler_poll_ms: 5000,
         }
     }
 }
@@ -175,6 +178,7 @@ impl Settings {
             }
             "WHARF_WORKERS" => self.workers = parse(key, value)?,
             "WHARF_OUTBOX_POLL_MS" => self.outbox_poll_ms = parse(key, value)?,
+            "WHARF_SCHEDULER_POLL_MS" => self.scheduler_poll_ms = parse(key, value)?,
             "WHARF_CONFIG" | "WHARF_ADMIN_PASSWORD" => {}
             other if other.starts_with("WHARF_") && !other.starts_with("WHARF_TEST_") => {
                 bail!("unknown setting {other}; see the settings table in README.md")

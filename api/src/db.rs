@@ -3,6 +3,8 @@ use crate::config::Settings;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Opens the pool. SQLite gets WAL, foreign keys and a busy timeout; its folder is created.
@@ -29,6 +31,20 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
         .await
         .with_context(|| format!("connecting to the database ({})", redact(&url)))?;
     Ok(db)
+}
+
+/// Opens the pool like [`connect`] and counts every statement it runs (for metrics, and for
+/// tests that prove a page costs a fixed number of queries).
+pub async fn connect_counted(
+    settings: &Settings,
+) -> anyhow::Result<(DatabaseConnection, Arc<AtomicU64>)> {
+    let mut db = connect(settings).await?;
+    let counter = Arc::new(AtomicU64::new(0));
+    let c = counter.clone();
+    db.set_metric_callback(move |_| {
+        c.fetch_add(1, Ordering::Relaxed);
+    });
+    Ok((db, counter))
 }
 
 /// Applies every pending migration.

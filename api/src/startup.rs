@@ -25,7 +25,7 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies migrations, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let db = db::connect(&settings).await?;
+        let (db, queries) = db::connect_counted(&settings).await?;
         if settings.auto_migrate {
             db::migrate(&db).await?;
         }
@@ -50,6 +50,7 @@ impl Application {
             settings: Arc::new(settings),
             auth,
             outbox_wake,
+            queries,
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());
@@ -91,14 +92,24 @@ impl Application {
     /// background jobs finish the work in hand and stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = watch::channel(false);
-        let worker = tokio::spawn(self.worker.run(stopped));
+        let worker = tokio::spawn(self.worker.run(stopped.clone()));
+        let scheduler = tokio::spawn(crate::jobs::scheduler::run(
+            self.state.db.clone(),
+            Duration::from_millis(self.state.settings.scheduler_poll_ms),
+            self.state.outbox_wake.clone(),
+            stopped,
+        ));
         let served = self.server.await;
         let _ = stop.send(true);
-        if tokio::time::timeout(Duration::from_secs(30), worker)
+        let jobs = async {
+            let _ = worker.await;
+            let _ = scheduler.await;
+        };
+        if tokio::time::timeout(Duration::from_secs(30), jobs)
             .await
             .is_err()
         {
-            tracing::warn!("the outbox worker did not stop within 30 s");
+            tracing::warn!("background jobs did not stop within 30 s");
         }
         served
     }

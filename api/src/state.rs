@@ -3,6 +3,7 @@ use crate::auth::AuthConfig;
 use crate::config::Settings;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use tokio::sync::Notify;
 
 /// Cloneable handles to everything a request needs.
@@ -16,4 +17,6 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Wakes the local outbox worker after a write, so work does not wait for the next poll.
     pub outbox_wake: Arc<Notify>,
+    /// Statements run on the pool since start.
+    pub queries: Arc<AtomicU64>,
 }

@@ -2,6 +2,7 @@
 
 mod articles;
 mod auth;
+mod content;
 mod errors;
 mod http;
 mod listing;

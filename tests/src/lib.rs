@@ -33,6 +33,8 @@ pub struct TestApp {
     pub stack: Stack,
     /// The server's own database handle, for assertions on what was stored.
     pub db: sea_orm::DatabaseConnection,
+    /// Statements the server has run (see `queries_during`).
+    pub queries: std::sync::Arc<std::sync::atomic::AtomicU64>,
     _data: tempfile::TempDir,
 }
 
@@ -61,6 +63,14 @@ static PG_SKIP: Once = Once::new();
 
 /// Starts Wharf on `stack`, or `None` when the stack is not configured (skipped loudly).
 pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
+    spawn_app_with(stack, |_| {}).await
+}
+
+/// Like [`spawn_app`], with a chance to change the settings first.
+pub async fn spawn_app_with(
+    stack: Stack,
+    configure: impl FnOnce(&mut Settings),
+) -> Result<Option<TestApp>> {
     let data = tempfile::tempdir()?;
     let database_url = match stack {
         Stack::Sqlite => None,
@@ -82,7 +92,7 @@ pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
             }
         },
     };
-    let settings = Settings {
+    let mut settings = Settings {
         environment: Environment::Development,
         host: "127.0.0.1".into(),
         port: 0,
@@ -95,18 +105,23 @@ pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
                 .into(),
         ),
         workers: 1,
+        outbox_poll_ms: 100,
+        scheduler_poll_ms: 100,
         log_format: LogFormat::Text,
         ..Settings::default()
     };
+    configure(&mut settings);
     let app = Application::build(settings).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
+    let queries = app.state().queries.clone();
     tokio::spawn(app.run_until_stopped());
     Ok(Some(TestApp {
         address,
         client: reqwest::Client::new(),
         stack,
         db,
+        queries,
         _data: data,
     }))
 }
@@ -150,6 +165,18 @@ impl TestApp {
             req = req.bearer_auth(token);
         }
         Ok(req.send().await?.json().await?)
+    }
+
+    /// Runs `f` and returns its result with the number of SQL statements the server ran
+    /// meanwhile (background jobs are idle in these tests, so the count is the request's).
+    pub async fn queries_during<T>(
+        &self,
+        f: impl std::future::Future<Output = Result<T>>,
+    ) -> Result<(T, u64)> {
+        use std::sync::atomic::Ordering;
+        let before = self.queries.load(Ordering::SeqCst);
+        let out = f.await?;
+        Ok((out, self.queries.load(Ordering::SeqCst) - before))
     }
 
     /// An anonymous GraphQL call.

@@ -1,5 +1,6 @@
 //! The GraphQL API: schema, types and thin resolvers that call services.
 
+mod article;
 mod context;
 mod error;
 mod loaders;
@@ -16,11 +17,11 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// The root of all reads: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
-pub struct Query(query::ContentQuery);
+pub struct Query(query::ContentQuery, article::ArticleQuery);
 
 /// The root of all writes: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::ContentMutation);
+pub struct Mutation(mutation::ContentMutation, article::ArticleMutation);
 
 /// The schema type.
 pub type WharfSchema = Schema<Query, Mutation, EmptySubscription>;

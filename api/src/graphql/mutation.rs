@@ -1,7 +1,6 @@
 //! Write operations.
 use crate::error::AppError;
 use crate::graphql::context::{principal, state};
-use crate::graphql::types::article::{Article, CreateArticleInput, UpdateArticleInput};
 use crate::graphql::types::auth::{
     ApiToken, AuthPayload, CreateApiTokenInput, CreatedApiToken, RegisterInput,
 };
@@ -9,7 +8,7 @@ use crate::graphql::types::site::{CreateSiteInput, Site, SiteMember, SiteRole, U
 use crate::graphql::types::tag::{CreateTagInput, Tag, UpdateTagInput};
 use crate::graphql::types::user::User;
 use crate::graphql::types::{id_arg, to_id};
-use crate::services::{api_token, article, session, site, tag, user};
+use crate::services::{api_token, session, site, tag, user};
 use async_graphql::{Context, ID, Object};
 use secrecy::SecretString;
 
@@ -193,81 +192,6 @@ impl ContentMutation {
             id_arg("userId", &user_id)?,
         )
         .await?)
-    }
-
-    /// Creates a draft article.
-    async fn create_article(
-        &self,
-        ctx: &Context<'_>,
-        input: CreateArticleInput,
-    ) -> async_graphql::Result<Article> {
-        let st = state(ctx)?;
-        let new = article::NewArticle {
-            site_id: input.site_id.to_string(),
-            locale: input.locale,
-            slug: input.slug,
-            title: input.title,
-            body: input.body,
-            excerpt: input.excerpt,
-            tags: input.tags,
-        };
-        let created = article::create_article(
-            &st.db,
-            principal(ctx),
-            new,
-            st.settings.max_article_body_bytes,
-        )
-        .await
-        .map_err(|e| e.in_input("input"))?;
-        Ok(Article(created))
-    }
-
-    /// Changes an article's content.
-    async fn update_article(
-        &self,
-        ctx: &Context<'_>,
-        id: ID,
-        input: UpdateArticleInput,
-    ) -> async_graphql::Result<Article> {
-        let st = state(ctx)?;
-        let patch = article::ArticlePatch {
-            slug: input.slug,
-            title: input.title,
-            body: input.body,
-            excerpt: input.excerpt,
-            tags: input.tags,
-        };
-        let updated = article::update_article(
-            &st.db,
-            principal(ctx),
-            id_arg("id", &id)?,
-            patch,
-            st.settings.max_article_body_bytes,
-        )
-        .await
-        .map_err(|e| e.in_input("input"))?;
-        Ok(Article(updated))
-    }
-
-    /// Deletes an article. Returns its ID.
-    async fn delete_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
-        Ok(to_id(
-            article::delete_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
-        ))
-    }
-
-    /// Publishes an article now.
-    async fn publish_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Article> {
-        Ok(Article(
-            article::publish_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
-        ))
-    }
-
-    /// Takes an article back to draft.
-    async fn unpublish_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Article> {
-        Ok(Article(
-            article::unpublish_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
-        ))
     }
 
     /// Creates a tag on a site.

@@ -1,7 +1,6 @@
 //! Read operations.
 use crate::error::AppError;
 use crate::graphql::context::{principal, state};
-use crate::graphql::types::article::{Article, ArticleFilter, ArticleOrderBy};
 use crate::graphql::types::auth::ApiToken;
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::id_arg;
@@ -9,7 +8,7 @@ use crate::graphql::types::site::Site;
 use crate::graphql::types::tag::Tag;
 use crate::graphql::types::user::User;
 use crate::services::pagination::PageRequest;
-use crate::services::{api_token, article, site, tag, user};
+use crate::services::{api_token, site, tag, user};
 use async_graphql::{Context, ID, Object};
 
 /// Reads of the core content: viewer, sites, articles, tags, API tokens.
@@ -60,57 +59,6 @@ impl ContentQuery {
             st.settings.max_page_size,
         )?;
         Ok(connection(site::list_sites(&st.db, &page).await?, Site))
-    }
-
-    /// One article: by `id`, or by `site` (ID or domain), `slug` and `locale` (the site's default
-    /// when absent). Drafts only for those who may see them.
-    async fn article(
-        &self,
-        ctx: &Context<'_>,
-        id: Option<ID>,
-        site: Option<String>,
-        slug: Option<String>,
-        locale: Option<String>,
-    ) -> async_graphql::Result<Option<Article>> {
-        let db = &state(ctx)?.db;
-        let who = principal(ctx);
-        let found = match (id, site, slug) {
-            (Some(id), None, None) => article::get_article(db, who, id_arg("id", &id)?).await?,
-            (None, Some(site), Some(slug)) => {
-                article::find_article(db, who, &site, &slug, locale.as_deref()).await?
-            }
-            _ => return Err(AppError::bad_input("id", "give either id, or site and slug").into()),
-        };
-        found
-            .map(Article)
-            .map(Some)
-            .ok_or_else(|| AppError::not_found("article").into())
-    }
-
-    /// Articles the caller may see, filtered and ordered, one page at a time.
-    #[graphql(complexity = "list_complexity(first, child_complexity)")]
-    async fn articles(
-        &self,
-        ctx: &Context<'_>,
-        #[graphql(desc = "Page size (at most the server's limit, 100 by default).")] first: Option<
-            i32,
-        >,
-        #[graphql(desc = "Cursor of the last article of the previous page.")] after: Option<String>,
-        filter: Option<ArticleFilter>,
-        order_by: Option<ArticleOrderBy>,
-    ) -> async_graphql::Result<Conn<Article>> {
-        let st = state(ctx)?;
-        let page = article::list_articles(
-            &st.db,
-            principal(ctx),
-            filter.unwrap_or_default().into(),
-            order_by.into(),
-            first.map(i64::from),
-            after.as_deref(),
-            st.settings.max_page_size,
-        )
-        .await?;
-        Ok(connection(page, Article))
     }
 
     /// The tags of a site (ID or domain), by slug.

@@ -2,14 +2,18 @@
 use super::site::Site;
 use super::tag::Tag;
 use super::user::User;
-use crate::graphql::context::loaders;
-use crate::services::article::{ArticleFilter as Filter, ArticleOrder as Order};
-use async_graphql::{Context, Enum, ID, InputObject, Object};
+use crate::content;
+use crate::graphql::context::{loaders, principal, state};
+use crate::services::article;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::article::{self, ArticleStatus as DbStatus};
+use entities::article::ArticleStatus as DbStatus;
+use entities::{article as article_entity, article_revision};
+
+pub use super::article_input::*;
 
 /// An article in one locale.
-pub struct Article(pub article::Model);
+pub struct Article(pub article_entity::Model);
 
 /// Where an article is in its life.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -39,6 +43,74 @@ impl From<ArticleStatus> for DbStatus {
             ArticleStatus::Scheduled => Self::Scheduled,
             ArticleStatus::Published => Self::Published,
         }
+    }
+}
+
+/// One heading of the table of contents.
+#[derive(SimpleObject)]
+pub struct TocEntry {
+    /// 1 for `#`, 2 for `##`, …
+    pub level: i32,
+    /// The heading's text.
+    pub text: String,
+    /// The `id` of the heading in `html`: link to `#anchor`.
+    pub anchor: String,
+    /// Headings nested under this one.
+    pub children: Vec<TocEntry>,
+}
+
+impl From<&content::TocEntry> for TocEntry {
+    fn from(e: &content::TocEntry) -> Self {
+        Self {
+            level: i32::from(e.level),
+            text: e.text.clone(),
+            anchor: e.anchor.clone(),
+            children: e.children.iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// A stored state of an article.
+pub struct Revision(pub article_revision::Model);
+
+#[Object]
+impl Revision {
+    /// 1 for the first state, increasing by one with each change.
+    async fn number(&self) -> i32 {
+        self.0.number
+    }
+    /// Title at that time.
+    async fn title(&self) -> &str {
+        &self.0.title
+    }
+    /// Markdown body at that time.
+    async fn body(&self) -> &str {
+        &self.0.body
+    }
+    /// Explicit excerpt at that time.
+    async fn excerpt(&self) -> Option<&str> {
+        self.0.excerpt.as_deref()
+    }
+    /// Slug, tags and SEO fields at that time, as JSON.
+    async fn snapshot(&self) -> async_graphql::Json<serde_json::Value> {
+        async_graphql::Json(self.0.snapshot.clone())
+    }
+    /// Who made the change.
+    async fn editor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        match self.0.editor_id {
+            None => Ok(None),
+            Some(id) => Ok(loaders(ctx)?.users.load_one(id).await?.map(User)),
+        }
+    }
+    /// When.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+}
+
+impl Article {
+    fn rendered(&self) -> std::sync::Arc<content::Rendered> {
+        content::render_cached(self.0.id, self.0.version, &self.0.body)
     }
 }
 
@@ -78,9 +150,47 @@ impl Article {
         &self.0.body
     }
 
-    /// The explicit excerpt, if one was given.
-    async fn excerpt(&self) -> Option<&str> {
-        self.0.excerpt.as_deref()
+    /// The body as sanitized HTML; headings carry the `id`s the table of contents links to.
+    async fn html(&self) -> String {
+        self.rendered().html.clone()
+    }
+
+    /// Table of contents, nested by heading level.
+    async fn toc(&self) -> Vec<TocEntry> {
+        self.rendered().toc.iter().map(Into::into).collect()
+    }
+
+    /// The explicit excerpt, or one derived from the text (plain text, cut at a word or
+    /// character boundary, about 200 Latin or 100 Chinese characters).
+    async fn excerpt(&self) -> String {
+        match self.0.excerpt.as_deref() {
+            Some(explicit) => explicit.to_owned(),
+            None => {
+                let r = self.rendered();
+                let source = if r.paragraphs.trim().is_empty() {
+                    &r.text
+                } else {
+                    &r.paragraphs
+                };
+                content::derive_excerpt(source, content::MAX_EXCERPT_UNITS)
+            }
+        }
+    }
+
+    /// Whether `excerpt` was written by an editor (false: derived from the body).
+    async fn has_explicit_excerpt(&self) -> bool {
+        self.0.excerpt.is_some()
+    }
+
+    /// Words in the text; each Chinese or Japanese character counts as one.
+    async fn word_count(&self) -> i32 {
+        i32::try_from(content::text_stats(&self.rendered().text).words).unwrap_or(i32::MAX)
+    }
+
+    /// Minutes to read (230 words or 400 Chinese characters a minute), rounded up.
+    async fn reading_minutes(&self) -> i32 {
+        i32::try_from(content::text_stats(&self.rendered().text).reading_minutes)
+            .unwrap_or(i32::MAX)
     }
 
     /// Draft, scheduled or published.
@@ -91,6 +201,11 @@ impl Article {
     /// When it was first published.
     async fn published_at(&self) -> Option<DateTime<Utc>> {
         self.0.published_at
+    }
+
+    /// When a scheduled article will be published.
+    async fn scheduled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.scheduled_at
     }
 
     /// The author.
@@ -111,6 +226,44 @@ impl Article {
         Ok(tags.into_iter().map(Tag).collect())
     }
 
+    /// `<title>` override for search engines.
+    async fn meta_title(&self) -> Option<&str> {
+        self.0.meta_title.as_deref()
+    }
+
+    /// `<meta name="description">`.
+    async fn meta_description(&self) -> Option<&str> {
+        self.0.meta_description.as_deref()
+    }
+
+    /// `<link rel="canonical">`.
+    async fn canonical_url(&self) -> Option<&str> {
+        self.0.canonical_url.as_deref()
+    }
+
+    /// The media item used as `og:image`.
+    async fn og_image_id(&self) -> Option<ID> {
+        self.0.og_image_media_id.map(super::to_id)
+    }
+
+    /// Shared by all translations of this article.
+    async fn translation_group_id(&self) -> ID {
+        super::to_id(self.0.translation_group_id)
+    }
+
+    /// The other locales of this article that the caller may see.
+    async fn translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Article>> {
+        let found = article::list_translations(&state(ctx)?.db, principal(ctx), &self.0).await?;
+        Ok(found.into_iter().map(Article).collect())
+    }
+
+    /// Revisions, newest first (members of the site only).
+    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+        let found =
+            article::revision::list_revisions(&state(ctx)?.db, principal(ctx), &self.0).await?;
+        Ok(found.into_iter().map(Revision).collect())
+    }
+
     /// Increases with every change.
     async fn version(&self) -> i32 {
         self.0.version
@@ -125,113 +278,4 @@ impl Article {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-}
-
-/// Which articles to list.
-#[derive(InputObject, Default)]
-pub struct ArticleFilter {
-    /// Site ID or domain.
-    pub site: Option<String>,
-    /// Tag slug.
-    pub tag: Option<String>,
-    /// Status; without permission to see drafts only published articles are returned.
-    pub status: Option<ArticleStatus>,
-    /// Locale tag.
-    pub locale: Option<String>,
-}
-
-impl From<ArticleFilter> for Filter {
-    fn from(f: ArticleFilter) -> Self {
-        Filter {
-            site: f.site,
-            tag: f.tag,
-            status: f.status.map(Into::into),
-            locale: f.locale,
-        }
-    }
-}
-
-/// The field to order articles by.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum ArticleOrderField {
-    /// Publication time; unpublished articles last.
-    PublishedAt,
-    /// Last change.
-    UpdatedAt,
-    /// Creation.
-    CreatedAt,
-    /// Title, by code point.
-    Title,
-}
-
-/// Sort direction.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum OrderDirection {
-    /// Smallest first.
-    Asc,
-    /// Largest first.
-    Desc,
-}
-
-/// How to order articles; newest published first when absent.
-#[derive(InputObject)]
-pub struct ArticleOrderBy {
-    /// The field.
-    pub field: ArticleOrderField,
-    /// The direction; `DESC` when absent.
-    #[graphql(default_with = "OrderDirection::Desc")]
-    pub direction: OrderDirection,
-}
-
-impl From<Option<ArticleOrderBy>> for Order {
-    fn from(o: Option<ArticleOrderBy>) -> Self {
-        let Some(o) = o else { return Order::default() };
-        let desc = o.direction == OrderDirection::Desc;
-        match (o.field, desc) {
-            (ArticleOrderField::PublishedAt, true) => Order::PublishedAtDesc,
-            (ArticleOrderField::PublishedAt, false) => Order::PublishedAtAsc,
-            (ArticleOrderField::UpdatedAt, true) => Order::UpdatedAtDesc,
-            (ArticleOrderField::UpdatedAt, false) => Order::UpdatedAtAsc,
-            (ArticleOrderField::CreatedAt, true) => Order::CreatedAtDesc,
-            (ArticleOrderField::CreatedAt, false) => Order::CreatedAtAsc,
-            (ArticleOrderField::Title, true) => Order::TitleDesc,
-            (ArticleOrderField::Title, false) => Order::TitleAsc,
-        }
-    }
-}
-
-/// An article to create; it starts as a draft.
-#[derive(InputObject)]
-pub struct CreateArticleInput {
-    /// The site's ID.
-    pub site_id: ID,
-    /// Locale; the site's default when absent. Must be one of the site's locales.
-    pub locale: Option<String>,
-    /// Slug; generated from the title when absent (Chinese and other scripts are kept).
-    pub slug: Option<String>,
-    /// Title.
-    pub title: String,
-    /// Markdown body.
-    #[graphql(default)]
-    pub body: String,
-    /// Excerpt; derived from the body when absent.
-    pub excerpt: Option<String>,
-    /// Tag names; tags are created on the site as needed.
-    #[graphql(default)]
-    pub tags: Vec<String>,
-}
-
-/// Changes to an article; absent fields stay as they are.
-#[derive(InputObject)]
-pub struct UpdateArticleInput {
-    /// New slug.
-    pub slug: Option<String>,
-    /// New title.
-    pub title: Option<String>,
-    /// New markdown body.
-    pub body: Option<String>,
-    /// New excerpt; an empty string removes it.
-    pub excerpt: Option<String>,
-    /// New tag names (replace the old ones).
-    pub tags: Option<Vec<String>>,
 }

@@ -2,6 +2,7 @@
 //! schema by itself.
 
 pub mod article;
+pub mod article_input;
 pub mod auth;
 pub mod connection;
 pub mod site;

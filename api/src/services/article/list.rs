@@ -9,7 +9,7 @@ use crate::services::site::find_site;
 use chrono::{DateTime, SecondsFormat, Utc};
 use entities::article::{self, ArticleStatus};
 use entities::{article_tag, tag};
-use sea_orm::sea_query::{Expr, ExprTrait, NullOrdering, Order, Query};
+use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order, Query};
 use sea_orm::{
     ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
     QuerySelect, Select, Value,
@@ -26,6 +26,53 @@ pub struct ArticleFilter {
     pub status: Option<ArticleStatus>,
     /// Locale tag.
     pub locale: Option<String>,
+    /// At least one of these tag slugs.
+    pub tags_any: Vec<String>,
+    /// All of these tag slugs.
+    pub tags_all: Vec<String>,
+    /// Text the title contains (ASCII case-insensitive).
+    pub title_contains: Option<String>,
+    /// Published at or after.
+    pub published_after: Option<DateTime<Utc>>,
+    /// Published before.
+    pub published_before: Option<DateTime<Utc>>,
+    /// Changed at or after.
+    pub updated_after: Option<DateTime<Utc>>,
+    /// Changed before.
+    pub updated_before: Option<DateTime<Utc>>,
+}
+
+/// IDs of the articles carrying any of the tag slugs (of one site, when given).
+fn tagged_with(
+    slugs: &[String],
+    site_id: Option<uuid::Uuid>,
+) -> sea_orm::sea_query::SelectStatement {
+    let mut tagged = Query::select();
+    tagged
+        .column((article_tag::Entity, article_tag::Column::ArticleId))
+        .from(article_tag::Entity)
+        .inner_join(
+            tag::Entity,
+            Expr::col((tag::Entity, tag::Column::Id))
+                .equals((article_tag::Entity, article_tag::Column::TagId)),
+        )
+        .and_where(
+            Expr::col((tag::Entity, tag::Column::Slug))
+                .is_in(slugs.iter().map(|s| s.trim().to_owned())),
+        );
+    if let Some(site_id) = site_id {
+        tagged.and_where(Expr::col((tag::Entity, tag::Column::SiteId)).eq(site_id));
+    }
+    tagged.to_owned()
+}
+
+/// `%text%` for LIKE, with the wildcard characters of `text` escaped.
+fn like_pattern(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{}%", escaped.to_ascii_lowercase())
 }
 
 /// The order of a list. Every ordering ends with the ID, so it is total and pages are stable.
@@ -173,20 +220,43 @@ pub async fn list_articles(
         query = query.filter(article::Column::Status.eq(status));
     }
     if let Some(tag_slug) = filter.tag.as_deref() {
-        let mut tagged = Query::select();
-        tagged
-            .column((article_tag::Entity, article_tag::Column::ArticleId))
-            .from(article_tag::Entity)
-            .inner_join(
-                tag::Entity,
-                Expr::col((tag::Entity, tag::Column::Id))
-                    .equals((article_tag::Entity, article_tag::Column::TagId)),
-            )
-            .and_where(Expr::col((tag::Entity, tag::Column::Slug)).eq(tag_slug.trim()));
-        if let Some(site_id) = site_id {
-            tagged.and_where(Expr::col((tag::Entity, tag::Column::SiteId)).eq(site_id));
-        }
-        query = query.filter(article::Column::Id.in_subquery(tagged.to_owned()));
+        query = query
+            .filter(article::Column::Id.in_subquery(tagged_with(&[tag_slug.to_owned()], site_id)));
+    }
+    if !filter.tags_any.is_empty() {
+        query =
+            query.filter(article::Column::Id.in_subquery(tagged_with(&filter.tags_any, site_id)));
+    }
+    for slug in &filter.tags_all {
+        query = query.filter(
+            article::Column::Id.in_subquery(tagged_with(std::slice::from_ref(slug), site_id)),
+        );
+    }
+    if let Some(text) = filter
+        .title_contains
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        query = query.filter(
+            Expr::expr(Func::lower(Expr::col((
+                article::Entity,
+                article::Column::Title,
+            ))))
+            .like(LikeExpr::new(like_pattern(text)).escape('\\')),
+        );
+    }
+    if let Some(t) = filter.published_after {
+        query = query.filter(article::Column::PublishedAt.gte(t));
+    }
+    if let Some(t) = filter.published_before {
+        query = query.filter(article::Column::PublishedAt.lt(t));
+    }
+    if let Some(t) = filter.updated_after {
+        query = query.filter(article::Column::UpdatedAt.gte(t));
+    }
+    if let Some(t) = filter.updated_before {
+        query = query.filter(article::Column::UpdatedAt.lt(t));
     }
     let total = query.clone().count(db).await?;
     if let Some(cursor) = &page.after {

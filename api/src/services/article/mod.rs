@@ -3,13 +3,17 @@
 
 pub mod events;
 mod list;
+mod publish;
+pub mod revision;
+pub mod seo;
+mod translation;
 mod write;
 
 pub use list::{ArticleFilter, ArticleOrder, list_articles};
-pub use write::{
-    ArticlePatch, NewArticle, create_article, delete_article, publish_article, unpublish_article,
-    update_article,
-};
+pub use publish::{publish_article, publish_due, unpublish_article};
+pub use seo::SeoPatch;
+pub use translation::{SitemapEntry, list_translations, sitemap, translation_in};
+pub use write::{ArticlePatch, NewArticle, create_article, delete_article, update_article};
 
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult};
@@ -20,7 +24,7 @@ use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter}
 use uuid::Uuid;
 
 /// The condition that limits articles to those the caller may see.
-fn visible_condition(visibility: &Visibility) -> Condition {
+pub(crate) fn visible_condition(visibility: &Visibility) -> Condition {
     match visibility {
         Visibility::All => Condition::all(),
         Visibility::PublishedAndSites(sites) => {
@@ -52,6 +56,10 @@ pub async fn get_article(
 }
 
 /// One article by site (ID or domain), slug and locale (the site's default when absent).
+///
+/// When the site has no article with this slug in the locale, the slug is looked up in the
+/// site's default locale and its translation into the locale is returned, or, when there is
+/// none, the default-locale article itself (its `locale` tells the client which it got).
 pub async fn find_article(
     db: &impl ConnectionTrait,
     principal: &Principal,
@@ -62,13 +70,28 @@ pub async fn find_article(
     let site = find_site(db, "site", site).await?;
     let locale = require_site_locale(&site, "locale", locale)?;
     let visibility = authz::content_visibility(db, principal).await?;
-    Ok(article::Entity::find()
-        .filter(article::Column::SiteId.eq(site.id))
-        .filter(article::Column::Locale.eq(locale))
-        .filter(article::Column::Slug.eq(slug.trim()))
-        .filter(visible_condition(&visibility))
-        .one(db)
-        .await?)
+    let by_slug = |locale: String| {
+        article::Entity::find()
+            .filter(article::Column::SiteId.eq(site.id))
+            .filter(article::Column::Locale.eq(locale))
+            .filter(article::Column::Slug.eq(slug.trim()))
+            .filter(visible_condition(&visibility))
+            .one(db)
+    };
+    if let Some(found) = by_slug(locale.clone()).await? {
+        return Ok(Some(found));
+    }
+    if locale == site.default_locale {
+        return Ok(None);
+    }
+    let Some(default) = by_slug(site.default_locale.clone()).await? else {
+        return Ok(None);
+    };
+    Ok(Some(
+        translation_in(db, &visibility, &default, &locale)
+            .await?
+            .unwrap_or(default),
+    ))
 }
 
 /// Loads an article for a change, checking the caller may write its site.

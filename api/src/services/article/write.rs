@@ -1,10 +1,11 @@
 //! Changing articles.
-use super::{article_for_write, events};
+use super::seo::SeoPatch;
+use super::{article_for_write, events, revision::record_revision};
 use crate::auth::Principal;
 use crate::domain::{Slug, bounded_text, optional_text};
 use crate::error::{AppError, AppResult, on_constraint};
 use crate::services::site::{require_site, require_site_locale};
-use crate::services::{authz, now, tag as tags};
+use crate::services::{authz, now, parse_id, tag as tags};
 use entities::article::{self, ArticleStatus};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
@@ -36,6 +37,10 @@ pub struct NewArticle {
     pub excerpt: Option<String>,
     /// Tag names; tags are created on the site as needed.
     pub tags: Vec<String>,
+    /// Another article of the same site this one translates (joins its translation group).
+    pub translation_of: Option<String>,
+    /// SEO fields.
+    pub seo: SeoPatch,
 }
 
 /// Changes to an article; `None` leaves a field as it is.
@@ -51,6 +56,11 @@ pub struct ArticlePatch {
     pub excerpt: Option<String>,
     /// New tag list (replaces the old one).
     pub tags: Option<Vec<String>>,
+    /// SEO changes.
+    pub seo: SeoPatch,
+    /// When set, the change applies only if the article is still at this version (CONFLICT
+    /// otherwise), so two editors never overwrite each other unknowingly.
+    pub expected_version: Option<i32>,
 }
 
 fn check_body(body: &str, max_bytes: usize) -> AppResult<()> {
@@ -120,7 +130,39 @@ async fn choose_slug(
     Ok(Slug::for_id(base.as_str(), id).into_string())
 }
 
-/// Creates a draft.
+/// The translation group a new article joins: its own, or that of the article it translates
+/// (same site, and no article of the group in this locale yet).
+async fn translation_group(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+    locale: &str,
+    translation_of: Option<&str>,
+    own_id: Uuid,
+) -> AppResult<Uuid> {
+    let Some(raw) = translation_of else {
+        return Ok(own_id);
+    };
+    let original_id = parse_id("translationOf", raw)?;
+    let original = super::get_article(db, principal, original_id)
+        .await?
+        .filter(|a| a.site_id == site_id)
+        .ok_or_else(|| AppError::not_found("article to translate").at("translationOf"))?;
+    let taken = article::Entity::find()
+        .filter(article::Column::TranslationGroupId.eq(original.translation_group_id))
+        .filter(article::Column::Locale.eq(locale))
+        .count(db)
+        .await?;
+    if taken > 0 {
+        return Err(AppError::conflict(
+            "locale",
+            format!("this article already has a {locale} translation"),
+        ));
+    }
+    Ok(original.translation_group_id)
+}
+
+/// Creates a draft (revision 1).
 pub async fn create_article(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
@@ -134,14 +176,23 @@ pub async fn create_article(
     check_body(&input.body, max_body_bytes)?;
     let excerpt = optional_text("excerpt", input.excerpt.as_deref(), MAX_EXCERPT_CHARS)?;
     let id = Uuid::now_v7();
+    let group = translation_group(
+        db,
+        principal,
+        site.id,
+        &locale,
+        input.translation_of.as_deref(),
+        id,
+    )
+    .await?;
     let txn = db.begin().await?;
     let slug = choose_slug(&txn, site.id, &locale, input.slug.as_deref(), &title, id).await?;
     let tag_models = tags::ensure_tags(&txn, site.id, &input.tags).await?;
     let now = now();
-    let article = article::ActiveModel {
+    let mut active = article::ActiveModel {
         id: Set(id),
         site_id: Set(site.id),
-        translation_group_id: Set(id),
+        translation_group_id: Set(group),
         locale: Set(locale),
         slug: Set(slug),
         title: Set(title),
@@ -159,16 +210,19 @@ pub async fn create_article(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
-    }
-    .insert(&txn)
-    .await
-    .map_err(|e| on_constraint(e, ARTICLE_CONSTRAINTS))?;
+    };
+    input.seo.apply(&txn, site.id, &mut active).await?;
+    let article = active
+        .insert(&txn)
+        .await
+        .map_err(|e| on_constraint(e, ARTICLE_CONSTRAINTS))?;
     tags::set_article_tags(&txn, article.id, &tag_models).await?;
+    record_revision(&txn, &article, Some(author_id)).await?;
     txn.commit().await?;
     Ok(article)
 }
 
-/// Changes an article's content.
+/// Changes an article's content and stores the result as a new revision.
 pub async fn update_article(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
@@ -176,7 +230,18 @@ pub async fn update_article(
     patch: ArticlePatch,
     max_body_bytes: usize,
 ) -> AppResult<article::Model> {
-    let (current, _) = article_for_write(db, principal, id).await?;
+    let (current, editor) = article_for_write(db, principal, id).await?;
+    if let Some(expected) = patch.expected_version
+        && expected != current.version
+    {
+        return Err(AppError::conflict(
+            "expectedVersion",
+            format!(
+                "the article is at version {}, not {expected}; reload it and apply your change again",
+                current.version
+            ),
+        ));
+    }
     let mut active: article::ActiveModel = current.clone().into();
     if let Some(title) = &patch.title {
         active.title = Set(bounded_text("title", title, 1, MAX_TITLE_CHARS)?);
@@ -189,6 +254,7 @@ pub async fn update_article(
         active.excerpt = Set(optional_text("excerpt", Some(excerpt), MAX_EXCERPT_CHARS)?);
     }
     let txn = db.begin().await?;
+    patch.seo.apply(&txn, current.site_id, &mut active).await?;
     if let Some(slug) = &patch.slug {
         let slug = Slug::parse("slug", slug)?;
         if slug_taken(
@@ -213,50 +279,25 @@ pub async fn update_article(
     }
     active.version = Set(current.version + 1);
     active.updated_at = Set(now());
-    let updated = active
-        .update(&txn)
+    // The version in the WHERE clause makes a concurrent change fail instead of being lost.
+    let result = article::Entity::update_many()
+        .set(active)
+        .filter(article::Column::Id.eq(id))
+        .filter(article::Column::Version.eq(current.version))
+        .exec(&txn)
         .await
         .map_err(|e| on_constraint(e, ARTICLE_CONSTRAINTS))?;
-    events::article_changed(&txn, Some(&current), Some(&updated)).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Publishes an article now; the first publication time is kept on later re-publications.
-pub async fn publish_article(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    principal: &Principal,
-    id: Uuid,
-) -> AppResult<article::Model> {
-    let (current, _) = article_for_write(db, principal, id).await?;
-    let now = now();
-    let mut active: article::ActiveModel = current.clone().into();
-    active.status = Set(ArticleStatus::Published);
-    active.published_at = Set(Some(current.published_at.unwrap_or(now)));
-    active.scheduled_at = Set(None);
-    active.version = Set(current.version + 1);
-    active.updated_at = Set(now);
-    let txn = db.begin().await?;
-    let updated = active.update(&txn).await?;
-    events::article_changed(&txn, Some(&current), Some(&updated)).await?;
-    txn.commit().await?;
-    Ok(updated)
-}
-
-/// Takes an article back to draft.
-pub async fn unpublish_article(
-    db: &(impl ConnectionTrait + TransactionTrait),
-    principal: &Principal,
-    id: Uuid,
-) -> AppResult<article::Model> {
-    let (current, _) = article_for_write(db, principal, id).await?;
-    let mut active: article::ActiveModel = current.clone().into();
-    active.status = Set(ArticleStatus::Draft);
-    active.scheduled_at = Set(None);
-    active.version = Set(current.version + 1);
-    active.updated_at = Set(now());
-    let txn = db.begin().await?;
-    let updated = active.update(&txn).await?;
+    if result.rows_affected != 1 {
+        return Err(AppError::conflict(
+            "id",
+            "the article was changed by someone else meanwhile; reload it and retry",
+        ));
+    }
+    let updated = article::Entity::find_by_id(id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("article"))?;
+    record_revision(&txn, &updated, Some(editor)).await?;
     events::article_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)

@@ -1,0 +1,177 @@
+//! Article reads and writes.
+use crate::error::AppError;
+use crate::graphql::context::{principal, state};
+use crate::graphql::types::article::{
+    Article, ArticleFilter, ArticleOrderBy, CreateArticleInput, SitemapEntry, UpdateArticleInput,
+};
+use crate::graphql::types::connection::{Conn, connection, list_complexity};
+use crate::graphql::types::{id_arg, to_id};
+use crate::services::article;
+use async_graphql::{Context, ID, Object};
+use chrono::{DateTime, Utc};
+
+/// Article reads.
+#[derive(Default)]
+pub struct ArticleQuery;
+
+#[Object]
+impl ArticleQuery {
+    /// One article: by `id`, or by `site` (ID or domain), `slug` and `locale` (the site's default
+    /// when absent; falls back to the default-locale article when no translation exists).
+    /// Drafts only for those who may see them.
+    async fn article(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<ID>,
+        site: Option<String>,
+        slug: Option<String>,
+        locale: Option<String>,
+    ) -> async_graphql::Result<Option<Article>> {
+        let db = &state(ctx)?.db;
+        let who = principal(ctx);
+        let found = match (id, site, slug) {
+            (Some(id), None, None) => article::get_article(db, who, id_arg("id", &id)?).await?,
+            (None, Some(site), Some(slug)) => {
+                article::find_article(db, who, &site, &slug, locale.as_deref()).await?
+            }
+            _ => return Err(AppError::bad_input("id", "give either id, or site and slug").into()),
+        };
+        found
+            .map(Article)
+            .map(Some)
+            .ok_or_else(|| AppError::not_found("article").into())
+    }
+
+    /// Articles the caller may see, filtered and ordered, one page at a time.
+    #[graphql(complexity = "list_complexity(first, child_complexity)")]
+    async fn articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "Page size (at most the server's limit, 100 by default).")] first: Option<
+            i32,
+        >,
+        #[graphql(desc = "Cursor of the last article of the previous page.")] after: Option<String>,
+        filter: Option<ArticleFilter>,
+        order_by: Option<ArticleOrderBy>,
+    ) -> async_graphql::Result<Conn<Article>> {
+        let st = state(ctx)?;
+        let filter = filter.unwrap_or_default().into_service()?;
+        let page = article::list_articles(
+            &st.db,
+            principal(ctx),
+            filter,
+            order_by.into(),
+            first.map(i64::from),
+            after.as_deref(),
+            st.settings.max_page_size,
+        )
+        .await?;
+        Ok(connection(page, Article))
+    }
+
+    /// Every published article of a site (ID or domain) with its path, last change and
+    /// translations, for building `sitemap.xml` (at most 50,000).
+    async fn sitemap(
+        &self,
+        ctx: &Context<'_>,
+        site: String,
+    ) -> async_graphql::Result<Vec<SitemapEntry>> {
+        let entries = article::sitemap(&state(ctx)?.db, &site).await?;
+        Ok(entries.into_iter().map(SitemapEntry::from).collect())
+    }
+}
+
+/// Article writes.
+#[derive(Default)]
+pub struct ArticleMutation;
+
+#[Object]
+impl ArticleMutation {
+    /// Creates a draft article (revision 1).
+    async fn create_article(
+        &self,
+        ctx: &Context<'_>,
+        input: CreateArticleInput,
+    ) -> async_graphql::Result<Article> {
+        let st = state(ctx)?;
+        let created = article::create_article(
+            &st.db,
+            principal(ctx),
+            input.into(),
+            st.settings.max_article_body_bytes,
+        )
+        .await
+        .map_err(|e| e.in_input("input"))?;
+        Ok(Article(created))
+    }
+
+    /// Changes an article; the result is stored as a new revision.
+    async fn update_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        input: UpdateArticleInput,
+    ) -> async_graphql::Result<Article> {
+        let st = state(ctx)?;
+        let updated = article::update_article(
+            &st.db,
+            principal(ctx),
+            id_arg("id", &id)?,
+            input.into(),
+            st.settings.max_article_body_bytes,
+        )
+        .await
+        .map_err(|e| e.in_input("input"))?;
+        Ok(Article(updated))
+    }
+
+    /// Brings back the content of a revision, stored as a new revision (the slug stays).
+    async fn restore_revision(
+        &self,
+        ctx: &Context<'_>,
+        article_id: ID,
+        revision: i32,
+    ) -> async_graphql::Result<Article> {
+        let st = state(ctx)?;
+        let id = id_arg("articleId", &article_id)?;
+        let patch =
+            article::revision::revision_as_patch(&st.db, principal(ctx), id, revision).await?;
+        let updated = article::update_article(
+            &st.db,
+            principal(ctx),
+            id,
+            patch,
+            st.settings.max_article_body_bytes,
+        )
+        .await?;
+        Ok(Article(updated))
+    }
+
+    /// Deletes an article with its revisions. Returns its ID.
+    async fn delete_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
+        Ok(to_id(
+            article::delete_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
+        ))
+    }
+
+    /// Publishes an article now, or schedules it when `at` is in the future (status SCHEDULED
+    /// until a background job publishes it at that time).
+    async fn publish_article(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        at: Option<DateTime<Utc>>,
+    ) -> async_graphql::Result<Article> {
+        Ok(Article(
+            article::publish_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?, at)
+                .await?,
+        ))
+    }
+
+    /// Takes an article back to draft (a scheduled one loses its schedule).
+    async fn unpublish_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Article> {
+        Ok(Article(
+            article::unpublish_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
+        ))
+    }
+}

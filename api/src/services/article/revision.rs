@@ -1,0 +1,123 @@
+//! Revisions: every change of an article's content is stored; any revision can be restored.
+use super::article_for_write;
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::services::{authz, now, tag as tags};
+use entities::{article, article_revision};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
+};
+use serde_json::json;
+use uuid::Uuid;
+
+/// Stores the state of `article` (after a change) as its next revision.
+pub async fn record_revision(
+    db: &impl ConnectionTrait,
+    article: &article::Model,
+    editor: Option<Uuid>,
+) -> AppResult<article_revision::Model> {
+    let last: Option<i32> = article_revision::Entity::find()
+        .select_only()
+        .column(article_revision::Column::Number)
+        .filter(article_revision::Column::ArticleId.eq(article.id))
+        .order_by_desc(article_revision::Column::Number)
+        .limit(1)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let tag_names: Vec<String> = tags::tags_of_articles(db, &[article.id])
+        .await?
+        .remove(&article.id)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let snapshot = json!({
+        "slug": article.slug,
+        "locale": article.locale,
+        "tags": tag_names,
+        "meta_title": article.meta_title,
+        "meta_description": article.meta_description,
+        "canonical_url": article.canonical_url,
+        "og_image_media_id": article.og_image_media_id,
+    });
+    let revision = article_revision::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        article_id: Set(article.id),
+        number: Set(last.unwrap_or(0) + 1),
+        editor_id: Set(editor),
+        title: Set(article.title.clone()),
+        body: Set(article.body.clone()),
+        excerpt: Set(article.excerpt.clone()),
+        snapshot: Set(snapshot),
+        created_at: Set(now()),
+    }
+    .insert(db)
+    .await
+    .map_err(|e| {
+        crate::error::on_constraint(
+            e,
+            &[(
+                "article_revisions_article_id_number",
+                "article_revisions.number",
+                "id",
+            )],
+        )
+    })?;
+    Ok(revision)
+}
+
+/// The revisions of an article, newest first (those who may read its drafts only).
+pub async fn list_revisions(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    article: &article::Model,
+) -> AppResult<Vec<article_revision::Model>> {
+    if !authz::can_read_unpublished(db, principal, article.site_id).await? {
+        return Err(AppError::forbidden(
+            "only the site's members may see revisions",
+        ));
+    }
+    Ok(article_revision::Entity::find()
+        .filter(article_revision::Column::ArticleId.eq(article.id))
+        .order_by_desc(article_revision::Column::Number)
+        .limit(500)
+        .all(db)
+        .await?)
+}
+
+/// What a revision holds, as a patch that brings it back.
+pub async fn revision_as_patch(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    article_id: Uuid,
+    number: i32,
+) -> AppResult<super::ArticlePatch> {
+    article_for_write(db, principal, article_id).await?;
+    let revision = article_revision::Entity::find()
+        .filter(article_revision::Column::ArticleId.eq(article_id))
+        .filter(article_revision::Column::Number.eq(number))
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("revision").at("revision"))?;
+    let s = &revision.snapshot;
+    let text = |key: &str| s.get(key).and_then(|v| v.as_str()).map(str::to_owned);
+    Ok(super::ArticlePatch {
+        // The slug is the article's address: restoring content never moves it.
+        slug: None,
+        title: Some(revision.title),
+        body: Some(revision.body),
+        excerpt: Some(revision.excerpt.unwrap_or_default()),
+        tags: Some(crate::services::json_strings(
+            s.get("tags").unwrap_or(&json!([])),
+        )),
+        seo: super::seo::SeoPatch {
+            meta_title: Some(text("meta_title").unwrap_or_default()),
+            meta_description: Some(text("meta_description").unwrap_or_default()),
+            canonical_url: Some(text("canonical_url").unwrap_or_default()),
+            og_image_id: None,
+        },
+        expected_version: None,
+    })
+}
