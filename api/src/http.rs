@@ -16,10 +16,18 @@ pub const MAX_BATCH: usize = 10;
 
 /// Registers the routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/graphql", web::post().to(graphql_post))
-        .route("/graphql", web::get().to(graphiql))
-        .route("/healthz", web::get().to(healthz))
-        .route("/readyz", web::get().to(readyz));
+    cfg.service(
+        web::resource("/graphql")
+            .route(web::post().to(graphql_post))
+            .route(
+                web::get()
+                    .guard(actix_web::guard::Header("upgrade", "websocket"))
+                    .to(graphql_ws),
+            )
+            .route(web::get().to(graphiql)),
+    )
+    .route("/healthz", web::get().to(healthz))
+    .route("/readyz", web::get().to(readyz));
 }
 
 /// A GraphQL-shaped error body for failures before execution.
@@ -157,9 +165,20 @@ fn parse_batch(body: &[u8]) -> Result<BatchRequest, String> {
     }
 }
 
+/// GraphQL subscriptions over WebSocket (`graphql-transport-ws` and `graphql-ws`).
+async fn graphql_ws(
+    req: HttpRequest,
+    payload: web::Payload,
+    schema: web::Data<WharfSchema>,
+) -> actix_web::Result<HttpResponse> {
+    async_graphql_actix_web::GraphQLSubscription::new(WharfSchema::clone(&schema))
+        .start(&req, payload)
+}
+
 async fn graphiql() -> HttpResponse {
     let page = GraphiQLSource::build()
         .endpoint("/graphql")
+        .subscription_endpoint("/graphql")
         .title("Wharf GraphiQL")
         .finish();
     HttpResponse::Ok()

@@ -3,6 +3,7 @@ use crate::auth::AuthConfig;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
 use crate::jobs::outbox::OutboxWorker;
+use crate::jobs::webhooks::{Deliverer, EventFanOut};
 use crate::state::AppState;
 use crate::{db, graphql, http};
 use actix_web::{App, HttpServer, web};
@@ -40,17 +41,24 @@ impl Application {
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
         let outbox_wake = Arc::new(Notify::new());
+        let (live_events, _) = tokio::sync::broadcast::channel(256);
         let worker = OutboxWorker::new(
             db.clone(),
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
-        );
+        )
+        .with(Arc::new(EventFanOut {
+            db: db.clone(),
+            live: live_events.clone(),
+        }))
+        .with(Arc::new(Deliverer::new(db.clone())?));
         let state = AppState {
             db,
             settings: Arc::new(settings),
             auth,
             outbox_wake,
             queries,
+            live_events,
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());

@@ -19,4 +19,6 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Statements run on the pool since start.
     pub queries: Arc<AtomicU64>,
+    /// Site events for live subscribers of this instance.
+    pub live_events: tokio::sync::broadcast::Sender<crate::jobs::webhooks::SiteEvent>,
 }

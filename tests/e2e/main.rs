@@ -9,3 +9,4 @@ mod listing;
 mod outbox;
 mod schema;
 mod sites;
+mod webhooks;

@@ -6,6 +6,8 @@
 //! that cannot run is skipped with a loud line on stderr; listing it in `WHARF_TEST_REQUIRE`
 //! (comma-separated: `postgres`) turns that skip into a failure, which is what CI does.
 
+pub mod receiver;
+
 use anyhow::{Context, Result, bail};
 use sea_orm::{ConnectionTrait, Database};
 use serde_json::{Value, json};

@@ -7,29 +7,39 @@ mod loaders;
 mod mutation;
 mod query;
 mod types;
+mod webhook;
 
 pub use error::{ErrorCodes, fill_missing_codes};
 pub use loaders::Loaders;
 
 use crate::config::Settings;
 use crate::state::AppState;
-use async_graphql::{EmptySubscription, MergedObject, Schema};
+use async_graphql::{MergedObject, Schema};
+pub use webhook::Subscription;
 
 /// The root of all reads: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
-pub struct Query(query::ContentQuery, article::ArticleQuery);
+pub struct Query(
+    query::ContentQuery,
+    article::ArticleQuery,
+    webhook::WebhookQuery,
+);
 
 /// The root of all writes: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::ContentMutation, article::ArticleMutation);
+pub struct Mutation(
+    mutation::ContentMutation,
+    article::ArticleMutation,
+    webhook::WebhookMutation,
+);
 
 /// The schema type.
-pub type WharfSchema = Schema<Query, Mutation, EmptySubscription>;
+pub type WharfSchema = Schema<Query, Mutation, Subscription>;
 
 /// Builds the schema once, with the shared state and the configured limits.
 pub fn build_schema(state: AppState) -> WharfSchema {
     let settings: &Settings = &state.settings;
-    let mut builder = Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .limit_depth(settings.graphql_max_depth)
         .limit_complexity(settings.graphql_max_complexity)
         .limit_recursive_depth(64)
@@ -42,7 +52,7 @@ pub fn build_schema(state: AppState) -> WharfSchema {
 
 /// The schema in SDL, as `wharf export-schema` writes it to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), EmptySubscription)
+    Schema::build(Query::default(), Mutation::default(), Subscription)
         .finish()
         .sdl()
 }

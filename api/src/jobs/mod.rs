@@ -3,3 +3,4 @@
 
 pub mod outbox;
 pub mod scheduler;
+pub mod webhooks;

@@ -13,6 +13,7 @@ pub mod session;
 pub mod site;
 pub mod tag;
 pub mod user;
+pub mod webhook;
 
 use chrono::{DateTime, SubsecRound, Utc};
 

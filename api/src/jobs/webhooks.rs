@@ -1,0 +1,166 @@
+//! Outbox handlers for site events: fan-out to webhooks and live subscribers, and delivery.
+use crate::jobs::outbox::OutboxHandler;
+use crate::services::outbox::kinds;
+use crate::services::{now, webhook};
+use anyhow::Context;
+use entities::{outbox, webhook as hook_entity, webhook_delivery};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use serde_json::json;
+use std::time::Duration;
+use tokio::sync::broadcast;
+use uuid::Uuid;
+
+/// A site event as live subscribers receive it.
+#[derive(Clone, Debug)]
+pub struct SiteEvent {
+    /// The site.
+    pub site_id: Uuid,
+    /// `article.published`, …
+    pub event: String,
+    /// The event's data.
+    pub data: serde_json::Value,
+}
+
+/// Fans `webhook.event` rows out to deliveries and to live subscribers.
+pub struct EventFanOut {
+    /// The database.
+    pub db: DatabaseConnection,
+    /// Live subscribers of this instance.
+    pub live: broadcast::Sender<SiteEvent>,
+}
+
+#[async_trait::async_trait]
+impl OutboxHandler for EventFanOut {
+    fn kinds(&self) -> Vec<&'static str> {
+        vec![kinds::WEBHOOK_EVENT]
+    }
+
+    async fn handle(&self, row: &outbox::Model) -> anyhow::Result<()> {
+        let p = &row.payload;
+        let site_id: Uuid = p["site_id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .context("event without site_id")?;
+        let event = p["event"]
+            .as_str()
+            .context("event without name")?
+            .to_owned();
+        let body = json!({ "event": event, "siteId": site_id, "createdAt": p["at"], "eventId": row.id, "data": p["data"] });
+        let txn = self.db.begin().await?;
+        webhook::fan_out(&txn, site_id, &event, &body)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+        txn.commit().await?;
+        // No receiver is not an error: nobody is subscribed right now.
+        let _ = self.live.send(SiteEvent {
+            site_id,
+            event,
+            data: p["data"].clone(),
+        });
+        Ok(())
+    }
+}
+
+/// Delivers `webhook.deliver` rows: signed POSTs, 2xx confirms, anything else is retried.
+pub struct Deliverer {
+    db: DatabaseConnection,
+    client: reqwest::Client,
+}
+
+impl Deliverer {
+    /// A deliverer with a 10 s timeout that never follows redirects.
+    pub fn new(db: DatabaseConnection) -> anyhow::Result<Self> {
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("Wharf-Webhooks/", env!("CARGO_PKG_VERSION")))
+            .build()?;
+        Ok(Self { db, client })
+    }
+}
+
+#[async_trait::async_trait]
+impl OutboxHandler for Deliverer {
+    fn kinds(&self) -> Vec<&'static str> {
+        vec![kinds::WEBHOOK_DELIVER]
+    }
+
+    async fn handle(&self, row: &outbox::Model) -> anyhow::Result<()> {
+        let id: Uuid = row.payload["delivery_id"]
+            .as_str()
+            .and_then(|s| s.parse().ok())
+            .context("no delivery_id")?;
+        let Some(delivery) = webhook_delivery::Entity::find_by_id(id)
+            .one(&self.db)
+            .await?
+        else {
+            return Ok(()); // its webhook was deleted
+        };
+        let hook = hook_entity::Entity::find_by_id(delivery.webhook_id)
+            .one(&self.db)
+            .await?;
+        let attempts = delivery.attempts + 1;
+        let mut update: webhook_delivery::ActiveModel = delivery.clone().into();
+        update.attempts = Set(attempts);
+        let Some(hook) = hook.filter(|h| h.active) else {
+            update.status = Set("failed".into());
+            update.last_error = Set(Some("the webhook is inactive".into()));
+            update.update(&self.db).await?;
+            return Ok(());
+        };
+        let body = serde_json::to_string(&delivery.payload)?;
+        let timestamp = now().timestamp();
+        let sent = self
+            .client
+            .post(&hook.url)
+            .header("content-type", "application/json")
+            .header("x-wharf-event", &delivery.event)
+            .header("x-wharf-delivery", delivery.id.to_string())
+            .header("x-wharf-timestamp", timestamp.to_string())
+            .header(
+                "x-wharf-signature",
+                webhook::sign(&hook.secret, timestamp, &body),
+            )
+            .body(body)
+            .send()
+            .await;
+        let failure = match sent {
+            Ok(resp) if resp.status().is_success() => {
+                update.status = Set("delivered".into());
+                update.response_status = Set(Some(i32::from(resp.status().as_u16())));
+                update.delivered_at = Set(Some(now()));
+                update.last_error = Set(None);
+                update.update(&self.db).await?;
+                return Ok(());
+            }
+            Ok(resp) => {
+                update.response_status = Set(Some(i32::from(resp.status().as_u16())));
+                format!("the receiver answered {}", resp.status())
+            }
+            Err(err) => format!("could not reach the receiver: {}", without_url(&err)),
+        };
+        update.last_error = Set(Some(failure.clone()));
+        if attempts >= webhook::MAX_ATTEMPTS {
+            update.status = Set("failed".into());
+            update.update(&self.db).await?;
+            return Ok(());
+        }
+        update.status = Set("pending".into());
+        update.update(&self.db).await?;
+        Err(anyhow::anyhow!(failure))
+    }
+}
+
+/// A transport error's text without the URL (which may carry a secret token in its path).
+fn without_url(err: &reqwest::Error) -> String {
+    let kind = if err.is_timeout() {
+        "timed out"
+    } else if err.is_connect() {
+        "connection failed"
+    } else if err.is_request() {
+        "request failed"
+    } else {
+        "transport error"
+    };
+    kind.to_owned()
+}
