@@ -4,7 +4,7 @@ use crate::services::outbox::kinds;
 use crate::services::{now, webhook};
 use anyhow::Context;
 use entities::{outbox, webhook as hook_entity, webhook_delivery};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set, TransactionTrait};
+use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde_json::json;
 use std::time::Duration;
 use tokio::sync::broadcast;
@@ -46,7 +46,7 @@ impl OutboxHandler for EventFanOut {
             .context("event without name")?
             .to_owned();
         let body = json!({ "event": event, "siteId": site_id, "createdAt": p["at"], "eventId": row.id, "data": p["data"] });
-        let txn = self.db.begin().await?;
+        let txn = crate::services::begin_write(&self.db).await?;
         webhook::fan_out(&txn, site_id, &event, &body)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;

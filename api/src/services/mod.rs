@@ -41,3 +41,16 @@ pub fn parse_id(field: &str, value: &str) -> crate::error::AppResult<uuid::Uuid>
     uuid::Uuid::parse_str(value.trim())
         .map_err(|_| crate::error::AppError::bad_input(field, format!("{field} is not a valid ID")))
 }
+
+/// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`
+/// (`BEGIN IMMEDIATE`), so a transaction that reads before it writes waits for other writers
+/// (busy timeout) instead of failing when another commit lands between its read and its write.
+pub async fn begin_write<C: sea_orm::TransactionTrait>(
+    db: &C,
+) -> Result<C::Transaction, sea_orm::DbErr> {
+    db.begin_with_options(sea_orm::TransactionOptions {
+        sqlite_transaction_mode: Some(sea_orm::SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
+}

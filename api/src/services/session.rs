@@ -106,7 +106,7 @@ pub async fn refresh(
     token: &str,
 ) -> AppResult<Session> {
     let hash = sha256_hex(token.trim());
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     let row = refresh_token::Entity::find()
         .filter(refresh_token::Column::TokenHash.eq(hash))
         .one(&txn)

@@ -81,7 +81,7 @@ pub async fn create_site(
         ));
     }
     let now = now();
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     let site = site::ActiveModel {
         id: Set(Uuid::now_v7()),
         name: Set(name),
@@ -166,7 +166,7 @@ pub async fn delete_site(
         .await?
         .ok_or_else(|| AppError::not_found("site"))?;
     authz::require_site_owner(db, principal, site.id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     let published = entities::article::Entity::find()
         .filter(entities::article::Column::SiteId.eq(site.id))
         .filter(entities::article::Column::Status.eq(entities::article::ArticleStatus::Published))

@@ -45,7 +45,7 @@ pub async fn publish_article(
     }
     active.version = Set(current.version + 1);
     active.updated_at = Set(now);
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     let updated = active.update(&txn).await?;
     events::article_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
@@ -64,7 +64,7 @@ pub async fn unpublish_article(
     active.scheduled_at = Set(None);
     active.version = Set(current.version + 1);
     active.updated_at = Set(now());
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     let updated = active.update(&txn).await?;
     events::article_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
@@ -80,7 +80,7 @@ pub async fn publish_due(
     limit: u64,
 ) -> AppResult<usize> {
     let now = now();
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     let mut due = article::Entity::find()
         .filter(article::Column::Status.eq(ArticleStatus::Scheduled))
         .filter(article::Column::ScheduledAt.lte(now))

@@ -185,7 +185,7 @@ pub async fn create_article(
         id,
     )
     .await?;
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     let slug = choose_slug(&txn, site.id, &locale, input.slug.as_deref(), &title, id).await?;
     let tag_models = tags::ensure_tags(&txn, site.id, &input.tags).await?;
     let now = now();
@@ -253,7 +253,7 @@ pub async fn update_article(
     if let Some(excerpt) = &patch.excerpt {
         active.excerpt = Set(optional_text("excerpt", Some(excerpt), MAX_EXCERPT_CHARS)?);
     }
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     patch.seo.apply(&txn, current.site_id, &mut active).await?;
     if let Some(slug) = &patch.slug {
         let slug = Slug::parse("slug", slug)?;
@@ -310,7 +310,7 @@ pub async fn delete_article(
     id: Uuid,
 ) -> AppResult<Uuid> {
     let (current, _) = article_for_write(db, principal, id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     article::Entity::delete_by_id(current.id).exec(&txn).await?;
     events::article_changed(&txn, Some(&current), None).await?;
     txn.commit().await?;
