@@ -29,6 +29,22 @@ enum Command {
         #[arg(default_value = "schema.graphql")]
         out: PathBuf,
     },
+    /// Import markdown files with YAML front matter into a site (idempotent: updates by slug).
+    Import {
+        /// Folder of `.md` files (searched recursively).
+        dir: PathBuf,
+        /// The site's domain or ID.
+        #[arg(long)]
+        site: String,
+    },
+    /// Export a site's articles as `{locale}/{slug}.md` files with YAML front matter.
+    Export {
+        /// Folder to write to.
+        dir: PathBuf,
+        /// The site's domain or ID.
+        #[arg(long)]
+        site: String,
+    },
     /// Create the first admin, or make an existing account an admin.
     CreateAdmin {
         /// The admin's email.
@@ -84,6 +100,32 @@ async fn main() -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             println!("admin {} ({}) is ready", admin.email, admin.id);
+        }
+        Command::Import { dir, site } => {
+            let conn = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            let site = services::site::find_site(&conn, "site", &site).await.map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let admin = services::user::first_admin(&conn)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?
+                .context("import acts as an admin: create one first with `wharf create-admin`")?;
+            let principal = wharf::auth::Principal::User { user_id: admin.id, is_admin: true };
+            let report = services::article::transfer::import_dir(&conn, &principal, &site, &dir, settings.max_article_body_bytes)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            for (path, why) in &report.failed {
+                eprintln!("refused {}: {why}", path.display());
+            }
+            println!("imported into {}: {} created, {} updated, {} refused", site.domain, report.created, report.updated, report.failed.len());
+            if !report.failed.is_empty() {
+                std::process::exit(1);
+            }
+        }
+        Command::Export { dir, site } => {
+            let conn = db::connect(&settings).await?;
+            let site = services::site::find_site(&conn, "site", &site).await.map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let n = services::article::transfer::export_dir(&conn, &site, &dir).await.map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            println!("exported {n} articles of {} to {}", site.domain, dir.display());
         }
         Command::ExportSchema { .. } => {}
     }

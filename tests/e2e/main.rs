@@ -9,4 +9,5 @@ mod listing;
 mod outbox;
 mod schema;
 mod sites;
+mod transfer;
 mod webhooks;

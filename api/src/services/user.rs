@@ -98,6 +98,16 @@ pub async fn find_by_email(
         .await?)
 }
 
+/// The oldest global admin, who acts for command-line tools.
+pub async fn first_admin(db: &impl ConnectionTrait) -> AppResult<Option<user::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(user::Entity::find()
+        .filter(user::Column::IsAdmin.eq(true))
+        .order_by_asc(user::Column::CreatedAt)
+        .one(db)
+        .await?)
+}
+
 /// The user with this ID.
 pub async fn get_user(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<user::Model>> {
     Ok(user::Entity::find_by_id(id).one(db).await?)

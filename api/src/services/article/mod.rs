@@ -6,6 +6,7 @@ mod list;
 mod publish;
 pub mod revision;
 pub mod seo;
+pub mod transfer;
 mod translation;
 mod write;
 
