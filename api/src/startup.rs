@@ -2,8 +2,10 @@
 use crate::auth::AuthConfig;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
+use crate::jobs::media::MediaDeleteHandler;
 use crate::jobs::outbox::OutboxWorker;
 use crate::state::AppState;
+use crate::storage::Storage;
 use crate::{db, graphql, http};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -39,17 +41,24 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
+        let self_base = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{port}", settings.host));
+        let storage = Storage::open(&settings, &self_base, &secret)?;
         let outbox_wake = Arc::new(Notify::new());
         let worker = OutboxWorker::new(
             db.clone(),
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
-        );
+        )
+        .with(Arc::new(MediaDeleteHandler::new(storage.clone())));
         let state = AppState {
             db,
             settings: Arc::new(settings),
             auth,
             outbox_wake,
+            storage,
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());

@@ -1,0 +1,421 @@
+//! Media: files of a site kept in the object store, each recorded as a `media` row.
+//!
+//! Two ways in: a GraphQL multipart upload ([`upload_media`]), and direct uploads, where
+//! [`create_upload_url`] hands out a signed PUT URL with a sealed ticket and [`confirm_upload`]
+//! checks the stored object before recording it. Either way the bytes are sniffed and checked
+//! first, and a refused file leaves neither object nor row behind. The object is written before
+//! the row, so a store that is down never leaves a row pointing at nothing; a deleted row takes
+//! its object with it through the outbox.
+pub mod inspect;
+
+use crate::auth::Principal;
+use crate::config::Settings;
+use crate::error::{AppError, AppResult, ErrorCode};
+use crate::services::outbox::{self, kinds};
+use crate::services::{authz, now, site};
+use crate::storage::{Storage, StorageError};
+use bytes::Bytes;
+use chrono::{DateTime, Utc};
+use entities::{article, media};
+use inspect::{inspect, key_segment, normalize_type, sanitize_filename, too_large};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set,
+    TransactionSession, TransactionTrait,
+};
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use uuid::Uuid;
+
+/// Longest alt text, in characters.
+pub const MAX_ALT_CHARS: usize = 1000;
+
+/// A file sent in the request itself.
+pub struct NewUpload {
+    /// The site, by ID or domain.
+    pub site: String,
+    /// The client's filename (sanitized here).
+    pub filename: String,
+    /// The client's claimed media type, compared with the sniffed one.
+    pub declared_type: Option<String>,
+    /// The bytes.
+    pub bytes: Bytes,
+    /// Alt text.
+    pub alt: Option<String>,
+}
+
+/// A direct upload to prepare.
+pub struct UploadRequest {
+    /// The site, by ID or domain.
+    pub site: String,
+    /// The filename to record.
+    pub filename: String,
+    /// The media type the client will send.
+    pub content_type: String,
+    /// The size the client will send, in bytes.
+    pub size: i64,
+}
+
+/// Where and until when to PUT a direct upload, and the ticket that confirms it.
+pub struct UploadTicket {
+    /// The URL to PUT the bytes to.
+    pub url: String,
+    /// The key the object will have.
+    pub key: String,
+    /// Headers the PUT must carry.
+    pub headers: Vec<(String, String)>,
+    /// When the URL and the ticket expire.
+    pub expires_at: DateTime<Utc>,
+    /// The sealed ticket for `confirmUpload`.
+    pub token: String,
+}
+
+/// What a sealed ticket holds.
+#[derive(Serialize, Deserialize)]
+struct Ticket {
+    s: Uuid,
+    k: String,
+    f: String,
+    t: String,
+    u: Uuid,
+    e: i64,
+}
+
+/// The error of a storage failure: clear about what failed, with the cause in the log only.
+pub fn storage_failed(err: StorageError) -> AppError {
+    match err {
+        StorageError::InvalidKey => AppError::bad_input("key", "not a valid media key"),
+        StorageError::NotFound => AppError::not_found("stored object"),
+        StorageError::Unavailable(cause) => AppError {
+            code: ErrorCode::Internal,
+            message: "the media storage is unreachable or refused the request; nothing was saved"
+                .into(),
+            field: None,
+            input: None,
+            source: Some(anyhow::Error::new(cause)),
+        },
+    }
+}
+
+fn clean_alt(alt: Option<String>) -> AppResult<Option<String>> {
+    let Some(alt) = alt else { return Ok(None) };
+    let alt = alt.trim();
+    if alt.chars().count() > MAX_ALT_CHARS {
+        return Err(AppError::bad_input(
+            "alt",
+            format!("alt text is limited to {MAX_ALT_CHARS} characters"),
+        ));
+    }
+    if alt.chars().any(char::is_control) {
+        return Err(AppError::bad_input(
+            "alt",
+            "alt text must not contain control characters",
+        ));
+    }
+    Ok((!alt.is_empty()).then(|| alt.to_owned()))
+}
+
+fn new_key(site_id: Uuid, id: Uuid, filename: &str) -> String {
+    format!("{site_id}/{id}/{}", key_segment(filename))
+}
+
+/// Stores an uploaded file of a site and records it.
+pub async fn upload_media(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &Storage,
+    settings: &Settings,
+    principal: &Principal,
+    upload: NewUpload,
+) -> AppResult<media::Model> {
+    let site = site::find_site(db, "site", &upload.site).await?;
+    let uploader = authz::require_content_writer(db, principal, site.id).await?;
+    let filename = sanitize_filename(&upload.filename);
+    let alt = clean_alt(upload.alt)?;
+    let found = inspect(
+        &upload.bytes,
+        upload.declared_type.as_deref(),
+        settings.media_max_bytes,
+        &settings.media_allowed_types,
+    )?;
+    let id = Uuid::now_v7();
+    let key = new_key(site.id, id, &filename);
+    let size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
+    storage
+        .put(&key, upload.bytes)
+        .await
+        .map_err(storage_failed)?;
+    let row = media::ActiveModel {
+        id: Set(id),
+        site_id: Set(site.id),
+        uploader_id: Set(Some(uploader)),
+        storage_key: Set(key.clone()),
+        filename: Set(filename),
+        content_type: Set(found.content_type),
+        size_bytes: Set(size),
+        sha256: Set(found.sha256),
+        width: Set(found.width),
+        height: Set(found.height),
+        alt: Set(alt),
+        created_at: Set(now()),
+    };
+    record(db, storage, row, &key).await
+}
+
+/// Inserts the row of a stored object; when that fails the object goes too (now, or from the
+/// outbox), so no orphan is left.
+async fn record(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &Storage,
+    row: media::ActiveModel,
+    key: &str,
+) -> AppResult<media::Model> {
+    match row.insert(db).await {
+        Ok(model) => Ok(model),
+        Err(err) => {
+            discard(db, storage, key).await;
+            Err(AppError::internal(err))
+        }
+    }
+}
+
+/// Removes an object that must not stay: at once, or else through the outbox.
+async fn discard(db: &impl ConnectionTrait, storage: &Storage, key: &str) {
+    if let Err(err) = storage.delete(key).await {
+        tracing::warn!(key, error = %err, "could not delete a refused object; queued for retry");
+        if let Err(err) =
+            outbox::enqueue(db, kinds::MEDIA_DELETE, serde_json::json!({ "key": key })).await
+        {
+            err.log_if_internal();
+        }
+    }
+}
+
+/// Prepares a direct upload: a signed PUT URL for a new key, and a ticket to confirm it with.
+pub async fn create_upload_url(
+    db: &impl ConnectionTrait,
+    storage: &Storage,
+    settings: &Settings,
+    principal: &Principal,
+    request: UploadRequest,
+) -> AppResult<UploadTicket> {
+    let site = site::find_site(db, "site", &request.site).await?;
+    let uploader = authz::require_content_writer(db, principal, site.id).await?;
+    let filename = sanitize_filename(&request.filename);
+    let declared = normalize_type(Some(&request.content_type)).ok_or_else(|| {
+        AppError::bad_input("contentType", "give the media type of the file to upload")
+    })?;
+    if !settings.media_allowed_types.contains(&declared) {
+        return Err(AppError::bad_input(
+            "contentType",
+            format!(
+                "files of type {declared} are not allowed; allowed types: {}",
+                settings.media_allowed_types.join(", ")
+            ),
+        ));
+    }
+    if request.size <= 0 {
+        return Err(AppError::bad_input("size", "size must be positive"));
+    }
+    if usize::try_from(request.size).map_or(true, |s| s > settings.media_max_bytes) {
+        return Err(too_large(settings.media_max_bytes).at("size"));
+    }
+    let key = new_key(site.id, Uuid::now_v7(), &filename);
+    let ttl = Duration::from_secs(settings.media_upload_ttl_secs);
+    let link = storage
+        .upload_link(&key, ttl)
+        .await
+        .map_err(storage_failed)?;
+    let ticket = Ticket {
+        s: site.id,
+        k: key.clone(),
+        f: filename,
+        t: declared,
+        u: uploader,
+        e: link.expires_at.timestamp(),
+    };
+    let payload = serde_json::to_vec(&ticket).map_err(AppError::internal)?;
+    Ok(UploadTicket {
+        url: link.url,
+        key,
+        headers: Vec::new(),
+        expires_at: link.expires_at,
+        token: storage.signer().seal(&payload),
+    })
+}
+
+/// Records a direct upload after checking the stored object: it exists, its size is within the
+/// limit, and its bytes are an allowed type matching the announced one. A refused object is
+/// deleted.
+pub async fn confirm_upload(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &Storage,
+    settings: &Settings,
+    principal: &Principal,
+    token: &str,
+    alt: Option<String>,
+) -> AppResult<media::Model> {
+    let bad_token = || AppError::bad_input("token", "this upload ticket is not valid");
+    let payload = storage.signer().open(token).ok_or_else(bad_token)?;
+    let ticket: Ticket = serde_json::from_slice(&payload).map_err(|_| bad_token())?;
+    if ticket.e <= Utc::now().timestamp() {
+        return Err(AppError::bad_input(
+            "token",
+            "this upload ticket has expired; ask for a new upload URL",
+        ));
+    }
+    let uploader = authz::require_content_writer(db, principal, ticket.s).await?;
+    if uploader != ticket.u {
+        return Err(AppError::forbidden(
+            "only the user who asked for the upload URL may confirm it",
+        ));
+    }
+    let alt = clean_alt(alt)?;
+    if find_by_key(db, &ticket.k).await?.is_some() {
+        return Err(AppError::conflict(
+            "token",
+            "this upload is already confirmed",
+        ));
+    }
+    let info = storage
+        .head(&ticket.k)
+        .await
+        .map_err(storage_failed)?
+        .ok_or_else(|| AppError::bad_input("token", "nothing has been uploaded to this URL"))?;
+    if usize::try_from(info.size).map_or(true, |s| s > settings.media_max_bytes) {
+        discard(db, storage, &ticket.k).await;
+        return Err(too_large(settings.media_max_bytes));
+    }
+    let bytes = storage.get(&ticket.k).await.map_err(storage_failed)?;
+    let found = match inspect(
+        &bytes,
+        Some(&ticket.t),
+        settings.media_max_bytes,
+        &settings.media_allowed_types,
+    ) {
+        Ok(found) => found,
+        Err(err) => {
+            discard(db, storage, &ticket.k).await;
+            return Err(err);
+        }
+    };
+    let row = media::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        site_id: Set(ticket.s),
+        uploader_id: Set(Some(uploader)),
+        storage_key: Set(ticket.k.clone()),
+        filename: Set(ticket.f),
+        content_type: Set(found.content_type),
+        size_bytes: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+        sha256: Set(found.sha256),
+        width: Set(found.width),
+        height: Set(found.height),
+        alt: Set(alt),
+        created_at: Set(now()),
+    };
+    record(db, storage, row, &ticket.k).await
+}
+
+/// The media row of a storage key.
+pub async fn find_by_key(db: &impl ConnectionTrait, key: &str) -> AppResult<Option<media::Model>> {
+    Ok(media::Entity::find()
+        .filter(media::Column::StorageKey.eq(key))
+        .one(db)
+        .await?)
+}
+
+/// A media item by ID, for callers who may see its site's unpublished content.
+pub async fn get_media(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<media::Model> {
+    let found = media::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("media"))?;
+    if !authz::can_read_unpublished(db, principal, found.site_id).await? {
+        return Err(AppError::not_found("media"));
+    }
+    Ok(found)
+}
+
+/// A media item by ID without a permission check: for relations of things the caller was
+/// already allowed to see (an article's cover image).
+pub async fn media_by_id(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Option<media::Model>> {
+    Ok(media::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Deletes a media item: the row and a `media.delete` outbox row in one transaction; the
+/// object goes when the store confirms. Articles using it as cover lose their cover.
+pub async fn delete_media(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<()> {
+    let found = get_media(db, principal, id).await?;
+    authz::require_content_writer(db, principal, found.site_id).await?;
+    let txn = db.begin().await?;
+    media::Entity::delete_by_id(found.id).exec(&txn).await?;
+    outbox::enqueue(
+        &txn,
+        kinds::MEDIA_DELETE,
+        serde_json::json!({ "key": found.storage_key }),
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// A URL that reads the media: public, or signed for `media_url_ttl_secs`.
+pub async fn media_url(
+    storage: &Storage,
+    settings: &Settings,
+    media: &media::Model,
+) -> AppResult<String> {
+    storage
+        .download_url(
+            &media.storage_key,
+            Duration::from_secs(settings.media_url_ttl_secs),
+        )
+        .await
+        .map_err(storage_failed)
+}
+
+/// Sets (or, with `None`, removes) the cover image of an article. The media must belong to the
+/// article's site.
+pub async fn set_article_cover_image(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    article_id: Uuid,
+    media_id: Option<Uuid>,
+) -> AppResult<article::Model> {
+    let found = article::Entity::find_by_id(article_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("article").at("articleId"))?;
+    authz::require_content_writer(db, principal, found.site_id).await?;
+    if let Some(media_id) = media_id {
+        let cover = media_by_id(db, media_id)
+            .await?
+            .filter(|m| m.site_id == found.site_id)
+            .ok_or_else(|| {
+                AppError::bad_input("mediaId", "no media with this ID on the article's site")
+            })?;
+        if !cover.content_type.starts_with("image/") {
+            return Err(AppError::bad_input(
+                "mediaId",
+                "a cover image must be an image",
+            ));
+        }
+    }
+    article::Entity::update_many()
+        .col_expr(article::Column::CoverMediaId, Expr::value(media_id))
+        .col_expr(article::Column::UpdatedAt, Expr::value(now()))
+        .filter(article::Column::Id.eq(article_id))
+        .exec(db)
+        .await?;
+    article::Entity::find_by_id(article_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("article"))
+}
