@@ -5,6 +5,7 @@ mod auth;
 mod errors;
 mod http;
 mod listing;
+mod media;
 mod outbox;
 mod schema;
 mod sites;
