@@ -8,8 +8,8 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::time::Duration;
 use wharf_tests::{
-    MediaStore, TEST_JWT_SECRET, TEST_MEDIA_MAX_BYTES, TestApp, e2e_media, e2e_stores, error_code,
-    error_field, ok, str_at,
+    MediaStore, Stack, TEST_JWT_SECRET, TEST_MEDIA_MAX_BYTES, TestApp, e2e_media, e2e_stores,
+    error_code, error_field, ok, spawn_app_tweaked, str_at,
 };
 
 e2e_media!(
@@ -194,6 +194,15 @@ async fn a_multipart_upload_is_sniffed_recorded_and_served(app: TestApp) -> Resu
     assert!(key.starts_with(&format!("{site}/")) && key.ends_with("/Harbour-at-dawn.png"));
     assert_eq!(app.stored_objects(), vec![key.clone()]);
     assert_eq!(std::fs::read(app.media_dir.join(&key))?, bytes);
+
+    let ready: Value = app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(ready["checks"]["storage"], "ok");
 
     // The URL reads the bytes back.
     let url = str_at(m, "/url")?;
@@ -771,4 +780,37 @@ async fn an_unreachable_s3_gives_a_clear_error_and_no_row(app: TestApp) -> Resul
     assert_eq!(ready["checks"]["storage"], "unavailable");
     assert_eq!(ready["checks"]["database"], "ok");
     Ok(())
+}
+
+/// Links live `media_url_ttl_secs`; after that both Wharf (local) and S3 refuse them.
+async fn links_expire(store: MediaStore) -> Result<()> {
+    let app = spawn_app_tweaked(Stack::Sqlite, store, |s| {
+        s.media_url_ttl_secs = 1;
+        s.media_upload_ttl_secs = 1;
+    })
+    .await?
+    .context("the SQLite stack always runs")?;
+    let (token, site) = setup(&app).await?;
+    let m = upload_ok(&app, &token, &site, "a.png", "image/png", png(3, 3, 300)).await?;
+    let ticket = create_upload_url(&app, &token, &site, "b.png", "image/png", 300).await?;
+    let ticket = ok(&ticket)?["createUploadUrl"].clone();
+    tokio::time::sleep(Duration::from_millis(2100)).await;
+    let got = app.client.get(str_at(&m, "/url")?).send().await?;
+    assert_eq!(got.status().as_u16(), 403, "expired GET link");
+    let status = put(&app, &str_at(&ticket, "/url")?, png(3, 3, 300)).await?;
+    assert_eq!(status, 403, "expired PUT link");
+    let late = confirm(&app, &token, &str_at(&ticket, "/token")?, None).await?;
+    assert!(str_at(&late, "/errors/0/message")?.contains("expired"));
+    assert_eq!(media_rows(&app).await?, 1);
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_links_are_refused_on_local_disk() -> Result<()> {
+    links_expire(MediaStore::Local).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn expired_links_are_refused_by_s3() -> Result<()> {
+    links_expire(MediaStore::S3).await
 }

@@ -106,6 +106,15 @@ pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
 /// Starts Wharf on `stack` with media in `store`, or `None` when the stack or the store cannot
 /// run (skipped loudly; a failure when listed in `WHARF_TEST_REQUIRE`).
 pub async fn spawn_app_with(stack: Stack, store: MediaStore) -> Result<Option<TestApp>> {
+    spawn_app_tweaked(stack, store, |_| {}).await
+}
+
+/// Like [`spawn_app_with`], with `tweak` applied to the settings last.
+pub async fn spawn_app_tweaked(
+    stack: Stack,
+    store: MediaStore,
+    tweak: impl FnOnce(&mut Settings),
+) -> Result<Option<TestApp>> {
     let data = tempfile::tempdir()?;
     let s3 = if store.is_s3() {
         match s3::S3Server::start().await {
@@ -176,6 +185,7 @@ pub async fn spawn_app_with(stack: Stack, store: MediaStore) -> Result<Option<Te
         }
         _ => data.path().join("media"),
     };
+    tweak(&mut settings);
     let app = Application::build(settings).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
