@@ -208,6 +208,8 @@ async fn a_multipart_upload_is_sniffed_recorded_and_served(app: TestApp) -> Resu
     let url = str_at(m, "/url")?;
     let resp = app.client.get(&url).send().await?;
     assert_eq!(resp.status().as_u16(), 200);
+    // Served with the sniffed type, by Wharf (local) or by S3 (stored with the object).
+    assert_eq!(resp.headers()["content-type"], "image/png");
     assert_eq!(resp.bytes().await?.to_vec(), bytes);
 
     // It can be read again through `media(id)` by a member, and not by a stranger.
@@ -477,9 +479,32 @@ async fn a_direct_upload_is_checked_before_it_is_recorded(app: TestApp) -> Resul
     assert_eq!(got.status().as_u16(), 200);
     assert_eq!(got.bytes().await?.to_vec(), bytes);
 
+    // What is stored is the checked copy under the final key; the upload itself is gone.
+    assert_eq!(app.stored_objects(), vec![str_at(&m, "/key")?]);
+
     // A ticket works once.
     let twice = confirm(&app, &token, &token_str, None).await?;
     assert_eq!(error_code(&twice)?, "CONFLICT");
+
+    // The upload URL, still valid, cannot change the confirmed file.
+    let swap = put(&app, &url, png(1, 1, 100)).await?;
+    if app.store == MediaStore::Local {
+        assert_eq!(swap, 409);
+    }
+    let again = app.client.get(str_at(&m, "/url")?).send().await?;
+    assert_eq!(again.bytes().await?.to_vec(), bytes);
+    if app.store.is_s3() {
+        // With S3 the stray upload stays under `incoming/` until a lifecycle rule expires it.
+        let stray = app.stored_objects();
+        assert!(
+            stray.iter().any(|k| k.starts_with("incoming/")),
+            "{stray:?}"
+        );
+        let orphan = stray.into_iter().find(|k| k.starts_with("incoming/"));
+        if let Some(orphan) = orphan {
+            std::fs::remove_file(app.media_dir.join(orphan))?;
+        }
+    }
 
     // A mislabelled direct upload (announced as PDF, sent a PNG) is refused and removed.
     let ticket = create_upload_url(&app, &token, &site, "x.pdf", "application/pdf", 100).await?;

@@ -6,7 +6,7 @@ use super::{error_response, read_limited};
 use crate::error::ErrorCode;
 use crate::services::media::find_by_key;
 use crate::state::AppState;
-use crate::storage::valid_key;
+use crate::storage::{INCOMING_PREFIX, valid_key};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -228,7 +228,11 @@ async fn upload(
     if let Err(refusal) = authorize(&req, &state, &key, "PUT") {
         return refusal.response();
     }
-    match find_by_key(&state.db, &key).await {
+    // Uploads go to `incoming/` keys only; once confirmed, the URL has nothing left to change.
+    let Some(final_key) = key.strip_prefix(INCOMING_PREFIX) else {
+        return Refusal::Forbidden.response();
+    };
+    match find_by_key(&state.db, final_key).await {
         Ok(None) => {}
         Ok(Some(_)) => {
             return error_response(
@@ -246,7 +250,7 @@ async fn upload(
         Ok(body) => body,
         Err(resp) => return resp,
     };
-    match state.storage.put(&key, body.into()).await {
+    match state.storage.put(&key, body.into(), None).await {
         Ok(()) => HttpResponse::Ok().finish(),
         Err(err) => {
             tracing::error!(key, error = %err, "storing an upload failed");

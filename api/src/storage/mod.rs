@@ -15,8 +15,8 @@ use object_store::local::LocalFileSystem;
 use object_store::path::Path;
 use object_store::signer::{Method, Signer};
 use object_store::{
-    BackoffConfig, ClientOptions, GetOptions, GetRange, GetResult, ObjectStore, ObjectStoreExt,
-    RetryConfig,
+    Attribute, AttributeValue, BackoffConfig, ClientOptions, GetOptions, GetRange, GetResult,
+    ObjectStore, ObjectStoreExt, PutOptions, RetryConfig,
 };
 use secrecy::ExposeSecret;
 use signed::UrlSigner;
@@ -25,6 +25,12 @@ use std::time::Duration;
 
 /// The URL path under which Wharf serves (and accepts signed uploads of) local media.
 pub const LOCAL_ROUTE: &str = "/media/";
+
+/// The key prefix of direct uploads not yet confirmed. Confirming copies the checked bytes to
+/// the final key (the part after this prefix), so a client that still holds the upload URL
+/// cannot change a confirmed file. Unconfirmed uploads stay here (an S3 lifecycle rule on this
+/// prefix can expire them).
+pub const INCOMING_PREFIX: &str = "incoming/";
 
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
@@ -160,11 +166,25 @@ impl Storage {
         &self.0.signer
     }
 
-    /// Stores `bytes` under `key`, replacing any object there.
-    pub async fn put(&self, key: &str, bytes: Bytes) -> Result<(), StorageError> {
+    /// Stores `bytes` under `key`, replacing any object there. With S3 the object carries
+    /// `content_type`, so the store and any CDN serve it with that type; local objects get
+    /// theirs from the media row when Wharf serves them.
+    pub async fn put(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        content_type: Option<&str>,
+    ) -> Result<(), StorageError> {
+        let mut options = PutOptions::default();
+        if let (Backend::S3(_), Some(content_type)) = (&self.0.backend, content_type) {
+            options.attributes.insert(
+                Attribute::ContentType,
+                AttributeValue::from(content_type.to_owned()),
+            );
+        }
         self.0
             .store
-            .put(&path(key)?, bytes.into())
+            .put_opts(&path(key)?, bytes.into(), options)
             .await
             .map(|_| ())
             .map_err(classify)

@@ -2,7 +2,9 @@
 //!
 //! Two ways in: a GraphQL multipart upload ([`upload_media`]), and direct uploads, where
 //! [`create_upload_url`] hands out a signed PUT URL with a sealed ticket and [`confirm_upload`]
-//! checks the stored object before recording it. Either way the bytes are sniffed and checked
+//! checks the stored object before recording it: the client PUTs to an `incoming/` key, and
+//! the checked bytes are copied to the final key, so a client still holding the URL cannot swap
+//! the file afterwards. Either way the bytes are sniffed and checked
 //! first, and a refused file leaves neither object nor row behind. The object is written before
 //! the row, so a store that is down never leaves a row pointing at nothing; a deleted row takes
 //! its object with it through the outbox.
@@ -13,7 +15,7 @@ use crate::config::Settings;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::outbox::{self, kinds};
 use crate::services::{authz, now, site};
-use crate::storage::{Storage, StorageError};
+use crate::storage::{INCOMING_PREFIX, Storage, StorageError};
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use entities::{article, media};
@@ -141,7 +143,7 @@ pub async fn upload_media(
     let key = new_key(site.id, id, &filename);
     let size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
     storage
-        .put(&key, upload.bytes)
+        .put(&key, upload.bytes, Some(&found.content_type))
         .await
         .map_err(storage_failed)?;
     let row = media::ActiveModel {
@@ -220,9 +222,10 @@ pub async fn create_upload_url(
         return Err(too_large(settings.media_max_bytes).at("size"));
     }
     let key = new_key(site.id, Uuid::now_v7(), &filename);
+    let incoming = format!("{INCOMING_PREFIX}{key}");
     let ttl = Duration::from_secs(settings.media_upload_ttl_secs);
     let link = storage
-        .upload_link(&key, ttl)
+        .upload_link(&incoming, ttl)
         .await
         .map_err(storage_failed)?;
     let ticket = Ticket {
@@ -244,8 +247,8 @@ pub async fn create_upload_url(
 }
 
 /// Records a direct upload after checking the stored object: it exists, its size is within the
-/// limit, and its bytes are an allowed type matching the announced one. A refused object is
-/// deleted.
+/// limit, and its bytes are an allowed type matching the announced one. Accepted bytes are
+/// written to the final key and the uploaded object is removed; a refused object is deleted.
 pub async fn confirm_upload(
     db: &(impl ConnectionTrait + TransactionTrait),
     storage: &Storage,
@@ -276,16 +279,17 @@ pub async fn confirm_upload(
             "this upload is already confirmed",
         ));
     }
+    let incoming = format!("{INCOMING_PREFIX}{}", ticket.k);
     let info = storage
-        .head(&ticket.k)
+        .head(&incoming)
         .await
         .map_err(storage_failed)?
         .ok_or_else(|| AppError::bad_input("token", "nothing has been uploaded to this URL"))?;
     if usize::try_from(info.size).map_or(true, |s| s > settings.media_max_bytes) {
-        discard(db, storage, &ticket.k).await;
+        discard(db, storage, &incoming).await;
         return Err(too_large(settings.media_max_bytes));
     }
-    let bytes = storage.get(&ticket.k).await.map_err(storage_failed)?;
+    let bytes = storage.get(&incoming).await.map_err(storage_failed)?;
     let found = match inspect(
         &bytes,
         Some(&ticket.t),
@@ -294,10 +298,16 @@ pub async fn confirm_upload(
     ) {
         Ok(found) => found,
         Err(err) => {
-            discard(db, storage, &ticket.k).await;
+            discard(db, storage, &incoming).await;
             return Err(err);
         }
     };
+    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    // The bytes just checked, not whatever the upload key holds by now.
+    storage
+        .put(&ticket.k, bytes, Some(&found.content_type))
+        .await
+        .map_err(storage_failed)?;
     let row = media::ActiveModel {
         id: Set(Uuid::now_v7()),
         site_id: Set(ticket.s),
@@ -305,14 +315,16 @@ pub async fn confirm_upload(
         storage_key: Set(ticket.k.clone()),
         filename: Set(ticket.f),
         content_type: Set(found.content_type),
-        size_bytes: Set(i64::try_from(bytes.len()).unwrap_or(i64::MAX)),
+        size_bytes: Set(size),
         sha256: Set(found.sha256),
         width: Set(found.width),
         height: Set(found.height),
         alt: Set(alt),
         created_at: Set(now()),
     };
-    record(db, storage, row, &ticket.k).await
+    let recorded = record(db, storage, row, &ticket.k).await?;
+    discard(db, storage, &incoming).await;
+    Ok(recorded)
 }
 
 /// The media row of a storage key.
