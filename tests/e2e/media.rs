@@ -716,7 +716,7 @@ async fn a_failed_object_delete_is_retried_from_the_outbox(mut app: TestApp) -> 
     let m = upload_ok(&app, &token, &site, "a.png", "image/png", png(3, 3, 300)).await?;
     let key = str_at(&m, "/key")?;
     let s3 = app.s3.as_mut().context("an S3 test without S3")?;
-    s3.stop().await;
+    s3.stop().await?;
 
     let q = "mutation($id: ID!) { deleteMedia(id: $id) }";
     let deleted = app.graphql_as(&token, q, json!({ "id": m["id"] })).await?;

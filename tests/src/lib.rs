@@ -70,6 +70,7 @@ pub struct TestApp {
     pub media_dir: std::path::PathBuf,
     /// The S3 server, for the S3 stores.
     pub s3: Option<s3::S3Server>,
+    _reserved_port: Option<tokio::net::TcpSocket>,
     _data: tempfile::TempDir,
 }
 
@@ -165,6 +166,7 @@ pub async fn spawn_app_tweaked(
         media_max_bytes: TEST_MEDIA_MAX_BYTES,
         ..Settings::default()
     };
+    let mut reserved = None;
     let media_dir = match (&s3, store) {
         (Some(server), _) => {
             settings.s3_bucket = Some(s3::BUCKET.into());
@@ -178,8 +180,9 @@ pub async fn spawn_app_tweaked(
             };
             settings.s3_secret_access_key = Some(secret.to_owned().into());
             if store == MediaStore::S3Unreachable {
-                let port = s3::closed_port().await?;
+                let (port, socket) = s3::closed_port()?;
                 settings.s3_endpoint = Some(format!("http://127.0.0.1:{port}"));
+                reserved = Some(socket);
             }
             server.bucket_dir()
         }
@@ -198,6 +201,7 @@ pub async fn spawn_app_tweaked(
         store,
         media_dir,
         s3,
+        _reserved_port: reserved,
         _data: data,
     }))
 }

@@ -25,6 +25,9 @@ pub struct S3Server {
     port: u16,
     root: PathBuf,
     task: Option<JoinHandle<()>>,
+    /// While stopped: the port, bound but not listening (refusing connections, and kept from
+    /// other tests).
+    parked: Option<tokio::net::TcpSocket>,
     _dir: tempfile::TempDir,
 }
 
@@ -69,6 +72,7 @@ impl S3Server {
             port,
             root,
             task: Some(task),
+            parked: None,
             _dir: dir,
         })
     }
@@ -78,17 +82,25 @@ impl S3Server {
         self.root.join(BUCKET)
     }
 
-    /// Stops answering: the port is closed and open connections are dropped.
-    pub async fn stop(&mut self) {
+    /// Stops answering: connections to the port are refused and open ones are dropped.
+    pub async fn stop(&mut self) -> Result<()> {
         if let Some(task) = self.task.take() {
             task.abort();
             let _ = task.await;
         }
+        if self.parked.is_none() {
+            let socket = tokio::net::TcpSocket::new_v4()?;
+            socket.set_reuseaddr(true)?;
+            socket.bind(([127, 0, 0, 1], self.port).into())?;
+            self.parked = Some(socket);
+        }
+        Ok(())
     }
 
     /// Answers again on the same port, with the same objects.
     pub async fn restart(&mut self) -> Result<()> {
-        self.stop().await;
+        self.stop().await?;
+        self.parked = None;
         let listener = TcpListener::bind(("127.0.0.1", self.port))
             .await
             .context("rebinding the test S3 server")?;
@@ -105,8 +117,11 @@ impl Drop for S3Server {
     }
 }
 
-/// A local port nothing listens on.
-pub async fn closed_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").await?;
-    Ok(listener.local_addr()?.port())
+/// A local port that refuses connections, reserved for as long as the returned socket lives
+/// (bound but not listening, so no other test can take the port meanwhile).
+pub fn closed_port() -> Result<(u16, tokio::net::TcpSocket)> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind("127.0.0.1:0".parse()?)?;
+    let port = socket.local_addr()?.port();
+    Ok((port, socket))
 }

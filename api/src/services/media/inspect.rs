@@ -40,24 +40,38 @@ pub fn sanitize_filename(raw: &str) -> String {
     if name.is_empty() { "file".into() } else { name }
 }
 
-/// The filename as the last segment of a storage key: ASCII letters, digits, `.`, `_`, `-`.
+/// The filename as the last segment of a storage key: ASCII letters, digits, `.`, `_`, `-`;
+/// a name with no ASCII left becomes `file` with its extension kept (`展会.png` → `file.png`).
 pub fn key_segment(filename: &str) -> String {
-    let mut out = String::new();
-    for c in filename.chars() {
-        let c = if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-            c
-        } else {
-            '-'
-        };
-        if !(c == '-' && out.ends_with('-')) {
-            out.push(c);
+    fn clean(part: &str, max: usize) -> String {
+        let mut out = String::new();
+        for c in part.chars() {
+            let c = if c.is_ascii_alphanumeric() || matches!(c, '_' | '-') {
+                c
+            } else {
+                '-'
+            };
+            if !(c == '-' && out.ends_with('-')) {
+                out.push(c);
+            }
         }
+        out.trim_matches('-').chars().take(max).collect()
     }
-    let out = out
-        .trim_start_matches(['.', '-'])
-        .trim_end_matches(['.', '-']);
-    let out: String = out.chars().take(100).collect();
-    if out.is_empty() { "file".into() } else { out }
+    let (stem, ext) = match filename.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem, clean(ext, 10)),
+        _ => (filename, String::new()),
+    };
+    let stem = clean(stem, 90);
+    let stem = if stem.is_empty() {
+        "file".to_owned()
+    } else {
+        stem
+    };
+    if ext.is_empty() {
+        stem
+    } else {
+        format!("{stem}.{ext}")
+    }
 }
 
 /// A declared media type in canonical form: lower case, without parameters, common aliases
@@ -173,9 +187,11 @@ mod tests {
 
     #[test]
     fn key_segments_are_plain_ascii() {
-        assert_eq!(key_segment("展会 照片.png"), "png");
-        assert_eq!(key_segment("My Photo (1).JPG"), "My-Photo-1-.JPG");
-        assert_eq!(key_segment("..."), "file");
+        assert_eq!(key_segment("展会 照片.png"), "file.png");
+        assert_eq!(key_segment("My Photo (1).JPG"), "My-Photo-1.JPG");
+        assert_eq!(key_segment("a.b.tar.gz"), "a-b-tar.gz");
+        assert_eq!(key_segment("passwd"), "passwd");
+        assert_eq!(key_segment("file"), "file");
     }
 
     #[test]
