@@ -45,6 +45,15 @@ impl Application {
             .public_url
             .clone()
             .unwrap_or_else(|| format!("http://{}:{port}", settings.host));
+        if settings.public_url.is_none()
+            && settings.s3_bucket.is_none()
+            && settings.environment == Environment::Production
+        {
+            tracing::warn!(
+                base = %self_base,
+                "WHARF_PUBLIC_URL is not set: links to local media point at {self_base}"
+            );
+        }
         let storage = Storage::open(&settings, &self_base, &secret)?;
         let outbox_wake = Arc::new(Notify::new());
         let worker = OutboxWorker::new(
