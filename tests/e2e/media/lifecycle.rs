@@ -4,6 +4,7 @@ use entities::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
 e2e_media!(
+    the_media_of_a_site_are_listed_newest_first_for_members,
     deleting_media_removes_the_row_and_then_the_object,
     an_article_cover_image_is_set_read_and_cleared,
 );
@@ -169,5 +170,37 @@ async fn a_failed_object_delete_is_retried_from_the_outbox(mut app: TestApp) -> 
         Ok(done == 1 && app.stored_objects().is_empty())
     })
     .await?;
+    Ok(())
+}
+
+async fn the_media_of_a_site_are_listed_newest_first_for_members(app: TestApp) -> Result<()> {
+    let (token, site) = setup(&app).await?;
+    let mut ids = Vec::new();
+    for name in ["a.png", "b.png", "c.png"] {
+        let m = upload_ok(&app, &token, &site, name, "image/png", png(2, 2, 100)).await?;
+        ids.push(str_at(&m, "/id")?);
+    }
+    let q = "query($site: String!, $after: String) { siteMedia(site: $site, first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id filename url } } } }";
+    let first = app
+        .graphql_as(&token, q, json!({ "site": "media.example.com" }))
+        .await?;
+    let page = &ok(&first)?["siteMedia"];
+    assert_eq!(page["totalCount"], 3);
+    assert_eq!(page["pageInfo"]["hasNextPage"], true);
+    assert_eq!(page["edges"][0]["node"]["id"], ids[2]);
+    assert_eq!(page["edges"][1]["node"]["id"], ids[1]);
+    let after = str_at(page, "/pageInfo/endCursor")?;
+    let second = app
+        .graphql_as(&token, q, json!({ "site": site, "after": after }))
+        .await?;
+    let page = &ok(&second)?["siteMedia"];
+    assert_eq!(page["edges"][0]["node"]["filename"], "a.png");
+    assert_eq!(page["pageInfo"]["hasNextPage"], false);
+
+    let stranger = app.signup("stranger@example.com").await?;
+    let refused = app
+        .graphql_as(&stranger.token, q, json!({ "site": site }))
+        .await?;
+    assert_eq!(error_code(&refused)?, "FORBIDDEN");
     Ok(())
 }

@@ -14,6 +14,7 @@ use crate::auth::Principal;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::outbox::{self, kinds};
+use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, now, site};
 use crate::storage::{Storage, StorageError};
 use bytes::Bytes;
@@ -21,11 +22,14 @@ use entities::{article, media};
 use inspect::{inspect, key_segment, sanitize_filename};
 use sea_orm::sea_query::Expr;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set, SqlErr,
-    TransactionSession, TransactionTrait,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, SqlErr, TransactionSession, TransactionTrait,
 };
 use std::time::Duration;
 use uuid::Uuid;
+
+/// The ordering name in media list cursors.
+pub const LIST_ORDER: &str = "media_newest";
 
 /// Longest alt text, in characters.
 pub const MAX_ALT_CHARS: usize = 1000;
@@ -179,6 +183,33 @@ pub async fn get_media(
         return Err(AppError::not_found("media"));
     }
     Ok(found)
+}
+
+/// The media of a site, newest first, for its members.
+pub async fn list_media(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+    page: &PageRequest,
+) -> AppResult<Page<media::Model>> {
+    if !authz::can_read_unpublished(db, principal, site_id).await? {
+        return Err(AppError::forbidden(
+            "only the site's members may list its media",
+        ));
+    }
+    let base = media::Entity::find().filter(media::Column::SiteId.eq(site_id));
+    let total = base.clone().count(db).await?;
+    // IDs are UUIDv7, so their order is the upload order.
+    let mut query = base.order_by_desc(media::Column::Id);
+    if let Some(after) = &page.after {
+        query = query.filter(media::Column::Id.lt(after.id));
+    }
+    let rows = query.limit(page.first + 1).all(db).await?;
+    Ok(Page::from_rows(rows, page, total, |m| Cursor {
+        order: LIST_ORDER.into(),
+        value: None,
+        id: m.id,
+    }))
 }
 
 /// A media item by ID without a permission check: for relations of things the caller was
