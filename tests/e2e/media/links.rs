@@ -98,3 +98,45 @@ async fn expired_links_are_refused_on_local_disk() -> Result<()> {
 async fn expired_links_are_refused_by_s3() -> Result<()> {
     links_expire(MediaStore::S3).await
 }
+
+/// With a public base URL, links are that base plus the key and never expire; local media are
+/// then served to anyone, cacheable for good (keys never change content).
+async fn public_media(store: MediaStore) -> Result<()> {
+    let app = spawn_app_tweaked(Stack::Sqlite, store, |s| {
+        s.media_public_base_url = Some("https://cdn.example.com/media/".into());
+    })
+    .await?
+    .context("the SQLite stack always runs")?;
+    let (token, site) = setup(&app).await?;
+    let bytes = png(3, 3, 300);
+    let m = upload_ok(&app, &token, &site, "a.png", "image/png", bytes.clone()).await?;
+    let key = str_at(&m, "/key")?;
+    assert_eq!(
+        str_at(&m, "/url")?,
+        format!("https://cdn.example.com/media/{key}")
+    );
+    if store == MediaStore::Local {
+        let resp = app
+            .client
+            .get(format!("{}/media/{key}", app.address))
+            .send()
+            .await?;
+        assert_eq!(resp.status().as_u16(), 200);
+        assert_eq!(
+            resp.headers()["cache-control"],
+            "public, max-age=31536000, immutable"
+        );
+        assert_eq!(resp.bytes().await?.to_vec(), bytes);
+    }
+    Ok(())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_media_links_on_local_disk_are_served_to_anyone() -> Result<()> {
+    public_media(MediaStore::Local).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn public_media_links_on_s3_use_the_public_base() -> Result<()> {
+    public_media(MediaStore::S3).await
+}
