@@ -132,10 +132,13 @@ async fn confirm(app: &TestApp, token: &str, ticket: &str, alt: Option<&str>) ->
     .await
 }
 
+/// PUTs bytes to an upload URL the way `curl --data-binary` does (with a form content type,
+/// which neither S3's presigned URL nor Wharf's signed link cares about).
 async fn put(app: &TestApp, url: &str, bytes: Vec<u8>) -> Result<u16> {
     Ok(app
         .client
         .put(url)
+        .header("content-type", "application/x-www-form-urlencoded")
         .body(bytes)
         .send()
         .await?
