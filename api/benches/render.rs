@@ -17,7 +17,9 @@ fn long_article(sections: usize) -> String {
             md.push_str("- 前向过程：逐步加入高斯噪声\n- 反向过程：学习去噪\n- [x] 已完成实验\n\n");
             md.push_str(&format!("#### {}.{}.1 生成式语言模型\n\n", s + 1, sub));
             md.push_str("| 模型 | 参数量 | 说明 |\n|---|---:|:-:|\n| DDPM | 35.7M | 基线 |\n| LDM | 400M | 潜空间 |\n\n");
-            md.push_str("```python\nx_t = sqrt(alpha_bar) * x_0 + sqrt(1 - alpha_bar) * eps\n```\n\n");
+            md.push_str(
+                "```python\nx_t = sqrt(alpha_bar) * x_0 + sqrt(1 - alpha_bar) * eps\n```\n\n",
+            );
         }
     }
     md
@@ -27,7 +29,9 @@ fn bench(c: &mut Criterion) {
     let article = long_article(20);
     let mut group = c.benchmark_group("render");
     group.throughput(Throughput::Bytes(article.len() as u64));
-    group.bench_function(format!("html_and_toc_{}kib", article.len() / 1024), |b| b.iter(|| render(black_box(&article))));
+    group.bench_function(format!("html_and_toc_{}kib", article.len() / 1024), |b| {
+        b.iter(|| render(black_box(&article)))
+    });
     let rendered = render(&article);
     group.bench_function("excerpt_and_counts", |b| {
         b.iter(|| {

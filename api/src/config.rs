@@ -75,7 +75,47 @@ pub struct Settings {
     pub outbox_poll_ms: u64,
     /// How often the scheduler looks for articles due to be published, in milliseconds.
     pub scheduler_poll_ms: u64,
+    /// This server's URL as clients reach it (`https://cms.example.com`); the base of the upload
+    /// and download links Wharf signs for local media. Empty: `http://HOST:PORT`.
+    pub public_url: Option<String>,
+    /// S3 bucket for media. Set it to store media in S3 (or an S3-compatible store); empty keeps
+    /// media on local disk under `data_dir/media`.
+    pub s3_bucket: Option<String>,
+    /// S3 endpoint URL for S3-compatible stores (`http://127.0.0.1:9000`); empty: AWS.
+    pub s3_endpoint: Option<String>,
+    /// S3 region.
+    pub s3_region: String,
+    /// S3 access key ID; empty: taken from the usual AWS environment or instance credentials.
+    pub s3_access_key_id: Option<String>,
+    /// S3 secret access key; never logged.
+    pub s3_secret_access_key: Option<SecretString>,
+    /// Path-style addressing (`endpoint/bucket/key`), which most S3-compatible stores need.
+    pub s3_path_style: bool,
+    /// Public base URL (a CDN or public bucket) under which media keys are readable; when set,
+    /// `Media.url` is this base plus the key and never expires. Empty: signed, expiring URLs.
+    pub media_public_base_url: Option<String>,
+    /// Largest media file accepted, in bytes.
+    pub media_max_bytes: usize,
+    /// Largest `multipart/form-data` request on `/graphql` (operations plus files), in bytes.
+    pub max_multipart_bytes: usize,
+    /// Media types accepted, as sniffed from the bytes (comma-separated in the environment).
+    pub media_allowed_types: Vec<String>,
+    /// Lifetime of signed media download URLs, in seconds.
+    pub media_url_ttl_secs: u64,
+    /// Lifetime of signed upload URLs (`createUploadUrl`), in seconds.
+    pub media_upload_ttl_secs: u64,
 }
+
+/// Media types accepted by default: common web images and PDF. SVG is left out on purpose: it
+/// can carry scripts.
+pub const DEFAULT_MEDIA_TYPES: &[&str] = &[
+    "image/jpeg",
+    "image/png",
+    "image/gif",
+    "image/webp",
+    "image/avif",
+    "application/pdf",
+];
 
 impl Default for Settings {
     fn default() -> Self {
@@ -101,6 +141,22 @@ impl Default for Settings {
             workers: 0,
             outbox_poll_ms: 1000,
             scheduler_poll_ms: 5000,
+            public_url: None,
+            s3_bucket: None,
+            s3_endpoint: None,
+            s3_region: "us-east-1".into(),
+            s3_access_key_id: None,
+            s3_secret_access_key: None,
+            s3_path_style: false,
+            media_public_base_url: None,
+            media_max_bytes: 20 * 1024 * 1024,
+            max_multipart_bytes: 48 * 1024 * 1024,
+            media_allowed_types: DEFAULT_MEDIA_TYPES
+                .iter()
+                .map(|t| (*t).to_owned())
+                .collect(),
+            media_url_ttl_secs: 3600,
+            media_upload_ttl_secs: 900,
         }
     }
 }
@@ -179,6 +235,27 @@ impl Settings {
             "WHARF_WORKERS" => self.workers = parse(key, value)?,
             "WHARF_OUTBOX_POLL_MS" => self.outbox_poll_ms = parse(key, value)?,
             "WHARF_SCHEDULER_POLL_MS" => self.scheduler_poll_ms = parse(key, value)?,
+            "WHARF_PUBLIC_URL" => self.public_url = optional(value),
+            "WHARF_S3_BUCKET" => self.s3_bucket = optional(value),
+            "WHARF_S3_ENDPOINT" => self.s3_endpoint = optional(value),
+            "WHARF_S3_REGION" => self.s3_region = value.to_owned(),
+            "WHARF_S3_ACCESS_KEY_ID" => self.s3_access_key_id = optional(value),
+            "WHARF_S3_SECRET_ACCESS_KEY" => {
+                self.s3_secret_access_key = optional(value).map(SecretString::from)
+            }
+            "WHARF_S3_PATH_STYLE" => self.s3_path_style = parse(key, value)?,
+            "WHARF_MEDIA_PUBLIC_BASE_URL" => self.media_public_base_url = optional(value),
+            "WHARF_MEDIA_MAX_BYTES" => self.media_max_bytes = parse(key, value)?,
+            "WHARF_MAX_MULTIPART_BYTES" => self.max_multipart_bytes = parse(key, value)?,
+            "WHARF_MEDIA_ALLOWED_TYPES" => {
+                self.media_allowed_types = value
+                    .split(',')
+                    .map(|t| t.trim().to_ascii_lowercase())
+                    .filter(|t| !t.is_empty())
+                    .collect()
+            }
+            "WHARF_MEDIA_URL_TTL_SECS" => self.media_url_ttl_secs = parse(key, value)?,
+            "WHARF_MEDIA_UPLOAD_TTL_SECS" => self.media_upload_ttl_secs = parse(key, value)?,
             "WHARF_CONFIG" | "WHARF_ADMIN_PASSWORD" => {}
             other if other.starts_with("WHARF_") && !other.starts_with("WHARF_TEST_") => {
                 bail!("unknown setting {other}; see the settings table in README.md")
@@ -213,6 +290,44 @@ impl Settings {
                 || url.starts_with("postgresql://"))
         {
             bail!("DATABASE_URL must start with sqlite: or postgres://");
+        }
+        self.validate_media()
+    }
+
+    fn validate_media(&self) -> anyhow::Result<()> {
+        for (name, url) in [
+            ("public_url", &self.public_url),
+            ("s3_endpoint", &self.s3_endpoint),
+            ("media_public_base_url", &self.media_public_base_url),
+        ] {
+            if let Some(url) = url {
+                let parsed = url::Url::parse(url)
+                    .with_context(|| format!("{name} is not a valid URL: {url:?}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    bail!("{name} must be an http or https URL");
+                }
+            }
+        }
+        if self.media_max_bytes == 0 {
+            bail!("media_max_bytes must be positive");
+        }
+        if self.max_multipart_bytes <= self.media_max_bytes {
+            bail!("max_multipart_bytes must be larger than media_max_bytes");
+        }
+        if self.media_url_ttl_secs == 0 || self.media_upload_ttl_secs == 0 {
+            bail!("media URL lifetimes must be positive");
+        }
+        // SigV4 presigned URLs cannot live longer than seven days.
+        if self.s3_bucket.is_some()
+            && (self.media_url_ttl_secs > 604_800 || self.media_upload_ttl_secs > 604_800)
+        {
+            bail!("with S3, media URL lifetimes must be at most 604800 seconds (7 days)");
+        }
+        if self.s3_access_key_id.is_some() != self.s3_secret_access_key.is_some() {
+            bail!("set both s3_access_key_id and s3_secret_access_key, or neither");
+        }
+        if self.media_allowed_types.is_empty() {
+            bail!("media_allowed_types must list at least one type");
         }
         Ok(())
     }
@@ -257,6 +372,28 @@ mod tests {
         assert!(Settings::load_from(None, &env(&[("WHARF_PORT", "x")])).is_err());
         assert!(Settings::load_from(None, &env(&[("WHARF_ENVIRONMENT", "production")])).is_err());
         assert!(Settings::load_from(None, &env(&[("WHARF_JWT_SECRET", "short")])).is_err());
+    }
+
+    #[test]
+    fn media_settings_are_parsed_and_checked() -> anyhow::Result<()> {
+        let s = Settings::load_from(
+            None,
+            &env(&[
+                ("WHARF_S3_BUCKET", "media"),
+                ("WHARF_S3_ENDPOINT", "http://127.0.0.1:9000"),
+                ("WHARF_S3_PATH_STYLE", "true"),
+                ("WHARF_MEDIA_ALLOWED_TYPES", "image/png, Application/PDF"),
+            ]),
+        )?;
+        assert_eq!(s.s3_bucket.as_deref(), Some("media"));
+        assert!(s.s3_path_style);
+        assert_eq!(s.media_allowed_types, ["image/png", "application/pdf"]);
+        assert!(Settings::load_from(None, &env(&[("WHARF_S3_ENDPOINT", "ftp://x")])).is_err());
+        assert!(
+            Settings::load_from(None, &env(&[("WHARF_S3_ACCESS_KEY_ID", "only-the-key")])).is_err()
+        );
+        assert!(Settings::load_from(None, &env(&[("WHARF_MEDIA_MAX_BYTES", "0")])).is_err());
+        Ok(())
     }
 
     #[test]

@@ -1,11 +1,14 @@
-//! HTTP routes: `/graphql` (POST to execute, GET for GraphiQL), `/healthz`, `/readyz`.
+//! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
+//! GraphiQL), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
+mod media;
+
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::{Loaders, WharfSchema, fill_missing_codes};
 use crate::services::session;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::http::GraphiQLSource;
+use async_graphql::http::{GraphiQLSource, MultipartOptions, receive_batch_body};
 use async_graphql::{BatchRequest, BatchResponse};
 use futures_util::StreamExt;
 use sea_orm::ConnectionTrait;
@@ -13,6 +16,9 @@ use serde_json::json;
 
 /// Most operations in one batched request.
 pub const MAX_BATCH: usize = 10;
+
+/// Most files in one multipart request.
+pub const MAX_UPLOAD_FILES: usize = 10;
 
 /// Registers the routes.
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -27,7 +33,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(web::get().to(graphiql)),
     )
     .route("/healthz", web::get().to(healthz))
-    .route("/readyz", web::get().to(readyz));
+    .route("/readyz", web::get().to(readyz))
+    .configure(media::routes);
 }
 
 /// A GraphQL-shaped error body for failures before execution.
@@ -90,27 +97,43 @@ async fn graphql_post(
     schema: web::Data<WharfSchema>,
     state: web::Data<AppState>,
 ) -> HttpResponse {
-    if let Some(ct) = req
+    let content_type = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        && !ct.starts_with("application/json")
-        && !ct.starts_with("application/graphql-response+json")
-    {
-        return error_response(
-            ErrorCode::BadUserInput,
-            "send GraphQL requests as application/json",
-            Some("UNSUPPORTED_MEDIA_TYPE"),
-        );
-    }
-    let body = match read_limited(payload, state.settings.max_request_bytes).await {
-        Ok(body) => body,
-        Err(resp) => return resp,
-    };
-    let batch = match parse_batch(&body) {
-        Ok(batch) => batch,
-        Err(message) => {
-            return error_response(ErrorCode::BadUserInput, &message, Some("MALFORMED_REQUEST"));
+        .map(str::to_owned);
+    let batch = match content_type.as_deref() {
+        Some(ct) if ct.starts_with("multipart/form-data") => {
+            match receive_multipart(ct, payload, &state).await {
+                Ok(batch) => batch,
+                Err(resp) => return resp,
+            }
+        }
+        Some(ct)
+            if !ct.starts_with("application/json")
+                && !ct.starts_with("application/graphql-response+json") =>
+        {
+            return error_response(
+                ErrorCode::BadUserInput,
+                "send GraphQL requests as application/json, or uploads as multipart/form-data",
+                Some("UNSUPPORTED_MEDIA_TYPE"),
+            );
+        }
+        _ => {
+            let body = match read_limited(payload, state.settings.max_request_bytes).await {
+                Ok(body) => body,
+                Err(resp) => return resp,
+            };
+            match parse_batch(&body) {
+                Ok(batch) => batch,
+                Err(message) => {
+                    return error_response(
+                        ErrorCode::BadUserInput,
+                        &message,
+                        Some("MALFORMED_REQUEST"),
+                    );
+                }
+            }
         }
     };
     let principal = match bearer(&req) {
@@ -135,6 +158,51 @@ async fn graphql_post(
     HttpResponse::Ok()
         .content_type(ContentType::json())
         .json(&response)
+}
+
+/// Reads a GraphQL multipart request (the GraphQL multipart request spec: an `operations`
+/// part, a `map` part and the file parts), within `max_multipart_bytes` for the whole body and
+/// `media_max_bytes` for each file.
+async fn receive_multipart(
+    content_type: &str,
+    payload: web::Payload,
+    state: &AppState,
+) -> Result<BatchRequest, HttpResponse> {
+    use async_graphql::ParseRequestError;
+    let body = read_limited(payload, state.settings.max_multipart_bytes).await?;
+    let options = MultipartOptions::default()
+        .max_file_size(state.settings.media_max_bytes)
+        .max_num_files(MAX_UPLOAD_FILES);
+    let reader = futures_util::io::Cursor::new(body);
+    let batch = receive_batch_body(Some(content_type), reader, options)
+        .await
+        .map_err(|err| match err {
+            ParseRequestError::PayloadTooLarge => error_response(
+                ErrorCode::PayloadTooLarge,
+                &format!(
+                    "a file is larger than the limit of {} bytes, or there are more than {MAX_UPLOAD_FILES} files",
+                    state.settings.media_max_bytes
+                ),
+                None,
+            ),
+            other => error_response(
+                ErrorCode::BadUserInput,
+                &format!("the multipart request is malformed: {other}"),
+                Some("MALFORMED_REQUEST"),
+            ),
+        })?;
+    let operations = match &batch {
+        BatchRequest::Single(_) => 1,
+        BatchRequest::Batch(items) => items.len(),
+    };
+    if operations == 0 || operations > MAX_BATCH {
+        return Err(error_response(
+            ErrorCode::BadUserInput,
+            &format!("a batch holds 1 to {MAX_BATCH} operations"),
+            Some("MALFORMED_REQUEST"),
+        ));
+    }
+    Ok(batch)
 }
 
 /// Parses a GraphQL-over-HTTP JSON body: one operation object, or a batch of 1 to
@@ -192,9 +260,18 @@ async fn healthz() -> HttpResponse {
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let db_ok = state.db.execute_unprepared("SELECT 1").await.is_ok();
+    let storage_ok = state.storage.ping().await;
+    let word = |ok: bool| if ok { "ok" } else { "unavailable" };
+    // Media storage being down degrades uploads and links but not reads, so it does not take
+    // the instance out of rotation (every instance shares the same store).
+    let status = match (db_ok, storage_ok) {
+        (false, _) => "unavailable",
+        (true, false) => "degraded",
+        (true, true) => "ready",
+    };
     let body = json!({
-        "status": if db_ok { "ready" } else { "unavailable" },
-        "checks": { "database": if db_ok { "ok" } else { "unavailable" } },
+        "status": status,
+        "checks": { "database": word(db_ok), "storage": word(storage_ok) },
     });
     if db_ok {
         HttpResponse::Ok().json(body)

@@ -13,6 +13,7 @@ pub mod jobs;
 pub mod services;
 pub mod startup;
 pub mod state;
+pub mod storage;
 pub mod telemetry;
 
 pub use config::Settings;

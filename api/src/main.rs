@@ -104,28 +104,53 @@ async fn main() -> anyhow::Result<()> {
         Command::Import { dir, site } => {
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
-            let site = services::site::find_site(&conn, "site", &site).await.map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let site = services::site::find_site(&conn, "site", &site)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             let admin = services::user::first_admin(&conn)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?
                 .context("import acts as an admin: create one first with `wharf create-admin`")?;
-            let principal = wharf::auth::Principal::User { user_id: admin.id, is_admin: true };
-            let report = services::article::transfer::import_dir(&conn, &principal, &site, &dir, settings.max_article_body_bytes)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let principal = wharf::auth::Principal::User {
+                user_id: admin.id,
+                is_admin: true,
+            };
+            let report = services::article::transfer::import_dir(
+                &conn,
+                &principal,
+                &site,
+                &dir,
+                settings.max_article_body_bytes,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             for (path, why) in &report.failed {
                 eprintln!("refused {}: {why}", path.display());
             }
-            println!("imported into {}: {} created, {} updated, {} refused", site.domain, report.created, report.updated, report.failed.len());
+            println!(
+                "imported into {}: {} created, {} updated, {} refused",
+                site.domain,
+                report.created,
+                report.updated,
+                report.failed.len()
+            );
             if !report.failed.is_empty() {
                 std::process::exit(1);
             }
         }
         Command::Export { dir, site } => {
             let conn = db::connect(&settings).await?;
-            let site = services::site::find_site(&conn, "site", &site).await.map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let n = services::article::transfer::export_dir(&conn, &site, &dir).await.map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            println!("exported {n} articles of {} to {}", site.domain, dir.display());
+            let site = services::site::find_site(&conn, "site", &site)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let n = services::article::transfer::export_dir(&conn, &site, &dir)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            println!(
+                "exported {n} articles of {} to {}",
+                site.domain,
+                dir.display()
+            );
         }
         Command::ExportSchema { .. } => {}
     }

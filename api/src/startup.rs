@@ -2,9 +2,11 @@
 use crate::auth::AuthConfig;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
+use crate::jobs::media::MediaDeleteHandler;
 use crate::jobs::outbox::OutboxWorker;
 use crate::jobs::webhooks::{Deliverer, EventFanOut};
 use crate::state::AppState;
+use crate::storage::Storage;
 use crate::{db, graphql, http};
 use actix_web::{App, HttpServer, web};
 use anyhow::Context;
@@ -40,6 +42,20 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
+        let self_base = settings
+            .public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{}:{port}", settings.host));
+        if settings.public_url.is_none()
+            && settings.s3_bucket.is_none()
+            && settings.environment == Environment::Production
+        {
+            tracing::warn!(
+                base = %self_base,
+                "WHARF_PUBLIC_URL is not set: links to local media point at {self_base}"
+            );
+        }
+        let storage = Storage::open(&settings, &self_base, &secret)?;
         let outbox_wake = Arc::new(Notify::new());
         let (live_events, _) = tokio::sync::broadcast::channel(256);
         let worker = OutboxWorker::new(
@@ -51,7 +67,8 @@ impl Application {
             db: db.clone(),
             live: live_events.clone(),
         }))
-        .with(Arc::new(Deliverer::new(db.clone())?));
+        .with(Arc::new(Deliverer::new(db.clone())?))
+        .with(Arc::new(MediaDeleteHandler::new(storage.clone())));
         let state = AppState {
             db,
             settings: Arc::new(settings),
@@ -59,6 +76,7 @@ impl Application {
             outbox_wake,
             queries,
             live_events,
+            storage,
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());

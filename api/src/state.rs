@@ -1,6 +1,7 @@
 //! The state every request shares, built once at start.
 use crate::auth::AuthConfig;
 use crate::config::Settings;
+use crate::storage::Storage;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use std::sync::atomic::AtomicU64;
@@ -21,4 +22,6 @@ pub struct AppState {
     pub queries: Arc<AtomicU64>,
     /// Site events for live subscribers of this instance.
     pub live_events: tokio::sync::broadcast::Sender<crate::jobs::webhooks::SiteEvent>,
+    /// Media storage (local disk or S3).
+    pub storage: Storage,
 }

@@ -6,6 +6,7 @@ mod content;
 mod errors;
 mod http;
 mod listing;
+mod media;
 mod outbox;
 mod schema;
 mod sites;

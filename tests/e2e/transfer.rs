@@ -11,23 +11,57 @@ fn err(e: wharf::error::AppError) -> anyhow::Error {
     anyhow::anyhow!("{e:?}")
 }
 
-async fn importing_twice_updates_in_place_and_export_writes_the_same_format(app: TestApp) -> Result<()> {
-    let admin = wharf::services::user::ensure_admin(&app.db, "root@example.com", "admin password 1".to_owned().into()).await.map_err(err)?;
+async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
+    app: TestApp,
+) -> Result<()> {
+    let admin = wharf::services::user::ensure_admin(
+        &app.db,
+        "root@example.com",
+        "admin password 1".to_owned().into(),
+    )
+    .await
+    .map_err(err)?;
     let owner = app.signup("owner@import.example.com").await?;
-    app.create_site(&owner.token, "import.example.com", &["en", "zh-CN"]).await?;
-    let site = wharf::services::site::find_site(&app.db, "site", "import.example.com").await.map_err(err)?;
-    let principal = Principal::User { user_id: admin.id, is_admin: true };
+    app.create_site(&owner.token, "import.example.com", &["en", "zh-CN"])
+        .await?;
+    let site = wharf::services::site::find_site(&app.db, "site", "import.example.com")
+        .await
+        .map_err(err)?;
+    let principal = Principal::User {
+        user_id: admin.id,
+        is_admin: true,
+    };
     let dir = tempfile::tempdir()?;
-    std::fs::write(dir.path().join("canton-fair.md"), "---\ntitle: Canton Fair guide\ntags: [Fairs, China]\npublished_at: 2026-04-15T08:00:00Z\n---\n# Canton Fair\n\nPhase 1 opens in April.\n")?;
+    std::fs::write(
+        dir.path().join("canton-fair.md"),
+        "---\ntitle: Canton Fair guide\ntags: [Fairs, China]\npublished_at: 2026-04-15T08:00:00Z\n---\n# Canton Fair\n\nPhase 1 opens in April.\n",
+    )?;
     std::fs::create_dir(dir.path().join("zh"))?;
-    std::fs::write(dir.path().join("zh/guangjiaohui.md"), "---\ntitle: 广交会指南\nslug: 广交会指南\nlocale: zh-CN\ntranslation_of: canton-fair\ntags: [展会]\n---\n# 广交会\n\n第一期四月开幕。\n")?;
+    std::fs::write(
+        dir.path().join("zh/guangjiaohui.md"),
+        "---\ntitle: 广交会指南\nslug: 广交会指南\nlocale: zh-CN\ntranslation_of: canton-fair\ntags: [展会]\n---\n# 广交会\n\n第一期四月开幕。\n",
+    )?;
     std::fs::write(dir.path().join("broken.md"), "no front matter here")?;
 
-    let first = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20).await.map_err(err)?;
-    assert_eq!((first.created, first.updated, first.failed.len()), (2, 0, 1));
-    std::fs::write(dir.path().join("canton-fair.md"), "---\ntitle: Canton Fair guide (2026)\ntags: [Fairs]\npublished_at: 2026-04-15T08:00:00Z\n---\nUpdated.\n")?;
-    let second = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20).await.map_err(err)?;
-    assert_eq!((second.created, second.updated), (0, 2), "a re-import updates by slug");
+    let first = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+        .await
+        .map_err(err)?;
+    assert_eq!(
+        (first.created, first.updated, first.failed.len()),
+        (2, 0, 1)
+    );
+    std::fs::write(
+        dir.path().join("canton-fair.md"),
+        "---\ntitle: Canton Fair guide (2026)\ntags: [Fairs]\npublished_at: 2026-04-15T08:00:00Z\n---\nUpdated.\n",
+    )?;
+    let second = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+        .await
+        .map_err(err)?;
+    assert_eq!(
+        (second.created, second.updated),
+        (0, 2),
+        "a re-import updates by slug"
+    );
 
     let read = app
         .graphql("{ article(site: \"import.example.com\", slug: \"canton-fair\") { title publishedAt tags { name } translations { locale slug } } }", json!({}))
@@ -37,16 +71,30 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(app:
     assert_eq!(a["publishedAt"], "2026-04-15T08:00:00+00:00");
     assert_eq!(a["tags"], json!([{ "name": "Fairs" }]));
     let drafts = app.graphql_as(&owner.token, "{ articles(filter: { site: \"import.example.com\", locale: \"zh-CN\", status: DRAFT }) { edges { node { slug translations { slug } } } } }", json!({})).await?;
-    assert_eq!(ok(&drafts)?["articles"]["edges"][0]["node"]["translations"], json!([{ "slug": "canton-fair" }]));
+    assert_eq!(
+        ok(&drafts)?["articles"]["edges"][0]["node"]["translations"],
+        json!([{ "slug": "canton-fair" }])
+    );
 
     let out = tempfile::tempdir()?;
-    assert_eq!(export_dir(&app.db, &site, out.path()).await.map_err(err)?, 2);
-    let (front, body) = parse_file(&std::fs::read_to_string(out.path().join("zh-CN/广交会指南.md"))?).map_err(anyhow::Error::msg)?;
+    assert_eq!(
+        export_dir(&app.db, &site, out.path()).await.map_err(err)?,
+        2
+    );
+    let (front, body) = parse_file(&std::fs::read_to_string(
+        out.path().join("zh-CN/广交会指南.md"),
+    )?)
+    .map_err(anyhow::Error::msg)?;
     assert_eq!(front.translation_of.as_deref(), Some("canton-fair"));
     assert_eq!(front.tags, vec!["展会"]);
     assert!(body.contains("第一期四月开幕"));
     // What export wrote imports again without changes to the count.
-    let again = import_dir(&app.db, &principal, &site, out.path(), 1 << 20).await.map_err(err)?;
-    assert_eq!((again.created, again.updated, again.failed.len()), (0, 2, 0));
+    let again = import_dir(&app.db, &principal, &site, out.path(), 1 << 20)
+        .await
+        .map_err(err)?;
+    assert_eq!(
+        (again.created, again.updated, again.failed.len()),
+        (0, 2, 0)
+    );
     Ok(())
 }

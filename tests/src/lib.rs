@@ -4,7 +4,12 @@
 //! Every test runs on each stack: SQLite (always) and PostgreSQL (when
 //! `WHARF_TEST_DATABASE_URL` points to a server; each test gets a fresh database there). A stack
 //! that cannot run is skipped with a loud line on stderr; listing it in `WHARF_TEST_REQUIRE`
-//! (comma-separated: `postgres`) turns that skip into a failure, which is what CI does.
+//! (comma-separated: `postgres`, `s3`) turns that skip into a failure, which is what CI does.
+//!
+//! Media tests also vary the store ([`MediaStore`]): local disk, or a real S3 server started in
+//! the test process ([`s3::S3Server`], SigV4 checked), with the same test body.
+
+pub mod s3;
 
 pub mod receiver;
 
@@ -25,6 +30,32 @@ pub enum Stack {
     Postgres,
 }
 
+/// Where a test's media go.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MediaStore {
+    /// Local disk under the data folder (the embedded default).
+    Local,
+    /// The in-process S3 server, with the right credentials.
+    S3,
+    /// The in-process S3 server, but Wharf is configured with a wrong secret.
+    S3WrongSecret,
+    /// An S3 endpoint on a closed port.
+    S3Unreachable,
+}
+
+impl MediaStore {
+    /// Whether this is one of the S3 variants.
+    pub fn is_s3(self) -> bool {
+        self != Self::Local
+    }
+}
+
+/// The JWT secret of test servers (media links are signed with a key derived from it).
+pub const TEST_JWT_SECRET: &str = "test-secret-that-is-long-enough-0123456789";
+
+/// Largest media file test servers accept (small, so oversize tests stay cheap).
+pub const TEST_MEDIA_MAX_BYTES: usize = 256 * 1024;
+
 /// A running server and a client for it.
 pub struct TestApp {
     /// `http://127.0.0.1:PORT`.
@@ -37,6 +68,13 @@ pub struct TestApp {
     pub db: sea_orm::DatabaseConnection,
     /// Statements the server has run (see `queries_during`).
     pub queries: std::sync::Arc<std::sync::atomic::AtomicU64>,
+    /// The media store in use.
+    pub store: MediaStore,
+    /// The folder where stored objects end up as files (local media folder or S3 bucket).
+    pub media_dir: std::path::PathBuf,
+    /// The S3 server, for the S3 stores.
+    pub s3: Option<s3::S3Server>,
+    _reserved_port: Option<tokio::net::TcpSocket>,
     _data: tempfile::TempDir,
 }
 
@@ -62,18 +100,43 @@ fn loud(line: &str) {
 }
 
 static PG_SKIP: Once = Once::new();
+static S3_SKIP: Once = Once::new();
 
-/// Starts Wharf on `stack`, or `None` when the stack is not configured (skipped loudly).
+/// Starts Wharf on `stack` with media on local disk, or `None` when the stack is not
+/// configured (skipped loudly).
 pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
-    spawn_app_with(stack, |_| {}).await
+    spawn_app_with(stack, MediaStore::Local).await
 }
 
-/// Like [`spawn_app`], with a chance to change the settings first.
-pub async fn spawn_app_with(
+/// Starts Wharf on `stack` with media in `store`, or `None` when the stack or the store cannot
+/// run (skipped loudly; a failure when listed in `WHARF_TEST_REQUIRE`).
+pub async fn spawn_app_with(stack: Stack, store: MediaStore) -> Result<Option<TestApp>> {
+    spawn_app_tweaked(stack, store, |_| {}).await
+}
+
+/// Like [`spawn_app_with`], with `tweak` applied to the settings last.
+pub async fn spawn_app_tweaked(
     stack: Stack,
-    configure: impl FnOnce(&mut Settings),
+    store: MediaStore,
+    tweak: impl FnOnce(&mut Settings),
 ) -> Result<Option<TestApp>> {
     let data = tempfile::tempdir()?;
+    let s3 = if store.is_s3() {
+        match s3::S3Server::start().await {
+            Ok(server) => Some(server),
+            Err(err) if required("s3") => {
+                bail!("WHARF_TEST_REQUIRE lists s3 but the in-process S3 server failed: {err:#}")
+            }
+            Err(err) => {
+                S3_SKIP.call_once(|| {
+                    loud(&format!("\n!!!!!!!! SKIPPED: the S3 media store (the in-process S3 server failed: {err:#}) !!!!!!!!\n"));
+                });
+                return Ok(None);
+            }
+        }
+    } else {
+        None
+    };
     let database_url = match stack {
         Stack::Sqlite => None,
         Stack::Postgres => match std::env::var("WHARF_TEST_DATABASE_URL")
@@ -101,18 +164,37 @@ pub async fn spawn_app_with(
         data_dir: data.path().to_path_buf(),
         database_url,
         database_max_connections: 5,
-        jwt_secret: Some(
-            "test-secret-that-is-long-enough-0123456789"
-                .to_owned()
-                .into(),
-        ),
+        jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
         workers: 1,
         outbox_poll_ms: 100,
         scheduler_poll_ms: 100,
         log_format: LogFormat::Text,
+        media_max_bytes: TEST_MEDIA_MAX_BYTES,
         ..Settings::default()
     };
-    configure(&mut settings);
+    let mut reserved = None;
+    let media_dir = match (&s3, store) {
+        (Some(server), _) => {
+            settings.s3_bucket = Some(s3::BUCKET.into());
+            settings.s3_endpoint = Some(server.endpoint.clone());
+            settings.s3_path_style = true;
+            settings.s3_access_key_id = Some(s3::ACCESS_KEY.into());
+            let secret = if store == MediaStore::S3WrongSecret {
+                "not-the-secret-of-the-server"
+            } else {
+                s3::SECRET_KEY
+            };
+            settings.s3_secret_access_key = Some(secret.to_owned().into());
+            if store == MediaStore::S3Unreachable {
+                let (port, socket) = s3::closed_port()?;
+                settings.s3_endpoint = Some(format!("http://127.0.0.1:{port}"));
+                reserved = Some(socket);
+            }
+            server.bucket_dir()
+        }
+        _ => data.path().join("media"),
+    };
+    tweak(&mut settings);
     let app = Application::build(settings).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
@@ -124,6 +206,10 @@ pub async fn spawn_app_with(
         stack,
         db,
         queries,
+        store,
+        media_dir,
+        s3,
+        _reserved_port: reserved,
         _data: data,
     }))
 }
@@ -202,6 +288,27 @@ impl TestApp {
             .await?;
         let status = resp.status().as_u16();
         Ok((status, resp.json().await?))
+    }
+
+    /// The stored files (objects) under the media folder or bucket, as keys.
+    pub fn stored_objects(&self) -> Vec<String> {
+        fn walk(dir: &std::path::Path, base: &std::path::Path, out: &mut Vec<String>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, base, out);
+                } else if let Ok(rel) = path.strip_prefix(base) {
+                    out.push(rel.to_string_lossy().replace('\\', "/"));
+                }
+            }
+        }
+        let mut out = Vec::new();
+        walk(&self.media_dir, &self.media_dir, &mut out);
+        out.sort();
+        out
     }
 
     /// Registers an account and returns its credentials.
@@ -286,6 +393,47 @@ pub fn str_at(value: &Value, pointer: &str) -> Result<String> {
         .and_then(Value::as_str)
         .map(str::to_owned)
         .with_context(|| format!("no string at {pointer} in {value}"))
+}
+
+/// Declares end-to-end tests that run once per stack and media store: `e2e_media!(name)` runs
+/// `name(app)` on SQLite and PostgreSQL, each with local media and with the S3 server.
+#[macro_export]
+macro_rules! e2e_media {
+    ($($name:ident),+ $(,)?) => {
+        $crate::e2e_stores!([local: Local, s3: S3]; $($name),+);
+    };
+}
+
+/// Declares end-to-end tests over chosen media stores:
+/// `e2e_stores!([s3: S3]; name)` runs `name(app)` on each database with the S3 server.
+#[macro_export]
+macro_rules! e2e_stores {
+    ($stores:tt; $($name:ident),+ $(,)?) => {$(
+        $crate::e2e_stores!(@one $stores $name);
+    )+};
+    (@one [$($module:ident: $store:ident),+] $name:ident) => {
+        mod $name {
+            $(
+                mod $module {
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn sqlite() -> anyhow::Result<()> {
+                        match $crate::spawn_app_with($crate::Stack::Sqlite, $crate::MediaStore::$store).await? {
+                            Some(app) => super::super::$name(app).await,
+                            None => Ok(()),
+                        }
+                    }
+
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn postgres() -> anyhow::Result<()> {
+                        match $crate::spawn_app_with($crate::Stack::Postgres, $crate::MediaStore::$store).await? {
+                            Some(app) => super::super::$name(app).await,
+                            None => Ok(()),
+                        }
+                    }
+                }
+            )+
+        }
+    };
 }
 
 /// Declares an end-to-end test that runs once per stack: `e2e!(name)` for `async fn name(app:

@@ -4,6 +4,7 @@ mod article;
 mod context;
 mod error;
 mod loaders;
+mod media;
 mod mutation;
 mod query;
 mod types;
@@ -23,6 +24,7 @@ pub struct Query(
     query::ContentQuery,
     article::ArticleQuery,
     webhook::WebhookQuery,
+    media::MediaQuery,
 );
 
 /// The root of all writes: one part per area, each in its own module.
@@ -31,6 +33,7 @@ pub struct Mutation(
     mutation::ContentMutation,
     article::ArticleMutation,
     webhook::WebhookMutation,
+    media::MediaMutation,
 );
 
 /// The schema type.

@@ -278,4 +278,18 @@ impl Article {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
+
+    /// The cover image, if one is set (`setArticleCoverImage`).
+    async fn cover_image(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::media::Media>> {
+        let Some(id) = self.0.cover_media_id else {
+            return Ok(None);
+        };
+        let db = &crate::graphql::context::state(ctx)?.db;
+        Ok(crate::services::media::media_by_id(db, id)
+            .await?
+            .map(super::media::Media))
+    }
 }

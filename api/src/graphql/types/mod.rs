@@ -5,6 +5,7 @@ pub mod article;
 pub mod article_input;
 pub mod auth;
 pub mod connection;
+pub mod media;
 pub mod site;
 pub mod tag;
 pub mod user;

@@ -23,7 +23,10 @@ use crate::services::{now, tag as tags};
 use chrono::{DateTime, Utc};
 use entities::article::{self, ArticleStatus};
 use entities::site;
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set,
+    TransactionTrait,
+};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
@@ -56,12 +59,21 @@ pub struct FrontMatter {
 /// Splits a file into front matter and body.
 pub fn parse_file(text: &str) -> Result<(FrontMatter, String), String> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let rest = text.strip_prefix("---\n").or_else(|| text.strip_prefix("---\r\n")).ok_or("the file does not start with --- front matter")?;
-    let end = rest.find("\n---").ok_or("the front matter is not closed with ---")?;
+    let rest = text
+        .strip_prefix("---\n")
+        .or_else(|| text.strip_prefix("---\r\n"))
+        .ok_or("the file does not start with --- front matter")?;
+    let end = rest
+        .find("\n---")
+        .ok_or("the front matter is not closed with ---")?;
     let yaml = &rest[..end];
     let after = &rest[end + 4..];
-    let body = after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n')).unwrap_or(after);
-    let front: FrontMatter = serde_yaml::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
+    let body = after
+        .strip_prefix("\r\n")
+        .or_else(|| after.strip_prefix('\n'))
+        .unwrap_or(after);
+    let front: FrontMatter =
+        serde_yaml::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
     Ok((front, body.to_owned()))
 }
 
@@ -87,7 +99,10 @@ fn markdown_files(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
         let path = entry?.path();
         if path.is_dir() {
             markdown_files(&path, out)?;
-        } else if path.extension().is_some_and(|e| e == "md" || e == "markdown") {
+        } else if path
+            .extension()
+            .is_some_and(|e| e == "md" || e == "markdown")
+        {
             out.push(path);
         }
     }
@@ -109,7 +124,10 @@ pub async fn import_dir(
     let mut parsed = Vec::new();
     let mut report = ImportReport::default();
     for path in files {
-        match std::fs::read_to_string(&path).map_err(|e| e.to_string()).and_then(|t| parse_file(&t)) {
+        match std::fs::read_to_string(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|t| parse_file(&t))
+        {
             Ok((front, body)) => parsed.push((path, front, body)),
             Err(e) => report.failed.push((path, e)),
         }
@@ -119,7 +137,14 @@ pub async fn import_dir(
         match import_one(db, principal, site, &path, front, body, max_body_bytes).await {
             Ok(true) => report.created += 1,
             Ok(false) => report.updated += 1,
-            Err(e) => report.failed.push((path, format!("{}{}", e.field.map(|f| format!("{f}: ")).unwrap_or_default(), e.message))),
+            Err(e) => report.failed.push((
+                path,
+                format!(
+                    "{}{}",
+                    e.field.map(|f| format!("{f}: ")).unwrap_or_default(),
+                    e.message
+                ),
+            )),
         }
     }
     Ok(report)
@@ -134,12 +159,19 @@ async fn import_one(
     body: String,
     max_body_bytes: usize,
 ) -> AppResult<bool> {
-    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
+    let stem = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .unwrap_or_default();
     let slug = match &front.slug {
         Some(s) => Slug::parse("slug", s)?,
-        None => Slug::parse("slug", stem).or_else(|_| Slug::from_title(&front.title).ok_or_else(|| AppError::bad_input("title", "no slug can be made")))?,
+        None => Slug::parse("slug", stem).or_else(|_| {
+            Slug::from_title(&front.title)
+                .ok_or_else(|| AppError::bad_input("title", "no slug can be made"))
+        })?,
     };
-    let locale = crate::services::site::require_site_locale(site, "locale", front.locale.as_deref())?;
+    let locale =
+        crate::services::site::require_site_locale(site, "locale", front.locale.as_deref())?;
     let existing = article::Entity::find()
         .filter(article::Column::SiteId.eq(site.id))
         .filter(article::Column::Locale.eq(&locale))
@@ -168,7 +200,15 @@ async fn import_one(
                         .filter(article::Column::Slug.eq(original.trim()))
                         .one(db)
                         .await?
-                        .ok_or_else(|| AppError::bad_input("translation_of", format!("no {} article has the slug {original:?}", site.default_locale)))?
+                        .ok_or_else(|| {
+                            AppError::bad_input(
+                                "translation_of",
+                                format!(
+                                    "no {} article has the slug {original:?}",
+                                    site.default_locale
+                                ),
+                            )
+                        })?
                         .id
                         .to_string(),
                 ),
@@ -201,7 +241,12 @@ async fn import_one(
                 let mut active: article::ActiveModel = published.into();
                 active.published_at = Set(Some(at));
                 active.update(db).await?;
-                enqueue(db, kinds::SEARCH_UPSERT, serde_json::json!({ "article_id": id })).await?;
+                enqueue(
+                    db,
+                    kinds::SEARCH_UPSERT,
+                    serde_json::json!({ "article_id": id }),
+                )
+                .await?;
             }
         }
     }
@@ -209,7 +254,11 @@ async fn import_one(
 }
 
 /// Writes every article of `site` to `dir` as `{locale}/{slug}.md`; returns how many.
-pub async fn export_dir(db: &impl ConnectionTrait, site: &site::Model, dir: &Path) -> AppResult<usize> {
+pub async fn export_dir(
+    db: &impl ConnectionTrait,
+    site: &site::Model,
+    dir: &Path,
+) -> AppResult<usize> {
     let articles = article::Entity::find()
         .filter(article::Column::SiteId.eq(site.id))
         .order_by_asc(article::Column::Id)
@@ -223,19 +272,32 @@ pub async fn export_dir(db: &impl ConnectionTrait, site: &site::Model, dir: &Pat
         .map(|a| (a.translation_group_id, a.slug.clone()))
         .collect();
     for a in &articles {
-        let translation_of = (a.locale != site.default_locale).then(|| originals.get(&a.translation_group_id).cloned()).flatten();
+        let translation_of = (a.locale != site.default_locale)
+            .then(|| originals.get(&a.translation_group_id).cloned())
+            .flatten();
         let front = FrontMatter {
             title: a.title.clone(),
             slug: Some(a.slug.clone()),
             locale: Some(a.locale.clone()),
-            tags: tag_map.remove(&a.id).unwrap_or_default().into_iter().map(|t| t.name).collect(),
+            tags: tag_map
+                .remove(&a.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| t.name)
+                .collect(),
             translation_of,
-            published_at: if a.status == ArticleStatus::Scheduled { a.scheduled_at } else { a.published_at.filter(|_| a.status == ArticleStatus::Published) },
+            published_at: if a.status == ArticleStatus::Scheduled {
+                a.scheduled_at
+            } else {
+                a.published_at
+                    .filter(|_| a.status == ArticleStatus::Published)
+            },
             excerpt: a.excerpt.clone(),
         };
         let folder = dir.join(&a.locale);
         std::fs::create_dir_all(&folder).map_err(AppError::internal)?;
-        let text = format_file(&front, &a.body).map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
+        let text =
+            format_file(&front, &a.body).map_err(|e| AppError::internal(anyhow::anyhow!(e)))?;
         std::fs::write(folder.join(format!("{}.md", a.slug)), text).map_err(AppError::internal)?;
     }
     Ok(articles.len())

@@ -1,0 +1,131 @@
+//! Media as the API shows them.
+use super::site::Site;
+use super::user::User;
+use crate::graphql::context::{loaders, state};
+use crate::services::media;
+use async_graphql::{Context, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::media as row;
+
+/// A stored file of a site: an image or a document.
+pub struct Media(pub row::Model);
+
+#[Object]
+impl Media {
+    /// The media's ID.
+    async fn id(&self) -> ID {
+        super::to_id(self.0.id)
+    }
+
+    /// The site it belongs to.
+    async fn site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
+        Ok(loaders(ctx)?
+            .sites
+            .load_one(self.0.site_id)
+            .await?
+            .map(Site))
+    }
+
+    /// The object's key in the store.
+    async fn key(&self) -> &str {
+        &self.0.storage_key
+    }
+
+    /// The filename, sanitized (no path, no control characters).
+    async fn filename(&self) -> &str {
+        &self.0.filename
+    }
+
+    /// The media type, sniffed from the bytes.
+    async fn content_type(&self) -> &str {
+        &self.0.content_type
+    }
+
+    /// Size in bytes.
+    async fn size(&self) -> i64 {
+        self.0.size_bytes
+    }
+
+    /// SHA-256 of the bytes, in hex.
+    async fn sha256(&self) -> &str {
+        &self.0.sha256
+    }
+
+    /// Pixel width, for images.
+    async fn width(&self) -> Option<i32> {
+        self.0.width
+    }
+
+    /// Pixel height, for images.
+    async fn height(&self) -> Option<i32> {
+        self.0.height
+    }
+
+    /// Alternative text.
+    async fn alt(&self) -> Option<&str> {
+        self.0.alt.as_deref()
+    }
+
+    /// Who uploaded it.
+    async fn uploader(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        match self.0.uploader_id {
+            None => Ok(None),
+            Some(id) => Ok(loaders(ctx)?.users.load_one(id).await?.map(User)),
+        }
+    }
+
+    /// When it was uploaded.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// A URL that reads the file: the public URL when a public base is configured, otherwise a
+    /// signed URL that expires after the `media_url_ttl_secs` setting.
+    async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let st = state(ctx)?;
+        Ok(media::media_url(&st.storage, &st.settings, &self.0).await?)
+    }
+}
+
+/// A header the upload request must carry.
+#[derive(SimpleObject)]
+pub struct HttpHeader {
+    /// Header name.
+    pub name: String,
+    /// Header value.
+    pub value: String,
+}
+
+/// Where to send the bytes of a direct upload, and how to confirm it.
+#[derive(SimpleObject)]
+pub struct UploadUrl {
+    /// The URL to send the bytes to.
+    pub url: String,
+    /// The HTTP method to use: `PUT`.
+    pub method: String,
+    /// Headers the request must carry.
+    pub headers: Vec<HttpHeader>,
+    /// The key the object will have.
+    pub key: String,
+    /// When the URL (and the token) stop working.
+    pub expires_at: DateTime<Utc>,
+    /// Pass it to `confirmUpload` once the bytes are sent.
+    pub token: String,
+}
+
+impl From<media::UploadTicket> for UploadUrl {
+    fn from(t: media::UploadTicket) -> Self {
+        Self {
+            url: t.url,
+            method: "PUT".into(),
+            headers: t
+                .headers
+                .into_iter()
+                .map(|(name, value)| HttpHeader { name, value })
+                .collect(),
+            key: t.key,
+            expires_at: t.expires_at,
+            token: t.token,
+        }
+    }
+}

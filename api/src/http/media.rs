@@ -1,0 +1,283 @@
+//! Local media over HTTP: `GET`/`HEAD /media/{key}` serves a stored file (signed link, or any
+//! link when media are public) with its sniffed type, a strong ETag, single byte ranges and
+//! cache headers; `PUT /media/{key}` takes the bytes of a direct upload through a signed link.
+//! With S3 the store serves and takes the bytes itself, and these routes answer 404.
+use super::{error_response, read_limited};
+use crate::error::ErrorCode;
+use crate::services::media::find_by_key;
+use crate::state::AppState;
+use crate::storage::{INCOMING_PREFIX, valid_key};
+use actix_web::http::header::{self, HeaderValue};
+use actix_web::http::{Method, StatusCode};
+use actix_web::{HttpRequest, HttpResponse, web};
+use futures_util::TryStreamExt;
+
+/// Registers the media routes.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.route("/media/{key:.*}", web::get().to(serve))
+        .route("/media/{key:.*}", web::head().to(serve))
+        .route("/media/{key:.*}", web::put().to(upload));
+}
+
+/// The `expires` and `sig` of a signed link.
+fn signature(req: &HttpRequest) -> Option<(i64, String)> {
+    let mut expires = None;
+    let mut sig = None;
+    for (name, value) in url::form_urlencoded::parse(req.query_string().as_bytes()) {
+        match name.as_ref() {
+            "expires" => expires = value.parse::<i64>().ok(),
+            "sig" => sig = Some(value.into_owned()),
+            _ => {}
+        }
+    }
+    Some((expires?, sig?))
+}
+
+fn not_found() -> HttpResponse {
+    error_response(ErrorCode::NotFound, "media not found", None)
+}
+
+fn forbidden() -> HttpResponse {
+    error_response(
+        ErrorCode::Forbidden,
+        "this media link is invalid or has expired",
+        None,
+    )
+}
+
+fn unavailable() -> HttpResponse {
+    HttpResponse::ServiceUnavailable()
+        .content_type("application/json")
+        .body(r#"{"errors":[{"message":"the media storage is unavailable","extensions":{"code":"INTERNAL"}}]}"#)
+}
+
+/// Why a media request is refused before any work.
+enum Refusal {
+    /// Media are not served here (S3), or no such key.
+    NotFound,
+    /// The key is not one Wharf makes (path traversal and the like).
+    BadKey,
+    /// No valid signature.
+    Forbidden,
+}
+
+impl Refusal {
+    fn response(self) -> HttpResponse {
+        match self {
+            Self::NotFound => not_found(),
+            Self::BadKey => error_response(
+                ErrorCode::BadUserInput,
+                "not a valid media key",
+                Some("INVALID_KEY"),
+            ),
+            Self::Forbidden => forbidden(),
+        }
+    }
+}
+
+/// Checks the key and the link's signature for `method`; returns the link's expiry (`None`
+/// for a public read).
+fn authorize(
+    req: &HttpRequest,
+    state: &AppState,
+    key: &str,
+    method: &str,
+) -> Result<Option<i64>, Refusal> {
+    if !state.storage.is_local() {
+        return Err(Refusal::NotFound);
+    }
+    if !valid_key(key) {
+        return Err(Refusal::BadKey);
+    }
+    if method == "GET" && state.storage.is_public() {
+        return Ok(None);
+    }
+    match signature(req) {
+        Some((expires, sig)) if state.storage.verify_local(method, key, expires, &sig) => {
+            Ok(Some(expires))
+        }
+        _ => Err(Refusal::Forbidden),
+    }
+}
+
+/// A single byte range of a `Range` header, resolved against `size`. `None`: serve it all (no
+/// header, or one this server does not handle, such as several ranges); `Some(Err)`: 416.
+fn byte_range(value: Option<&HeaderValue>, size: u64) -> Option<Result<(u64, u64), ()>> {
+    let spec = value?.to_str().ok()?.trim().strip_prefix("bytes=")?;
+    if spec.contains(',') {
+        return None;
+    }
+    let (start, end) = spec.split_once('-')?;
+    let (start, end) = (start.trim(), end.trim());
+    let range = match (start.is_empty(), end.is_empty()) {
+        (true, true) => return Some(Err(())),
+        (true, false) => {
+            let n: u64 = end.parse().ok()?;
+            if n == 0 || size == 0 {
+                return Some(Err(()));
+            }
+            (size.saturating_sub(n), size - 1)
+        }
+        (false, _) => {
+            let a: u64 = start.parse().ok()?;
+            let b: u64 = if end.is_empty() {
+                size.saturating_sub(1)
+            } else {
+                end.parse::<u64>().ok()?.min(size.saturating_sub(1))
+            };
+            if a >= size || b < a {
+                return Some(Err(()));
+            }
+            (a, b)
+        }
+    };
+    Some(Ok(range))
+}
+
+async fn serve(
+    req: HttpRequest,
+    key: web::Path<String>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let key = key.into_inner();
+    let expires = match authorize(&req, &state, &key, "GET") {
+        Ok(expires) => expires,
+        Err(refusal) => return refusal.response(),
+    };
+    let row = match find_by_key(&state.db, &key).await {
+        Ok(Some(row)) => row,
+        Ok(None) => return not_found(),
+        Err(err) => {
+            err.log_if_internal();
+            return error_response(ErrorCode::Internal, "internal server error", None);
+        }
+    };
+    let size = u64::try_from(row.size_bytes).unwrap_or(0);
+    let etag = format!("\"{}\"", row.sha256);
+    let cache = match expires {
+        None => "public, max-age=31536000, immutable".to_owned(),
+        Some(expires) => {
+            let left = (expires - chrono::Utc::now().timestamp()).max(0);
+            format!("private, max-age={left}")
+        }
+    };
+    let mut resp = HttpResponse::build(StatusCode::OK);
+    resp.insert_header((header::CONTENT_TYPE, row.content_type.as_str()))
+        .insert_header((header::ETAG, etag.as_str()))
+        .insert_header((header::CACHE_CONTROL, cache))
+        .insert_header((header::ACCEPT_RANGES, "bytes"))
+        .insert_header(("X-Content-Type-Options", "nosniff"));
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    if not_modified {
+        return resp.status(StatusCode::NOT_MODIFIED).finish();
+    }
+    let range = match byte_range(req.headers().get(header::RANGE), size) {
+        None => None,
+        Some(Ok((a, b))) => Some((a, b)),
+        Some(Err(())) => {
+            return resp
+                .status(StatusCode::RANGE_NOT_SATISFIABLE)
+                .insert_header((header::CONTENT_RANGE, format!("bytes */{size}")))
+                .finish();
+        }
+    };
+    let length = match range {
+        Some((a, b)) => {
+            resp.status(StatusCode::PARTIAL_CONTENT)
+                .insert_header((header::CONTENT_RANGE, format!("bytes {a}-{b}/{size}")));
+            b - a + 1
+        }
+        None => size,
+    };
+    if req.method() == Method::HEAD {
+        return resp
+            .no_chunking(length)
+            .streaming(futures_util::stream::empty::<
+                Result<bytes::Bytes, actix_web::Error>,
+            >());
+    }
+    let got = match state
+        .storage
+        .get_range(&key, range.map(|(a, b)| a..b + 1))
+        .await
+    {
+        Ok(got) => got,
+        Err(crate::storage::StorageError::NotFound) => return not_found(),
+        Err(err) => {
+            tracing::error!(key, error = %err, "reading a media object failed");
+            return unavailable();
+        }
+    };
+    let stream = got
+        .into_stream()
+        .map_err(actix_web::error::ErrorInternalServerError);
+    resp.no_chunking(length).streaming(stream)
+}
+
+async fn upload(
+    req: HttpRequest,
+    key: web::Path<String>,
+    payload: web::Payload,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    let key = key.into_inner();
+    if let Err(refusal) = authorize(&req, &state, &key, "PUT") {
+        return refusal.response();
+    }
+    // Uploads go to `incoming/` keys only; once confirmed, the URL has nothing left to change.
+    let Some(final_key) = key.strip_prefix(INCOMING_PREFIX) else {
+        return Refusal::Forbidden.response();
+    };
+    match find_by_key(&state.db, final_key).await {
+        Ok(None) => {}
+        Ok(Some(_)) => {
+            return error_response(
+                ErrorCode::Conflict,
+                "this upload is already confirmed",
+                None,
+            );
+        }
+        Err(err) => {
+            err.log_if_internal();
+            return error_response(ErrorCode::Internal, "internal server error", None);
+        }
+    }
+    let body = match read_limited(payload, state.settings.media_max_bytes).await {
+        Ok(body) => body,
+        Err(resp) => return resp,
+    };
+    match state.storage.put(&key, body.into(), None).await {
+        Ok(()) => HttpResponse::Ok().finish(),
+        Err(err) => {
+            tracing::error!(key, error = %err, "storing an upload failed");
+            unavailable()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::byte_range;
+    use actix_web::http::header::HeaderValue;
+
+    fn range(v: &'static str, size: u64) -> Option<Result<(u64, u64), ()>> {
+        byte_range(Some(&HeaderValue::from_static(v)), size)
+    }
+
+    #[test]
+    fn byte_ranges_resolve_against_the_size() {
+        assert_eq!(range("bytes=0-9", 100), Some(Ok((0, 9))));
+        assert_eq!(range("bytes=90-", 100), Some(Ok((90, 99))));
+        assert_eq!(range("bytes=-10", 100), Some(Ok((90, 99))));
+        assert_eq!(range("bytes=50-500", 100), Some(Ok((50, 99))));
+        assert_eq!(range("bytes=100-", 100), Some(Err(())));
+        assert_eq!(range("bytes=9-3", 100), Some(Err(())));
+        assert_eq!(range("bytes=0-1,5-6", 100), None);
+        assert_eq!(range("items=0-1", 100), None);
+        assert_eq!(byte_range(None, 100), None);
+    }
+}

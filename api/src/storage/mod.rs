@@ -1,0 +1,349 @@
+//! Media storage: one handle over the object store in use, local disk (embedded default, under
+//! `data_dir/media`) or S3 and S3-compatible stores (by configuration), both through the
+//! `object_store` crate.
+//!
+//! Links: S3 objects are reached with S3's own presigned URLs; local objects with links Wharf
+//! signs itself ([`signed::UrlSigner`]) and serves at `/media/{key}`. With a public base URL
+//! configured, download links are that base plus the key and never expire.
+pub mod signed;
+
+use crate::config::Settings;
+use anyhow::Context;
+use bytes::Bytes;
+use object_store::aws::{AmazonS3, AmazonS3Builder};
+use object_store::local::LocalFileSystem;
+use object_store::path::Path;
+use object_store::signer::{Method, Signer};
+use object_store::{
+    Attribute, AttributeValue, BackoffConfig, ClientOptions, GetOptions, GetRange, GetResult,
+    ObjectStore, ObjectStoreExt, PutOptions, RetryConfig,
+};
+use secrecy::ExposeSecret;
+use signed::UrlSigner;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// The URL path under which Wharf serves (and accepts signed uploads of) local media.
+pub const LOCAL_ROUTE: &str = "/media/";
+
+/// The key prefix of direct uploads not yet confirmed. Confirming copies the checked bytes to
+/// the final key (the part after this prefix), so a client that still holds the upload URL
+/// cannot change a confirmed file. Unconfirmed uploads stay here (an S3 lifecycle rule on this
+/// prefix can expire them).
+pub const INCOMING_PREFIX: &str = "incoming/";
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    /// No object under this key.
+    #[error("no such object")]
+    NotFound,
+    /// The key is not one Wharf would make.
+    #[error("invalid object key")]
+    InvalidKey,
+    /// The store failed, refused the request (credentials) or did not answer.
+    #[error("media storage failed: {0}")]
+    Unavailable(#[source] object_store::Error),
+}
+
+fn classify(err: object_store::Error) -> StorageError {
+    match err {
+        object_store::Error::NotFound { .. } => StorageError::NotFound,
+        object_store::Error::InvalidPath { .. } => StorageError::InvalidKey,
+        other => StorageError::Unavailable(other),
+    }
+}
+
+/// What the store knows of an object.
+#[derive(Clone, Debug)]
+pub struct ObjectInfo {
+    /// Size in bytes.
+    pub size: u64,
+    /// The store's entity tag, when it has one.
+    pub e_tag: Option<String>,
+}
+
+/// A link the client uses directly, with the method it is for.
+#[derive(Clone, Debug)]
+pub struct SignedLink {
+    /// The URL.
+    pub url: String,
+    /// When it stops working.
+    pub expires_at: chrono::DateTime<chrono::Utc>,
+}
+
+enum Backend {
+    Local,
+    S3(Arc<AmazonS3>),
+}
+
+struct Inner {
+    store: Arc<dyn ObjectStore>,
+    backend: Backend,
+    signer: UrlSigner,
+    public_base: Option<String>,
+    self_base: String,
+}
+
+/// The shared storage handle.
+#[derive(Clone)]
+pub struct Storage(Arc<Inner>);
+
+impl std::fmt::Debug for Storage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Storage({})", self.0.store)
+    }
+}
+
+/// Checks that `key` is one Wharf makes: `/`-separated segments of ASCII letters, digits, `.`,
+/// `_` and `-`, none empty or starting with a dot (so no `..`, no hidden files).
+pub fn valid_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 512
+        && key.split('/').all(|seg| {
+            !seg.is_empty()
+                && !seg.starts_with('.')
+                && seg
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+        })
+}
+
+fn path(key: &str) -> Result<Path, StorageError> {
+    if !valid_key(key) {
+        return Err(StorageError::InvalidKey);
+    }
+    Path::parse(key).map_err(|_| StorageError::InvalidKey)
+}
+
+impl Storage {
+    /// Opens the configured store. `self_base` is this server's URL (for local links);
+    /// `secret` keys Wharf's own signatures. Nothing is contacted yet: an unreachable S3 shows
+    /// in `/readyz` and in the errors of uploads, not as a failed start.
+    pub fn open(settings: &Settings, self_base: &str, secret: &[u8]) -> anyhow::Result<Self> {
+        let (store, backend): (Arc<dyn ObjectStore>, Backend) = match &settings.s3_bucket {
+            Some(bucket) => {
+                let s3 = Arc::new(
+                    s3_builder(settings, bucket)
+                        .build()
+                        .context("configuring S3")?,
+                );
+                (s3.clone(), Backend::S3(s3))
+            }
+            None => {
+                let root = settings.data_dir.join("media");
+                std::fs::create_dir_all(&root)
+                    .with_context(|| format!("creating media folder {}", root.display()))?;
+                let local = LocalFileSystem::new_with_prefix(&root)
+                    .with_context(|| format!("opening media folder {}", root.display()))?;
+                (Arc::new(local), Backend::Local)
+            }
+        };
+        Ok(Self(Arc::new(Inner {
+            store,
+            backend,
+            signer: UrlSigner::new(secret),
+            public_base: settings
+                .media_public_base_url
+                .as_ref()
+                .map(|b| b.trim_end_matches('/').to_owned()),
+            self_base: self_base.trim_end_matches('/').to_owned(),
+        })))
+    }
+
+    /// Whether objects live on local disk (so Wharf serves them itself).
+    pub fn is_local(&self) -> bool {
+        matches!(self.0.backend, Backend::Local)
+    }
+
+    /// Whether download links are public (a public base URL is configured).
+    pub fn is_public(&self) -> bool {
+        self.0.public_base.is_some()
+    }
+
+    /// The signer for Wharf's own links and tokens.
+    pub fn signer(&self) -> &UrlSigner {
+        &self.0.signer
+    }
+
+    /// Stores `bytes` under `key`, replacing any object there. With S3 the object carries
+    /// `content_type`, so the store and any CDN serve it with that type; local objects get
+    /// theirs from the media row when Wharf serves them.
+    pub async fn put(
+        &self,
+        key: &str,
+        bytes: Bytes,
+        content_type: Option<&str>,
+    ) -> Result<(), StorageError> {
+        let mut options = PutOptions::default();
+        if let (Backend::S3(_), Some(content_type)) = (&self.0.backend, content_type) {
+            options.attributes.insert(
+                Attribute::ContentType,
+                AttributeValue::from(content_type.to_owned()),
+            );
+        }
+        self.0
+            .store
+            .put_opts(&path(key)?, bytes.into(), options)
+            .await
+            .map(|_| ())
+            .map_err(classify)
+    }
+
+    /// Size and entity tag of the object, or `None` when there is none.
+    pub async fn head(&self, key: &str) -> Result<Option<ObjectInfo>, StorageError> {
+        match self.0.store.head(&path(key)?).await {
+            Ok(meta) => Ok(Some(ObjectInfo {
+                size: meta.size,
+                e_tag: meta.e_tag,
+            })),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(err) => Err(classify(err)),
+        }
+    }
+
+    /// The whole object.
+    pub async fn get(&self, key: &str) -> Result<Bytes, StorageError> {
+        let got = self.0.store.get(&path(key)?).await.map_err(classify)?;
+        got.bytes().await.map_err(classify)
+    }
+
+    /// The object, or the given byte range of it, as a stream with its metadata.
+    pub async fn get_range(
+        &self,
+        key: &str,
+        range: Option<std::ops::Range<u64>>,
+    ) -> Result<GetResult, StorageError> {
+        let options = GetOptions {
+            range: range.map(GetRange::Bounded),
+            ..Default::default()
+        };
+        self.0
+            .store
+            .get_opts(&path(key)?, options)
+            .await
+            .map_err(classify)
+    }
+
+    /// Deletes the object; an object that is already gone counts as deleted.
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        match self.0.store.delete(&path(key)?).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(err) => Err(classify(err)),
+        }
+    }
+
+    /// A URL the client can `PUT` the object's bytes to until it expires.
+    pub async fn upload_link(&self, key: &str, ttl: Duration) -> Result<SignedLink, StorageError> {
+        self.link(Method::PUT, key, ttl).await
+    }
+
+    /// A URL that reads the object: the public one when configured, else a signed one.
+    pub async fn download_url(&self, key: &str, ttl: Duration) -> Result<String, StorageError> {
+        if let Some(base) = &self.0.public_base {
+            path(key)?;
+            return Ok(format!("{base}/{key}"));
+        }
+        Ok(self.link(Method::GET, key, ttl).await?.url)
+    }
+
+    async fn link(
+        &self,
+        method: Method,
+        key: &str,
+        ttl: Duration,
+    ) -> Result<SignedLink, StorageError> {
+        let location = path(key)?;
+        let expires_at = chrono::Utc::now()
+            + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
+        let url = match &self.0.backend {
+            Backend::S3(s3) => s3
+                .signed_url(method, &location, ttl)
+                .await
+                .map_err(classify)?
+                .to_string(),
+            Backend::Local => {
+                let expires = expires_at.timestamp();
+                let sig = self.0.signer.sign(method.as_str(), key, expires);
+                format!(
+                    "{}{LOCAL_ROUTE}{key}?expires={expires}&sig={sig}",
+                    self.0.self_base
+                )
+            }
+        };
+        Ok(SignedLink { url, expires_at })
+    }
+
+    /// Whether a local link's signature is valid now for `method` on `key`.
+    pub fn verify_local(&self, method: &str, key: &str, expires: i64, sig: &str) -> bool {
+        self.is_local()
+            && self
+                .0
+                .signer
+                .verify(method, key, expires, sig, chrono::Utc::now().timestamp())
+    }
+
+    /// A cheap reachability check for `/readyz`: a missing object answering "not found" is fine.
+    pub async fn ping(&self) -> bool {
+        self.head("wharf-readyz-probe").await.is_ok()
+    }
+}
+
+fn s3_builder(settings: &Settings, bucket: &str) -> AmazonS3Builder {
+    let mut builder = AmazonS3Builder::from_env()
+        .with_bucket_name(bucket)
+        .with_region(&settings.s3_region)
+        .with_virtual_hosted_style_request(!settings.s3_path_style)
+        // Fail fast when the store is down: an upload answers with a clear error within seconds
+        // instead of retrying for minutes; deletes are retried by the outbox anyway.
+        .with_retry(RetryConfig {
+            backoff: BackoffConfig {
+                init_backoff: Duration::from_millis(100),
+                max_backoff: Duration::from_secs(1),
+                base: 2.0,
+            },
+            max_retries: 2,
+            retry_timeout: Duration::from_secs(10),
+        })
+        .with_client_options(
+            ClientOptions::new()
+                .with_connect_timeout(Duration::from_secs(3))
+                .with_timeout(Duration::from_secs(60)),
+        );
+    if let Some(endpoint) = &settings.s3_endpoint {
+        builder = builder
+            .with_endpoint(endpoint)
+            .with_allow_http(endpoint.starts_with("http://"));
+    }
+    if let (Some(key), Some(secret)) = (&settings.s3_access_key_id, &settings.s3_secret_access_key)
+    {
+        builder = builder
+            .with_access_key_id(key)
+            .with_secret_access_key(secret.expose_secret());
+    }
+    builder
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_key;
+
+    #[test]
+    fn keys_with_traversal_or_odd_characters_are_invalid() {
+        assert!(valid_key("0b1c/8f2e/photo.jpg"));
+        for bad in [
+            "",
+            "../etc/passwd",
+            "a/../b",
+            "a//b",
+            "/a",
+            "a/.hidden",
+            "a\\b",
+            "a b",
+            "a/%2e%2e",
+            "é",
+        ] {
+            assert!(!valid_key(bad), "{bad:?}");
+        }
+    }
+}
