@@ -227,7 +227,7 @@ pub async fn delete_media(
 ) -> AppResult<()> {
     let found = get_media(db, principal, id).await?;
     authz::require_content_writer(db, principal, found.site_id).await?;
-    let txn = db.begin().await?;
+    let txn = crate::services::begin_write(db).await?;
     media::Entity::delete_by_id(found.id).exec(&txn).await?;
     outbox::enqueue(
         &txn,
