@@ -3,6 +3,8 @@ use crate::auth::AuthConfig;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
 use crate::jobs::outbox::OutboxWorker;
+use crate::jobs::watcher::Watcher;
+use crate::linkcheck::Checker;
 use crate::state::AppState;
 use crate::{db, graphql, http};
 use actix_web::{App, HttpServer, web};
@@ -45,11 +47,13 @@ impl Application {
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
         );
+        let checker = Arc::new(Checker::from_settings(&settings)?);
         let state = AppState {
             db,
             settings: Arc::new(settings),
             auth,
             outbox_wake,
+            checker,
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());
@@ -91,6 +95,8 @@ impl Application {
     /// background jobs finish the work in hand and stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = watch::channel(false);
+        let watcher = Watcher::new(self.state.clone());
+        let watching = tokio::spawn(watcher.run(stopped.clone()));
         let worker = tokio::spawn(self.worker.run(stopped));
         let served = self.server.await;
         let _ = stop.send(true);
@@ -99,6 +105,12 @@ impl Application {
             .is_err()
         {
             tracing::warn!("the outbox worker did not stop within 30 s");
+        }
+        if tokio::time::timeout(Duration::from_secs(30), watching)
+            .await
+            .is_err()
+        {
+            tracing::warn!("the deal watcher did not stop within 30 s");
         }
         served
     }

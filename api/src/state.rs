@@ -1,6 +1,7 @@
 //! The state every request shares, built once at start.
 use crate::auth::AuthConfig;
 use crate::config::Settings;
+use crate::linkcheck::Checker;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -16,4 +17,6 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Wakes the local outbox worker after a write, so work does not wait for the next poll.
     pub outbox_wake: Arc<Notify>,
+    /// The backlink checker (site verification and link checks), with its SSRF guard.
+    pub checker: Arc<Checker>,
 }

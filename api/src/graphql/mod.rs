@@ -3,6 +3,7 @@
 mod context;
 mod error;
 mod loaders;
+mod market;
 mod mutation;
 mod query;
 mod types;
@@ -16,11 +17,11 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// The root of all reads: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
-pub struct Query(query::ContentQuery);
+pub struct Query(query::ContentQuery, market::MarketQuery);
 
 /// The root of all writes: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
-pub struct Mutation(mutation::ContentMutation);
+pub struct Mutation(mutation::ContentMutation, market::MarketMutation);
 
 /// The schema type.
 pub type WharfSchema = Schema<Query, Mutation, EmptySubscription>;

@@ -138,6 +138,20 @@ impl Checker {
         })
     }
 
+    /// The checker the settings describe.
+    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Self> {
+        let guard = Guard::new(&settings.checker_allow_hosts, &settings.checker_resolve)?;
+        Self::new(
+            CheckerConfig {
+                timeout: Duration::from_millis(settings.checker_timeout_ms),
+                max_body_bytes: settings.checker_max_body_bytes,
+                max_redirects: settings.checker_max_redirects,
+                user_agent: settings.checker_user_agent.clone(),
+            },
+            guard,
+        )
+    }
+
     /// Fetches `url`, following redirects itself so that each hop is vetted.
     pub async fn fetch(&self, url: &Url) -> Result<Fetched, (FetchError, Vec<String>)> {
         let mut chain = Vec::new();
