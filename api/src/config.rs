@@ -314,12 +314,12 @@ mod tests {
             &env(&[("WHARF_PORT", "9000"), ("DATABASE_URL", "postgres://x/y")]),
         )?;
         assert_eq!(s.port, 9000);
+        assert_eq!(s.effective_database_url(), "postgres://x/y");
         let s = Settings::load_from(
             None,
             &env(&[("WHARF_CHECKER_ALLOW_HOSTS", "127.0.0.1, 10.0.0.0/8")]),
         )?;
         assert_eq!(s.checker_allow_hosts, ["127.0.0.1", "10.0.0.0/8"]);
-        assert_eq!(s.effective_database_url(), "postgres://x/y");
         Ok(())
     }
 

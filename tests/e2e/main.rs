@@ -4,6 +4,7 @@ mod articles;
 mod auth;
 mod errors;
 mod http;
+mod linkcheck;
 mod listing;
 mod outbox;
 mod schema;

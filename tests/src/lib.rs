@@ -14,6 +14,9 @@ use std::sync::Once;
 use wharf::config::{Environment, LogFormat};
 use wharf::{Application, Settings};
 
+pub mod partner;
+pub use partner::{Page, PartnerServer};
+
 /// Which stack a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stack {
@@ -61,6 +64,14 @@ static PG_SKIP: Once = Once::new();
 
 /// Starts Wharf on `stack`, or `None` when the stack is not configured (skipped loudly).
 pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
+    spawn_app_with(stack, |_| {}).await
+}
+
+/// Starts Wharf on `stack` with settings changed by `configure` (after the test defaults).
+pub async fn spawn_app_with(
+    stack: Stack,
+    configure: impl FnOnce(&mut Settings),
+) -> Result<Option<TestApp>> {
     let data = tempfile::tempdir()?;
     let database_url = match stack {
         Stack::Sqlite => None,
@@ -82,7 +93,7 @@ pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
             }
         },
     };
-    let settings = Settings {
+    let mut settings = Settings {
         environment: Environment::Development,
         host: "127.0.0.1".into(),
         port: 0,
@@ -98,6 +109,7 @@ pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
         log_format: LogFormat::Text,
         ..Settings::default()
     };
+    configure(&mut settings);
     let app = Application::build(settings).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
@@ -226,6 +238,35 @@ impl TestApp {
             .await?;
         Ok(ok(&body)?["publishArticle"].clone())
     }
+}
+
+/// Declares end-to-end tests that also get a [`PartnerServer`] serving partner sites' pages:
+/// `e2e_partner!(configure; name, ...)` for `async fn name(app: TestApp, partner: PartnerServer)`,
+/// where `fn configure(&mut Settings, &PartnerServer)` adjusts the server's settings.
+#[macro_export]
+macro_rules! e2e_partner {
+    ($configure:path; $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            async fn run(stack: $crate::Stack) -> anyhow::Result<()> {
+                let partner = $crate::PartnerServer::start().await?;
+                let configure = |s: &mut wharf::Settings| $configure(s, &partner);
+                match $crate::spawn_app_with(stack, configure).await? {
+                    Some(app) => super::$name(app, partner).await,
+                    None => Ok(()),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                run($crate::Stack::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                run($crate::Stack::Postgres).await
+            }
+        }
+    )+};
 }
 
 /// The `data` of a response that must have no errors.

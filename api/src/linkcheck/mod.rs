@@ -54,7 +54,7 @@ pub enum FetchError {
 impl std::fmt::Display for FetchError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Self::Refused(why) => write!(f, "refused: {why}"),
+            Self::Refused(why) => write!(f, "{why}"),
             Self::TooManyRedirects(n) => write!(f, "more than {n} redirects"),
             Self::TooLarge(n) => write!(f, "page larger than {n} bytes"),
             Self::Timeout => write!(f, "timed out"),
@@ -179,10 +179,11 @@ impl Checker {
                     url.scheme()
                 )));
             }
+            // Recorded before vetting, so a refused hop shows in the chain.
+            chain.push(url.to_string());
             self.guard
                 .vet_url(&url)
                 .map_err(|e| FetchError::Refused(e.to_string()))?;
-            chain.push(url.to_string());
             let mut resp = self
                 .client
                 .get(url.clone())
