@@ -6,6 +6,7 @@ mod errors;
 mod http;
 mod linkcheck;
 mod listing;
+mod market;
 mod outbox;
 mod schema;
 mod sites;

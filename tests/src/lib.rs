@@ -245,11 +245,11 @@ impl TestApp {
 /// where `fn configure(&mut Settings, &PartnerServer)` adjusts the server's settings.
 #[macro_export]
 macro_rules! e2e_partner {
-    ($configure:path; $($name:ident),+ $(,)?) => {$(
+    ($configure:ident; $($name:ident),+ $(,)?) => {$(
         mod $name {
             async fn run(stack: $crate::Stack) -> anyhow::Result<()> {
                 let partner = $crate::PartnerServer::start().await?;
-                let configure = |s: &mut wharf::Settings| $configure(s, &partner);
+                let configure = |s: &mut wharf::Settings| super::$configure(s, &partner);
                 match $crate::spawn_app_with(stack, configure).await? {
                     Some(app) => super::$name(app, partner).await,
                     None => Ok(()),

@@ -81,9 +81,14 @@ pub struct PartnerServer {
     fallback: Arc<Mutex<Option<Page>>>,
 }
 
+/// Pages are per site: `www.` and the apex serve the same pages, as most sites do.
 fn key(host: &str, path: &str) -> String {
-    let host = host.rsplit_once(':').map_or(host, |(h, _)| h);
-    format!("{}{path}", host.to_ascii_lowercase())
+    let host = host
+        .rsplit_once(':')
+        .map_or(host, |(h, _)| h)
+        .to_ascii_lowercase();
+    let host = host.strip_prefix("www.").unwrap_or(&host);
+    format!("{host}{path}")
 }
 
 async fn serve(req: HttpRequest, server: web::Data<PartnerServer>) -> HttpResponse {
