@@ -217,7 +217,20 @@ pub async fn check_deal_now(
         ));
     }
     let reports = run_checks(db, checker, &deal).await?;
-    record_outcome(db, settings, &deal, &reports).await
+    match record_outcome(db, settings, &deal, &reports).await {
+        // The watcher (or a placement) changed the deal while we fetched: the fresh findings
+        // still hold, so apply them to the current version once.
+        Err(e) if e.code == crate::error::ErrorCode::Conflict => {
+            let current = get_deal(db, principal, id).await?;
+            let same_pages = current.offer_page_url == deal.offer_page_url
+                && current.partner_page_url == deal.partner_page_url;
+            if !same_pages {
+                return Err(e);
+            }
+            record_outcome(db, settings, &current, &reports).await
+        }
+        other => other,
+    }
 }
 
 /// Claims up to `limit` deals due for a check and leases them for [`LEASE_SECS`].
