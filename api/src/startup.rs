@@ -47,6 +47,11 @@ impl Application {
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
         );
+        if settings.environment == Environment::Production
+            && !settings.checker_allow_hosts.is_empty()
+        {
+            tracing::warn!(allow = ?settings.checker_allow_hosts, "the link checker may reach these private networks (WHARF_CHECKER_ALLOW_HOSTS)");
+        }
         let checker = Arc::new(Checker::from_settings(&settings)?);
         let state = AppState {
             db,

@@ -324,3 +324,29 @@ async fn private_addresses_are_refused_directly_after_dns_and_on_redirects() -> 
     }
     Ok(())
 }
+
+#[tokio::test]
+async fn the_checker_sends_one_request_at_a_time_per_host() -> Result<()> {
+    let (server, checker) = setup(&["127.0.0.1"]).await?;
+    let slow =
+        Page::html("<a href=\"https://partner.com/\">p</a>").delay(Duration::from_millis(150));
+    for i in 0..4 {
+        server.set(SITE, &format!("/p{i}"), slow.clone());
+        server.set("other.test", &format!("/p{i}"), slow.clone());
+    }
+    let urls: Vec<String> = (0..4)
+        .flat_map(|i| {
+            [
+                format!("http://{SITE}/p{i}"),
+                format!("http://other.test/p{i}"),
+            ]
+        })
+        .collect();
+    let reports =
+        futures_util::future::join_all(urls.iter().map(|u| checker.check_link(u, "partner.com")))
+            .await;
+    assert!(reports.iter().all(|r| r.live), "{reports:?}");
+    assert_eq!(server.max_in_flight(SITE), 1);
+    assert_eq!(server.max_in_flight("other.test"), 1);
+    Ok(())
+}

@@ -44,6 +44,8 @@ e2e_partner!(quiet;
     two_conflicting_transitions_at_once_apply_exactly_one,
     anonymous_readers_list_open_offers_with_filters,
     only_verified_sites_offer_and_deal,
+    stale_proposals_expire_by_the_clock,
+    a_site_market_profile_is_edited_by_its_owner,
 );
 e2e_partner!(watching; the_watcher_makes_deals_live_breaks_and_restores_them);
 e2e_partner!(guarded; verification_refuses_private_loopback_metadata_and_redirected_addresses);
@@ -596,5 +598,86 @@ async fn verification_refuses_private_loopback_metadata_and_redirected_addresses
         );
     }
     assert_eq!(partner.hits("closed.test", "/"), 0);
+    Ok(())
+}
+
+async fn stale_proposals_expire_by_the_clock(app: TestApp, partner: PartnerServer) -> Result<()> {
+    use sea_orm::{ActiveModelTrait, Set};
+    let alpha = party(&app, &partner, ALPHA, false).await?;
+    let beta = party(&app, &partner, BETA, false).await?;
+    let offer = create_offer(&app, &alpha, "RECIPROCAL", "machinery").await?;
+    let deal = propose(&app, &beta, &offer).await?;
+    let id = uuid::Uuid::parse_str(&deal)?;
+    let row = entities::link_deal::Entity::find_by_id(id)
+        .one(&app.db)
+        .await?
+        .context("deal row")?;
+    let mut stale: entities::link_deal::ActiveModel = row.into();
+    stale.expires_at = Set(Some(chrono::Utc::now() - chrono::Duration::minutes(1)));
+    stale.update(&app.db).await?;
+    let expired = wharf::services::market::check::expire_due(&app.db)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    assert_eq!(expired, 1);
+    let body = app
+        .graphql_as(
+            &beta.token,
+            "query($id: ID!) { linkDeal(id: $id) { status events { toStatus actor { id } } } }",
+            json!({ "id": deal }),
+        )
+        .await?;
+    let d = &ok(&body)?["linkDeal"];
+    assert_eq!(d["status"], "EXPIRED");
+    assert_eq!(
+        d["events"][1],
+        json!({ "toStatus": "EXPIRED", "actor": null })
+    );
+    let events: Vec<String> = webhook_events(&app, &deal)
+        .await?
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect();
+    assert_eq!(events.iter().filter(|e| *e == "deal.expired").count(), 2);
+    let late = deal_op(&app, &alpha.token, "acceptLinkDeal", &deal).await?;
+    assert_eq!(error_code(&late)?, "CONFLICT");
+    assert!(str_at(&late, "/errors/0/message")?.contains("it is over"));
+    Ok(())
+}
+
+async fn a_site_market_profile_is_edited_by_its_owner(
+    app: TestApp,
+    partner: PartnerServer,
+) -> Result<()> {
+    let alpha = party(&app, &partner, ALPHA, false).await?;
+    let owner = alpha_owner_token(&app, ALPHA).await?;
+    let body = app
+        .graphql_as(
+            &owner,
+            "mutation($id: ID!, $i: UpdateSiteInput!) { updateSite(id: $id, input: $i) { description country categories languages verified verifiedAt liveDeals verifiedOutboundLinks verificationToken } }",
+            json!({ "id": alpha.site, "i": { "description": "CNC machines from Ningbo", "country": "cn", "categories": ["Machinery", "machinery", "CNC"], "languages": ["zh_cn", "en"] } }),
+        )
+        .await?;
+    let s = &ok(&body)?["updateSite"];
+    assert_eq!(s["country"], "CN");
+    assert_eq!(s["categories"], json!(["machinery", "cnc"]));
+    assert_eq!(s["languages"], json!(["zh-CN", "en"]));
+    assert_eq!(s["verified"], true);
+    assert!(s["verificationToken"].is_string(), "owners see the token");
+    assert_eq!(
+        (s["liveDeals"].clone(), s["verifiedOutboundLinks"].clone()),
+        (json!(0), json!(0))
+    );
+    let bad = app
+        .graphql_as(
+            &owner,
+            "mutation($id: ID!) { updateSite(id: $id, input: { country: \"China\" }) { id } }",
+            json!({ "id": alpha.site }),
+        )
+        .await?;
+    assert_eq!(error_code(&bad)?, "BAD_USER_INPUT");
+    assert_eq!(
+        bad.pointer("/errors/0/extensions/field"),
+        Some(&json!("country"))
+    );
     Ok(())
 }

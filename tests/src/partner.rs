@@ -77,6 +77,8 @@ pub struct PartnerServer {
     pub port: u16,
     pages: Pages,
     hits: Arc<Mutex<Vec<String>>>,
+    /// Per site: requests in flight now, and the most ever in flight at once.
+    in_flight: Arc<Mutex<HashMap<String, (usize, usize)>>>,
     /// A page served for any path of any host not set explicitly (benchmarks).
     fallback: Arc<Mutex<Option<Page>>>,
 }
@@ -110,8 +112,19 @@ async fn serve(req: HttpRequest, server: web::Data<PartnerServer>) -> HttpRespon
     let Some(page) = page else {
         return HttpResponse::NotFound().body("not found");
     };
+    let site = key(&host, "");
+    if let Ok(mut flights) = server.in_flight.lock() {
+        let entry = flights.entry(site.clone()).or_default();
+        entry.0 += 1;
+        entry.1 = entry.1.max(entry.0);
+    }
     if !page.delay.is_zero() {
         tokio::time::sleep(page.delay).await;
+    }
+    if let Ok(mut flights) = server.in_flight.lock()
+        && let Some(entry) = flights.get_mut(&site)
+    {
+        entry.0 = entry.0.saturating_sub(1);
     }
     let status = actix_web::http::StatusCode::from_u16(page.status)
         .unwrap_or(actix_web::http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -136,6 +149,7 @@ impl PartnerServer {
             port,
             pages: Arc::default(),
             hits: Arc::default(),
+            in_flight: Arc::default(),
             fallback: Arc::default(),
         };
         let data = web::Data::new(server.clone());
@@ -179,6 +193,15 @@ impl PartnerServer {
         self.hits
             .lock()
             .map(|h| h.iter().filter(|x| **x == k).count())
+            .unwrap_or(0)
+    }
+
+    /// The most requests to `host` (www and apex alike) that were ever in flight at once.
+    pub fn max_in_flight(&self, host: &str) -> usize {
+        self.in_flight
+            .lock()
+            .ok()
+            .and_then(|f| f.get(&key(host, "")).map(|e| e.1))
             .unwrap_or(0)
     }
 

@@ -18,6 +18,8 @@ use url::Url;
 
 /// How long a fetched robots.txt is trusted.
 const ROBOTS_TTL: Duration = Duration::from_secs(3600);
+/// Past this many hosts, idle per-host locks and stale robots.txt entries are dropped.
+const MAX_TRACKED_HOSTS: usize = 10_000;
 /// The crawler whose robots.txt group decides whether a page may be indexed.
 const INDEXING_AGENT: &str = "googlebot";
 
@@ -325,6 +327,9 @@ impl Checker {
         };
         let robots = Arc::new(robots);
         if let Ok(mut cache) = self.robots.lock() {
+            if cache.len() >= MAX_TRACKED_HOSTS {
+                cache.retain(|_, (at, _)| at.elapsed() < ROBOTS_TTL);
+            }
             cache.insert(origin, (Instant::now(), robots.clone()));
         }
         robots
@@ -334,7 +339,13 @@ impl Checker {
     async fn host_turn(&self, url: &Url) -> tokio::sync::OwnedMutexGuard<()> {
         let key = url.host_str().unwrap_or_default().to_ascii_lowercase();
         let lock = match self.hosts.lock() {
-            Ok(mut hosts) => hosts.entry(key).or_default().clone(),
+            Ok(mut hosts) => {
+                if hosts.len() >= MAX_TRACKED_HOSTS {
+                    // Forget the hosts nobody is waiting for.
+                    hosts.retain(|_, lock| Arc::strong_count(lock) > 1);
+                }
+                hosts.entry(key).or_default().clone()
+            }
             Err(_) => Arc::new(tokio::sync::Mutex::new(())),
         };
         lock.lock_owned().await
