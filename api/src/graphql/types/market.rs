@@ -2,7 +2,7 @@
 use super::site::Site;
 use super::to_id;
 use super::user::User;
-use crate::graphql::context::state;
+use crate::graphql::context::{loaders, state};
 use crate::services::json_strings;
 use crate::services::market::{self as svc, deal};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
@@ -117,11 +117,11 @@ impl LinkOffer {
 
     /// The offering site.
     async fn site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(
-            crate::services::site::get_site(&state(ctx)?.db, self.0.site_id)
-                .await?
-                .map(Site),
-        )
+        Ok(loaders(ctx)?
+            .sites
+            .load_one(self.0.site_id)
+            .await?
+            .map(Site))
     }
 
     /// Short title.
@@ -226,20 +226,20 @@ impl LinkDeal {
 
     /// The site that published the offer.
     async fn offer_site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(
-            crate::services::site::get_site(&state(ctx)?.db, self.0.offer_site_id)
-                .await?
-                .map(Site),
-        )
+        Ok(loaders(ctx)?
+            .sites
+            .load_one(self.0.offer_site_id)
+            .await?
+            .map(Site))
     }
 
     /// The site that proposed the deal.
     async fn partner_site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(
-            crate::services::site::get_site(&state(ctx)?.db, self.0.partner_site_id)
-                .await?
-                .map(Site),
-        )
+        Ok(loaders(ctx)?
+            .sites
+            .load_one(self.0.partner_site_id)
+            .await?
+            .map(Site))
     }
 
     /// Where the deal stands.
@@ -381,14 +381,10 @@ impl DealEvent {
 
     /// Who did it; null when the link checker or the clock did.
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        let Some(id) = self.0.actor_id else {
-            return Ok(None);
-        };
-        use sea_orm::EntityTrait;
-        Ok(entities::user::Entity::find_by_id(id)
-            .one(&state(ctx)?.db)
-            .await?
-            .map(User))
+        match self.0.actor_id {
+            Some(id) => Ok(loaders(ctx)?.users.load_one(id).await?.map(User)),
+            None => Ok(None),
+        }
     }
 
     /// A note: the reason given, or the checker's findings.

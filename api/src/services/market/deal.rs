@@ -282,6 +282,15 @@ pub async fn propose_deal(
             format!("the offer is {}", offer.status),
         ));
     }
+    let offer_site_verified = get_site(db, offer.site_id)
+        .await?
+        .is_some_and(|s| s.verified_at.is_some());
+    if !offer_site_verified {
+        return Err(AppError::conflict(
+            "offerId",
+            "the offering site is no longer verified",
+        ));
+    }
     if site.id == offer.site_id {
         return Err(AppError::bad_input(
             "siteId",
