@@ -1,10 +1,12 @@
 //! Reads and writes of the link-exchange market. Thin: each resolver calls one service.
 use crate::graphql::context::{principal, state};
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
+use crate::graphql::types::deal::{
+    LinkDeal, LinkDealFilter, ProposeLinkDealInput, SubmitLinkPlacementInput,
+};
 use crate::graphql::types::id_arg;
 use crate::graphql::types::market::{
-    CreateLinkOfferInput, LinkDeal, LinkDealFilter, LinkOffer, LinkOfferFilter,
-    ProposeLinkDealInput, SiteVerification, SubmitLinkPlacementInput, UpdateLinkOfferInput,
+    CreateLinkOfferInput, LinkOffer, LinkOfferFilter, SiteVerification, UpdateLinkOfferInput,
 };
 use crate::services::market::{check, deal, offer, verify};
 use crate::services::pagination::PageRequest;

@@ -4,6 +4,7 @@
 pub mod article;
 pub mod auth;
 pub mod connection;
+pub mod deal;
 pub mod market;
 pub mod site;
 pub mod tag;

@@ -2,7 +2,8 @@
 //!
 //! Used by `checkLinkDeal` (on demand) and by the watcher (due deals, claimed with a lease so
 //! that several instances on one database never check one deal at once).
-use super::deal::{apply_transition, get_deal, sides_of, status_of};
+use super::deal::{get_deal, sides_of};
+use super::machine::{apply_transition, status_of};
 use super::{DealStatus, OfferKind, Side};
 use crate::auth::{Principal, Scope};
 use crate::config::Settings;
