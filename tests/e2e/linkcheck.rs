@@ -350,3 +350,53 @@ async fn the_checker_sends_one_request_at_a_time_per_host() -> Result<()> {
     assert_eq!(server.max_in_flight("other.test"), 1);
     Ok(())
 }
+
+#[tokio::test]
+async fn hidden_links_and_placements_that_redirect_off_the_site_do_not_count() -> Result<()> {
+    let (server, checker) = setup(&["127.0.0.1"]).await?;
+    let r = check(
+        &server,
+        &checker,
+        Page::html("<div style=\"display: none\"><a href=\"https://partner.com/\">p</a></div>"),
+    )
+    .await;
+    assert!(r.link_found && !r.live, "{r:?}");
+    assert!(
+        r.error.as_deref().is_some_and(|e| e.contains("hidden")),
+        "{r:?}"
+    );
+
+    server.set(
+        "other.test",
+        "/final",
+        Page::html("<a href=\"https://partner.com/\">p</a>"),
+    );
+    server.set(
+        SITE,
+        "/away",
+        Page::redirect(302, "http://other.test/final"),
+    );
+    let away = checker
+        .check_placement(&format!("http://{SITE}/away"), SITE, "partner.com")
+        .await;
+    assert!(!away.live, "{away:?}");
+    assert_eq!(
+        away.error.as_deref(),
+        Some("the page redirects off blog.test to other.test")
+    );
+    server.set(
+        SITE,
+        "/moved",
+        Page::redirect(301, &format!("http://www.{SITE}/links")),
+    );
+    server.set(
+        SITE,
+        "/links",
+        Page::html("<a href=\"https://partner.com/\">p</a>"),
+    );
+    let moved = checker
+        .check_placement(&format!("http://{SITE}/moved"), SITE, "partner.com")
+        .await;
+    assert!(moved.live, "a redirect within the site is fine: {moved:?}");
+    Ok(())
+}

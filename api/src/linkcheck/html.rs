@@ -87,6 +87,9 @@ pub struct FoundLink {
     pub rel: String,
     /// The anchor text with whitespace collapsed (an image's `alt` when there is no text).
     pub anchor_text: String,
+    /// The link or an ancestor is hidden (`hidden` attribute, or an inline style with
+    /// `display: none` or `visibility: hidden`): readers never see it.
+    pub hidden: bool,
 }
 
 impl FoundLink {
@@ -162,6 +165,7 @@ pub fn find_links(html: &str, page_url: &Url, domain: &str) -> PageLinks {
                     href: target.to_string(),
                     rel: rel_of(el.value().attr("rel").unwrap_or_default()),
                     anchor_text: anchor_text(el),
+                    hidden: is_hidden(el),
                 });
             }
             _ => {}
@@ -236,6 +240,24 @@ pub fn robots_directives(content: &str) -> (bool, bool) {
         }
     }
     (noindex, nofollow)
+}
+
+fn is_hidden(el: ElementRef<'_>) -> bool {
+    std::iter::once(el)
+        .chain(el.ancestors().filter_map(ElementRef::wrap))
+        .any(|e| {
+            let v = e.value();
+            let style: String = v
+                .attr("style")
+                .unwrap_or_default()
+                .chars()
+                .filter(|c| !c.is_whitespace())
+                .collect::<String>()
+                .to_ascii_lowercase();
+            v.attr("hidden").is_some()
+                || style.contains("display:none")
+                || style.contains("visibility:hidden")
+        })
 }
 
 fn rel_of(rel: &str) -> String {
@@ -324,6 +346,11 @@ mod tests {
         let rels: Vec<&str> = found.links.iter().map(|l| l.rel.as_str()).collect();
         assert_eq!(rels, ["nofollow sponsored", "ugc", "follow"]);
         assert_eq!(found.links[2].anchor_text, "Partner logo");
+        let hidden = r#"<div style="DISPLAY: none"><a href="https://partner.com/">a</a></div>
+            <a hidden href="https://partner.com/">b</a><a href="https://partner.com/">c</a>"#;
+        let found = find_links(hidden, &page(), "partner.com");
+        let flags: Vec<bool> = found.links.iter().map(|l| l.hidden).collect();
+        assert_eq!(flags, [true, true, false]);
         assert_eq!(robots_directives("googlebot: none"), (true, true));
         assert_eq!(robots_directives("bingbot: noindex"), (false, false));
         assert_eq!(

@@ -279,10 +279,12 @@ impl Checker {
         let found = html::find_links(&text, &fetched.url, domain);
         report.noindex |= found.noindex;
         report.nofollow_page |= found.nofollow;
+        let counts = |l: &&html::FoundLink| l.is_followed() && !l.hidden;
         let best = found
             .links
             .iter()
-            .find(|l| l.is_followed())
+            .find(counts)
+            .or_else(|| found.links.iter().find(|l| !l.hidden))
             .or_else(|| found.links.first());
         if let Some(link) = best {
             report.link_found = true;
@@ -297,11 +299,35 @@ impl Checker {
         if !ok_status {
             report.error = Some(format!("HTTP status {}", fetched.status));
         }
+        if ok_status && best.is_some_and(|l| l.hidden) {
+            report.error = Some("the link is hidden (hidden attribute or inline style)".into());
+        }
         report.live = ok_status
-            && best.is_some_and(html::FoundLink::is_followed)
+            && best.is_some_and(|l| counts(&l))
             && !report.noindex
             && !report.nofollow_page
             && !report.robots_blocked;
+        report
+    }
+
+    /// Checks a deal placement: like [`Checker::check_link`], and the page must stay on the
+    /// placing site (`site`, its `www.` or a subdomain): a placement URL that redirects to a
+    /// page elsewhere does not count, whatever links that page carries.
+    pub async fn check_placement(&self, page_url: &str, site: &str, partner: &str) -> LinkReport {
+        let mut report = self.check_link(page_url, partner).await;
+        let landed = report
+            .redirect_chain
+            .last()
+            .and_then(|u| Url::parse(u).ok())
+            .and_then(|u| html::site_host(&u));
+        if let Some(host) = landed
+            && report.error.is_none()
+            && host != site
+            && !host.ends_with(&format!(".{site}"))
+        {
+            report.live = false;
+            report.error = Some(format!("the page redirects off {site} to {host}"));
+        }
         report
     }
 

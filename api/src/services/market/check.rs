@@ -38,7 +38,9 @@ pub async fn run_checks(
         match &deal.offer_page_url {
             Some(page) => Some((
                 Side::Offer,
-                checker.check_link(page, &partner_site.domain).await,
+                checker
+                    .check_placement(page, &offer_site.domain, &partner_site.domain)
+                    .await,
             )),
             None => None,
         }
@@ -47,7 +49,9 @@ pub async fn run_checks(
         match &deal.partner_page_url {
             Some(page) => Some((
                 Side::Partner,
-                checker.check_link(page, &offer_site.domain).await,
+                checker
+                    .check_placement(page, &partner_site.domain, &offer_site.domain)
+                    .await,
             )),
             None => None,
         }
