@@ -239,11 +239,12 @@ impl Checker {
     }
 
     /// Fetches a page as text (charset decoded), for site verification.
-    pub async fn fetch_text(&self, url: &Url) -> Result<(u16, String), FetchError> {
+    /// Returns the final status, the final URL and the text.
+    pub async fn fetch_text(&self, url: &Url) -> Result<(u16, Url, String), FetchError> {
         let _turn = self.host_turn(url).await;
         let fetched = self.fetch(url).await.map_err(|(e, _)| e)?;
         let (text, _) = html::decode(&fetched.body, fetched.content_type.as_deref());
-        Ok((fetched.status, text))
+        Ok((fetched.status, fetched.url, text))
     }
 
     /// Checks that `page_url` carries a followed link to `domain` on an indexable page.

@@ -100,6 +100,41 @@ async fn only_verified_sites_offer_and_deal(app: TestApp, partner: PartnerServer
         body.pointer("/errors/0/extensions/fieldPath"),
         Some(&json!("input.siteId"))
     );
+    // The token on another site, reached by a redirect from this one, proves nothing.
+    let body = app
+        .graphql_as(
+            &ann.token,
+            "query($id: ID!) { site(id: $id) { verificationToken } }",
+            json!({ "id": site }),
+        )
+        .await?;
+    let token = ok(&body)?["site"]["verificationToken"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    partner.set(
+        BETA,
+        "/",
+        Page::html(&format!(
+            "<meta name=\"wharf-site-verification\" content=\"{token}\">"
+        )),
+    );
+    partner.set(ALPHA, "/", Page::redirect(302, &format!("http://{BETA}/")));
+    let body = app
+        .graphql_as(
+            &ann.token,
+            "mutation($id: ID!) { verifySite(siteId: $id) { verified detail } }",
+            json!({ "id": site }),
+        )
+        .await?;
+    let v = &ok(&body)?["verifySite"];
+    assert_eq!(v["verified"], false, "{v}");
+    assert!(
+        v["detail"]
+            .as_str()
+            .is_some_and(|d| d.contains("redirects off the site")),
+        "{v}"
+    );
     Ok(())
 }
 

@@ -77,14 +77,24 @@ async fn look_for_token(
             continue;
         };
         match checker.fetch_text(&home).await {
-            Ok((status, text)) => {
+            Ok((status, landed, text)) => {
+                // The token counts only on the site itself: a home page that redirects to
+                // another site proves nothing about this one.
+                let on_site = |u: &Url| {
+                    html::site_host(u)
+                        .is_some_and(|h| h == domain || h.ends_with(&format!(".{domain}")))
+                };
+                if !on_site(&landed) {
+                    return Err((format!("{home} redirects off the site to {landed}"), true));
+                }
                 if (200..300).contains(&status)
                     && html::verification_tokens(&text).iter().any(|t| t == token)
                 {
                     return Ok("meta");
                 }
                 if let Ok(file) = home.join(WELL_KNOWN_PATH)
-                    && let Ok((200..=299, text)) = checker.fetch_text(&file).await
+                    && let Ok((200..=299, landed, text)) = checker.fetch_text(&file).await
+                    && on_site(&landed)
                     && text.lines().any(|l| l.trim() == token)
                 {
                     return Ok("well_known");
