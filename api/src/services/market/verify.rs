@@ -24,9 +24,10 @@ pub struct Verification {
     pub detail: Option<String>,
 }
 
-/// Looks for the site's token (owners, admins, `deals:write` tokens of the site) and records
-/// the result: found sets `verified_at` (kept from an earlier success); a reachable site
-/// without the token loses its verification; an unreachable one keeps it.
+/// Looks for the site's token (owners, admins, `deals:write` tokens of the site) on the first
+/// of `https://DOMAIN/`, `https://www.DOMAIN/`, `http://DOMAIN/`, `http://www.DOMAIN/` that
+/// answers, and records the result: found sets `verified_at` (kept from an earlier success); a
+/// reachable site without the token loses its verification; an unreachable one keeps it.
 pub async fn verify_site(
     db: &impl ConnectionTrait,
     checker: &Checker,
@@ -72,8 +73,11 @@ async fn look_for_token(
     token: &str,
 ) -> Result<&'static str, (String, bool)> {
     let mut last_error = String::new();
-    for scheme in ["https", "http"] {
-        let Ok(home) = Url::parse(&format!("{scheme}://{domain}/")) else {
+    // The apex first, then `www.` (many sites answer on one only); https before http.
+    let homes = ["https://", "https://www.", "http://", "http://www."]
+        .map(|prefix| format!("{prefix}{domain}/"));
+    for home in homes {
+        let Ok(home) = Url::parse(&home) else {
             continue;
         };
         match checker.fetch_text(&home).await {
