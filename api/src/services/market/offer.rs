@@ -8,8 +8,8 @@ use crate::services::site::get_site;
 use crate::services::{json_strings, now};
 use entities::link_offer;
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QuerySelect, Set,
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, Set,
 };
 use uuid::Uuid;
 
@@ -284,13 +284,4 @@ pub async fn list_offers(
         value: None,
         id: o.id,
     }))
-}
-
-/// How many open offers a site has.
-pub async fn count_open_offers(db: &impl ConnectionTrait, site_id: Uuid) -> AppResult<u64> {
-    Ok(link_offer::Entity::find()
-        .filter(link_offer::Column::SiteId.eq(site_id))
-        .filter(link_offer::Column::Status.eq(OfferStatus::Open.as_str()))
-        .count(db)
-        .await?)
 }
