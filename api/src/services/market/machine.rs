@@ -190,7 +190,7 @@ pub(super) async fn record_event(
             enqueue(
                 txn,
                 kinds::WEBHOOK_EVENT,
-                serde_json::json!({ "site_id": site, "event": event, "data": data }),
+                serde_json::json!({ "site_id": site, "event": event, "at": at, "data": data }),
             )
             .await?;
         }
