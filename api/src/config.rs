@@ -89,6 +89,9 @@ pub struct Settings {
     pub checker_failures_before_broken: u32,
     /// How often the watcher looks for due deals, in milliseconds.
     pub checker_poll_ms: u64,
+    /// Least time between two checks of one deal asked through `checkLinkDeal`, in seconds, so
+    /// that the API cannot be used to hammer a partner's site. 0 turns the limit off.
+    pub checker_manual_cooldown_secs: u64,
     /// Deals the watcher checks at once (different hosts; one request at a time per host).
     pub checker_concurrency: usize,
     /// Networks (IPs or CIDRs) the checker may reach although they are private or loopback.
@@ -135,6 +138,7 @@ impl Default for Settings {
             checker_recheck_jitter_secs: 3600,
             checker_failures_before_broken: 3,
             checker_poll_ms: 5000,
+            checker_manual_cooldown_secs: 10,
             checker_concurrency: 8,
             checker_allow_hosts: Vec::new(),
             checker_resolve: Vec::new(),
@@ -236,6 +240,9 @@ impl Settings {
                 self.checker_failures_before_broken = parse(key, value)?
             }
             "WHARF_CHECKER_POLL_MS" => self.checker_poll_ms = parse(key, value)?,
+            "WHARF_CHECKER_MANUAL_COOLDOWN_SECS" => {
+                self.checker_manual_cooldown_secs = parse(key, value)?
+            }
             "WHARF_CHECKER_CONCURRENCY" => self.checker_concurrency = parse(key, value)?,
             "WHARF_CHECKER_ALLOW_HOSTS" => self.checker_allow_hosts = list(value),
             "WHARF_CHECKER_RESOLVE" => self.checker_resolve = list(value),

@@ -10,6 +10,7 @@ e2e_partner!(quiet;
     two_conflicting_transitions_at_once_apply_exactly_one,
     stale_proposals_expire_by_the_clock,
 );
+e2e_partner!(cooling; checking_a_deal_again_at_once_is_rate_limited);
 
 async fn the_integrator_flow_takes_a_deal_from_offer_to_live_broken_and_restored(
     app: TestApp,
@@ -296,5 +297,32 @@ async fn stale_proposals_expire_by_the_clock(app: TestApp, partner: PartnerServe
     let late = deal_op(&app, &alpha.token, "acceptLinkDeal", &deal).await?;
     assert_eq!(error_code(&late)?, "CONFLICT");
     assert!(str_at(&late, "/errors/0/message")?.contains("it is over"));
+    Ok(())
+}
+
+async fn checking_a_deal_again_at_once_is_rate_limited(
+    app: TestApp,
+    partner: PartnerServer,
+) -> Result<()> {
+    let alpha = party(&app, &partner, ALPHA, false).await?;
+    let beta = party(&app, &partner, BETA, false).await?;
+    let offer = create_offer(&app, &alpha, "ONE_WAY", "tools").await?;
+    let deal = propose(&app, &beta, &offer).await?;
+    ok(&deal_op(&app, &alpha.token, "acceptLinkDeal", &deal).await?)?;
+    partner.set(ALPHA, "/partners", link_page(BETA, "Beta"));
+    place(
+        &app,
+        &alpha,
+        &deal,
+        &format!("http://{ALPHA}/partners"),
+        &format!("https://{BETA}/"),
+        "Beta",
+    )
+    .await?;
+    let first = deal_op(&app, &beta.token, "checkLinkDeal", &deal).await?;
+    assert_eq!(ok(&first)?["checkLinkDeal"]["status"], "LIVE");
+    let again = deal_op(&app, &alpha.token, "checkLinkDeal", &deal).await?;
+    assert_eq!(error_code(&again)?, "RATE_LIMITED", "{again}");
+    assert_eq!(partner.hits(ALPHA, "/partners"), 1);
     Ok(())
 }

@@ -24,6 +24,13 @@ pub fn quiet(s: &mut Settings, partner: &PartnerServer) {
     s.checker_timeout_ms = 3000;
     s.checker_failures_before_broken = 2;
     s.checker_poll_ms = 3_600_000;
+    s.checker_manual_cooldown_secs = 0;
+}
+
+/// Like `quiet`, with the default cooldown between manual checks.
+pub fn cooling(s: &mut Settings, partner: &PartnerServer) {
+    quiet(s, partner);
+    s.checker_manual_cooldown_secs = 10;
 }
 
 /// Like `quiet`, with a watcher that polls often and re-checks every second.

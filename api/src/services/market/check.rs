@@ -215,6 +215,15 @@ pub async fn check_deal_now(
             ),
         ));
     }
+    let cooldown = i64::try_from(settings.checker_manual_cooldown_secs).unwrap_or(i64::MAX / 4);
+    if let Some(last) = deal.last_checked_at {
+        let wait = cooldown - (now() - last).num_seconds();
+        if cooldown > 0 && wait > 0 {
+            return Err(AppError::rate_limited(format!(
+                "this deal was checked less than {cooldown} s ago; try again in {wait} s"
+            )));
+        }
+    }
     if deal.offer_page_url.is_none() && deal.partner_page_url.is_none() {
         return Err(AppError::bad_input(
             "id",
