@@ -82,7 +82,17 @@ place() { # place TOKEN PAGE TARGET ANCHOR
 place "$A_TOKEN" "http://$ALPHA/partners.html" "https://www.$BETA/" "Beta Trade 贸易"
 place "$B_TOKEN" "http://$BETA/links.html" "https://$ALPHA/" "Alpha Export"
 
-# 7. Check now (the watcher would also pick it up), then read status and history.
-gql "$A_TOKEN" 'mutation($d: ID!) { checkLinkDeal(id: $d) { status liveSince } }' "{\"d\": \"$DEAL\"}" | jq -c .data.checkLinkDeal
+# 7. Check now. The watcher also checks a deal once its placements are in; if it just did,
+#    checkLinkDeal answers RATE_LIMITED and the deal already carries the result.
+gql "$A_TOKEN" 'mutation($d: ID!) { checkLinkDeal(id: $d) { status liveSince } }' "{\"d\": \"$DEAL\"}" | jq -c .data.checkLinkDeal \
+  || echo "(checked by the watcher already)"
+for _ in $(seq 1 30); do
+  STATUS=$(gql "$B_TOKEN" 'query($d: ID!) { linkDeal(id: $d) { status } }' "{\"d\": \"$DEAL\"}" | jq -r .data.linkDeal.status)
+  [ "$STATUS" = LIVE ] && break
+  sleep 1
+done
+echo "deal $DEAL is $STATUS"
+
+# 8. Status and history: every transition (who, when) and every check.
 gql "$B_TOKEN" 'query($d: ID!) { linkDeal(id: $d) { status version events { fromStatus toStatus note createdAt actor { displayName } } checks { side live rel anchorText httpStatus noindex robotsBlocked redirectChain error checkedAt } } }' \
   "{\"d\": \"$DEAL\"}" | jq .data.linkDeal
