@@ -104,6 +104,33 @@ pub struct Settings {
     pub media_url_ttl_secs: u64,
     /// Lifetime of signed upload URLs (`createUploadUrl`), in seconds.
     pub media_upload_ttl_secs: u64,
+    /// Total time the link checker gives one fetch (redirects included), in milliseconds.
+    pub checker_timeout_ms: u64,
+    /// Largest page body the link checker reads, in bytes; a larger page fails the check.
+    pub checker_max_body_bytes: usize,
+    /// Most redirects the link checker follows.
+    pub checker_max_redirects: usize,
+    /// The `User-Agent` of the link checker and site verification.
+    pub checker_user_agent: String,
+    /// How often live and broken deals are re-checked, in seconds.
+    pub checker_recheck_interval_secs: u64,
+    /// Random extra delay added to each re-check (0 to this many seconds), spreading the load.
+    pub checker_recheck_jitter_secs: u64,
+    /// Consecutive failed checks after which a live deal turns broken.
+    pub checker_failures_before_broken: u32,
+    /// How often the watcher looks for due deals, in milliseconds.
+    pub checker_poll_ms: u64,
+    /// Least time between two checks of one deal asked through `checkLinkDeal`, in seconds, so
+    /// that the API cannot be used to hammer a partner's site. 0 turns the limit off.
+    pub checker_manual_cooldown_secs: u64,
+    /// Deals the watcher checks at once (different hosts; one request at a time per host).
+    pub checker_concurrency: usize,
+    /// Networks (IPs or CIDRs) the checker may reach although they are private or loopback.
+    /// Cloud metadata addresses stay refused. Env: comma-separated.
+    pub checker_allow_hosts: Vec<String>,
+    /// Static name resolutions for the checker, `host=ip:port` (like curl `--resolve`); the
+    /// addresses are vetted like DNS answers. Env: comma-separated.
+    pub checker_resolve: Vec<String>,
 }
 
 /// Media types accepted by default: common web images and PDF. SVG is left out on purpose: it
@@ -157,6 +184,23 @@ impl Default for Settings {
                 .collect(),
             media_url_ttl_secs: 3600,
             media_upload_ttl_secs: 900,
+            checker_timeout_ms: 10_000,
+            checker_max_body_bytes: 2 * 1024 * 1024,
+            checker_max_redirects: 5,
+            checker_user_agent: concat!(
+                "WharfLinkChecker/",
+                env!("CARGO_PKG_VERSION"),
+                " (+https://github.com/wharf-cms/wharf)"
+            )
+            .into(),
+            checker_recheck_interval_secs: 24 * 3600,
+            checker_recheck_jitter_secs: 3600,
+            checker_failures_before_broken: 3,
+            checker_poll_ms: 5000,
+            checker_manual_cooldown_secs: 10,
+            checker_concurrency: 8,
+            checker_allow_hosts: Vec::new(),
+            checker_resolve: Vec::new(),
         }
     }
 }
@@ -198,6 +242,13 @@ impl Settings {
                 .parse()
                 .map_err(|e| anyhow::anyhow!("{key}={value:?} is not valid: {e}"))
         }
+        let list = |v: &str| -> Vec<String> {
+            v.split(',')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
         let optional = |v: &str| (!v.trim().is_empty()).then(|| v.to_owned());
         match key {
             "DATABASE_URL" | "WHARF_DATABASE_URL" => self.database_url = optional(value),
@@ -256,6 +307,26 @@ impl Settings {
             }
             "WHARF_MEDIA_URL_TTL_SECS" => self.media_url_ttl_secs = parse(key, value)?,
             "WHARF_MEDIA_UPLOAD_TTL_SECS" => self.media_upload_ttl_secs = parse(key, value)?,
+            "WHARF_CHECKER_TIMEOUT_MS" => self.checker_timeout_ms = parse(key, value)?,
+            "WHARF_CHECKER_MAX_BODY_BYTES" => self.checker_max_body_bytes = parse(key, value)?,
+            "WHARF_CHECKER_MAX_REDIRECTS" => self.checker_max_redirects = parse(key, value)?,
+            "WHARF_CHECKER_USER_AGENT" => self.checker_user_agent = value.to_owned(),
+            "WHARF_CHECKER_RECHECK_INTERVAL_SECS" => {
+                self.checker_recheck_interval_secs = parse(key, value)?
+            }
+            "WHARF_CHECKER_RECHECK_JITTER_SECS" => {
+                self.checker_recheck_jitter_secs = parse(key, value)?
+            }
+            "WHARF_CHECKER_FAILURES_BEFORE_BROKEN" => {
+                self.checker_failures_before_broken = parse(key, value)?
+            }
+            "WHARF_CHECKER_POLL_MS" => self.checker_poll_ms = parse(key, value)?,
+            "WHARF_CHECKER_MANUAL_COOLDOWN_SECS" => {
+                self.checker_manual_cooldown_secs = parse(key, value)?
+            }
+            "WHARF_CHECKER_CONCURRENCY" => self.checker_concurrency = parse(key, value)?,
+            "WHARF_CHECKER_ALLOW_HOSTS" => self.checker_allow_hosts = list(value),
+            "WHARF_CHECKER_RESOLVE" => self.checker_resolve = list(value),
             "WHARF_CONFIG" | "WHARF_ADMIN_PASSWORD" => {}
             other if other.starts_with("WHARF_") && !other.starts_with("WHARF_TEST_") => {
                 bail!("unknown setting {other}; see the settings table in README.md")
@@ -284,6 +355,13 @@ impl Settings {
         if self.environment == Environment::Production && self.jwt_secret.is_none() {
             bail!("WHARF_JWT_SECRET is required in production (all instances must share it)");
         }
+        if self.checker_failures_before_broken == 0 || self.checker_concurrency == 0 {
+            bail!("checker_failures_before_broken and checker_concurrency must be at least 1");
+        }
+        if self.checker_timeout_ms == 0 || self.checker_recheck_interval_secs == 0 {
+            bail!("checker_timeout_ms and checker_recheck_interval_secs must be positive");
+        }
+        crate::linkcheck::guard::Guard::new(&self.checker_allow_hosts, &self.checker_resolve)?;
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:")
                 || url.starts_with("postgres://")
@@ -363,6 +441,11 @@ mod tests {
         )?;
         assert_eq!(s.port, 9000);
         assert_eq!(s.effective_database_url(), "postgres://x/y");
+        let s = Settings::load_from(
+            None,
+            &env(&[("WHARF_CHECKER_ALLOW_HOSTS", "127.0.0.1, 10.0.0.0/8")]),
+        )?;
+        assert_eq!(s.checker_allow_hosts, ["127.0.0.1", "10.0.0.0/8"]);
         Ok(())
     }
 
@@ -372,6 +455,9 @@ mod tests {
         assert!(Settings::load_from(None, &env(&[("WHARF_PORT", "x")])).is_err());
         assert!(Settings::load_from(None, &env(&[("WHARF_ENVIRONMENT", "production")])).is_err());
         assert!(Settings::load_from(None, &env(&[("WHARF_JWT_SECRET", "short")])).is_err());
+        assert!(
+            Settings::load_from(None, &env(&[("WHARF_CHECKER_ALLOW_HOSTS", "not-an-ip")])).is_err()
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod error;
 pub mod graphql;
 pub mod http;
 pub mod jobs;
+pub mod linkcheck;
 pub mod services;
 pub mod startup;
 pub mod state;

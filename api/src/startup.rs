@@ -4,7 +4,9 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
 use crate::jobs::media::MediaDeleteHandler;
 use crate::jobs::outbox::OutboxWorker;
+use crate::jobs::watcher::Watcher;
 use crate::jobs::webhooks::{Deliverer, EventFanOut};
+use crate::linkcheck::Checker;
 use crate::state::AppState;
 use crate::storage::Storage;
 use crate::{db, graphql, http};
@@ -69,6 +71,12 @@ impl Application {
         }))
         .with(Arc::new(Deliverer::new(db.clone())?))
         .with(Arc::new(MediaDeleteHandler::new(storage.clone())));
+        if settings.environment == Environment::Production
+            && !settings.checker_allow_hosts.is_empty()
+        {
+            tracing::warn!(allow = ?settings.checker_allow_hosts, "the link checker may reach these private networks (WHARF_CHECKER_ALLOW_HOSTS)");
+        }
+        let checker = Arc::new(Checker::from_settings(&settings)?);
         let state = AppState {
             db,
             settings: Arc::new(settings),
@@ -77,6 +85,7 @@ impl Application {
             queries,
             live_events,
             storage,
+            checker,
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());
@@ -123,13 +132,16 @@ impl Application {
             self.state.db.clone(),
             Duration::from_millis(self.state.settings.scheduler_poll_ms),
             self.state.outbox_wake.clone(),
-            stopped,
+            stopped.clone(),
         ));
+        let watcher = Watcher::new(self.state.clone());
+        let watching = tokio::spawn(watcher.run(stopped));
         let served = self.server.await;
         let _ = stop.send(true);
         let jobs = async {
             let _ = worker.await;
             let _ = scheduler.await;
+            let _ = watching.await;
         };
         if tokio::time::timeout(Duration::from_secs(30), jobs)
             .await

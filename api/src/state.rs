@@ -1,6 +1,7 @@
 //! The state every request shares, built once at start.
 use crate::auth::AuthConfig;
 use crate::config::Settings;
+use crate::linkcheck::Checker;
 use crate::storage::Storage;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -24,4 +25,6 @@ pub struct AppState {
     pub live_events: tokio::sync::broadcast::Sender<crate::jobs::webhooks::SiteEvent>,
     /// Media storage (local disk or S3).
     pub storage: Storage,
+    /// The backlink checker (site verification and link checks), with its SSRF guard.
+    pub checker: Arc<Checker>,
 }

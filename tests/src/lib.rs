@@ -21,6 +21,9 @@ use std::sync::Once;
 use wharf::config::{Environment, LogFormat};
 use wharf::{Application, Settings};
 
+pub mod partner;
+pub use partner::{Page, PartnerServer};
+
 /// Which stack a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stack {
@@ -362,6 +365,35 @@ impl TestApp {
             .await?;
         Ok(ok(&body)?["publishArticle"].clone())
     }
+}
+
+/// Declares end-to-end tests that also get a [`PartnerServer`] serving partner sites' pages:
+/// `e2e_partner!(configure; name, ...)` for `async fn name(app: TestApp, partner: PartnerServer)`,
+/// where `fn configure(&mut Settings, &PartnerServer)` adjusts the server's settings.
+#[macro_export]
+macro_rules! e2e_partner {
+    ($configure:ident; $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            async fn run(stack: $crate::Stack) -> anyhow::Result<()> {
+                let partner = $crate::PartnerServer::start().await?;
+                let configure = |s: &mut wharf::Settings| super::$configure(s, &partner);
+                match $crate::spawn_app_tweaked(stack, $crate::MediaStore::Local, configure).await? {
+                    Some(app) => super::$name(app, partner).await,
+                    None => Ok(()),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                run($crate::Stack::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                run($crate::Stack::Postgres).await
+            }
+        }
+    )+};
 }
 
 /// The `data` of a response that must have no errors.

@@ -4,6 +4,7 @@ mod article;
 mod context;
 mod error;
 mod loaders;
+mod market;
 mod media;
 mod mutation;
 mod query;
@@ -25,6 +26,7 @@ pub struct Query(
     article::ArticleQuery,
     webhook::WebhookQuery,
     media::MediaQuery,
+    market::MarketQuery,
 );
 
 /// The root of all writes: one part per area, each in its own module.
@@ -34,6 +36,7 @@ pub struct Mutation(
     article::ArticleMutation,
     webhook::WebhookMutation,
     media::MediaMutation,
+    market::MarketMutation,
 );
 
 /// The schema type.

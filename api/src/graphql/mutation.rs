@@ -133,15 +133,14 @@ impl ContentMutation {
         id: ID,
         input: UpdateSiteInput,
     ) -> async_graphql::Result<Site> {
-        let patch = site::SitePatch {
-            name: input.name,
-            domain: input.domain,
-            default_locale: input.default_locale,
-            locales: input.locales,
-        };
-        let updated = site::update_site(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?, patch)
-            .await
-            .map_err(|e| e.in_input("input"))?;
+        let updated = site::update_site(
+            &state(ctx)?.db,
+            principal(ctx),
+            id_arg("id", &id)?,
+            input.into(),
+        )
+        .await
+        .map_err(|e| e.in_input("input"))?;
         Ok(Site(updated))
     }
 

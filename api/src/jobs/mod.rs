@@ -4,4 +4,5 @@
 pub mod media;
 pub mod outbox;
 pub mod scheduler;
+pub mod watcher;
 pub mod webhooks;

@@ -41,6 +41,29 @@ pub struct SitePatch {
     pub default_locale: Option<String>,
     /// New locale list.
     pub locales: Option<Vec<String>>,
+    /// Market profile: what the site is about (empty clears it).
+    pub description: Option<String>,
+    /// Market profile: ISO 3166-1 alpha-2 country code (empty clears it).
+    pub country: Option<String>,
+    /// Market profile: categories.
+    pub categories: Option<Vec<String>>,
+    /// Market profile: languages the site publishes in.
+    pub languages: Option<Vec<String>>,
+}
+
+/// Normalizes a country code: two ASCII letters, upper case.
+fn parse_country(raw: &str) -> AppResult<Option<String>> {
+    let code = raw.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Ok(None);
+    }
+    if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(AppError::bad_input(
+            "country",
+            "country is a two-letter ISO 3166-1 code such as CN or DE",
+        ));
+    }
+    Ok(Some(code))
 }
 
 fn parse_locales(default: &Locale, locales: Option<&[String]>) -> AppResult<Vec<String>> {
@@ -148,6 +171,23 @@ pub async fn update_site(
     )?;
     active.default_locale = Set(default_locale.into_string());
     active.locales = Set(serde_json::json!(locales));
+    if let Some(d) = patch.description {
+        let d = bounded_text("description", &d, 0, 2000)?;
+        active.description = Set((!d.is_empty()).then_some(d));
+    }
+    if let Some(c) = patch.country {
+        active.country = Set(parse_country(&c)?);
+    }
+    if let Some(c) = patch.categories {
+        active.categories = Set(serde_json::json!(
+            crate::services::market::offer::parse_categories("categories", &c)?
+        ));
+    }
+    if let Some(l) = patch.languages {
+        active.languages = Set(serde_json::json!(
+            crate::services::market::offer::parse_languages("languages", &l)?
+        ));
+    }
     active.updated_at = Set(now());
     active
         .update(db)

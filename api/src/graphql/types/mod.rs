@@ -5,6 +5,8 @@ pub mod article;
 pub mod article_input;
 pub mod auth;
 pub mod connection;
+pub mod deal;
+pub mod market;
 pub mod media;
 pub mod site;
 pub mod tag;

@@ -1,7 +1,8 @@
 //! Sites as the API shows them.
 use super::user::User;
 use crate::graphql::context::{principal, state};
-use crate::services::site::{list_members, locales_of};
+use crate::services::json_strings;
+use crate::services::site::{SitePatch, list_members, locales_of};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::site;
@@ -85,6 +86,62 @@ impl Site {
             .collect())
     }
 
+    /// Market profile: what the site is about.
+    async fn description(&self) -> Option<&str> {
+        self.0.description.as_deref()
+    }
+
+    /// Market profile: ISO 3166-1 alpha-2 country code.
+    async fn country(&self) -> Option<&str> {
+        self.0.country.as_deref()
+    }
+
+    /// Market profile: categories.
+    async fn categories(&self) -> Vec<String> {
+        json_strings(&self.0.categories)
+    }
+
+    /// Market profile: languages the site publishes in.
+    async fn languages(&self) -> Vec<String> {
+        json_strings(&self.0.languages)
+    }
+
+    /// Whether ownership is verified (`verifySite`); only verified sites offer and deal.
+    async fn verified(&self) -> bool {
+        self.0.verified_at.is_some()
+    }
+
+    /// Verified since (computed by Wharf).
+    async fn verified_at(&self) -> Option<DateTime<Utc>> {
+        self.0.verified_at
+    }
+
+    /// The token to put in `<meta name="wharf-site-verification" content="…">` on the home
+    /// page, or in `/.well-known/wharf-verification.txt`. The site's agents only; null otherwise.
+    async fn verification_token(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<&str>> {
+        let agent = crate::services::market::is_site_agent(
+            &state(ctx)?.db,
+            principal(ctx),
+            self.0.id,
+            crate::auth::Scope::DealsWrite,
+        )
+        .await?;
+        Ok(agent.then_some(self.0.verification_token.as_str()))
+    }
+
+    /// Deals of this site that are live now (computed by Wharf).
+    async fn live_deals(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(crate::services::market::profile::live_deals(&state(ctx)?.db, self.0.id).await?)
+    }
+
+    /// Links this site placed for partners that Wharf verified live (computed by Wharf).
+    async fn verified_outbound_links(&self, ctx: &Context<'_>) -> async_graphql::Result<u64> {
+        Ok(
+            crate::services::market::profile::verified_outbound_links(&state(ctx)?.db, self.0.id)
+                .await?,
+        )
+    }
+
     /// When the site was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
@@ -120,4 +177,27 @@ pub struct UpdateSiteInput {
     pub default_locale: Option<String>,
     /// New locale list.
     pub locales: Option<Vec<String>>,
+    /// Market profile: what the site is about (empty clears it).
+    pub description: Option<String>,
+    /// Market profile: ISO 3166-1 alpha-2 country code (empty clears it).
+    pub country: Option<String>,
+    /// Market profile: categories.
+    pub categories: Option<Vec<String>>,
+    /// Market profile: languages the site publishes in.
+    pub languages: Option<Vec<String>>,
+}
+
+impl From<UpdateSiteInput> for SitePatch {
+    fn from(input: UpdateSiteInput) -> Self {
+        Self {
+            name: input.name,
+            domain: input.domain,
+            default_locale: input.default_locale,
+            locales: input.locales,
+            description: input.description,
+            country: input.country,
+            categories: input.categories,
+            languages: input.languages,
+        }
+    }
 }

@@ -1,0 +1,436 @@
+//! Deals: proposing, deciding, placing links, and reading deals with their history. The rules
+//! of moving a deal live in [`super::machine`].
+use super::machine::{Mover, apply_transition, check_transition, record_event, status_of};
+use super::{DealStatus, OfferKind, OfferStatus, Side, is_site_agent, require_site_agent};
+use crate::auth::{Principal, Scope};
+use crate::domain::bounded_text;
+use crate::error::{AppError, AppResult};
+use crate::linkcheck::html::site_host;
+use crate::services::pagination::{Cursor, Page, PageRequest};
+use crate::services::{now, site::get_site};
+use chrono::Duration;
+use entities::{link_check, link_deal, link_deal_event, link_offer};
+use sea_orm::sea_query::{Condition, Expr};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, QuerySelect, Set, TransactionSession, TransactionTrait,
+};
+use uuid::Uuid;
+
+/// How long a proposal waits for an answer.
+pub const PROPOSAL_TTL_DAYS: i64 = 14;
+/// How long an accepted deal has to go live.
+pub const ACCEPTED_TTL_DAYS: i64 = 30;
+/// Statuses that hold one of the offer's slots.
+const ACTIVE: [DealStatus; 3] = [DealStatus::Accepted, DealStatus::Live, DealStatus::Broken];
+
+/// The sides of `deal` the caller acts for with `scope`.
+pub async fn sides_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    deal: &link_deal::Model,
+    scope: Scope,
+) -> AppResult<Vec<Side>> {
+    let mut sides = Vec::new();
+    if is_site_agent(db, principal, deal.offer_site_id, scope).await? {
+        sides.push(Side::Offer);
+    }
+    if is_site_agent(db, principal, deal.partner_site_id, scope).await? {
+        sides.push(Side::Partner);
+    }
+    Ok(sides)
+}
+
+fn movers_for(sides: &[Side]) -> Vec<Mover> {
+    sides
+        .iter()
+        .map(|s| match s {
+            Side::Offer => Mover::OfferSide,
+            Side::Partner => Mover::PartnerSide,
+        })
+        .collect()
+}
+
+/// A deal the caller may read (agents of either site with `deals:read`); others get NOT_FOUND.
+pub async fn get_deal(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<link_deal::Model> {
+    let deal = link_deal::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("deal"))?;
+    principal.require_user()?;
+    if sides_of(db, principal, &deal, Scope::DealsRead)
+        .await?
+        .is_empty()
+    {
+        return Err(AppError::not_found("deal"));
+    }
+    Ok(deal)
+}
+
+/// Proposes a deal on an open offer, for the caller's verified site `site_id`.
+pub async fn propose_deal(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    principal: &Principal,
+    offer_id: Uuid,
+    site_id: Uuid,
+    message: Option<String>,
+) -> AppResult<link_deal::Model> {
+    let offer = link_offer::Entity::find_by_id(offer_id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("offer").at("offerId"))?;
+    let site = get_site(db, site_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("site").at("siteId"))?;
+    let user_id = require_site_agent(db, principal, site.id).await?;
+    if offer.status != OfferStatus::Open.as_str() {
+        return Err(AppError::conflict(
+            "offerId",
+            format!("the offer is {}", offer.status),
+        ));
+    }
+    let offer_site_verified = get_site(db, offer.site_id)
+        .await?
+        .is_some_and(|s| s.verified_at.is_some());
+    if !offer_site_verified {
+        return Err(AppError::conflict(
+            "offerId",
+            "the offering site is no longer verified",
+        ));
+    }
+    if site.id == offer.site_id {
+        return Err(AppError::bad_input(
+            "siteId",
+            "a site cannot take its own offer",
+        ));
+    }
+    if site.verified_at.is_none() {
+        return Err(AppError::bad_input(
+            "siteId",
+            "only verified sites may propose deals; run verifySite first",
+        ));
+    }
+    let open = link_deal::Entity::find()
+        .filter(link_deal::Column::OfferId.eq(offer.id))
+        .filter(link_deal::Column::PartnerSiteId.eq(site.id))
+        .filter(
+            link_deal::Column::Status.is_in(
+                [
+                    DealStatus::Proposed,
+                    DealStatus::Accepted,
+                    DealStatus::Live,
+                    DealStatus::Broken,
+                ]
+                .map(|s| s.as_str()),
+            ),
+        )
+        .count(db)
+        .await?;
+    if open > 0 {
+        return Err(AppError::conflict(
+            "offerId",
+            "this site already has an open deal on this offer",
+        ));
+    }
+    let message = message
+        .map(|m| bounded_text("message", &m, 0, 2000))
+        .transpose()?;
+    let now = now();
+    let txn = crate::services::begin_write(db).await?;
+    let deal = link_deal::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        offer_id: Set(offer.id),
+        offer_site_id: Set(offer.site_id),
+        partner_site_id: Set(site.id),
+        proposed_by: Set(Some(user_id)),
+        status: Set(DealStatus::Proposed.as_str().to_owned()),
+        version: Set(1),
+        message: Set(message),
+        offer_page_url: Set(None),
+        offer_target_url: Set(None),
+        offer_anchor_text: Set(None),
+        partner_page_url: Set(None),
+        partner_target_url: Set(None),
+        partner_anchor_text: Set(None),
+        consecutive_failures: Set(0),
+        last_checked_at: Set(None),
+        next_check_at: Set(None),
+        live_since: Set(None),
+        expires_at: Set(Some(now + Duration::days(PROPOSAL_TTL_DAYS))),
+        created_at: Set(now),
+        updated_at: Set(now),
+    }
+    .insert(&txn)
+    .await?;
+    record_event(&txn, &deal, None, DealStatus::Proposed, Some(user_id), None).await?;
+    txn.commit().await?;
+    Ok(deal)
+}
+
+/// A decision a site takes on a deal.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DealAction {
+    /// proposed → accepted (offering site).
+    Accept,
+    /// proposed → rejected (offering site).
+    Reject,
+    /// → cancelled (proposing site while proposed; either side later).
+    Cancel,
+}
+
+/// Applies a site's decision.
+pub async fn act_on_deal(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    principal: &Principal,
+    id: Uuid,
+    action: DealAction,
+    note: Option<String>,
+) -> AppResult<link_deal::Model> {
+    let user_id = principal.require_user()?;
+    let deal = get_deal(db, principal, id).await?;
+    let from = status_of(&deal)?;
+    let to = match action {
+        DealAction::Accept => DealStatus::Accepted,
+        DealAction::Reject => DealStatus::Rejected,
+        DealAction::Cancel => DealStatus::Cancelled,
+    };
+    let sides = sides_of(db, principal, &deal, Scope::DealsWrite).await?;
+    if sides.is_empty() {
+        return Err(AppError::forbidden(
+            "only the deal's sites may act on it (owners, or API tokens with deals:write)",
+        ));
+    }
+    check_transition(from, to, &movers_for(&sides))?;
+    let note = note
+        .map(|n| bounded_text("note", &n, 0, 2000))
+        .transpose()?;
+    let mut changes = <link_deal::ActiveModel as Default>::default();
+    if to == DealStatus::Accepted {
+        let offer = link_offer::Entity::find_by_id(deal.offer_id)
+            .one(db)
+            .await?
+            .ok_or_else(|| AppError::not_found("offer"))?;
+        let taken = link_deal::Entity::find()
+            .filter(link_deal::Column::OfferId.eq(offer.id))
+            .filter(link_deal::Column::Status.is_in(ACTIVE.map(|s| s.as_str())))
+            .count(db)
+            .await?;
+        if taken >= u64::try_from(offer.slots).unwrap_or(0) {
+            return Err(AppError::conflict(
+                "slots",
+                "every slot of this offer is taken",
+            ));
+        }
+        changes.expires_at = Set(Some(now() + Duration::days(ACCEPTED_TTL_DAYS)));
+    }
+    if to.is_final() {
+        changes.next_check_at = Set(None);
+        changes.expires_at = Set(None);
+    }
+    let txn = crate::services::begin_write(db).await?;
+    let deal = apply_transition(&txn, &deal, Some(to), Some(user_id), note, changes).await?;
+    txn.commit().await?;
+    Ok(deal)
+}
+
+/// Where a site placed its link.
+pub struct PlacementInput {
+    /// Whose placement; needed only when the caller acts for both sites.
+    pub side: Option<Side>,
+    /// The page on the placing site that carries the link.
+    pub page_url: String,
+    /// Where the link points, on the other site.
+    pub target_url: String,
+    /// The anchor text agreed.
+    pub anchor_text: String,
+}
+
+/// Records a side's placement. Allowed while accepted, live or broken; the watcher checks the
+/// deal soon after every required placement is in.
+pub async fn submit_placement(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    principal: &Principal,
+    id: Uuid,
+    input: PlacementInput,
+) -> AppResult<link_deal::Model> {
+    let user_id = principal.require_user()?;
+    let deal = get_deal(db, principal, id).await?;
+    let sides = sides_of(db, principal, &deal, Scope::DealsWrite).await?;
+    let side = match (input.side, sides.as_slice()) {
+        (_, []) => {
+            return Err(AppError::forbidden(
+                "only the deal's sites may submit placements (owners, or API tokens with deals:write)",
+            ));
+        }
+        (Some(side), sides) if sides.contains(&side) => side,
+        (Some(_), _) => {
+            return Err(AppError::forbidden(
+                "you do not act for that side of the deal",
+            ));
+        }
+        (None, [one]) => *one,
+        (None, _) => {
+            return Err(AppError::bad_input(
+                "side",
+                "you act for both sites: name the side",
+            ));
+        }
+    };
+    let status = status_of(&deal)?;
+    if !ACTIVE.contains(&status) {
+        return Err(AppError::conflict(
+            "status",
+            format!(
+                "placements are submitted once the deal is accepted; it is {}",
+                status.as_str()
+            ),
+        ));
+    }
+    let offer_site = get_site(db, deal.offer_site_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("site"))?;
+    let partner_site = get_site(db, deal.partner_site_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("site"))?;
+    let (own, other) = match side {
+        Side::Offer => (&offer_site.domain, &partner_site.domain),
+        Side::Partner => (&partner_site.domain, &offer_site.domain),
+    };
+    let page_url = url_on("pageUrl", &input.page_url, own, true)?;
+    let target_url = url_on("targetUrl", &input.target_url, other, false)?;
+    let anchor = bounded_text("anchorText", &input.anchor_text, 1, 200)?;
+    let mut changes = <link_deal::ActiveModel as Default>::default();
+    match side {
+        Side::Offer => {
+            changes.offer_page_url = Set(Some(page_url.clone()));
+            changes.offer_target_url = Set(Some(target_url));
+            changes.offer_anchor_text = Set(Some(anchor));
+        }
+        Side::Partner => {
+            changes.partner_page_url = Set(Some(page_url.clone()));
+            changes.partner_target_url = Set(Some(target_url));
+            changes.partner_anchor_text = Set(Some(anchor));
+        }
+    }
+    let offer = link_offer::Entity::find_by_id(deal.offer_id)
+        .one(db)
+        .await?;
+    let reciprocal = offer.is_none_or(|o| o.kind == OfferKind::Reciprocal.as_str());
+    let offer_in = side == Side::Offer || deal.offer_page_url.is_some();
+    let partner_in = side == Side::Partner || deal.partner_page_url.is_some() || !reciprocal;
+    if offer_in && partner_in {
+        changes.next_check_at = Set(Some(now()));
+    }
+    let note = format!("{} placement submitted: {page_url}", side.as_str());
+    let txn = crate::services::begin_write(db).await?;
+    let deal = apply_transition(&txn, &deal, None, Some(user_id), Some(note), changes).await?;
+    txn.commit().await?;
+    Ok(deal)
+}
+
+/// Checks that `raw` is an http(s) URL on `domain` (or, for pages, one of its subdomains).
+fn url_on(field: &str, raw: &str, domain: &str, subdomains: bool) -> AppResult<String> {
+    let url = url::Url::parse(raw.trim())
+        .map_err(|e| AppError::bad_input(field, format!("{field} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must be http or https"),
+        ));
+    }
+    let host = site_host(&url).unwrap_or_default();
+    let ok = host == domain || (subdomains && host.ends_with(&format!(".{domain}")));
+    if !ok {
+        return Err(AppError::bad_input(
+            field,
+            format!("{field} must be on {domain}"),
+        ));
+    }
+    Ok(url.to_string())
+}
+
+/// Filters of the deal list.
+#[derive(Default)]
+pub struct DealFilter {
+    /// Only deals of this site (either side).
+    pub site_id: Option<Uuid>,
+    /// Only deals in this status.
+    pub status: Option<DealStatus>,
+}
+
+/// Deals of the sites the caller reads deals of, newest first.
+pub async fn list_deals(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    filter: DealFilter,
+    page: &PageRequest,
+) -> AppResult<Page<link_deal::Model>> {
+    let user_id = principal.require_user()?;
+    let mut query = link_deal::Entity::find();
+    if !principal.is_admin() || filter.site_id.is_some() {
+        let mut sites = crate::services::authz::member_sites(db, user_id).await?;
+        if principal.is_admin() {
+            sites = filter.site_id.into_iter().collect();
+        }
+        if let Some(only) = filter.site_id {
+            sites.retain(|s| *s == only);
+        }
+        sites.retain(|s| principal.token_allows(Scope::DealsRead, Some(*s)));
+        query = query.filter(
+            Condition::any()
+                .add(link_deal::Column::OfferSiteId.is_in(sites.clone()))
+                .add(link_deal::Column::PartnerSiteId.is_in(sites)),
+        );
+    } else if !principal.token_allows(Scope::DealsRead, None) {
+        query = query.filter(Expr::value(false));
+    }
+    if let Some(status) = filter.status {
+        query = query.filter(link_deal::Column::Status.eq(status.as_str()));
+    }
+    let total = query.clone().count(db).await?;
+    if let Some(after) = &page.after {
+        query = query.filter(link_deal::Column::Id.lt(after.id));
+    }
+    let rows = query
+        .order_by_desc(link_deal::Column::Id)
+        .limit(page.first + 1)
+        .all(db)
+        .await?;
+    Ok(Page::from_rows(rows, page, total, |d| Cursor {
+        order: "deals".into(),
+        value: None,
+        id: d.id,
+    }))
+}
+
+/// The deal's transitions, oldest first.
+pub async fn deal_events(
+    db: &impl ConnectionTrait,
+    deal_id: Uuid,
+) -> AppResult<Vec<link_deal_event::Model>> {
+    Ok(link_deal_event::Entity::find()
+        .filter(link_deal_event::Column::DealId.eq(deal_id))
+        .order_by_asc(link_deal_event::Column::CreatedAt)
+        .order_by_asc(link_deal_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The deal's most recent checks, newest first.
+pub async fn deal_checks(
+    db: &impl ConnectionTrait,
+    deal_id: Uuid,
+    limit: u64,
+) -> AppResult<Vec<link_check::Model>> {
+    Ok(link_check::Entity::find()
+        .filter(link_check::Column::DealId.eq(deal_id))
+        .order_by_desc(link_check::Column::CheckedAt)
+        .order_by_desc(link_check::Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
+}
