@@ -75,6 +75,9 @@ pub struct Settings {
     pub outbox_poll_ms: u64,
     /// How often the scheduler looks for articles due to be published, in milliseconds.
     pub scheduler_poll_ms: u64,
+    /// Networks (IPs or CIDRs) webhook deliveries may reach although they are private or
+    /// loopback; cloud metadata addresses stay refused. Env: comma-separated.
+    pub webhook_allow_hosts: Vec<String>,
     /// This server's URL as clients reach it (`https://cms.example.com`); the base of the upload
     /// and download links Wharf signs for local media. Empty: `http://HOST:PORT`.
     pub public_url: Option<String>,
@@ -168,6 +171,7 @@ impl Default for Settings {
             workers: 0,
             outbox_poll_ms: 1000,
             scheduler_poll_ms: 5000,
+            webhook_allow_hosts: Vec::new(),
             public_url: None,
             s3_bucket: None,
             s3_endpoint: None,
@@ -286,6 +290,13 @@ impl Settings {
             "WHARF_WORKERS" => self.workers = parse(key, value)?,
             "WHARF_OUTBOX_POLL_MS" => self.outbox_poll_ms = parse(key, value)?,
             "WHARF_SCHEDULER_POLL_MS" => self.scheduler_poll_ms = parse(key, value)?,
+            "WHARF_WEBHOOK_ALLOW_HOSTS" => {
+                self.webhook_allow_hosts = value
+                    .split(',')
+                    .map(|v| v.trim().to_owned())
+                    .filter(|v| !v.is_empty())
+                    .collect()
+            }
             "WHARF_PUBLIC_URL" => self.public_url = optional(value),
             "WHARF_S3_BUCKET" => self.s3_bucket = optional(value),
             "WHARF_S3_ENDPOINT" => self.s3_endpoint = optional(value),

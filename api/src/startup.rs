@@ -69,7 +69,10 @@ impl Application {
             db: db.clone(),
             live: live_events.clone(),
         }))
-        .with(Arc::new(Deliverer::new(db.clone())?))
+        .with(Arc::new(Deliverer::new(
+            db.clone(),
+            &settings.webhook_allow_hosts,
+        )?))
         .with(Arc::new(MediaDeleteHandler::new(storage.clone())));
         if settings.environment == Environment::Production
             && !settings.checker_allow_hosts.is_empty()

@@ -14,6 +14,7 @@ e2e!(
     webhooks_deliver_signed_events_and_retry_until_the_receiver_answers,
     only_owners_manage_webhooks_and_input_is_checked,
     subscribers_hear_publications_of_their_site,
+    webhooks_never_deliver_to_private_addresses,
 );
 
 const CREATE: &str =
@@ -210,4 +211,45 @@ async fn subscribers_hear_publications_of_their_site(app: TestApp) -> Result<()>
         json!({ "event": "article.published", "slug": "live", "title": "Live!" })
     );
     Ok(())
+}
+
+async fn webhooks_never_deliver_to_private_addresses(app: TestApp) -> Result<()> {
+    // 127.0.0.2 is loopback but not on the test allow-list (127.0.0.1/32): the guard must refuse
+    // it before connecting, as it refuses private networks and metadata addresses.
+    let owner = app.signup("owner@ssrf.example.com").await?;
+    let site = app
+        .create_site(&owner.token, "ssrf.example.com", &["en"])
+        .await?;
+    let hook = app
+        .graphql_as(
+            &owner.token,
+            CREATE,
+            json!({ "i": { "siteId": site, "url": "http://127.0.0.2:9/hook", "events": ALL } }),
+        )
+        .await?;
+    let hook_id = str_at(ok(&hook)?, "/createWebhook/id")?;
+    let a = app
+        .create_article(&owner.token, json!({ "siteId": site, "title": "x" }))
+        .await?;
+    app.publish(&owner.token, a["id"].as_str().unwrap_or_default())
+        .await?;
+    let log = "query($w: ID!) { webhookDeliveries(webhookId: $w) { status lastError } }";
+    for _ in 0..100 {
+        let l = app
+            .graphql_as(&owner.token, log, json!({ "w": hook_id }))
+            .await?;
+        let first = ok(&l)?["webhookDeliveries"][0].clone();
+        if first["status"] == "failed" {
+            assert!(
+                first["lastError"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .contains("refused"),
+                "{first}"
+            );
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    anyhow::bail!("the delivery to a private address was not refused")
 }

@@ -171,6 +171,8 @@ pub async fn spawn_app_tweaked(
         workers: 1,
         outbox_poll_ms: 100,
         scheduler_poll_ms: 100,
+        // The tests' webhook receivers listen on loopback.
+        webhook_allow_hosts: vec!["127.0.0.1/32".into()],
         log_format: LogFormat::Text,
         media_max_bytes: TEST_MEDIA_MAX_BYTES,
         ..Settings::default()

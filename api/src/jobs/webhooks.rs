@@ -1,11 +1,13 @@
 //! Outbox handlers for site events: fan-out to webhooks and live subscribers, and delivery.
 use crate::jobs::outbox::OutboxHandler;
+use crate::linkcheck::guard::Guard;
 use crate::services::outbox::kinds;
 use crate::services::{now, webhook};
 use anyhow::Context;
 use entities::{outbox, webhook as hook_entity, webhook_delivery};
 use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
 use serde_json::json;
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 use uuid::Uuid;
@@ -65,17 +67,23 @@ impl OutboxHandler for EventFanOut {
 pub struct Deliverer {
     db: DatabaseConnection,
     client: reqwest::Client,
+    guard: Arc<Guard>,
 }
 
 impl Deliverer {
-    /// A deliverer with a 10 s timeout that never follows redirects.
-    pub fn new(db: DatabaseConnection) -> anyhow::Result<Self> {
+    /// A deliverer with a 10 s timeout that never follows redirects and, like the link
+    /// checker, never connects to private, loopback, link-local or metadata addresses unless
+    /// they are in `allow` (IPs or CIDRs; `WHARF_WEBHOOK_ALLOW_HOSTS`).
+    pub fn new(db: DatabaseConnection, allow: &[String]) -> anyhow::Result<Self> {
+        let guard = Arc::new(Guard::new(allow, &[])?);
         let client = reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(guard.resolver())
+            .no_proxy()
             .user_agent(concat!("Wharf-Webhooks/", env!("CARGO_PKG_VERSION")))
             .build()?;
-        Ok(Self { db, client })
+        Ok(Self { db, client, guard })
     }
 }
 
@@ -108,6 +116,14 @@ impl OutboxHandler for Deliverer {
             update.update(&self.db).await?;
             return Ok(());
         };
+        if let Ok(url) = url::Url::parse(&hook.url)
+            && let Err(refused) = self.guard.vet_url(&url)
+        {
+            update.status = Set("failed".into());
+            update.last_error = Set(Some(refused.to_string()));
+            update.update(&self.db).await?;
+            return Ok(());
+        }
         let body = serde_json::to_string(&delivery.payload)?;
         let timestamp = now().timestamp();
         let sent = self
@@ -153,6 +169,10 @@ impl OutboxHandler for Deliverer {
 
 /// A transport error's text without the URL (which may carry a secret token in its path).
 fn without_url(err: &reqwest::Error) -> String {
+    if std::error::Error::source(err).is_some_and(|_| format!("{err:?}").contains("RefusedAddress"))
+    {
+        return "refused: the receiver resolves to a private, loopback or metadata address".into();
+    }
     let kind = if err.is_timeout() {
         "timed out"
     } else if err.is_connect() {

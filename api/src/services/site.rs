@@ -215,6 +215,22 @@ pub async fn delete_site(
     for article in &published {
         crate::services::article::events::article_changed(&txn, Some(article), None).await?;
     }
+    // The rows of its media go with the site; their objects are deleted from the outbox.
+    let keys: Vec<String> = entities::media::Entity::find()
+        .select_only()
+        .column(entities::media::Column::StorageKey)
+        .filter(entities::media::Column::SiteId.eq(site.id))
+        .into_tuple()
+        .all(&txn)
+        .await?;
+    for key in keys {
+        crate::services::outbox::enqueue(
+            &txn,
+            crate::services::outbox::kinds::MEDIA_DELETE,
+            serde_json::json!({ "key": key }),
+        )
+        .await?;
+    }
     site::Entity::delete_by_id(site.id).exec(&txn).await?;
     txn.commit().await?;
     Ok(site.id)
