@@ -65,8 +65,11 @@ pub struct Settings {
     pub graphql_max_complexity: usize,
     /// Largest `first` on a list; larger values are refused.
     pub max_page_size: u64,
-    /// Whether the GraphQL schema may be introspected (GraphiQL needs it).
-    pub graphql_introspection: bool,
+    /// Whether the GraphQL schema may be introspected (GraphiQL needs it). Unset: on in
+    /// development, off in production.
+    pub graphql_introspection: Option<bool>,
+    /// Most aliased fields in one GraphQL document.
+    pub graphql_max_aliases: usize,
     /// `text` or `json` log lines.
     pub log_format: LogFormat,
     /// HTTP worker threads; 0 means one per CPU core.
@@ -166,7 +169,8 @@ impl Default for Settings {
             graphql_max_depth: 12,
             graphql_max_complexity: 20_000,
             max_page_size: 100,
-            graphql_introspection: true,
+            graphql_introspection: None,
+            graphql_max_aliases: 30,
             log_format: LogFormat::Text,
             workers: 0,
             outbox_poll_ms: 1000,
@@ -279,7 +283,8 @@ impl Settings {
             "WHARF_GRAPHQL_MAX_DEPTH" => self.graphql_max_depth = parse(key, value)?,
             "WHARF_GRAPHQL_MAX_COMPLEXITY" => self.graphql_max_complexity = parse(key, value)?,
             "WHARF_MAX_PAGE_SIZE" => self.max_page_size = parse(key, value)?,
-            "WHARF_GRAPHQL_INTROSPECTION" => self.graphql_introspection = parse(key, value)?,
+            "WHARF_GRAPHQL_INTROSPECTION" => self.graphql_introspection = Some(parse(key, value)?),
+            "WHARF_GRAPHQL_MAX_ALIASES" => self.graphql_max_aliases = parse(key, value)?,
             "WHARF_LOG_FORMAT" => {
                 self.log_format = match value {
                     "text" => LogFormat::Text,
@@ -419,6 +424,12 @@ impl Settings {
             bail!("media_allowed_types must list at least one type");
         }
         Ok(())
+    }
+
+    /// Whether introspection is on: as configured, else only in development.
+    pub fn introspection(&self) -> bool {
+        self.graphql_introspection
+            .unwrap_or(self.environment == Environment::Development)
     }
 
     /// The database URL in use: the configured one, or the SQLite file under `data_dir`.

@@ -24,6 +24,10 @@ pub enum ErrorCode {
     RateLimited,
     /// The request body is larger than the server accepts.
     PayloadTooLarge,
+    /// A GraphQL query text is longer than the server accepts.
+    QueryTooLarge,
+    /// A batched request holds more operations than the server accepts.
+    BatchTooLarge,
     /// Something failed inside the server; details are in the server log only.
     Internal,
 }
@@ -39,6 +43,8 @@ impl ErrorCode {
             Self::Conflict => "CONFLICT",
             Self::RateLimited => "RATE_LIMITED",
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
+            Self::QueryTooLarge => "QUERY_TOO_LARGE",
+            Self::BatchTooLarge => "BATCH_TOO_LARGE",
             Self::Internal => "INTERNAL",
         }
     }
@@ -52,7 +58,8 @@ impl ErrorCode {
             Self::BadUserInput => 400,
             Self::Conflict => 409,
             Self::RateLimited => 429,
-            Self::PayloadTooLarge => 413,
+            Self::PayloadTooLarge | Self::QueryTooLarge => 413,
+            Self::BatchTooLarge => 400,
             Self::Internal => 500,
         }
     }

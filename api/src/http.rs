@@ -16,6 +16,8 @@ use serde_json::json;
 
 /// Most operations in one batched request.
 pub const MAX_BATCH: usize = 10;
+/// Longest query text of one operation, in bytes.
+pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 
 /// Most files in one multipart request.
 pub const MAX_UPLOAD_FILES: usize = 10;
@@ -126,6 +128,9 @@ async fn graphql_post(
             };
             match parse_batch(&body) {
                 Ok(batch) => batch,
+                Err(message) if message == BATCH_TOO_LARGE => {
+                    return error_response(ErrorCode::BatchTooLarge, &message, None);
+                }
                 Err(message) => {
                     return error_response(
                         ErrorCode::BadUserInput,
@@ -136,6 +141,17 @@ async fn graphql_post(
             }
         }
     };
+    if let Some(long) = batch
+        .iter()
+        .map(|r| r.query.len())
+        .find(|n| *n > MAX_QUERY_BYTES)
+    {
+        return error_response(
+            ErrorCode::QueryTooLarge,
+            &format!("the query is {long} bytes; the limit is {MAX_QUERY_BYTES}"),
+            None,
+        );
+    }
     let principal = match bearer(&req) {
         Err(err) => return from_app_error(&err),
         Ok(token) => match session::authenticate(&state.db, &state.auth, token).await {
@@ -197,13 +213,15 @@ async fn receive_multipart(
     };
     if operations == 0 || operations > MAX_BATCH {
         return Err(error_response(
-            ErrorCode::BadUserInput,
+            ErrorCode::BatchTooLarge,
             &format!("a batch holds 1 to {MAX_BATCH} operations"),
-            Some("MALFORMED_REQUEST"),
+            None,
         ));
     }
     Ok(batch)
 }
+
+const BATCH_TOO_LARGE: &str = "a batch holds at most 10 operations";
 
 /// Parses a GraphQL-over-HTTP JSON body: one operation object, or a batch of 1 to
 /// [`MAX_BATCH`] of them. Each needs a non-empty `query` string.
@@ -222,8 +240,11 @@ fn parse_batch(body: &[u8]) -> Result<BatchRequest, String> {
     };
     match value {
         serde_json::Value::Array(items) => {
-            if items.is_empty() || items.len() > MAX_BATCH {
-                return Err(format!("a batch holds 1 to {MAX_BATCH} operations"));
+            if items.len() > MAX_BATCH {
+                return Err(BATCH_TOO_LARGE.to_owned());
+            }
+            if items.is_empty() {
+                return Err("a batch holds at least one operation".into());
             }
             Ok(BatchRequest::Batch(
                 items.into_iter().map(one).collect::<Result<_, _>>()?,

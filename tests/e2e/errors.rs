@@ -9,6 +9,7 @@ e2e!(
     an_oversized_request_is_refused_before_it_is_read,
     queries_that_are_too_deep_or_too_costly_are_refused,
     internal_details_never_reach_the_client,
+    aliases_batches_and_long_queries_each_have_their_own_refusal,
 );
 
 async fn malformed_json_is_a_bad_request(app: TestApp) -> Result<()> {
@@ -112,5 +113,41 @@ async fn internal_details_never_reach_the_client(app: TestApp) -> Result<()> {
     for leak in ["sqlite", "postgres", "constraint", "select ", "insert "] {
         assert!(!text.contains(leak), "{leak} leaked: {text}");
     }
+    Ok(())
+}
+
+async fn aliases_batches_and_long_queries_each_have_their_own_refusal(app: TestApp) -> Result<()> {
+    let aliases: String = (0..31).map(|i| format!("a{i}: viewer {{ id }} ")).collect();
+    let body = app.graphql(&format!("{{ {aliases} }}"), json!({})).await?;
+    assert_eq!(error_code(&body)?, "TOO_MANY_ALIASES");
+    let ops: Vec<_> = (0..11)
+        .map(|_| json!({ "query": "{ viewer { id } }" }))
+        .collect();
+    let (status, batch) = app
+        .post_raw("application/json", serde_json::to_vec(&ops)?)
+        .await?;
+    assert_eq!(
+        (status, error_code(&batch)?),
+        (400, "BATCH_TOO_LARGE".to_owned())
+    );
+    let ops: Vec<_> = (0..2)
+        .map(|_| json!({ "query": "{ viewer { id } }" }))
+        .collect();
+    let (status, two) = app
+        .post_raw("application/json", serde_json::to_vec(&ops)?)
+        .await?;
+    assert_eq!(status, 200);
+    assert_eq!(two.as_array().map(Vec::len), Some(2));
+    let long = format!("{{ viewer {{ id }} }} #{}", "x".repeat(40 * 1024));
+    let (status, body) = app
+        .post_raw(
+            "application/json",
+            serde_json::to_vec(&json!({ "query": long }))?,
+        )
+        .await?;
+    assert_eq!(
+        (status, error_code(&body)?),
+        (413, "QUERY_TOO_LARGE".to_owned())
+    );
     Ok(())
 }

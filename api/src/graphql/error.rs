@@ -4,7 +4,7 @@ use crate::error::{AppError, ErrorCode};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::ExecutableDocument;
+use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
 use async_graphql::{
     ErrorExtensionValues, ServerError, ServerResult, ValidationResult, Value, Variables,
 };
@@ -51,16 +51,52 @@ fn quoted(message: &str) -> Option<String> {
     Some(message[start..start + len].to_owned())
 }
 
-/// Gives every parse, validation and limit error a code.
-pub struct ErrorCodes;
+/// Gives every parse, validation and limit error a code, and refuses documents with more
+/// than `max_aliases` aliases (aliases multiply work without deepening a query).
+pub struct ErrorCodes {
+    /// Most aliased fields in one document.
+    pub max_aliases: usize,
+}
 
 impl ExtensionFactory for ErrorCodes {
     fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension)
+        Arc::new(ErrorCodesExtension {
+            max_aliases: self.max_aliases,
+        })
     }
 }
 
-struct ErrorCodesExtension;
+struct ErrorCodesExtension {
+    max_aliases: usize,
+}
+
+fn count_aliases(set: &SelectionSet) -> usize {
+    set.items
+        .iter()
+        .map(|item| match &item.node {
+            Selection::Field(f) => {
+                usize::from(f.node.alias.is_some()) + count_aliases(&f.node.selection_set.node)
+            }
+            Selection::InlineFragment(i) => count_aliases(&i.node.selection_set.node),
+            Selection::FragmentSpread(_) => 0,
+        })
+        .sum()
+}
+
+/// Aliases in every operation and fragment of a document.
+fn document_aliases(doc: &ExecutableDocument) -> usize {
+    let ops: usize = doc
+        .operations
+        .iter()
+        .map(|(_, op)| count_aliases(&op.node.selection_set.node))
+        .sum();
+    let fragments: usize = doc
+        .fragments
+        .values()
+        .map(|f| count_aliases(&f.node.selection_set.node))
+        .sum();
+    ops + fragments
+}
 
 #[async_trait::async_trait]
 impl Extension for ErrorCodesExtension {
@@ -71,9 +107,22 @@ impl Extension for ErrorCodesExtension {
         variables: &Variables,
         next: NextParseQuery<'_>,
     ) -> ServerResult<ExecutableDocument> {
-        next.run(ctx, query, variables)
+        let doc = next
+            .run(ctx, query, variables)
             .await
-            .map_err(|e| set_code(e, ErrorCode::BadUserInput.as_str(), "GRAPHQL_PARSE_FAILED"))
+            .map_err(|e| set_code(e, ErrorCode::BadUserInput.as_str(), "GRAPHQL_PARSE_FAILED"))?;
+        let aliases = document_aliases(&doc);
+        if aliases > self.max_aliases {
+            let err = ServerError::new(
+                format!(
+                    "the query has {aliases} aliases; the limit is {}",
+                    self.max_aliases
+                ),
+                None,
+            );
+            return Err(set_code(err, "TOO_MANY_ALIASES", "TOO_MANY_ALIASES"));
+        }
+        Ok(doc)
     }
 
     async fn validation(

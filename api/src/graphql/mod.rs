@@ -49,8 +49,10 @@ pub fn build_schema(state: AppState) -> WharfSchema {
         .limit_depth(settings.graphql_max_depth)
         .limit_complexity(settings.graphql_max_complexity)
         .limit_recursive_depth(64)
-        .extension(ErrorCodes);
-    if !settings.graphql_introspection {
+        .extension(ErrorCodes {
+            max_aliases: settings.graphql_max_aliases,
+        });
+    if !settings.introspection() {
         builder = builder.disable_introspection();
     }
     builder.data(state).finish()
