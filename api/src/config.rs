@@ -70,6 +70,16 @@ pub struct Settings {
     pub graphql_introspection: Option<bool>,
     /// Most aliased fields in one GraphQL document.
     pub graphql_max_aliases: usize,
+    /// Anonymous requests per minute from one IP (0: unlimited).
+    pub rate_limit_anonymous_per_minute: u32,
+    /// Requests per minute with one API token (0: unlimited).
+    pub rate_limit_token_per_minute: u32,
+    /// Login and register attempts per minute from one IP (0: unlimited).
+    pub rate_limit_sign_in_ip_per_minute: u32,
+    /// Login and register attempts per minute for one account email (0: unlimited).
+    pub rate_limit_sign_in_account_per_minute: u32,
+    /// Take the client IP from `X-Forwarded-For`/`Forwarded` (only behind a trusted proxy).
+    pub trust_proxy_headers: bool,
     /// `text` or `json` log lines.
     pub log_format: LogFormat,
     /// HTTP worker threads; 0 means one per CPU core.
@@ -171,6 +181,11 @@ impl Default for Settings {
             max_page_size: 100,
             graphql_introspection: None,
             graphql_max_aliases: 30,
+            rate_limit_anonymous_per_minute: 600,
+            rate_limit_token_per_minute: 1200,
+            rate_limit_sign_in_ip_per_minute: 30,
+            rate_limit_sign_in_account_per_minute: 10,
+            trust_proxy_headers: false,
             log_format: LogFormat::Text,
             workers: 0,
             outbox_poll_ms: 1000,
@@ -285,6 +300,19 @@ impl Settings {
             "WHARF_MAX_PAGE_SIZE" => self.max_page_size = parse(key, value)?,
             "WHARF_GRAPHQL_INTROSPECTION" => self.graphql_introspection = Some(parse(key, value)?),
             "WHARF_GRAPHQL_MAX_ALIASES" => self.graphql_max_aliases = parse(key, value)?,
+            "WHARF_RATE_LIMIT_ANONYMOUS_PER_MINUTE" => {
+                self.rate_limit_anonymous_per_minute = parse(key, value)?
+            }
+            "WHARF_RATE_LIMIT_TOKEN_PER_MINUTE" => {
+                self.rate_limit_token_per_minute = parse(key, value)?
+            }
+            "WHARF_RATE_LIMIT_SIGN_IN_IP_PER_MINUTE" => {
+                self.rate_limit_sign_in_ip_per_minute = parse(key, value)?
+            }
+            "WHARF_RATE_LIMIT_SIGN_IN_ACCOUNT_PER_MINUTE" => {
+                self.rate_limit_sign_in_account_per_minute = parse(key, value)?
+            }
+            "WHARF_TRUST_PROXY_HEADERS" => self.trust_proxy_headers = parse(key, value)?,
             "WHARF_LOG_FORMAT" => {
                 self.log_format = match value {
                     "text" => LogFormat::Text,

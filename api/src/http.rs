@@ -2,7 +2,9 @@
 //! GraphiQL), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
 mod media;
 
+use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode};
+use crate::graphql::ClientIp;
 use crate::graphql::{Loaders, WharfSchema, fill_missing_codes};
 use crate::services::session;
 use crate::state::AppState;
@@ -159,10 +161,22 @@ async fn graphql_post(
             Err(err) => return from_app_error(&err),
         },
     };
+    let ip = client_ip(&req, &state.settings);
+    let limited = match &principal {
+        Principal::Anonymous => state.limits.anonymous(ip),
+        Principal::Token { token_id, .. } => state.limits.token(*token_id),
+        Principal::User { .. } => Ok(()),
+    };
+    if let Err(wait) = limited {
+        return rate_limited(wait);
+    }
     let writes = batch
         .iter()
         .any(|r| r.query.trim_start().starts_with("mutation"));
-    let batch = batch.data(principal).data(Loaders::new(&state.db));
+    let batch = batch
+        .data(principal)
+        .data(ClientIp(ip))
+        .data(Loaders::new(&state.db));
     let mut response = schema.execute_batch(batch).await;
     match &mut response {
         BatchResponse::Single(r) => fill_missing_codes(r),
@@ -171,9 +185,40 @@ async fn graphql_post(
     if writes {
         state.outbox_wake.notify_one();
     }
-    HttpResponse::Ok()
+    let mut builder = HttpResponse::Ok();
+    for (name, value) in response.http_headers_iter() {
+        if let Ok(value) = header::HeaderValue::from_bytes(value.as_bytes()) {
+            builder.insert_header((name.as_str(), value));
+        }
+    }
+    builder.content_type(ContentType::json()).json(&response)
+}
+
+/// The caller's IP address (from proxy headers only when configured to trust them).
+pub fn client_ip(req: &HttpRequest, settings: &crate::config::Settings) -> std::net::IpAddr {
+    let unspecified = std::net::IpAddr::from([0, 0, 0, 0]);
+    if settings.trust_proxy_headers
+        && let Some(ip) = req.connection_info().realip_remote_addr().and_then(|a| {
+            a.parse::<std::net::IpAddr>()
+                .ok()
+                .or_else(|| a.parse::<std::net::SocketAddr>().ok().map(|s| s.ip()))
+        })
+    {
+        return ip;
+    }
+    req.peer_addr().map(|a| a.ip()).unwrap_or(unspecified)
+}
+
+/// `429` with `Retry-After` and a GraphQL-shaped `RATE_LIMITED` error.
+fn rate_limited(wait: std::time::Duration) -> HttpResponse {
+    let secs = crate::ratelimit::retry_after_secs(wait);
+    HttpResponse::TooManyRequests()
+        .insert_header(("retry-after", secs.to_string()))
         .content_type(ContentType::json())
-        .json(&response)
+        .json(json!({ "errors": [{
+            "message": format!("too many requests; retry in {secs} s"),
+            "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfter": secs },
+        }] }))
 }
 
 /// Reads a GraphQL multipart request (the GraphQL multipart request spec: an `operations`

@@ -80,11 +80,13 @@ impl Application {
             tracing::warn!(allow = ?settings.checker_allow_hosts, "the link checker may reach these private networks (WHARF_CHECKER_ALLOW_HOSTS)");
         }
         let checker = Arc::new(Checker::from_settings(&settings)?);
+        let limits = Arc::new(crate::ratelimit::RateLimits::from_settings(&settings));
         let state = AppState {
             db,
             settings: Arc::new(settings),
             auth,
             outbox_wake,
+            limits,
             queries,
             live_events,
             storage,

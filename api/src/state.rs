@@ -19,6 +19,8 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Wakes the local outbox worker after a write, so work does not wait for the next poll.
     pub outbox_wake: Arc<Notify>,
+    /// Rate limits of this instance.
+    pub limits: Arc<crate::ratelimit::RateLimits>,
     /// Statements run on the pool since start.
     pub queries: Arc<AtomicU64>,
     /// Site events for live subscribers of this instance.

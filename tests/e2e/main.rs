@@ -5,6 +5,7 @@ mod auth;
 mod content;
 mod errors;
 mod http;
+mod limits;
 mod linkcheck;
 mod listing;
 mod market;

@@ -494,3 +494,28 @@ macro_rules! e2e {
         }
     )+};
 }
+
+/// Like [`e2e!`], with the settings changed by `tweak` (a `fn(&mut Settings)`) first:
+/// `e2e_with!(tweak; name, ...)`.
+#[macro_export]
+macro_rules! e2e_with {
+    ($tweak:path; $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                match $crate::spawn_app_tweaked($crate::Stack::Sqlite, $crate::MediaStore::Local, $tweak).await? {
+                    Some(app) => super::$name(app).await,
+                    None => Ok(()),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                match $crate::spawn_app_tweaked($crate::Stack::Postgres, $crate::MediaStore::Local, $tweak).await? {
+                    Some(app) => super::$name(app).await,
+                    None => Ok(()),
+                }
+            }
+        }
+    )+};
+}

@@ -18,3 +18,29 @@ pub fn principal<'a>(ctx: &Context<'a>) -> &'a Principal {
 pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
     ctx.data::<Loaders>()
 }
+
+/// The caller's IP address, as the HTTP layer determined it.
+#[derive(Clone, Copy, Debug)]
+pub struct ClientIp(pub std::net::IpAddr);
+
+/// Counts a login or registration attempt for `account`; refuses past the limits with
+/// `RATE_LIMITED`, `extensions.retryAfter` and a `Retry-After` header.
+pub fn check_sign_in(ctx: &Context<'_>, account: &str) -> async_graphql::Result<()> {
+    let ip = ctx
+        .data_opt::<ClientIp>()
+        .map(|c| c.0)
+        .unwrap_or(std::net::IpAddr::from([0, 0, 0, 0]));
+    let Err(wait) = state(ctx)?.limits.sign_in(ip, account) else {
+        return Ok(());
+    };
+    let secs = crate::ratelimit::retry_after_secs(wait);
+    ctx.insert_http_header("retry-after", secs.to_string());
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", crate::error::ErrorCode::RateLimited.as_str());
+    ext.set("retryAfter", secs);
+    Err(async_graphql::Error {
+        message: format!("too many sign-in attempts; retry in {secs} s"),
+        source: None,
+        extensions: Some(ext),
+    })
+}

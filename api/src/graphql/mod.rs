@@ -11,6 +11,7 @@ mod query;
 mod types;
 mod webhook;
 
+pub use context::ClientIp;
 pub use error::{ErrorCodes, fill_missing_codes};
 pub use loaders::Loaders;
 

@@ -1,6 +1,6 @@
 //! Write operations.
 use crate::error::AppError;
-use crate::graphql::context::{principal, state};
+use crate::graphql::context::{check_sign_in, principal, state};
 use crate::graphql::types::auth::{
     ApiToken, AuthPayload, CreateApiTokenInput, CreatedApiToken, RegisterInput,
 };
@@ -24,6 +24,7 @@ impl ContentMutation {
         ctx: &Context<'_>,
         input: RegisterInput,
     ) -> async_graphql::Result<AuthPayload> {
+        check_sign_in(ctx, &input.email)?;
         let st = state(ctx)?;
         let new = user::NewUser {
             email: input.email,
@@ -43,6 +44,7 @@ impl ContentMutation {
         email: String,
         password: String,
     ) -> async_graphql::Result<AuthPayload> {
+        check_sign_in(ctx, &email)?;
         let st = state(ctx)?;
         Ok(
             session::login(&st.db, &st.auth, &email, SecretString::from(password))
