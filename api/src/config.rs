@@ -73,6 +73,14 @@ pub struct Settings {
     pub workers: usize,
     /// How often the outbox worker looks for work written by other instances, in milliseconds.
     pub outbox_poll_ms: u64,
+    /// Meilisearch server URL (`MEILI_URL`); when set, search goes there instead of the
+    /// embedded index under `data_dir/search`.
+    pub meili_url: Option<String>,
+    /// Meilisearch API key (`MEILI_API_KEY` or `MEILI_MASTER_KEY`); never logged.
+    pub meili_api_key: Option<SecretString>,
+    /// Prefix of Wharf's Meilisearch index names (`{prefix}_articles`), so instances or tests
+    /// can share a server.
+    pub meili_index_prefix: String,
 }
 
 impl Default for Settings {
@@ -98,6 +106,9 @@ impl Default for Settings {
             log_format: LogFormat::Text,
             workers: 0,
             outbox_poll_ms: 1000,
+            meili_url: None,
+            meili_api_key: None,
+            meili_index_prefix: "wharf".into(),
         }
     }
 }
@@ -175,6 +186,11 @@ impl Settings {
             }
             "WHARF_WORKERS" => self.workers = parse(key, value)?,
             "WHARF_OUTBOX_POLL_MS" => self.outbox_poll_ms = parse(key, value)?,
+            "MEILI_URL" | "WHARF_MEILI_URL" => self.meili_url = optional(value),
+            "MEILI_API_KEY" | "MEILI_MASTER_KEY" | "WHARF_MEILI_API_KEY" => {
+                self.meili_api_key = optional(value).map(SecretString::from)
+            }
+            "WHARF_MEILI_INDEX_PREFIX" => self.meili_index_prefix = value.trim().to_owned(),
             "WHARF_CONFIG" | "WHARF_ADMIN_PASSWORD" => {}
             other if other.starts_with("WHARF_") && !other.starts_with("WHARF_TEST_") => {
                 bail!("unknown setting {other}; see the settings table in README.md")
@@ -209,6 +225,21 @@ impl Settings {
                 || url.starts_with("postgresql://"))
         {
             bail!("DATABASE_URL must start with sqlite: or postgres://");
+        }
+        if let Some(url) = &self.meili_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| anyhow::anyhow!("MEILI_URL {url:?} is not a valid URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("MEILI_URL must be an http:// or https:// URL");
+            }
+        }
+        if self.meili_index_prefix.is_empty()
+            || !self
+                .meili_index_prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            bail!("meili_index_prefix must be non-empty ASCII letters, digits, `_` or `-`");
         }
         Ok(())
     }
@@ -253,6 +284,28 @@ mod tests {
         assert!(Settings::load_from(None, &env(&[("WHARF_PORT", "x")])).is_err());
         assert!(Settings::load_from(None, &env(&[("WHARF_ENVIRONMENT", "production")])).is_err());
         assert!(Settings::load_from(None, &env(&[("WHARF_JWT_SECRET", "short")])).is_err());
+        assert!(Settings::load_from(None, &env(&[("MEILI_URL", "localhost:7700")])).is_err());
+        assert!(Settings::load_from(None, &env(&[("WHARF_MEILI_INDEX_PREFIX", "a b")])).is_err());
+    }
+
+    #[test]
+    fn meilisearch_is_configured_by_its_conventional_variables() -> anyhow::Result<()> {
+        let s = Settings::load_from(
+            None,
+            &env(&[
+                ("MEILI_URL", "http://127.0.0.1:7700"),
+                ("MEILI_MASTER_KEY", "key"),
+                ("WHARF_MEILI_INDEX_PREFIX", "site1"),
+            ]),
+        )?;
+        assert_eq!(s.meili_url.as_deref(), Some("http://127.0.0.1:7700"));
+        assert!(s.meili_api_key.is_some());
+        assert_eq!(s.meili_index_prefix, "site1");
+        assert!(
+            !format!("{s:?}").contains("\"key\""),
+            "the key is never printed"
+        );
+        Ok(())
     }
 
     #[test]

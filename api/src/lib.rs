@@ -16,3 +16,4 @@ pub mod telemetry;
 
 pub use config::Settings;
 pub use startup::Application;
+pub mod search;
