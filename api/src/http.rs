@@ -173,9 +173,22 @@ async fn healthz() -> HttpResponse {
 
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let db_ok = state.db.execute_unprepared("SELECT 1").await.is_ok();
+    let search_ok = state.search.health().await == crate::search::Health::Ok;
+    let status = match (db_ok, search_ok) {
+        (true, true) => "ready",
+        // Writes still succeed (the outbox keeps index work until the engine is back).
+        (true, false) => "degraded",
+        (false, _) => "unavailable",
+    };
     let body = json!({
-        "status": if db_ok { "ready" } else { "unavailable" },
-        "checks": { "database": if db_ok { "ok" } else { "unavailable" } },
+        "status": status,
+        "checks": {
+            "database": if db_ok { "ok" } else { "unavailable" },
+            "search": {
+                "engine": state.search.name(),
+                "status": if search_ok { "ok" } else { "unavailable" },
+            },
+        },
     });
     if db_ok {
         HttpResponse::Ok().json(body)

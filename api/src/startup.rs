@@ -3,6 +3,8 @@ use crate::auth::AuthConfig;
 use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
 use crate::jobs::outbox::OutboxWorker;
+use crate::jobs::search::SearchIndexer;
+use crate::search::SearchEngine;
 use crate::state::AppState;
 use crate::{db, graphql, http};
 use actix_web::{App, HttpServer, web};
@@ -39,14 +41,21 @@ impl Application {
         let listener = TcpListener::bind((settings.host.as_str(), settings.port))
             .with_context(|| format!("binding {}:{}", settings.host, settings.port))?;
         let port = listener.local_addr()?.port();
+        let search = SearchEngine::from_settings(&settings)?;
+        // Applied at start; when the engine is down, the first index write applies them.
+        if let Err(err) = search.apply_settings().await {
+            tracing::warn!(engine = search.name(), error = %err, "search index settings not applied yet; writes are kept in the outbox until the engine answers");
+        }
         let outbox_wake = Arc::new(Notify::new());
         let worker = OutboxWorker::new(
             db.clone(),
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
-        );
+        )
+        .with(Arc::new(SearchIndexer::new(db.clone(), search.clone())));
         let state = AppState {
             db,
+            search,
             settings: Arc::new(settings),
             auth,
             outbox_wake,

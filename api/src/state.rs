@@ -1,6 +1,7 @@
 //! The state every request shares, built once at start.
 use crate::auth::AuthConfig;
 use crate::config::Settings;
+use crate::search::SearchEngine;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -10,6 +11,8 @@ use tokio::sync::Notify;
 pub struct AppState {
     /// The database pool.
     pub db: DatabaseConnection,
+    /// The search engine (embedded or Meilisearch).
+    pub search: SearchEngine,
     /// Validated settings.
     pub settings: Arc<Settings>,
     /// Token issuing and verification.

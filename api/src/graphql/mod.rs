@@ -5,6 +5,7 @@ mod error;
 mod loaders;
 mod mutation;
 mod query;
+mod search;
 mod types;
 
 pub use error::{ErrorCodes, fill_missing_codes};
@@ -16,7 +17,7 @@ use async_graphql::{EmptySubscription, MergedObject, Schema};
 
 /// The root of all reads: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
-pub struct Query(query::ContentQuery);
+pub struct Query(query::ContentQuery, search::SearchQuery);
 
 /// The root of all writes: one part per area, each in its own module.
 #[derive(MergedObject, Default)]

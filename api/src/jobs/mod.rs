@@ -2,3 +2,4 @@
 //! scheduler and the link checker). Every job is safe with several instances on one database.
 
 pub mod outbox;
+pub mod search;

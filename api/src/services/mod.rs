@@ -9,6 +9,7 @@ pub mod article;
 pub mod authz;
 pub mod outbox;
 pub mod pagination;
+pub mod search;
 pub mod session;
 pub mod site;
 pub mod tag;
