@@ -77,7 +77,10 @@ async fn main() -> anyhow::Result<()> {
             db::migrate(&conn).await?;
             let engine = search::SearchEngine::from_settings(&settings)?;
             let count = services::search::reindex(&conn, &engine, batch.max(1)).await?;
-            println!("reindexed {count} published articles into the {} engine", engine.name());
+            println!(
+                "reindexed {count} published articles into the {} engine",
+                engine.name()
+            );
         }
         Command::CreateAdmin {
             email,

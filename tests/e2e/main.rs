@@ -7,4 +7,5 @@ mod http;
 mod listing;
 mod outbox;
 mod schema;
+mod search_conformance;
 mod sites;

@@ -14,6 +14,8 @@ use std::sync::Once;
 use wharf::config::{Environment, LogFormat};
 use wharf::{Application, Settings};
 
+pub mod search;
+
 /// Which stack a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Stack {
@@ -46,14 +48,15 @@ pub struct Auth {
     pub user_id: String,
 }
 
-fn required(stack: &str) -> bool {
+/// Whether `WHARF_TEST_REQUIRE` lists `stack` (a skip of it is then a failure).
+pub fn required(stack: &str) -> bool {
     std::env::var("WHARF_TEST_REQUIRE")
         .map(|v| v.split(',').any(|s| s.trim() == stack))
         .unwrap_or(false)
 }
 
 /// Writes straight to stderr, past the test harness's capture, so a skip is seen.
-fn loud(line: &str) {
+pub fn loud(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
@@ -61,6 +64,14 @@ static PG_SKIP: Once = Once::new();
 
 /// Starts Wharf on `stack`, or `None` when the stack is not configured (skipped loudly).
 pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
+    spawn_app_with(stack, |_| {}).await
+}
+
+/// Like [`spawn_app`], with settings changed by `configure` before the server is built.
+pub async fn spawn_app_with(
+    stack: Stack,
+    configure: impl FnOnce(&mut Settings),
+) -> Result<Option<TestApp>> {
     let data = tempfile::tempdir()?;
     let database_url = match stack {
         Stack::Sqlite => None,
@@ -82,7 +93,7 @@ pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
             }
         },
     };
-    let settings = Settings {
+    let mut settings = Settings {
         environment: Environment::Development,
         host: "127.0.0.1".into(),
         port: 0,
@@ -98,6 +109,7 @@ pub async fn spawn_app(stack: Stack) -> Result<Option<TestApp>> {
         log_format: LogFormat::Text,
         ..Settings::default()
     };
+    configure(&mut settings);
     let app = Application::build(settings).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
@@ -140,6 +152,11 @@ fn url_with_path(url: &str, database: &str) -> String {
 }
 
 impl TestApp {
+    /// The server's data folder (its SQLite file and embedded search index live there).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     /// POSTs a GraphQL operation, optionally with a bearer token; returns the JSON body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
         let mut req = self
