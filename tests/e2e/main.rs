@@ -7,5 +7,6 @@ mod http;
 mod listing;
 mod outbox;
 mod schema;
+mod search;
 mod search_conformance;
 mod sites;

@@ -90,8 +90,8 @@ impl SearchQuery {
         #[graphql(desc = "The words to look for.", default)] query: String,
         #[graphql(desc = "Only this site (ID or domain).")] site: Option<String>,
         #[graphql(desc = "Only this locale.")] locale: Option<String>,
-        #[graphql(desc = "Only articles carrying all of these tag slugs.", default)] tags: Vec<
-            String,
+        #[graphql(desc = "Only articles carrying all of these tag slugs.")] tags: Option<
+            Vec<String>,
         >,
         #[graphql(desc = "Hits per page (20 when absent; at most the server's limit).")]
         first: Option<i32>,
@@ -102,7 +102,7 @@ impl SearchQuery {
             text: query,
             site,
             locale,
-            tags,
+            tags: tags.unwrap_or_default(),
             first: first.map(i64::from),
             offset: offset.map(i64::from),
         };
