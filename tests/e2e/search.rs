@@ -299,6 +299,10 @@ async fn writes_succeed_while_the_index_is_locked_and_the_index_converges_after(
         )
         .await?;
     assert_eq!(ok(&body)?["article"]["status"], "PUBLISHED");
+    assert_eq!(
+        readyz(&app).await?["checks"]["search"]["status"],
+        "unavailable"
+    );
 
     drop(lock);
     // Retries back off (2 s, then 4 s, ...): allow for a few of them.
@@ -306,7 +310,20 @@ async fn writes_succeed_while_the_index_is_locked_and_the_index_converges_after(
         ids == [id.clone()]
     })
     .await?;
+    let ready = readyz(&app).await?;
+    assert_eq!(ready["status"], "ready");
+    assert_eq!(ready["checks"]["search"]["engine"], "embedded");
     Ok(())
+}
+
+async fn readyz(app: &TestApp) -> Result<Value> {
+    Ok(app
+        .client
+        .get(format!("{}/readyz", app.address))
+        .send()
+        .await?
+        .json()
+        .await?)
 }
 
 async fn pending_with_error(app: &TestApp) -> Result<usize> {
@@ -393,13 +410,7 @@ async fn writes_succeed_while_meilisearch_is_unreachable_and_readyz_says_so() ->
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let ready: Value = app
-        .client
-        .get(format!("{}/readyz", app.address))
-        .send()
-        .await?
-        .json()
-        .await?;
+    let ready = readyz(&app).await?;
     assert_eq!(ready["status"], "degraded");
     assert_eq!(ready["checks"]["search"]["engine"], "meilisearch");
     assert_eq!(ready["checks"]["search"]["status"], "unavailable");

@@ -4,6 +4,7 @@ use super::text::{self, WordTokenizer, typo_budget};
 use super::{Candidate, SearchDoc, SearchHit, SearchRequest, SearchResults, query_words};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
@@ -78,6 +79,8 @@ struct Inner {
     reader: IndexReader,
     /// Opened on first write and kept; dropped after a failure so the next write reopens it.
     writer: Mutex<Option<IndexWriter>>,
+    /// Whether the last write went through (reported by `/readyz`).
+    last_write_ok: AtomicBool,
     f: Fields,
 }
 
@@ -102,6 +105,7 @@ impl EmbeddedIndex {
                 index,
                 reader,
                 writer: Mutex::new(None),
+                last_write_ok: AtomicBool::new(true),
                 f,
             }),
         })
@@ -165,9 +169,10 @@ impl EmbeddedIndex {
         self.blocking(move |inner| inner.related(&doc, limit)).await
     }
 
-    /// Whether the index folder is there and readable.
+    /// Whether the index is there and the last write to it went through.
     pub fn healthy(&self) -> bool {
-        self.inner.dir.join("meta.json").is_file() || std::fs::read_dir(&self.inner.dir).is_ok()
+        self.inner.dir.join("meta.json").is_file()
+            && self.inner.last_write_ok.load(Ordering::Acquire)
     }
 }
 
@@ -229,6 +234,7 @@ impl Inner {
         {
             let _ = writer.rollback();
         }
+        self.last_write_ok.store(result.is_ok(), Ordering::Release);
         result
     }
 

@@ -16,6 +16,18 @@ use uuid::Uuid;
 
 /// How long a write waits for Meilisearch to finish its task.
 const TASK_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long one request may take (the SDK's HTTP client has no timeout of its own).
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `request`, failed when it takes longer than [`REQUEST_TIMEOUT`].
+async fn timed<T>(
+    request: impl std::future::Future<Output = Result<T, meilisearch_sdk::errors::Error>>,
+) -> anyhow::Result<T> {
+    match tokio::time::timeout(REQUEST_TIMEOUT, request).await {
+        Ok(result) => Ok(result?),
+        Err(_) => bail!("meilisearch did not answer within {REQUEST_TIMEOUT:?}"),
+    }
+}
 /// Candidates looked at per related-article query.
 const RELATED_POOL: usize = 50;
 
@@ -86,13 +98,15 @@ impl MeiliIndex {
     }
 
     async fn confirm(&self, task: TaskInfo) -> anyhow::Result<()> {
-        let task = task
-            .wait_for_completion(
-                &self.client,
-                Some(Duration::from_millis(50)),
-                Some(TASK_TIMEOUT),
-            )
-            .await?;
+        let waiting = task.wait_for_completion(
+            &self.client,
+            Some(Duration::from_millis(50)),
+            Some(TASK_TIMEOUT),
+        );
+        let Ok(task) = tokio::time::timeout(TASK_TIMEOUT + REQUEST_TIMEOUT, waiting).await else {
+            bail!("meilisearch did not finish the task within {TASK_TIMEOUT:?}");
+        };
+        let task = task?;
         if task.is_success() {
             return Ok(());
         }
@@ -108,13 +122,14 @@ impl MeiliIndex {
             return Ok(());
         }
         // Fails harmlessly (index_already_exists) when it is there already.
-        let created = self.client.create_index(&self.uid, Some("id")).await?;
+        let created = timed(self.client.create_index(&self.uid, Some("id"))).await?;
         let _ = self.confirm(created).await;
         let settings = IndexSettings::new()
             .with_searchable_attributes(["title", "excerpt", "body", "tags"])
             .with_filterable_attributes(["site", "locale", "tags", "status"])
             .with_sortable_attributes(["publishedAt"]);
-        let task = self.client.index(&self.uid).set_settings(&settings).await?;
+        let index = self.client.index(&self.uid);
+        let task = timed(index.set_settings(&settings)).await?;
         self.confirm(task).await?;
         self.settings_applied.store(true, Ordering::Release);
         Ok(())
@@ -123,11 +138,8 @@ impl MeiliIndex {
     /// Adds or replaces documents.
     pub async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
         self.apply_settings().await?;
-        let task = self
-            .client
-            .index(&self.uid)
-            .add_or_replace(&docs, Some("id"))
-            .await?;
+        let index = self.client.index(&self.uid);
+        let task = timed(index.add_or_replace(&docs, Some("id"))).await?;
         self.confirm(task).await
     }
 
@@ -135,20 +147,22 @@ impl MeiliIndex {
     pub async fn delete(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
         self.apply_settings().await?;
         let ids: Vec<String> = ids.iter().map(Uuid::to_string).collect();
-        let task = self.client.index(&self.uid).delete_documents(&ids).await?;
+        let index = self.client.index(&self.uid);
+        let task = timed(index.delete_documents(&ids)).await?;
         self.confirm(task).await
     }
 
     /// Removes every document.
     pub async fn clear(&self) -> anyhow::Result<()> {
         self.apply_settings().await?;
-        let task = self.client.index(&self.uid).delete_all_documents().await?;
+        let index = self.client.index(&self.uid);
+        let task = timed(index.delete_all_documents()).await?;
         self.confirm(task).await
     }
 
     /// Deletes the whole index (tests clean up with it).
     pub async fn delete_index(&self) -> anyhow::Result<()> {
-        let task = self.client.delete_index(&self.uid).await?;
+        let task = timed(self.client.delete_index(&self.uid)).await?;
         self.confirm(task).await
     }
 
@@ -176,7 +190,7 @@ impl MeiliIndex {
         if r.text.trim().is_empty() {
             query.with_sort(&["publishedAt:desc"]);
         }
-        let found = query.execute::<Stored>().await?;
+        let found = timed(query.execute::<Stored>()).await?;
         let hits = found
             .hits
             .iter()
@@ -217,7 +231,7 @@ impl MeiliIndex {
             .with_matching_strategy(MatchingStrategies::FREQUENCY)
             .with_show_ranking_score(true)
             .with_attributes_to_retrieve(Selectors::Some(&["id", "tags", "publishedAt"]));
-        for hit in similar.execute::<Stored>().await?.hits {
+        for hit in timed(similar.execute::<Stored>()).await?.hits {
             candidates.push(Candidate {
                 id: hit.result.id,
                 tags: hit.result.tags,
@@ -234,7 +248,7 @@ impl MeiliIndex {
                 .with_filter(&shared)
                 .with_limit(RELATED_POOL)
                 .with_attributes_to_retrieve(Selectors::Some(&["id", "tags", "publishedAt"]));
-            for hit in sharing.execute::<Stored>().await?.hits {
+            for hit in timed(sharing.execute::<Stored>()).await?.hits {
                 candidates.push(Candidate {
                     id: hit.result.id,
                     tags: hit.result.tags,
