@@ -257,6 +257,16 @@ async fn a_search_scoped_to_a_site_never_returns_another_sites_article(app: Test
         .graphql(SEARCH, json!({ "q": "solar", "offset": 5000 }))
         .await?;
     assert_eq!(error_code(&body)?, "BAD_USER_INPUT");
+    // Deleting a site takes its articles out of the index.
+    let body = app
+        .graphql_as(
+            &bob.token,
+            "mutation($id: ID!) { deleteSite(id: $id) }",
+            json!({ "id": b }),
+        )
+        .await?;
+    ok(&body)?;
+    eventually(&app, json!({ "q": "solar" }), 10, |ids| ids.len() == 1).await?;
     Ok(())
 }
 
