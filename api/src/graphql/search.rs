@@ -83,7 +83,10 @@ impl SearchQuery {
     /// characters, two from 9); Chinese text is segmented into words. An empty `query` lists
     /// the matching articles newest first.
     #[graphql(complexity = "list_complexity(first, child_complexity)")]
-    #[allow(clippy::too_many_arguments)]
+    #[expect(
+        clippy::too_many_arguments,
+        reason = "each GraphQL argument is a parameter"
+    )]
     async fn search(
         &self,
         ctx: &Context<'_>,
