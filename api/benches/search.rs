@@ -3,7 +3,7 @@
 //! engine, re-reading the hits from SQLite, highlighting) against the engine queried directly.
 //!
 //! Run: `cargo bench -p wharf --bench search`. Figures are in `docs/search-benchmarks.md`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![expect(clippy::unwrap_used, reason = "a benchmark stops at its first failure")]
 
 use criterion::{BatchSize, Criterion, Throughput, criterion_group, criterion_main};
 use entities::{article, site};
