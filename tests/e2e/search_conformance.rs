@@ -9,6 +9,7 @@ use wharf_tests::search::{TestEngine, doc};
 conformance!(
     a_two_character_chinese_word_finds_the_article_that_contains_it,
     an_english_word_with_a_typo_is_found,
+    a_typo_on_the_first_letter_costs_two,
     english_and_chinese_articles_share_one_index,
     a_search_scoped_to_a_site_never_returns_another_sites_article,
     locale_and_tag_filters_narrow_the_hits,
@@ -69,6 +70,25 @@ async fn an_english_word_with_a_typo_is_found(e: &TestEngine) -> Result<()> {
     assert_eq!(e.ids("exportrs", |_| {}).await?, vec![incoterms.id]);
     // Words under five characters get no typo: `cars` does not find `cart`.
     assert!(e.ids("cars", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+async fn a_typo_on_the_first_letter_costs_two(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let d = doc(
+        site,
+        "en",
+        "Containers and shipping",
+        "Booking containers.",
+        &[],
+    );
+    e.engine.upsert(vec![d.clone()]).await?;
+    // Ten letters allow two typos; a wrong first letter uses both.
+    assert_eq!(e.ids("xontainers", |_| {}).await?, vec![d.id]);
+    assert!(e.ids("xontainrs", |_| {}).await?.is_empty());
+    // Eight letters allow one typo, which may not be on the first letter.
+    assert!(e.ids("xhipping", |_| {}).await?.is_empty());
+    assert_eq!(e.ids("shiping", |_| {}).await?, vec![d.id]);
     Ok(())
 }
 

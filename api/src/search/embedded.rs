@@ -1,6 +1,7 @@
 //! The embedded engine: a tantivy index in a folder, with jieba word segmentation, Meilisearch's
 //! typo budget, tag facets and a more-like-this query for related articles.
 use super::text::{self, WordTokenizer, typo_budget};
+use super::typo::TypoQuery;
 use super::{Candidate, SearchDoc, SearchHit, SearchRequest, SearchResults, query_words};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
@@ -8,8 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, MoreLikeThisQuery, Occur,
-    Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{
     FAST, FacetOptions, Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema,
@@ -249,8 +249,8 @@ impl Inner {
         clauses
     }
 
-    /// One query word across the searchable fields: exact matches score most, then typos
-    /// within Meilisearch's budget, then (for the last word) prefixes.
+    /// One query word across the searchable fields: exact matches score most, then matches
+    /// under Meilisearch's typo rule (and, for the last word, prefixes).
     fn word_query(&self, word: &str, is_last: bool) -> Box<dyn Query> {
         let f = &self.f;
         let budget = typo_budget(word);
@@ -262,23 +262,16 @@ impl Inner {
             (f.body, 1.0),
         ] {
             let term = Term::from_field_text(field, word);
-            let exact = TermQuery::new(term.clone(), IndexRecordOption::WithFreqs);
+            let exact = TermQuery::new(term, IndexRecordOption::WithFreqs);
             any.push((
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(exact), boost)),
             ));
-            if budget > 0 {
-                let fuzzy = FuzzyTermQuery::new(term.clone(), budget, true);
+            if budget > 0 || is_last {
+                let typo = TypoQuery::new(field, word, budget, is_last);
                 any.push((
                     Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(fuzzy), boost * 0.3)),
-                ));
-            }
-            if is_last {
-                let prefix = FuzzyTermQuery::new_prefix(term, 0, true);
-                any.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(Box::new(prefix), boost * 0.5)),
+                    Box::new(BoostQuery::new(Box::new(typo), boost * 0.3)),
                 ));
             }
         }

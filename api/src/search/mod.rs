@@ -6,6 +6,7 @@
 pub mod embedded;
 pub mod meili;
 pub mod text;
+pub mod typo;
 
 use crate::config::Settings;
 use chrono::{DateTime, Utc};

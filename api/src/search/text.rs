@@ -106,14 +106,32 @@ pub fn typo_distance(a: &str, b: &str, cap: u8) -> u8 {
     u8::try_from(prev[b.len()].min(cap + 1)).unwrap_or(u8::MAX)
 }
 
-/// Whether a word of the text matches a query word: equal, within the typo budget, or (for the
-/// last query word, which may still be typed) starting with it.
+/// Whether a word of the text matches a query word under Meilisearch's typo rule (see
+/// [`super::typo`]); the last query word also matches a prefix of the word.
 pub fn word_matches(word: &str, query_word: &str, is_last: bool) -> bool {
     if word == query_word || (is_last && word.starts_with(query_word)) {
         return true;
     }
     let budget = typo_budget(query_word);
-    budget > 0 && typo_distance(word, query_word, budget) <= budget
+    if budget == 0 {
+        return false;
+    }
+    let same_first = word.chars().next() == query_word.chars().next();
+    let allowed = match (budget, same_first) {
+        (_, true) => budget,
+        (2, false) => 1,
+        _ => return false,
+    };
+    let within = |candidate: &str| typo_distance(candidate, query_word, allowed) <= allowed;
+    if !is_last {
+        return within(word);
+    }
+    // A prefix of the word, within the typo budget of the query word.
+    let chars: Vec<char> = word.chars().collect();
+    let len = query_word.chars().count();
+    let lo = len.saturating_sub(usize::from(allowed)).max(1);
+    let hi = (len + usize::from(allowed)).min(chars.len());
+    (lo..=hi).any(|n| within(&chars[..n].iter().collect::<String>()))
 }
 
 /// `text` with every word that matches one of `query` between [`MARK_START`] and [`MARK_END`].
@@ -203,6 +221,10 @@ mod tests {
         assert!(!word_matches("shipping", "shpiing", false));
         assert!(word_matches("documentation", "documnetaton", false));
         assert!(word_matches("container", "cont", true));
+        assert!(word_matches("container", "contai", true));
+        assert!(word_matches("contianer", "contai", true));
+        assert!(!word_matches("shipping", "xhipping", false));
+        assert!(word_matches("containers", "xontainers", false));
     }
 
     #[test]
