@@ -147,6 +147,14 @@ pub struct Settings {
     /// Static name resolutions for the checker, `host=ip:port` (like curl `--resolve`); the
     /// addresses are vetted like DNS answers. Env: comma-separated.
     pub checker_resolve: Vec<String>,
+    /// Meilisearch server URL (`MEILI_URL`); when set, search goes there instead of the
+    /// embedded index under `data_dir/search`.
+    pub meili_url: Option<String>,
+    /// Meilisearch API key (`MEILI_API_KEY` or `MEILI_MASTER_KEY`); never logged.
+    pub meili_api_key: Option<SecretString>,
+    /// Prefix of Wharf's Meilisearch index names (`{prefix}_articles`), so instances or tests
+    /// can share a server.
+    pub meili_index_prefix: String,
 }
 
 /// Media types accepted by default: common web images and PDF. SVG is left out on purpose: it
@@ -224,6 +232,9 @@ impl Default for Settings {
             checker_concurrency: 8,
             checker_allow_hosts: Vec::new(),
             checker_resolve: Vec::new(),
+            meili_url: None,
+            meili_api_key: None,
+            meili_index_prefix: "wharf".into(),
         }
     }
 }
@@ -371,6 +382,11 @@ impl Settings {
             "WHARF_CHECKER_CONCURRENCY" => self.checker_concurrency = parse(key, value)?,
             "WHARF_CHECKER_ALLOW_HOSTS" => self.checker_allow_hosts = list(value),
             "WHARF_CHECKER_RESOLVE" => self.checker_resolve = list(value),
+            "MEILI_URL" | "WHARF_MEILI_URL" => self.meili_url = optional(value),
+            "MEILI_API_KEY" | "MEILI_MASTER_KEY" | "WHARF_MEILI_API_KEY" => {
+                self.meili_api_key = optional(value).map(SecretString::from)
+            }
+            "WHARF_MEILI_INDEX_PREFIX" => self.meili_index_prefix = value.trim().to_owned(),
             "WHARF_CONFIG" | "WHARF_ADMIN_PASSWORD" => {}
             other if other.starts_with("WHARF_") && !other.starts_with("WHARF_TEST_") => {
                 bail!("unknown setting {other}; see the settings table in README.md")
@@ -451,6 +467,21 @@ impl Settings {
         if self.media_allowed_types.is_empty() {
             bail!("media_allowed_types must list at least one type");
         }
+        if let Some(url) = &self.meili_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| anyhow::anyhow!("MEILI_URL {url:?} is not a valid URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("MEILI_URL must be an http:// or https:// URL");
+            }
+        }
+        if self.meili_index_prefix.is_empty()
+            || !self
+                .meili_index_prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            bail!("meili_index_prefix must be non-empty ASCII letters, digits, `_` or `-`");
+        }
         Ok(())
     }
 
@@ -508,6 +539,8 @@ mod tests {
         assert!(
             Settings::load_from(None, &env(&[("WHARF_CHECKER_ALLOW_HOSTS", "not-an-ip")])).is_err()
         );
+        assert!(Settings::load_from(None, &env(&[("MEILI_URL", "localhost:7700")])).is_err());
+        assert!(Settings::load_from(None, &env(&[("WHARF_MEILI_INDEX_PREFIX", "a b")])).is_err());
     }
 
     #[test]

@@ -327,17 +327,23 @@ async fn healthz() -> HttpResponse {
 async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     let db_ok = state.db.execute_unprepared("SELECT 1").await.is_ok();
     let storage_ok = state.storage.ping().await;
+    let search_ok = state.search.health().await == crate::search::Health::Ok;
     let word = |ok: bool| if ok { "ok" } else { "unavailable" };
-    // Media storage being down degrades uploads and links but not reads, so it does not take
-    // the instance out of rotation (every instance shares the same store).
-    let status = match (db_ok, storage_ok) {
+    // Media storage or search being down degrades uploads and search but not reads or writes
+    // (the outbox keeps index work until the engine is back), so it does not take the
+    // instance out of rotation: every instance shares the same store and engine.
+    let status = match (db_ok, storage_ok && search_ok) {
         (false, _) => "unavailable",
         (true, false) => "degraded",
         (true, true) => "ready",
     };
     let body = json!({
         "status": status,
-        "checks": { "database": word(db_ok), "storage": word(storage_ok) },
+        "checks": {
+            "database": word(db_ok),
+            "storage": word(storage_ok),
+            "search": { "engine": state.search.name(), "status": word(search_ok) },
+        },
     });
     if db_ok {
         HttpResponse::Ok().json(body)

@@ -20,3 +20,4 @@ pub mod telemetry;
 
 pub use config::Settings;
 pub use startup::Application;
+pub mod search;

@@ -1,10 +1,10 @@
-//! The `wharf` command: serve (default), migrate, export-schema, create-admin.
+//! The `wharf` command: serve (default), migrate, reindex, export-schema, create-admin.
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 use std::io::Read;
 use std::path::PathBuf;
-use wharf::{Application, Settings, db, graphql, services, telemetry};
+use wharf::{Application, Settings, db, graphql, search, services, telemetry};
 
 #[derive(Parser)]
 #[command(
@@ -23,6 +23,12 @@ enum Command {
     Serve,
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Rebuild the search index from the database: clear it, then add every published article.
+    Reindex {
+        /// Articles per batch.
+        #[arg(long, default_value_t = 500)]
+        batch: u64,
+    },
     /// Write the GraphQL schema (SDL) to a file, or to stdout with `-`.
     ExportSchema {
         /// Where to write it.
@@ -81,6 +87,16 @@ async fn main() -> anyhow::Result<()> {
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
             tracing::info!("migrations applied");
+        }
+        Command::Reindex { batch } => {
+            let conn = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            let engine = search::SearchEngine::from_settings(&settings)?;
+            let count = services::search::reindex(&conn, &engine, batch.max(1)).await?;
+            println!(
+                "reindexed {count} published articles into the {} engine",
+                engine.name()
+            );
         }
         Command::CreateAdmin {
             email,

@@ -4,9 +4,11 @@ use crate::auth::jwt::JwtKeys;
 use crate::config::{Environment, Settings};
 use crate::jobs::media::MediaDeleteHandler;
 use crate::jobs::outbox::OutboxWorker;
+use crate::jobs::search::SearchIndexer;
 use crate::jobs::watcher::Watcher;
 use crate::jobs::webhooks::{Deliverer, EventFanOut};
 use crate::linkcheck::Checker;
+use crate::search::SearchEngine;
 use crate::state::AppState;
 use crate::storage::Storage;
 use crate::{db, graphql, http};
@@ -58,6 +60,11 @@ impl Application {
             );
         }
         let storage = Storage::open(&settings, &self_base, &secret)?;
+        let search = SearchEngine::from_settings(&settings)?;
+        // Applied at start; when the engine is down, the first index write applies them.
+        if let Err(err) = search.apply_settings().await {
+            tracing::warn!(engine = search.name(), error = %err, "search index settings not applied yet; writes are kept in the outbox until the engine answers");
+        }
         let outbox_wake = Arc::new(Notify::new());
         let (live_events, _) = tokio::sync::broadcast::channel(256);
         let worker = OutboxWorker::new(
@@ -73,7 +80,8 @@ impl Application {
             db.clone(),
             &settings.webhook_allow_hosts,
         )?))
-        .with(Arc::new(MediaDeleteHandler::new(storage.clone())));
+        .with(Arc::new(MediaDeleteHandler::new(storage.clone())))
+        .with(Arc::new(SearchIndexer::new(db.clone(), search.clone())));
         if settings.environment == Environment::Production
             && !settings.checker_allow_hosts.is_empty()
         {
@@ -83,6 +91,7 @@ impl Application {
         let limits = Arc::new(crate::ratelimit::RateLimits::from_settings(&settings));
         let state = AppState {
             db,
+            search,
             settings: Arc::new(settings),
             auth,
             outbox_wake,

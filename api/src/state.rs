@@ -2,6 +2,7 @@
 use crate::auth::AuthConfig;
 use crate::config::Settings;
 use crate::linkcheck::Checker;
+use crate::search::SearchEngine;
 use crate::storage::Storage;
 use sea_orm::DatabaseConnection;
 use std::sync::Arc;
@@ -13,6 +14,8 @@ use tokio::sync::Notify;
 pub struct AppState {
     /// The database pool.
     pub db: DatabaseConnection,
+    /// The search engine (embedded or Meilisearch).
+    pub search: SearchEngine,
     /// Validated settings.
     pub settings: Arc<Settings>,
     /// Token issuing and verification.

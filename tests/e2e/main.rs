@@ -12,6 +12,8 @@ mod market;
 mod media;
 mod outbox;
 mod schema;
+mod search;
+mod search_conformance;
 mod sites;
 mod transfer;
 mod webhooks;

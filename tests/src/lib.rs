@@ -23,6 +23,7 @@ use wharf::{Application, Settings};
 
 pub mod partner;
 pub use partner::{Page, PartnerServer};
+pub mod search;
 
 /// Which stack a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -91,14 +92,15 @@ pub struct Auth {
     pub user_id: String,
 }
 
-fn required(stack: &str) -> bool {
+/// Whether `WHARF_TEST_REQUIRE` lists `stack` (a skip of it is then a failure).
+pub fn required(stack: &str) -> bool {
     std::env::var("WHARF_TEST_REQUIRE")
         .map(|v| v.split(',').any(|s| s.trim() == stack))
         .unwrap_or(false)
 }
 
 /// Writes straight to stderr, past the test harness's capture, so a skip is seen.
-fn loud(line: &str) {
+pub fn loud(line: &str) {
     let _ = writeln!(std::io::stderr(), "{line}");
 }
 
@@ -248,6 +250,11 @@ fn url_with_path(url: &str, database: &str) -> String {
 }
 
 impl TestApp {
+    /// The server's data folder (its SQLite file and embedded search index live there).
+    pub fn data_dir(&self) -> &std::path::Path {
+        self._data.path()
+    }
+
     /// POSTs a GraphQL operation, optionally with a bearer token; returns the JSON body.
     pub async fn gql(&self, token: Option<&str>, query: &str, variables: Value) -> Result<Value> {
         let mut req = self

@@ -8,6 +8,7 @@ mod market;
 mod media;
 mod mutation;
 mod query;
+mod search;
 mod types;
 mod webhook;
 
@@ -28,6 +29,7 @@ pub struct Query(
     webhook::WebhookQuery,
     media::MediaQuery,
     market::MarketQuery,
+    search::SearchQuery,
 );
 
 /// The root of all writes: one part per area, each in its own module.

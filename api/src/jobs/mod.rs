@@ -4,5 +4,6 @@
 pub mod media;
 pub mod outbox;
 pub mod scheduler;
+pub mod search;
 pub mod watcher;
 pub mod webhooks;

@@ -11,6 +11,7 @@ pub mod market;
 pub mod media;
 pub mod outbox;
 pub mod pagination;
+pub mod search;
 pub mod session;
 pub mod site;
 pub mod tag;

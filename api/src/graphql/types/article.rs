@@ -279,6 +279,30 @@ impl Article {
         self.0.updated_at
     }
 
+    /// Other published articles of the same site and locale, most shared tags first, then the
+    /// most similar text; never this article.
+    #[graphql(
+        complexity = "crate::graphql::types::connection::list_complexity(first, child_complexity)"
+    )]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "How many (5 when absent; at most the server's limit).")] first: Option<
+            i32,
+        >,
+    ) -> async_graphql::Result<Vec<Article>> {
+        let st = crate::graphql::context::state(ctx)?;
+        let found = crate::services::search::related_articles(
+            &st.db,
+            &st.search,
+            &self.0,
+            first.map(i64::from),
+            st.settings.max_page_size,
+        )
+        .await?;
+        Ok(found.into_iter().map(Article).collect())
+    }
+
     /// The cover image, if one is set (`setArticleCoverImage`).
     async fn cover_image(
         &self,

@@ -1,0 +1,427 @@
+//! The embedded engine: a tantivy index in a folder, with jieba word segmentation, Meilisearch's
+//! typo budget, tag facets and a more-like-this query for related articles.
+use super::text::{self, WordTokenizer, typo_budget};
+use super::typo::TypoQuery;
+use super::{Candidate, SearchDoc, SearchHit, SearchRequest, SearchResults, query_words};
+use anyhow::Context;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery,
+};
+use tantivy::schema::{
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema,
+    TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::{
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
+    Term,
+};
+use uuid::Uuid;
+
+const TOKENIZER: &str = "wharf_words";
+/// Memory for the writer: two threads of 20 MB.
+const WRITER_BUDGET: usize = 40_000_000;
+/// Candidates looked at per related-article query.
+const RELATED_POOL: usize = 50;
+
+#[derive(Clone, Copy)]
+struct Fields {
+    id: Field,
+    site: Field,
+    locale: Field,
+    status: Field,
+    tags: Field,
+    tag_facet: Field,
+    tag_text: Field,
+    title: Field,
+    excerpt: Field,
+    body: Field,
+    published_at: Field,
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut b = Schema::builder();
+    let words = TextFieldIndexing::default()
+        .set_tokenizer(TOKENIZER)
+        .set_index_option(IndexRecordOption::WithFreqsAndPositions);
+    let stored_text = TextOptions::default()
+        .set_indexing_options(words.clone())
+        .set_stored();
+    let text_only = TextOptions::default().set_indexing_options(words);
+    let fields = Fields {
+        id: b.add_text_field("id", STRING | STORED),
+        site: b.add_text_field("site", STRING),
+        locale: b.add_text_field("locale", STRING),
+        status: b.add_text_field("status", STRING),
+        tags: b.add_text_field("tags", STRING | STORED),
+        tag_facet: b.add_facet_field("tag_facet", FacetOptions::default()),
+        tag_text: b.add_text_field("tag_text", text_only.clone()),
+        title: b.add_text_field("title", stored_text.clone()),
+        excerpt: b.add_text_field("excerpt", stored_text),
+        body: b.add_text_field("body", text_only),
+        published_at: b.add_i64_field("published_at", INDEXED | FAST | STORED),
+    };
+    (b.build(), fields)
+}
+
+/// A tantivy index in one folder. Cloning shares it.
+#[derive(Clone)]
+pub struct EmbeddedIndex {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    dir: PathBuf,
+    index: Index,
+    reader: IndexReader,
+    /// Opened on first write and kept; dropped after a failure so the next write reopens it.
+    writer: Mutex<Option<IndexWriter>>,
+    /// Whether the last write went through (reported by `/readyz`).
+    last_write_ok: AtomicBool,
+    f: Fields,
+}
+
+impl EmbeddedIndex {
+    /// Opens the index in `dir`, creating the folder and the index when absent.
+    pub fn open(dir: &Path) -> anyhow::Result<Self> {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("creating search folder {}", dir.display()))?;
+        let (schema, f) = schema();
+        let directory = tantivy::directory::MmapDirectory::open(dir)
+            .with_context(|| format!("opening search index {}", dir.display()))?;
+        let index = Index::open_or_create(directory, schema)
+            .with_context(|| format!("opening search index {}", dir.display()))?;
+        index.tokenizers().register(TOKENIZER, WordTokenizer);
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(Self {
+            inner: Arc::new(Inner {
+                dir: dir.to_path_buf(),
+                index,
+                reader,
+                writer: Mutex::new(None),
+                last_write_ok: AtomicBool::new(true),
+                f,
+            }),
+        })
+    }
+
+    async fn blocking<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Inner) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let inner = self.inner.clone();
+        tokio::task::spawn_blocking(move || work(&inner)).await?
+    }
+
+    /// Adds or replaces documents and commits.
+    pub async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
+        self.blocking(move |inner| {
+            inner.write(|writer, f| {
+                for doc in &docs {
+                    writer.delete_term(Term::from_field_text(f.id, &doc.id.to_string()));
+                    writer.add_document(to_document(f, doc))?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Removes documents and commits.
+    pub async fn delete(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
+        self.blocking(move |inner| {
+            inner.write(|writer, f| {
+                for id in &ids {
+                    writer.delete_term(Term::from_field_text(f.id, &id.to_string()));
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Removes every document and commits.
+    pub async fn clear(&self) -> anyhow::Result<()> {
+        self.blocking(|inner| {
+            inner.write(|writer, _| {
+                writer.delete_all_documents()?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    /// Runs a search.
+    pub async fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
+        let request = request.clone();
+        self.blocking(move |inner| inner.search(&request)).await
+    }
+
+    /// Related articles of `doc`.
+    pub async fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
+        let doc = doc.clone();
+        self.blocking(move |inner| inner.related(&doc, limit)).await
+    }
+
+    /// Whether the index is there and the last write to it went through.
+    pub fn healthy(&self) -> bool {
+        self.inner.dir.join("meta.json").is_file()
+            && self.inner.last_write_ok.load(Ordering::Acquire)
+    }
+}
+
+fn to_document(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
+    let mut d = TantivyDocument::default();
+    d.add_text(f.id, doc.id.to_string());
+    d.add_text(f.site, doc.site.to_string());
+    d.add_text(f.locale, &doc.locale);
+    d.add_text(f.status, &doc.status);
+    for tag in &doc.tags {
+        d.add_text(f.tags, tag);
+        d.add_facet(
+            f.tag_facet,
+            tantivy::schema::Facet::from_path([tag.as_str()]),
+        );
+        d.add_text(f.tag_text, tag.replace('-', " "));
+    }
+    d.add_text(f.title, &doc.title);
+    d.add_text(f.excerpt, &doc.excerpt);
+    d.add_text(f.body, &doc.body);
+    d.add_i64(f.published_at, doc.published_at);
+    d
+}
+
+fn term_filter(field: Field, value: &str) -> (Occur, Box<dyn Query>) {
+    let q = TermQuery::new(
+        Term::from_field_text(field, value),
+        IndexRecordOption::Basic,
+    );
+    (
+        Occur::Must,
+        Box::new(ConstScoreQuery::new(Box::new(q), 0.0)),
+    )
+}
+
+impl Inner {
+    /// Runs `change` with the writer, commits, and makes the change visible to searches.
+    fn write(
+        &self,
+        change: impl FnOnce(&mut IndexWriter, &Fields) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        let result = (|| {
+            if slot.is_none() {
+                *slot = Some(
+                    self.index
+                        .writer(WRITER_BUDGET)
+                        .context("opening the search index writer")?,
+                );
+            }
+            let writer = slot.as_mut().context("no index writer")?;
+            change(writer, &self.f)?;
+            writer.commit().context("committing the search index")?;
+            self.reader.reload()?;
+            Ok(())
+        })();
+        if result.is_err()
+            && let Some(mut writer) = slot.take()
+        {
+            let _ = writer.rollback();
+        }
+        self.last_write_ok.store(result.is_ok(), Ordering::Release);
+        result
+    }
+
+    fn filters(&self, site: Option<Uuid>, locale: Option<&str>) -> Vec<(Occur, Box<dyn Query>)> {
+        let mut clauses = vec![term_filter(self.f.status, "published")];
+        if let Some(site) = site {
+            clauses.push(term_filter(self.f.site, &site.to_string()));
+        }
+        if let Some(locale) = locale {
+            clauses.push(term_filter(self.f.locale, locale));
+        }
+        clauses
+    }
+
+    /// One query word across the searchable fields: exact matches score most, then matches
+    /// under Meilisearch's typo rule (and, for the last word, prefixes).
+    fn word_query(&self, word: &str, is_last: bool) -> Box<dyn Query> {
+        let f = &self.f;
+        let budget = typo_budget(word);
+        let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        for (field, boost) in [
+            (f.title, 3.0),
+            (f.tag_text, 2.0),
+            (f.excerpt, 1.5),
+            (f.body, 1.0),
+        ] {
+            let term = Term::from_field_text(field, word);
+            let exact = TermQuery::new(term, IndexRecordOption::WithFreqs);
+            any.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(Box::new(exact), boost)),
+            ));
+            if budget > 0 || is_last {
+                let typo = TypoQuery::new(field, word, budget, is_last);
+                any.push((
+                    Occur::Should,
+                    Box::new(BoostQuery::new(Box::new(typo), boost * 0.3)),
+                ));
+            }
+        }
+        Box::new(BooleanQuery::new(any))
+    }
+
+    fn search(&self, r: &SearchRequest) -> anyhow::Result<SearchResults> {
+        let searcher = self.reader.searcher();
+        let words = query_words(&r.text, 10);
+        let mut clauses = self.filters(r.site, r.locale.as_deref());
+        for tag in &r.tags {
+            clauses.push(term_filter(self.f.tags, tag));
+        }
+        for (i, word) in words.iter().enumerate() {
+            clauses.push((Occur::Must, self.word_query(word, i + 1 == words.len())));
+        }
+        if words.is_empty() {
+            clauses.push((Occur::Must, Box::new(AllQuery)));
+        }
+        let query = BooleanQuery::new(clauses);
+        let mut facets = FacetCollector::for_field("tag_facet");
+        facets.add_facet(tantivy::schema::Facet::root());
+        let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
+        let (addresses, total, facet_counts) = if words.is_empty() {
+            let collector = top.order_by_fast_field::<i64>("published_at", Order::Desc);
+            let (docs, total, facets) = searcher.search(&query, &(collector, Count, facets))?;
+            (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+        } else {
+            let collector = top.order_by_score();
+            let (docs, total, facets) = searcher.search(&query, &(collector, Count, facets))?;
+            (
+                docs.into_iter()
+                    .map(|(_, a)| a)
+                    .collect::<Vec<DocAddress>>(),
+                total,
+                facets,
+            )
+        };
+        let mut hits = Vec::new();
+        for address in addresses.into_iter().take(r.limit) {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            let id = stored_str(&doc, self.f.id);
+            let Ok(id) = Uuid::parse_str(&id) else {
+                continue;
+            };
+            hits.push(SearchHit {
+                id,
+                title: text::highlight(&stored_str(&doc, self.f.title), &words),
+                excerpt: text::highlight(&stored_str(&doc, self.f.excerpt), &words),
+            });
+        }
+        let mut tag_counts: Vec<(String, u64)> = facet_counts
+            .get(tantivy::schema::Facet::root())
+            .filter_map(|(facet, count)| {
+                facet.to_path().last().map(|tag| ((*tag).to_owned(), count))
+            })
+            .collect();
+        tag_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        Ok(SearchResults {
+            hits,
+            tag_counts,
+            estimated_total: total as u64,
+        })
+    }
+
+    fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
+        let searcher = self.reader.searcher();
+        let f = &self.f;
+        let own_id = || {
+            let q = TermQuery::new(
+                Term::from_field_text(f.id, &doc.id.to_string()),
+                IndexRecordOption::Basic,
+            );
+            (Occur::MustNot, Box::new(q) as Box<dyn Query>)
+        };
+        let mut candidates = Vec::new();
+
+        let similar = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(25)
+            .with_document_fields(vec![
+                (f.title, vec![OwnedValue::Str(doc.title.clone())]),
+                (f.excerpt, vec![OwnedValue::Str(doc.excerpt.clone())]),
+                (f.body, vec![OwnedValue::Str(doc.body.clone())]),
+            ]);
+        let mut clauses = self.filters(Some(doc.site), Some(&doc.locale));
+        clauses.push(own_id());
+        clauses.push((Occur::Must, Box::new(similar)));
+        let found = self.collect(&searcher, BooleanQuery::new(clauses))?;
+        let best = found.iter().map(|(s, _)| *s).fold(0.0_f32, f32::max);
+        for (score, address) in found {
+            let text_score = if best > 0.0 { score / best } else { 0.0 };
+            candidates.push(self.candidate(&searcher, address, f64::from(text_score))?);
+        }
+
+        if !doc.tags.is_empty() {
+            let shared: Vec<(Occur, Box<dyn Query>)> = doc
+                .tags
+                .iter()
+                .map(|t| {
+                    let q =
+                        TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
+                    (Occur::Should, Box::new(q) as Box<dyn Query>)
+                })
+                .collect();
+            let mut clauses = self.filters(Some(doc.site), Some(&doc.locale));
+            clauses.push(own_id());
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(shared))));
+            for (_, address) in self.collect(&searcher, BooleanQuery::new(clauses))? {
+                candidates.push(self.candidate(&searcher, address, 0.0)?);
+            }
+        }
+        Ok(super::rank_related(doc, candidates, limit))
+    }
+
+    fn collect(
+        &self,
+        searcher: &Searcher,
+        query: BooleanQuery,
+    ) -> anyhow::Result<Vec<(f32, DocAddress)>> {
+        Ok(searcher.search(&query, &TopDocs::with_limit(RELATED_POOL).order_by_score())?)
+    }
+
+    fn candidate(
+        &self,
+        searcher: &Searcher,
+        address: DocAddress,
+        text_score: f64,
+    ) -> anyhow::Result<Candidate> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        let id = Uuid::parse_str(&stored_str(&doc, self.f.id))?;
+        Ok(Candidate {
+            id,
+            tags: doc
+                .get_all(self.f.tags)
+                .filter_map(|v| v.as_str().map(str::to_owned))
+                .collect(),
+            text_score,
+            published_at: doc
+                .get_first(self.f.published_at)
+                .and_then(|v| v.as_i64())
+                .unwrap_or(0),
+        })
+    }
+}
+
+fn stored_str(doc: &TantivyDocument, field: Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_owned()
+}

@@ -1,0 +1,233 @@
+//! Full-text and related-article search behind one contract with exactly two engines: an
+//! embedded tantivy index under `data_dir/search` (the default) and Meilisearch (production).
+//!
+//! Only published articles are ever put into an index. Both engines mark matches with
+//! [`text::MARK_START`]/[`text::MARK_END`], which [`text::to_html`] turns into `<em>` tags.
+pub mod embedded;
+pub mod meili;
+pub mod text;
+pub mod typo;
+
+use crate::config::Settings;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// One published article as an index holds it.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct SearchDoc {
+    /// The article's ID.
+    pub id: Uuid,
+    /// Its site's ID.
+    pub site: Uuid,
+    /// Locale tag.
+    pub locale: String,
+    /// Title.
+    pub title: String,
+    /// Explicit excerpt, or a plain-text prefix of the body.
+    pub excerpt: String,
+    /// Body text.
+    pub body: String,
+    /// Tag slugs.
+    pub tags: Vec<String>,
+    /// Always `published` (kept so that the index can be filtered on it).
+    pub status: String,
+    /// Publication time, in seconds since the epoch.
+    pub published_at: i64,
+}
+
+impl SearchDoc {
+    /// The publication time as a date.
+    pub fn published(&self) -> Option<DateTime<Utc>> {
+        DateTime::from_timestamp(self.published_at, 0)
+    }
+}
+
+/// What to search for.
+#[derive(Clone, Debug, Default)]
+pub struct SearchRequest {
+    /// The words typed; empty lists everything that matches the filters, newest first.
+    pub text: String,
+    /// Only this site.
+    pub site: Option<Uuid>,
+    /// Only this locale.
+    pub locale: Option<String>,
+    /// Only articles carrying all of these tag slugs.
+    pub tags: Vec<String>,
+    /// Hits to return.
+    pub limit: usize,
+    /// Hits to skip.
+    pub offset: usize,
+}
+
+/// One ranked hit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SearchHit {
+    /// The article's ID.
+    pub id: Uuid,
+    /// The title with matches marked.
+    pub title: String,
+    /// The excerpt with matches marked.
+    pub excerpt: String,
+}
+
+/// A page of hits with facet counts.
+#[derive(Clone, Debug, Default)]
+pub struct SearchResults {
+    /// Hits, best first.
+    pub hits: Vec<SearchHit>,
+    /// How many articles carry each tag among all matches.
+    pub tag_counts: Vec<(String, u64)>,
+    /// How many articles match in all (an estimate on Meilisearch).
+    pub estimated_total: u64,
+}
+
+/// The state of an engine, as `/readyz` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Health {
+    /// Answering.
+    Ok,
+    /// Not answering.
+    Unavailable,
+}
+
+/// The search engine in use.
+#[derive(Clone)]
+pub enum SearchEngine {
+    /// tantivy under `data_dir/search`.
+    Embedded(embedded::EmbeddedIndex),
+    /// A Meilisearch server.
+    Meili(meili::MeiliIndex),
+}
+
+impl SearchEngine {
+    /// The engine the settings choose: Meilisearch when `meili_url` is set, else embedded.
+    pub fn from_settings(settings: &Settings) -> anyhow::Result<Self> {
+        match &settings.meili_url {
+            Some(url) => Ok(Self::Meili(meili::MeiliIndex::new(
+                url,
+                settings.meili_api_key.as_ref(),
+                &settings.meili_index_prefix,
+            )?)),
+            None => Ok(Self::Embedded(embedded::EmbeddedIndex::open(
+                &settings.data_dir.join("search"),
+            )?)),
+        }
+    }
+
+    /// The engine's name, for logs and `/readyz`.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Self::Embedded(_) => "embedded",
+            Self::Meili(_) => "meilisearch",
+        }
+    }
+
+    /// Applies the index settings (searchable, filterable and sortable attributes).
+    pub async fn apply_settings(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Embedded(_) => Ok(()),
+            Self::Meili(m) => m.apply_settings().await,
+        }
+    }
+
+    /// Adds or replaces documents; returns once the engine confirmed.
+    pub async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
+        if docs.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Self::Embedded(e) => e.upsert(docs).await,
+            Self::Meili(m) => m.upsert(docs).await,
+        }
+    }
+
+    /// Removes documents (absent ones are ignored); returns once the engine confirmed.
+    pub async fn delete(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
+        if ids.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Self::Embedded(e) => e.delete(ids).await,
+            Self::Meili(m) => m.delete(ids).await,
+        }
+    }
+
+    /// Removes every document.
+    pub async fn clear(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Embedded(e) => e.clear().await,
+            Self::Meili(m) => m.clear().await,
+        }
+    }
+
+    /// Ranked hits, tag counts and the total.
+    pub async fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
+        match self {
+            Self::Embedded(e) => e.search(request).await,
+            Self::Meili(m) => m.search(request).await,
+        }
+    }
+
+    /// Other articles of `doc`'s site and locale, by shared tags, then text similarity; never
+    /// `doc` itself. `doc` need not be indexed.
+    pub async fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
+        match self {
+            Self::Embedded(e) => e.related(doc, limit).await,
+            Self::Meili(m) => m.related(doc, limit).await,
+        }
+    }
+
+    /// Whether the engine answers.
+    pub async fn health(&self) -> Health {
+        let ok = match self {
+            Self::Embedded(e) => e.healthy(),
+            Self::Meili(m) => m.healthy().await,
+        };
+        if ok { Health::Ok } else { Health::Unavailable }
+    }
+}
+
+/// A related-article candidate from one engine query.
+pub(crate) struct Candidate {
+    pub id: Uuid,
+    pub tags: Vec<String>,
+    /// Text similarity, normalised to 0..=1 by the caller's engine.
+    pub text_score: f64,
+    pub published_at: i64,
+}
+
+/// Ranks related-article candidates the same way on both engines: each shared tag outweighs
+/// any text similarity; then text similarity; then the newest.
+pub(crate) fn rank_related(doc: &SearchDoc, candidates: Vec<Candidate>, limit: usize) -> Vec<Uuid> {
+    let mut merged: HashMap<Uuid, (f64, i64)> = HashMap::new();
+    for c in candidates {
+        if c.id == doc.id {
+            continue;
+        }
+        let shared = c.tags.iter().filter(|t| doc.tags.contains(t)).count();
+        let score = shared as f64 + c.text_score.clamp(0.0, 0.99);
+        let entry = merged.entry(c.id).or_insert((0.0, c.published_at));
+        entry.0 = entry.0.max(score);
+    }
+    let mut ranked: Vec<(Uuid, f64, i64)> =
+        merged.into_iter().map(|(id, (s, p))| (id, s, p)).collect();
+    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
+    ranked.into_iter().take(limit).map(|(id, ..)| id).collect()
+}
+
+/// The query words of `text`, at most `max` (Meilisearch also reads only the first ten).
+pub(crate) fn query_words(text: &str, max: usize) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for w in text::words(text) {
+        if !out.contains(&w.text) {
+            out.push(w.text);
+        }
+        if out.len() == max {
+            break;
+        }
+    }
+    out
+}

@@ -1,0 +1,244 @@
+//! Text handling shared by both engines: word segmentation (jieba for Chinese, words elsewhere,
+//! lower-cased), Meilisearch's typo budget, highlighting, and the plain-text excerpt.
+use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
+use tantivy_jieba::JiebaTokenizer;
+
+/// Start of a highlighted match, as both engines are asked to mark it (a private-use character,
+/// so it can never come from an article). [`to_html`] turns it into `<em>`.
+pub const MARK_START: &str = "\u{E000}";
+/// End of a highlighted match.
+pub const MARK_END: &str = "\u{E001}";
+
+/// Jieba segmentation, lower-cased, without tokens that hold no letter or digit (spaces and
+/// punctuation), so that Chinese and English text share one index.
+#[derive(Clone, Default)]
+pub struct WordTokenizer;
+
+/// The tokens of one text, computed eagerly.
+pub struct WordStream {
+    tokens: std::vec::IntoIter<Token>,
+    current: Token,
+}
+
+impl TokenStream for WordStream {
+    fn advance(&mut self) -> bool {
+        match self.tokens.next() {
+            Some(token) => {
+                self.current = token;
+                true
+            }
+            None => false,
+        }
+    }
+    fn token(&self) -> &Token {
+        &self.current
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.current
+    }
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordStream {
+        WordStream {
+            tokens: words(text).into_iter(),
+            current: Token::default(),
+        }
+    }
+}
+
+/// The words of `text` with their byte offsets and positions.
+pub fn words(text: &str) -> Vec<Token> {
+    let mut jieba = JiebaTokenizer::new();
+    let mut stream = jieba.token_stream(text);
+    let mut out = Vec::new();
+    let mut position = 0;
+    while stream.advance() {
+        let token = stream.token();
+        if !token.text.chars().any(char::is_alphanumeric) {
+            continue;
+        }
+        out.push(Token {
+            offset_from: token.offset_from,
+            offset_to: token.offset_to,
+            position,
+            text: token.text.to_lowercase(),
+            position_length: 1,
+        });
+        position += 1;
+    }
+    out
+}
+
+/// How many typos a query word may have, as in Meilisearch: none below 5 characters, one from
+/// 5, two from 9.
+pub fn typo_budget(word: &str) -> u8 {
+    match word.chars().count() {
+        0..=4 => 0,
+        5..=8 => 1,
+        _ => 2,
+    }
+}
+
+/// Optimal-string-alignment distance (a transposition counts as one typo), capped at `cap + 1`.
+pub fn typo_distance(a: &str, b: &str, cap: u8) -> u8 {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let cap = usize::from(cap);
+    if a.len().abs_diff(b.len()) > cap {
+        return u8::try_from(cap + 1).unwrap_or(u8::MAX);
+    }
+    let mut prev2 = vec![0usize; b.len() + 1];
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for i in 1..=a.len() {
+        let mut cur = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(prev2[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        prev2 = std::mem::replace(&mut prev, cur);
+    }
+    u8::try_from(prev[b.len()].min(cap + 1)).unwrap_or(u8::MAX)
+}
+
+/// Whether a word of the text matches a query word under Meilisearch's typo rule (see
+/// [`super::typo`]); the last query word also matches a prefix of the word.
+pub fn word_matches(word: &str, query_word: &str, is_last: bool) -> bool {
+    if word == query_word || (is_last && word.starts_with(query_word)) {
+        return true;
+    }
+    let budget = typo_budget(query_word);
+    if budget == 0 {
+        return false;
+    }
+    let same_first = word.chars().next() == query_word.chars().next();
+    let allowed = match (budget, same_first) {
+        (_, true) => budget,
+        (2, false) => 1,
+        _ => return false,
+    };
+    let within = |candidate: &str| typo_distance(candidate, query_word, allowed) <= allowed;
+    if !is_last {
+        return within(word);
+    }
+    // A prefix of the word, within the typo budget of the query word.
+    let chars: Vec<char> = word.chars().collect();
+    let len = query_word.chars().count();
+    let lo = len.saturating_sub(usize::from(allowed)).max(1);
+    let hi = (len + usize::from(allowed)).min(chars.len());
+    (lo..=hi).any(|n| within(&chars[..n].iter().collect::<String>()))
+}
+
+/// `text` with every word that matches one of `query` between [`MARK_START`] and [`MARK_END`].
+pub fn highlight(text: &str, query: &[String]) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut at = 0;
+    for token in words(text) {
+        let hit = query
+            .iter()
+            .enumerate()
+            .any(|(i, q)| word_matches(&token.text, q, i + 1 == query.len()));
+        if hit && token.offset_from >= at {
+            out.push_str(&text[at..token.offset_from]);
+            out.push_str(MARK_START);
+            out.push_str(&text[token.offset_from..token.offset_to]);
+            out.push_str(MARK_END);
+            at = token.offset_to;
+        }
+    }
+    out.push_str(&text[at..]);
+    out
+}
+
+/// Escapes `marked` for HTML and turns the match markers into `<em>` and `</em>`.
+pub fn to_html(marked: &str) -> String {
+    let mut out = String::with_capacity(marked.len() + 16);
+    for c in marked.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            '\u{E000}' => out.push_str("<em>"),
+            '\u{E001}' => out.push_str("</em>"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A plain-text prefix of a markdown body, for articles without an explicit excerpt: drops the
+/// obvious markdown punctuation and collapses whitespace. (A stand-in until derived excerpts
+/// come from the content renderer.)
+pub fn plain_excerpt(markdown: &str, max_chars: usize) -> String {
+    let mut words = Vec::new();
+    for line in markdown.lines() {
+        let line = line.trim_start_matches(['#', '>', '-', '*', '+', ' ', '\t']);
+        if line.starts_with("```") || line.starts_with("---") {
+            continue;
+        }
+        let cleaned: String = line
+            .chars()
+            .filter(|c| !matches!(c, '*' | '_' | '`' | '[' | ']' | '#' | '<' | '>'))
+            .collect();
+        words.extend(cleaned.split_whitespace().map(str::to_owned));
+    }
+    let text = words.join(" ");
+    let mut out: String = text.chars().take(max_chars).collect();
+    if out.len() < text.len() {
+        out.push('…');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chinese_is_segmented_and_english_lower_cased() {
+        let w: Vec<String> = words("扩散模型入门 Incoterms, FOB!")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(w.contains(&"扩散".to_owned()), "{w:?}");
+        assert!(w.contains(&"模型".to_owned()), "{w:?}");
+        assert!(w.contains(&"incoterms".to_owned()), "{w:?}");
+        assert!(!w.iter().any(|t| t.trim().is_empty() || t == ","), "{w:?}");
+    }
+
+    #[test]
+    fn typo_budget_follows_meilisearch() {
+        assert!(!word_matches("cart", "cars", false));
+        assert!(word_matches("incoterms", "incotrems", false));
+        assert!(word_matches("shipping", "shiping", false));
+        assert!(!word_matches("shipping", "shpiing", false));
+        assert!(word_matches("documentation", "documnetaton", false));
+        assert!(word_matches("container", "cont", true));
+        assert!(word_matches("container", "contai", true));
+        assert!(word_matches("contianer", "contai", true));
+        assert!(!word_matches("shipping", "xhipping", false));
+        assert!(word_matches("containers", "xontainers", false));
+    }
+
+    #[test]
+    fn highlights_are_escaped_and_marked() {
+        let marked = highlight("FOB <vs> CIF", &["fob".to_owned()]);
+        assert_eq!(to_html(&marked), "<em>FOB</em> &lt;vs&gt; CIF");
+    }
+
+    #[test]
+    fn excerpts_drop_markdown_punctuation() {
+        assert_eq!(
+            plain_excerpt("# Title\n\nSome **bold** `code` [link](x)", 200),
+            "Title Some bold code link(x)"
+        );
+        assert_eq!(plain_excerpt("abcdef", 3), "abc…");
+    }
+}

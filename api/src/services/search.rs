@@ -1,0 +1,270 @@
+//! Search over published articles: what goes into the index, querying it, related articles,
+//! keeping the index in step with the database (outbox), and rebuilding it (`wharf reindex`).
+//!
+//! Hits are always re-read from the database and dropped unless still published, so a stale
+//! index never shows a draft or a deleted article.
+use crate::domain::Locale;
+use crate::error::{AppError, AppResult};
+use crate::search::{SearchDoc, SearchEngine, SearchRequest, text};
+use crate::services::site::find_site;
+use crate::services::tag::tags_of_articles;
+use entities::article::{self, ArticleStatus};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Deepest `offset` a search accepts.
+pub const MAX_OFFSET: u64 = 1000;
+/// Length of the excerpt computed from the body when an article has none.
+const EXCERPT_CHARS: usize = 240;
+/// Longest query text accepted, in characters.
+const MAX_QUERY_CHARS: usize = 500;
+
+/// A search as a client asks for it.
+#[derive(Debug, Default)]
+pub struct SearchInput {
+    /// The words typed.
+    pub text: String,
+    /// Site ID or domain.
+    pub site: Option<String>,
+    /// Locale tag.
+    pub locale: Option<String>,
+    /// Tag slugs that every hit must carry.
+    pub tags: Vec<String>,
+    /// Page size.
+    pub first: Option<i64>,
+    /// Hits to skip.
+    pub offset: Option<i64>,
+}
+
+/// One hit: the article and its highlighted title and excerpt (HTML, matches in `<em>`).
+pub struct ArticleHit {
+    /// The article, as stored now.
+    pub article: article::Model,
+    /// The title, HTML-escaped, matches in `<em>`.
+    pub title_html: String,
+    /// The excerpt, HTML-escaped, matches in `<em>`.
+    pub excerpt_html: String,
+}
+
+/// A page of search results.
+pub struct SearchPage {
+    /// Hits, best first.
+    pub hits: Vec<ArticleHit>,
+    /// Tag slug and how many matching articles carry it, most frequent first.
+    pub tag_counts: Vec<(String, u64)>,
+    /// How many articles match in all (an estimate on Meilisearch).
+    pub estimated_total: u64,
+}
+
+/// Searches published articles.
+pub async fn search_articles(
+    db: &impl ConnectionTrait,
+    engine: &SearchEngine,
+    input: SearchInput,
+    max_page_size: u64,
+) -> AppResult<SearchPage> {
+    let first = input.first.unwrap_or(20);
+    if first < 0 || first.unsigned_abs() > max_page_size {
+        return Err(AppError::bad_input(
+            "first",
+            format!("first must be between 0 and {max_page_size}"),
+        ));
+    }
+    let offset = input.offset.unwrap_or(0);
+    if offset < 0 || offset.unsigned_abs() > MAX_OFFSET {
+        return Err(AppError::bad_input(
+            "offset",
+            format!("offset must be between 0 and {MAX_OFFSET}"),
+        ));
+    }
+    if input.text.chars().count() > MAX_QUERY_CHARS {
+        return Err(AppError::bad_input(
+            "query",
+            format!("the query is longer than {MAX_QUERY_CHARS} characters"),
+        ));
+    }
+    let site = match input.site.as_deref() {
+        Some(site) => Some(find_site(db, "site", site).await?.id),
+        None => None,
+    };
+    let locale = match input.locale.as_deref() {
+        Some(l) => Some(Locale::parse("locale", l)?.as_str().to_owned()),
+        None => None,
+    };
+    let request = SearchRequest {
+        text: input.text,
+        site,
+        locale,
+        tags: input.tags.iter().map(|t| t.trim().to_lowercase()).collect(),
+        limit: usize::try_from(first).unwrap_or(0),
+        offset: usize::try_from(offset).unwrap_or(0),
+    };
+    let found = engine.search(&request).await.map_err(AppError::internal)?;
+    let ids: Vec<Uuid> = found.hits.iter().map(|h| h.id).collect();
+    let mut articles = published_by_id(db, &ids).await?;
+    let hits = found
+        .hits
+        .into_iter()
+        .filter_map(|hit| {
+            articles.remove(&hit.id).map(|article| ArticleHit {
+                article,
+                title_html: text::to_html(&hit.title),
+                excerpt_html: text::to_html(&hit.excerpt),
+            })
+        })
+        .collect();
+    Ok(SearchPage {
+        hits,
+        tag_counts: found.tag_counts,
+        estimated_total: found.estimated_total,
+    })
+}
+
+/// Other published articles of the same site and locale, by shared tags then similar text.
+pub async fn related_articles(
+    db: &impl ConnectionTrait,
+    engine: &SearchEngine,
+    of: &article::Model,
+    first: Option<i64>,
+    max_page_size: u64,
+) -> AppResult<Vec<article::Model>> {
+    let first = first.unwrap_or(5);
+    if first < 0 || first.unsigned_abs() > max_page_size {
+        return Err(AppError::bad_input(
+            "first",
+            format!("first must be between 0 and {max_page_size}"),
+        ));
+    }
+    if first == 0 {
+        return Ok(Vec::new());
+    }
+    let docs = search_docs(db, std::slice::from_ref(of)).await?;
+    let Some(doc) = docs.into_iter().next() else {
+        return Ok(Vec::new());
+    };
+    let limit = usize::try_from(first).unwrap_or(0);
+    // A few spare candidates, in case the index still holds something unpublished since.
+    let ids = engine
+        .related(&doc, limit + 5)
+        .await
+        .map_err(AppError::internal)?;
+    let mut articles = published_by_id(db, &ids).await?;
+    Ok(ids
+        .iter()
+        .filter(|id| **id != of.id)
+        .filter_map(|id| articles.remove(id))
+        .take(limit)
+        .collect())
+}
+
+async fn published_by_id(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, article::Model>> {
+    if ids.is_empty() {
+        return Ok(HashMap::new());
+    }
+    Ok(article::Entity::find()
+        .filter(article::Column::Id.is_in(ids.iter().copied()))
+        .filter(article::Column::Status.eq(ArticleStatus::Published))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|a| (a.id, a))
+        .collect())
+}
+
+/// The index documents of articles (whatever their status; callers index published ones).
+pub async fn search_docs(
+    db: &impl ConnectionTrait,
+    articles: &[article::Model],
+) -> AppResult<Vec<SearchDoc>> {
+    let ids: Vec<Uuid> = articles.iter().map(|a| a.id).collect();
+    let mut tags = tags_of_articles(db, &ids).await?;
+    Ok(articles
+        .iter()
+        .map(|a| {
+            let tags = tags
+                .remove(&a.id)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|t| t.slug)
+                .collect();
+            to_doc(a, tags)
+        })
+        .collect())
+}
+
+/// The index document of one article with its tag slugs.
+pub fn to_doc(a: &article::Model, tags: Vec<String>) -> SearchDoc {
+    let excerpt = match a.excerpt.as_deref().map(str::trim) {
+        Some(e) if !e.is_empty() => e.to_owned(),
+        _ => text::plain_excerpt(&a.body, EXCERPT_CHARS),
+    };
+    SearchDoc {
+        id: a.id,
+        site: a.site_id,
+        locale: a.locale.clone(),
+        title: a.title.clone(),
+        excerpt,
+        body: a.body.clone(),
+        tags,
+        status: "published".to_owned(),
+        published_at: a.published_at.unwrap_or(a.updated_at).timestamp(),
+    }
+}
+
+/// Brings the index in line with one article as the database holds it now: indexed when
+/// published, removed otherwise (or when gone). Idempotent and order-insensitive.
+pub async fn sync_article(
+    db: &impl ConnectionTrait,
+    engine: &SearchEngine,
+    id: Uuid,
+) -> anyhow::Result<()> {
+    let found = article::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .filter(|a| a.status == ArticleStatus::Published);
+    match found {
+        Some(a) => {
+            let docs = search_docs(db, &[a])
+                .await
+                .map_err(|e| anyhow::anyhow!("loading the article's tags: {}", e.message))?;
+            engine.upsert(docs).await
+        }
+        None => engine.delete(vec![id]).await,
+    }
+}
+
+/// Rebuilds the index from the database: clears it, then adds every published article in
+/// batches of `batch`. Returns how many were indexed.
+pub async fn reindex(
+    db: &impl ConnectionTrait,
+    engine: &SearchEngine,
+    batch: u64,
+) -> anyhow::Result<u64> {
+    engine.apply_settings().await?;
+    engine.clear().await?;
+    let mut after: Option<Uuid> = None;
+    let mut total = 0;
+    loop {
+        let mut query = article::Entity::find()
+            .filter(article::Column::Status.eq(ArticleStatus::Published))
+            .order_by_asc(article::Column::Id)
+            .limit(batch);
+        if let Some(after) = after {
+            query = query.filter(article::Column::Id.gt(after));
+        }
+        let page = query.all(db).await?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id);
+        let docs = search_docs(db, &page)
+            .await
+            .map_err(|e| anyhow::anyhow!("loading tags: {}", e.message))?;
+        total += docs.len() as u64;
+        engine.upsert(docs).await?;
+        tracing::info!(indexed = total, "reindexing");
+    }
+    Ok(total)
+}

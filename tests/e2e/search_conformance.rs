@@ -1,0 +1,376 @@
+//! The search contract, checked the same way on every engine (see `wharf_tests::search`).
+use anyhow::Result;
+use uuid::Uuid;
+use wharf::search::text::{MARK_END, MARK_START};
+use wharf::search::{SearchRequest, SearchResults};
+use wharf_tests::conformance;
+use wharf_tests::search::{TestEngine, doc};
+
+conformance!(
+    a_two_character_chinese_word_finds_the_article_that_contains_it,
+    an_english_word_with_a_typo_is_found,
+    a_typo_on_the_first_letter_costs_two,
+    english_and_chinese_articles_share_one_index,
+    a_search_scoped_to_a_site_never_returns_another_sites_article,
+    locale_and_tag_filters_narrow_the_hits,
+    tag_counts_cover_all_matches_and_the_total_is_given,
+    deleting_and_replacing_documents_takes_effect,
+    related_articles_exclude_the_article_and_rank_shared_tags_first,
+    matches_are_marked_in_title_and_excerpt,
+    an_empty_query_lists_newest_first_and_pages_with_offset,
+);
+
+async fn search(e: &TestEngine, r: SearchRequest) -> Result<SearchResults> {
+    e.engine.search(&r).await
+}
+
+async fn a_two_character_chinese_word_finds_the_article_that_contains_it(
+    e: &TestEngine,
+) -> Result<()> {
+    let site = Uuid::new_v4();
+    let diffusion = doc(
+        site,
+        "zh-CN",
+        "扩散模型入门：从原理到实践",
+        "本文介绍扩散模型的基本原理。",
+        &[],
+    );
+    let fair = doc(
+        site,
+        "zh-CN",
+        "广交会参展指南",
+        "外贸企业如何准备展会。",
+        &[],
+    );
+    e.engine
+        .upsert(vec![diffusion.clone(), fair.clone()])
+        .await?;
+    assert_eq!(e.ids("扩散", |_| {}).await?, vec![diffusion.id]);
+    assert_eq!(e.ids("模型", |_| {}).await?, vec![diffusion.id]);
+    assert_eq!(e.ids("展会", |_| {}).await?, vec![fair.id]);
+    assert_eq!(e.ids("外贸", |_| {}).await?, vec![fair.id]);
+    assert!(e.ids("区块链", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+async fn an_english_word_with_a_typo_is_found(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let incoterms = doc(
+        site,
+        "en",
+        "Incoterms 2020 explained",
+        "FOB and CIF compared for exporters.",
+        &[],
+    );
+    let cart = doc(site, "en", "A cart for the shop", "Checkout flows.", &[]);
+    e.engine
+        .upsert(vec![incoterms.clone(), cart.clone()])
+        .await?;
+    assert_eq!(e.ids("incotrems", |_| {}).await?, vec![incoterms.id]);
+    assert_eq!(e.ids("exportrs", |_| {}).await?, vec![incoterms.id]);
+    // Words under five characters get no typo: `cars` does not find `cart`.
+    assert!(e.ids("cars", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+async fn a_typo_on_the_first_letter_costs_two(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let d = doc(
+        site,
+        "en",
+        "Containers and shipping",
+        "Booking containers.",
+        &[],
+    );
+    e.engine.upsert(vec![d.clone()]).await?;
+    // Ten letters allow two typos; a wrong first letter uses both.
+    assert_eq!(e.ids("xontainers", |_| {}).await?, vec![d.id]);
+    assert!(e.ids("xontainrs", |_| {}).await?.is_empty());
+    // Eight letters allow one typo, which may not be on the first letter.
+    assert!(e.ids("xhipping", |_| {}).await?.is_empty());
+    assert_eq!(e.ids("shiping", |_| {}).await?, vec![d.id]);
+    Ok(())
+}
+
+async fn english_and_chinese_articles_share_one_index(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let en = doc(
+        site,
+        "en",
+        "Trade fair checklist",
+        "Shipping samples to the Canton fair.",
+        &[],
+    );
+    let zh = doc(
+        site,
+        "zh-CN",
+        "展会清单",
+        "把样品寄到广交会。Canton fair 2026",
+        &[],
+    );
+    e.engine.upsert(vec![en.clone(), zh.clone()]).await?;
+    assert_eq!(e.ids("checklist", |_| {}).await?, vec![en.id]);
+    assert_eq!(e.ids("样品", |_| {}).await?, vec![zh.id]);
+    let mut both = e.ids("canton", |_| {}).await?;
+    both.sort();
+    let mut expected = vec![en.id, zh.id];
+    expected.sort();
+    assert_eq!(both, expected);
+    Ok(())
+}
+
+async fn a_search_scoped_to_a_site_never_returns_another_sites_article(
+    e: &TestEngine,
+) -> Result<()> {
+    let (a, b) = (Uuid::new_v4(), Uuid::new_v4());
+    let on_a = doc(a, "en", "Container shipping rates", "Rates rise.", &[]);
+    let on_b = doc(b, "en", "Container shipping rates", "Rates fall.", &[]);
+    e.engine.upsert(vec![on_a.clone(), on_b.clone()]).await?;
+    assert_eq!(
+        e.ids("container", |r| r.site = Some(a)).await?,
+        vec![on_a.id]
+    );
+    assert_eq!(
+        e.ids("container", |r| r.site = Some(b)).await?,
+        vec![on_b.id]
+    );
+    assert_eq!(e.ids("", |r| r.site = Some(a)).await?, vec![on_a.id]);
+    assert_eq!(e.ids("container", |_| {}).await?.len(), 2);
+    Ok(())
+}
+
+async fn locale_and_tag_filters_narrow_the_hits(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let en = doc(
+        site,
+        "en",
+        "Steel pipes",
+        "Pipes for export.",
+        &["steel", "pipes"],
+    );
+    let de = doc(site, "de", "Stahlrohre pipes", "Rohre.", &["steel"]);
+    let other = doc(site, "en", "Copper pipes", "Pipes.", &["copper", "pipes"]);
+    e.engine
+        .upsert(vec![en.clone(), de.clone(), other.clone()])
+        .await?;
+    assert_eq!(
+        e.ids("pipes", |r| r.locale = Some("de".into())).await?,
+        vec![de.id]
+    );
+    let mut tagged = e.ids("pipes", |r| r.tags = vec!["pipes".into()]).await?;
+    tagged.sort();
+    let mut expected = vec![en.id, other.id];
+    expected.sort();
+    assert_eq!(tagged, expected);
+    assert_eq!(
+        e.ids("pipes", |r| {
+            r.tags = vec!["steel".into(), "pipes".into()];
+            r.locale = Some("en".into());
+        })
+        .await?,
+        vec![en.id]
+    );
+    Ok(())
+}
+
+async fn tag_counts_cover_all_matches_and_the_total_is_given(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let docs = vec![
+        doc(
+            site,
+            "en",
+            "Solar panels one",
+            "Solar.",
+            &["solar", "energy"],
+        ),
+        doc(site, "en", "Solar panels two", "Solar.", &["solar"]),
+        doc(
+            site,
+            "en",
+            "Solar panels three",
+            "Solar.",
+            &["solar", "export"],
+        ),
+        doc(site, "en", "Wind turbines", "Wind.", &["energy"]),
+    ];
+    e.engine.upsert(docs).await?;
+    let found = search(
+        e,
+        SearchRequest {
+            text: "solar".into(),
+            limit: 1,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(found.estimated_total, 3);
+    assert_eq!(
+        found.tag_counts,
+        vec![
+            ("solar".to_owned(), 3),
+            ("energy".to_owned(), 1),
+            ("export".to_owned(), 1)
+        ]
+    );
+    Ok(())
+}
+
+async fn deleting_and_replacing_documents_takes_effect(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let mut a = doc(site, "en", "Bamboo furniture", "Chairs.", &[]);
+    let b = doc(site, "en", "Bamboo flooring", "Floors.", &[]);
+    e.engine.upsert(vec![a.clone(), b.clone()]).await?;
+    e.engine.delete(vec![b.id, Uuid::new_v4()]).await?;
+    assert_eq!(e.ids("bamboo", |_| {}).await?, vec![a.id]);
+    a.title = "Rattan furniture".into();
+    e.engine.upsert(vec![a.clone()]).await?;
+    e.engine.upsert(vec![a.clone()]).await?;
+    assert!(e.ids("bamboo", |_| {}).await?.is_empty());
+    assert_eq!(e.ids("rattan", |_| {}).await?, vec![a.id]);
+    e.engine.clear().await?;
+    assert!(e.ids("", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+async fn related_articles_exclude_the_article_and_rank_shared_tags_first(
+    e: &TestEngine,
+) -> Result<()> {
+    let site = Uuid::new_v4();
+    let this = doc(
+        site,
+        "en",
+        "Shipping lithium batteries by sea",
+        "Dangerous goods rules for lithium batteries in containers.",
+        &["batteries", "shipping", "dangerous-goods"],
+    );
+    let two_tags = doc(
+        site,
+        "en",
+        "Packing rules for exporters",
+        "Labels and boxes.",
+        &["batteries", "shipping"],
+    );
+    let one_tag = doc(
+        site,
+        "en",
+        "Freight forwarders",
+        "Choosing a forwarder.",
+        &["shipping"],
+    );
+    let text_only = doc(
+        site,
+        "en",
+        "Lithium batteries by air",
+        "Air rules for lithium batteries.",
+        &[],
+    );
+    let unrelated = doc(site, "en", "Our new office", "We moved.", &["company"]);
+    let other_site = doc(
+        Uuid::new_v4(),
+        "en",
+        "Shipping lithium batteries by sea",
+        "Same text, other site.",
+        &["batteries", "shipping"],
+    );
+    let other_locale = doc(
+        site,
+        "de",
+        "Lithium batteries shipping",
+        "Deutsch.",
+        &["batteries", "shipping"],
+    );
+    e.engine
+        .upsert(vec![
+            this.clone(),
+            two_tags.clone(),
+            one_tag.clone(),
+            text_only.clone(),
+            unrelated.clone(),
+            other_site.clone(),
+            other_locale.clone(),
+        ])
+        .await?;
+    let related = e.engine.related(&this, 10).await?;
+    assert_eq!(related, vec![two_tags.id, one_tag.id, text_only.id]);
+    assert_eq!(e.engine.related(&this, 1).await?, vec![two_tags.id]);
+    Ok(())
+}
+
+async fn matches_are_marked_in_title_and_excerpt(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let d = doc(
+        site,
+        "en",
+        "Incoterms for beginners",
+        "What incoterms mean for your quotes.",
+        &[],
+    );
+    let zh = doc(site, "zh-CN", "扩散模型入门", "扩散模型的原理", &[]);
+    e.engine.upsert(vec![d, zh]).await?;
+    let found = search(
+        e,
+        SearchRequest {
+            text: "incoterms".into(),
+            limit: 5,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    let hit = found
+        .hits
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no hit"))?;
+    assert_eq!(
+        hit.title,
+        format!("{MARK_START}Incoterms{MARK_END} for beginners")
+    );
+    assert!(
+        hit.excerpt
+            .contains(&format!("{MARK_START}incoterms{MARK_END}")),
+        "{}",
+        hit.excerpt
+    );
+    let found = search(
+        e,
+        SearchRequest {
+            text: "扩散".into(),
+            limit: 5,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    let hit = found
+        .hits
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no hit"))?;
+    assert!(
+        hit.title
+            .starts_with(&format!("{MARK_START}扩散{MARK_END}")),
+        "{}",
+        hit.title
+    );
+    Ok(())
+}
+
+async fn an_empty_query_lists_newest_first_and_pages_with_offset(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let mut docs = Vec::new();
+    for i in 0..5 {
+        let mut d = doc(site, "en", &format!("Note {i}"), "Text.", &[]);
+        d.published_at = 1_700_000_000 + i64::from(i);
+        docs.push(d);
+    }
+    e.engine.upsert(docs.clone()).await?;
+    let newest_first: Vec<Uuid> = docs.iter().rev().map(|d| d.id).collect();
+    assert_eq!(e.ids("", |_| {}).await?, newest_first);
+    assert_eq!(
+        e.ids("", |r| {
+            r.offset = 1;
+            r.limit = 2;
+        })
+        .await?,
+        newest_first[1..3].to_vec()
+    );
+    Ok(())
+}

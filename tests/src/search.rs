@@ -1,0 +1,148 @@
+//! The search conformance harness: one set of engine-level cases, run against the embedded
+//! engine always and against Meilisearch when `MEILI_URL` points to a server (each run in its
+//! own index, deleted afterwards). Without `MEILI_URL` the Meilisearch runs are skipped with a
+//! loud line; `WHARF_TEST_REQUIRE=meilisearch` turns that skip into a failure.
+use crate::{loud, required};
+use anyhow::{Result, bail};
+use secrecy::SecretString;
+use std::sync::Once;
+use wharf::search::meili::MeiliIndex;
+use wharf::search::{SearchDoc, SearchEngine, SearchRequest, embedded::EmbeddedIndex};
+
+/// Which engine a conformance case runs on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Engine {
+    /// tantivy in a temporary folder.
+    Embedded,
+    /// A fresh index on the Meilisearch server of `MEILI_URL`.
+    Meilisearch,
+}
+
+/// An engine for one test, cleaned up by [`TestEngine::finish`].
+pub struct TestEngine {
+    /// The engine.
+    pub engine: SearchEngine,
+    meili: Option<MeiliIndex>,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static MEILI_SKIP: Once = Once::new();
+
+/// A fresh, empty engine with its settings applied, or `None` when it is not configured.
+pub async fn test_engine(kind: Engine) -> Result<Option<TestEngine>> {
+    match kind {
+        Engine::Embedded => {
+            let dir = tempfile::tempdir()?;
+            let engine = SearchEngine::Embedded(EmbeddedIndex::open(&dir.path().join("search"))?);
+            engine.apply_settings().await?;
+            Ok(Some(TestEngine {
+                engine,
+                meili: None,
+                _dir: Some(dir),
+            }))
+        }
+        Engine::Meilisearch => {
+            let url = std::env::var("MEILI_URL")
+                .or_else(|_| std::env::var("WHARF_MEILI_URL"))
+                .ok()
+                .filter(|v| !v.is_empty());
+            let Some(url) = url else {
+                if required("meilisearch") {
+                    bail!("WHARF_TEST_REQUIRE lists meilisearch but MEILI_URL is not set");
+                }
+                MEILI_SKIP.call_once(|| {
+                    loud("\n!!!!!!!! SKIPPED: the search conformance suite on Meilisearch (set MEILI_URL=http://... and MEILI_API_KEY to run it) !!!!!!!!\n");
+                });
+                return Ok(None);
+            };
+            let key = ["MEILI_API_KEY", "MEILI_MASTER_KEY", "WHARF_MEILI_API_KEY"]
+                .iter()
+                .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+                .map(SecretString::from);
+            let prefix = format!("wharf_test_{}", uuid::Uuid::new_v4().simple());
+            let index = MeiliIndex::new(&url, key.as_ref(), &prefix)?;
+            let engine = SearchEngine::Meili(index.clone());
+            engine.apply_settings().await?;
+            Ok(Some(TestEngine {
+                engine,
+                meili: Some(index),
+                _dir: None,
+            }))
+        }
+    }
+}
+
+impl TestEngine {
+    /// Deletes the Meilisearch index (the embedded folder goes with the value).
+    pub async fn finish(self) -> Result<()> {
+        if let Some(index) = self.meili {
+            index.delete_index().await?;
+        }
+        Ok(())
+    }
+
+    /// The IDs of the hits of a search for `text` with `configure` applied to the request.
+    pub async fn ids(
+        &self,
+        text: &str,
+        configure: impl FnOnce(&mut SearchRequest),
+    ) -> Result<Vec<uuid::Uuid>> {
+        let mut request = SearchRequest {
+            text: text.to_owned(),
+            limit: 20,
+            ..SearchRequest::default()
+        };
+        configure(&mut request);
+        Ok(self
+            .engine
+            .search(&request)
+            .await?
+            .hits
+            .into_iter()
+            .map(|h| h.id)
+            .collect())
+    }
+}
+
+/// A published article document for the index.
+pub fn doc(site: uuid::Uuid, locale: &str, title: &str, body: &str, tags: &[&str]) -> SearchDoc {
+    SearchDoc {
+        id: uuid::Uuid::new_v4(),
+        site,
+        locale: locale.to_owned(),
+        title: title.to_owned(),
+        excerpt: body.chars().take(120).collect(),
+        body: body.to_owned(),
+        tags: tags.iter().map(|t| (*t).to_owned()).collect(),
+        status: "published".to_owned(),
+        published_at: chrono::Utc::now().timestamp(),
+    }
+}
+
+/// Declares a conformance case that runs once per engine: `conformance!(name)` for
+/// `async fn name(engine: &TestEngine) -> anyhow::Result<()>`.
+#[macro_export]
+macro_rules! conformance {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            use $crate::search::{Engine, test_engine};
+
+            async fn run(kind: Engine) -> anyhow::Result<()> {
+                let Some(engine) = test_engine(kind).await? else { return Ok(()) };
+                let outcome = super::$name(&engine).await;
+                engine.finish().await?;
+                outcome
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn embedded() -> anyhow::Result<()> {
+                run(Engine::Embedded).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn meilisearch() -> anyhow::Result<()> {
+                run(Engine::Meilisearch).await
+            }
+        }
+    )+};
+}
