@@ -98,7 +98,8 @@ async fn published_articles_are_found_and_leave_the_index_when_unpublished_or_de
     );
     assert_eq!(
         result["hits"][0]["excerptHighlight"],
-        "FOB or CIF? Which <em>incoterms</em> fit your quotes."
+        // The derived excerpt, as `Article.excerpt` gives it: paragraphs, not headings.
+        "Which <em>incoterms</em> fit your quotes."
     );
     assert_eq!(
         result["tagCounts"],

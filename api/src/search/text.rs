@@ -173,30 +173,6 @@ pub fn to_html(marked: &str) -> String {
     out
 }
 
-/// A plain-text prefix of a markdown body, for articles without an explicit excerpt: drops the
-/// obvious markdown punctuation and collapses whitespace. (A stand-in until derived excerpts
-/// come from the content renderer.)
-pub fn plain_excerpt(markdown: &str, max_chars: usize) -> String {
-    let mut words = Vec::new();
-    for line in markdown.lines() {
-        let line = line.trim_start_matches(['#', '>', '-', '*', '+', ' ', '\t']);
-        if line.starts_with("```") || line.starts_with("---") {
-            continue;
-        }
-        let cleaned: String = line
-            .chars()
-            .filter(|c| !matches!(c, '*' | '_' | '`' | '[' | ']' | '#' | '<' | '>'))
-            .collect();
-        words.extend(cleaned.split_whitespace().map(str::to_owned));
-    }
-    let text = words.join(" ");
-    let mut out: String = text.chars().take(max_chars).collect();
-    if out.len() < text.len() {
-        out.push('…');
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -231,14 +207,5 @@ mod tests {
     fn highlights_are_escaped_and_marked() {
         let marked = highlight("FOB <vs> CIF", &["fob".to_owned()]);
         assert_eq!(to_html(&marked), "<em>FOB</em> &lt;vs&gt; CIF");
-    }
-
-    #[test]
-    fn excerpts_drop_markdown_punctuation() {
-        assert_eq!(
-            plain_excerpt("# Title\n\nSome **bold** `code` [link](x)", 200),
-            "Title Some bold code link(x)"
-        );
-        assert_eq!(plain_excerpt("abcdef", 3), "abc…");
     }
 }

@@ -15,8 +15,6 @@ use uuid::Uuid;
 
 /// Deepest `offset` a search accepts.
 pub const MAX_OFFSET: u64 = 1000;
-/// Length of the excerpt computed from the body when an article has none.
-const EXCERPT_CHARS: usize = 240;
 /// Longest query text accepted, in characters.
 const MAX_QUERY_CHARS: usize = 500;
 
@@ -198,9 +196,18 @@ pub async fn search_docs(
 
 /// The index document of one article with its tag slugs.
 pub fn to_doc(a: &article::Model, tags: Vec<String>) -> SearchDoc {
+    // The same text readers get: rendered (no markup), and the same excerpt as `Article.excerpt`.
+    let rendered = crate::content::render_cached(a.id, a.version, &a.body);
     let excerpt = match a.excerpt.as_deref().map(str::trim) {
         Some(e) if !e.is_empty() => e.to_owned(),
-        _ => text::plain_excerpt(&a.body, EXCERPT_CHARS),
+        _ => {
+            let source = if rendered.paragraphs.trim().is_empty() {
+                &rendered.text
+            } else {
+                &rendered.paragraphs
+            };
+            crate::content::derive_excerpt(source, crate::content::MAX_EXCERPT_UNITS)
+        }
     };
     SearchDoc {
         id: a.id,
@@ -208,7 +215,7 @@ pub fn to_doc(a: &article::Model, tags: Vec<String>) -> SearchDoc {
         locale: a.locale.clone(),
         title: a.title.clone(),
         excerpt,
-        body: a.body.clone(),
+        body: rendered.text.clone(),
         tags,
         status: "published".to_owned(),
         published_at: a.published_at.unwrap_or(a.updated_at).timestamp(),
