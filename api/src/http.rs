@@ -38,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     )
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(readyz))
+    .route("/metrics", web::get().to(metrics))
     .configure(media::routes);
 }
 
@@ -173,6 +174,8 @@ async fn graphql_post(
     let writes = batch
         .iter()
         .any(|r| r.query.trim_start().starts_with("mutation"));
+    let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
+    let started = std::time::Instant::now();
     let batch = batch
         .data(principal)
         .data(ClientIp(ip))
@@ -184,6 +187,19 @@ async fn graphql_post(
     }
     if writes {
         state.outbox_wake.notify_one();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    match &response {
+        BatchResponse::Single(r) => crate::metrics::observe_operation(
+            names.first().cloned().flatten().as_deref(),
+            r.errors.is_empty(),
+            seconds,
+        ),
+        BatchResponse::Batch(rs) => {
+            for (r, name) in rs.iter().zip(&names) {
+                crate::metrics::observe_operation(name.as_deref(), r.errors.is_empty(), seconds);
+            }
+        }
     }
     let mut builder = HttpResponse::Ok();
     for (name, value) in response.http_headers_iter() {
@@ -349,5 +365,69 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
         HttpResponse::Ok().json(body)
     } else {
         HttpResponse::ServiceUnavailable().json(body)
+    }
+}
+
+/// Prometheus metrics (text exposition format).
+async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    use sea_orm::DbBackend;
+    let pool = match state.db.get_database_backend() {
+        DbBackend::Postgres => {
+            let p = state.db.get_postgres_connection_pool();
+            Some((p.size(), p.num_idle()))
+        }
+        DbBackend::Sqlite => {
+            let p = state.db.get_sqlite_connection_pool();
+            Some((p.size(), p.num_idle()))
+        }
+        _ => None,
+    };
+    let gauges = crate::metrics::Gauges {
+        pool,
+        statements: state.queries.load(std::sync::atomic::Ordering::Relaxed),
+        outbox: crate::services::outbox::backlog(&state.db).await.ok(),
+    };
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(crate::metrics::render(&gauges))
+}
+
+/// Gives every request an ID: the caller's `X-Request-Id` when it is sane, else a new UUID.
+/// It is echoed in the response, carried by the request's log span, and counted by status.
+pub fn request_id<S, B>(
+    req: actix_web::dev::ServiceRequest,
+    srv: &S,
+) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
++ use<S, B>
+where
+    S: actix_web::dev::Service<
+            actix_web::dev::ServiceRequest,
+            Response = actix_web::dev::ServiceResponse<B>,
+            Error = actix_web::Error,
+        >,
+{
+    use tracing::Instrument;
+    let given = req
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        })
+        .map(str::to_owned);
+    let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
+    let fut = srv.call(req);
+    async move {
+        let mut res = fut.instrument(span).await?;
+        crate::metrics::observe_http(res.status().as_u16());
+        if let Ok(value) = header::HeaderValue::from_str(&id) {
+            res.headers_mut()
+                .insert(header::HeaderName::from_static("x-request-id"), value);
+        }
+        Ok(res)
     }
 }

@@ -11,6 +11,7 @@ pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod linkcheck;
+pub mod metrics;
 pub mod ratelimit;
 pub mod services;
 pub mod startup;

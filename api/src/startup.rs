@@ -108,8 +108,13 @@ impl Application {
         let mut server = HttpServer::new(move || {
             App::new()
                 .wrap(
-                    actix_web::middleware::Logger::new("%a \"%r\" %s %b %Dms").exclude("/healthz"),
+                    actix_web::middleware::Logger::new(
+                        "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
+                    )
+                    .exclude("/healthz")
+                    .exclude("/metrics"),
                 )
+                .wrap_fn(crate::http::request_id)
                 .app_data(app_state.clone())
                 .app_data(schema.clone())
                 .configure(http::routes)

@@ -39,3 +39,84 @@ async fn graphiql_is_served_to_browsers(app: TestApp) -> Result<()> {
     assert!(resp.text().await?.to_lowercase().contains("graphiql"));
     Ok(())
 }
+
+e2e!(
+    metrics_count_operations_and_report_pool_and_outbox,
+    every_response_carries_a_request_id
+);
+
+async fn metrics_count_operations_and_report_pool_and_outbox(app: TestApp) -> Result<()> {
+    let body = serde_json::json!({ "query": "query MetricsProbe { viewer { id } }", "operationName": "MetricsProbe" });
+    app.client
+        .post(format!("{}/graphql", app.address))
+        .json(&body)
+        .send()
+        .await?;
+    let text = app
+        .client
+        .get(format!("{}/metrics", app.address))
+        .send()
+        .await?
+        .text()
+        .await?;
+    assert!(
+        text.contains("wharf_graphql_operations_total{operation=\"MetricsProbe\",outcome=\"ok\"}"),
+        "{text}"
+    );
+    assert!(text.contains(
+        "wharf_graphql_operation_seconds_bucket{operation=\"MetricsProbe\",le=\"+Inf\"}"
+    ));
+    for series in [
+        "wharf_db_pool_connections{state=\"open\"}",
+        "wharf_outbox_pending",
+        "wharf_outbox_lag_seconds",
+        "wharf_db_statements_total",
+        "wharf_link_checks_total{outcome=\"live\"}",
+        "wharf_http_responses_total{class=\"2xx\"}",
+    ] {
+        assert!(text.contains(series), "{series} missing");
+    }
+    Ok(())
+}
+
+async fn every_response_carries_a_request_id(app: TestApp) -> Result<()> {
+    let fresh = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await?;
+    let id = fresh
+        .headers()
+        .get("x-request-id")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(id.len(), 36, "a generated UUID: {id:?}");
+    let given = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "trace-abc_123")
+        .send()
+        .await?;
+    assert_eq!(
+        given
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("trace-abc_123")
+    );
+    let hostile = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .header("x-request-id", "a b\"c")
+        .send()
+        .await?;
+    assert_ne!(
+        hostile
+            .headers()
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok()),
+        Some("a b\"c")
+    );
+    Ok(())
+}

@@ -80,6 +80,13 @@ pub async fn record_outcome(
     let now = now();
     let txn = crate::services::begin_write(db).await?;
     for (side, report) in reports {
+        crate::metrics::observe_check(if report.live {
+            "live"
+        } else if report.error.is_some() {
+            "error"
+        } else {
+            "not_live"
+        });
         link_check::ActiveModel {
             id: Set(Uuid::now_v7()),
             deal_id: Set(deal.id),
