@@ -4,6 +4,7 @@ mod articles;
 mod auth;
 mod content;
 mod errors;
+mod fuzz;
 mod http;
 mod limits;
 mod linkcheck;
