@@ -102,7 +102,7 @@ impl Schema {
                         .as_array()
                         .cloned()
                         .unwrap_or_default();
-                if values.is_empty() || rng.next() % 10 == 0 {
+                if values.is_empty() || rng.next().is_multiple_of(10) {
                     json!("NOT_A_VALUE")
                 } else {
                     rng.pick(&values)["name"].clone()
@@ -117,7 +117,7 @@ impl Schema {
                         .flatten()
                     {
                         let required = f["type"]["kind"] == "NON_NULL";
-                        if required || rng.next() % 2 == 0 {
+                        if required || rng.next().is_multiple_of(2) {
                             obj.insert(
                                 f["name"].as_str().unwrap_or_default().to_owned(),
                                 self.value(&f["type"], rng, depth + 1),
@@ -130,7 +130,7 @@ impl Schema {
             _ => match t["name"].as_str() {
                 Some("Int") => json!(*rng.pick(INTS)),
                 Some("Float") => json!(*rng.pick(INTS) as f64 / 3.0),
-                Some("Boolean") => json!(rng.next() % 2 == 0),
+                Some("Boolean") => json!(rng.next().is_multiple_of(2)),
                 Some("ID") => json!(*rng.pick(IDS)),
                 Some("DateTime") => json!(*rng.pick(DATES)),
                 Some("Upload") | Some("JSON") => Value::Null,
@@ -194,7 +194,7 @@ impl Schema {
                 let mut vars = Map::new();
                 for a in &args {
                     let an = a["name"].as_str().unwrap_or_default();
-                    if a["type"]["kind"] != "NON_NULL" && rng.next() % 2 == 0 {
+                    if a["type"]["kind"] != "NON_NULL" && rng.next().is_multiple_of(2) {
                         continue;
                     }
                     decls.push(format!("${an}: {}", Self::type_str(&a["type"])));
