@@ -80,6 +80,10 @@ pub struct Settings {
     pub rate_limit_sign_in_account_per_minute: u32,
     /// Take the client IP from `X-Forwarded-For`/`Forwarded` (only behind a trusted proxy).
     pub trust_proxy_headers: bool,
+    /// How long anonymous read responses are cached in memory and by HTTP caches
+    /// (`Cache-Control: max-age`), in milliseconds; 0 turns caching off. Changes made through
+    /// another instance show after at most this long.
+    pub response_cache_ttl_ms: u64,
     /// `text` or `json` log lines.
     pub log_format: LogFormat,
     /// HTTP worker threads; 0 means one per CPU core.
@@ -194,6 +198,7 @@ impl Default for Settings {
             rate_limit_sign_in_ip_per_minute: 30,
             rate_limit_sign_in_account_per_minute: 10,
             trust_proxy_headers: false,
+            response_cache_ttl_ms: 5000,
             log_format: LogFormat::Text,
             workers: 0,
             outbox_poll_ms: 1000,
@@ -324,6 +329,7 @@ impl Settings {
                 self.rate_limit_sign_in_account_per_minute = parse(key, value)?
             }
             "WHARF_TRUST_PROXY_HEADERS" => self.trust_proxy_headers = parse(key, value)?,
+            "WHARF_RESPONSE_CACHE_TTL_MS" => self.response_cache_ttl_ms = parse(key, value)?,
             "WHARF_LOG_FORMAT" => {
                 self.log_format = match value {
                     "text" => LogFormat::Text,

@@ -2,16 +2,13 @@
 //! GraphiQL), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
 mod media;
 
-use crate::auth::Principal;
 use crate::error::{AppError, ErrorCode};
-use crate::graphql::ClientIp;
-use crate::graphql::{Loaders, WharfSchema, fill_missing_codes};
-use crate::services::session;
+use crate::graphql::WharfSchema;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::BatchRequest;
 use async_graphql::http::{GraphiQLSource, MultipartOptions, receive_batch_body};
-use async_graphql::{BatchRequest, BatchResponse};
 use futures_util::StreamExt;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -34,7 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .guard(actix_web::guard::Header("upgrade", "websocket"))
                     .to(graphql_ws),
             )
-            .route(web::get().to(graphiql)),
+            .route(web::get().to(crate::execute::graphql_get)),
     )
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(readyz))
@@ -43,7 +40,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A GraphQL-shaped error body for failures before execution.
-fn error_response(code: ErrorCode, message: &str, reason: Option<&str>) -> HttpResponse {
+pub(crate) fn error_response(code: ErrorCode, message: &str, reason: Option<&str>) -> HttpResponse {
     let mut extensions = json!({ "code": code.as_str() });
     if let Some(reason) = reason {
         extensions["reason"] = json!(reason);
@@ -55,7 +52,7 @@ fn error_response(code: ErrorCode, message: &str, reason: Option<&str>) -> HttpR
         .json(json!({ "errors": [{ "message": message, "extensions": extensions }] }))
 }
 
-fn from_app_error(err: &AppError) -> HttpResponse {
+pub(crate) fn from_app_error(err: &AppError) -> HttpResponse {
     err.log_if_internal();
     error_response(err.code, &err.message, None)
 }
@@ -84,7 +81,7 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
 }
 
 /// The bearer credential of the request; `Err` when an Authorization header is not one.
-fn bearer(req: &HttpRequest) -> Result<Option<&str>, AppError> {
+pub(crate) fn bearer(req: &HttpRequest) -> Result<Option<&str>, AppError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
@@ -144,70 +141,7 @@ async fn graphql_post(
             }
         }
     };
-    if let Some(long) = batch
-        .iter()
-        .map(|r| r.query.len())
-        .find(|n| *n > MAX_QUERY_BYTES)
-    {
-        return error_response(
-            ErrorCode::QueryTooLarge,
-            &format!("the query is {long} bytes; the limit is {MAX_QUERY_BYTES}"),
-            None,
-        );
-    }
-    let principal = match bearer(&req) {
-        Err(err) => return from_app_error(&err),
-        Ok(token) => match session::authenticate(&state.db, &state.auth, token).await {
-            Ok(p) => p,
-            Err(err) => return from_app_error(&err),
-        },
-    };
-    let ip = client_ip(&req, &state.settings);
-    let limited = match &principal {
-        Principal::Anonymous => state.limits.anonymous(ip),
-        Principal::Token { token_id, .. } => state.limits.token(*token_id),
-        Principal::User { .. } => Ok(()),
-    };
-    if let Err(wait) = limited {
-        return rate_limited(wait);
-    }
-    let writes = batch
-        .iter()
-        .any(|r| r.query.trim_start().starts_with("mutation"));
-    let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
-    let started = std::time::Instant::now();
-    let batch = batch
-        .data(principal)
-        .data(ClientIp(ip))
-        .data(Loaders::new(&state.db));
-    let mut response = schema.execute_batch(batch).await;
-    match &mut response {
-        BatchResponse::Single(r) => fill_missing_codes(r),
-        BatchResponse::Batch(rs) => rs.iter_mut().for_each(fill_missing_codes),
-    }
-    if writes {
-        state.outbox_wake.notify_one();
-    }
-    let seconds = started.elapsed().as_secs_f64();
-    match &response {
-        BatchResponse::Single(r) => crate::metrics::observe_operation(
-            names.first().cloned().flatten().as_deref(),
-            r.errors.is_empty(),
-            seconds,
-        ),
-        BatchResponse::Batch(rs) => {
-            for (r, name) in rs.iter().zip(&names) {
-                crate::metrics::observe_operation(name.as_deref(), r.errors.is_empty(), seconds);
-            }
-        }
-    }
-    let mut builder = HttpResponse::Ok();
-    for (name, value) in response.http_headers_iter() {
-        if let Ok(value) = header::HeaderValue::from_bytes(value.as_bytes()) {
-            builder.insert_header((name.as_str(), value));
-        }
-    }
-    builder.content_type(ContentType::json()).json(&response)
+    crate::execute::execute(&req, &schema, &state, batch, false).await
 }
 
 /// The caller's IP address (from proxy headers only when configured to trust them).
@@ -226,7 +160,7 @@ pub fn client_ip(req: &HttpRequest, settings: &crate::config::Settings) -> std::
 }
 
 /// `429` with `Retry-After` and a GraphQL-shaped `RATE_LIMITED` error.
-fn rate_limited(wait: std::time::Duration) -> HttpResponse {
+pub(crate) fn rate_limited(wait: std::time::Duration) -> HttpResponse {
     let secs = crate::ratelimit::retry_after_secs(wait);
     HttpResponse::TooManyRequests()
         .insert_header(("retry-after", secs.to_string()))
@@ -293,8 +227,10 @@ fn parse_batch(body: &[u8]) -> Result<BatchRequest, String> {
         if !v.is_object() {
             return Err("each operation must be a JSON object with a query".into());
         }
+        let persisted = v.pointer("/extensions/persistedQuery").is_some();
         match v.get("query") {
             Some(serde_json::Value::String(q)) if !q.trim().is_empty() => {}
+            None | Some(serde_json::Value::Null) if persisted => {}
             _ => return Err("the operation has no `query` string".into()),
         }
         serde_json::from_value(v).map_err(|e| format!("the operation is malformed: {e}"))
@@ -325,7 +261,7 @@ async fn graphql_ws(
         .start(&req, payload)
 }
 
-async fn graphiql() -> HttpResponse {
+pub(crate) async fn graphiql() -> HttpResponse {
     let page = GraphiQLSource::build()
         .endpoint("/graphql")
         .subscription_endpoint("/graphql")

@@ -2,11 +2,13 @@
 //! over one GraphQL API. See `ARCHITECTURE.md` for the layers.
 
 pub mod auth;
+pub mod cache;
 pub mod config;
 pub mod content;
 pub mod db;
 pub mod domain;
 pub mod error;
+pub mod execute;
 pub mod graphql;
 pub mod http;
 pub mod jobs;

@@ -66,12 +66,17 @@ impl Application {
             tracing::warn!(engine = search.name(), error = %err, "search index settings not applied yet; writes are kept in the outbox until the engine answers");
         }
         let outbox_wake = Arc::new(Notify::new());
+        let response_cache = Arc::new(crate::cache::ResponseCache::new(
+            4096,
+            Duration::from_millis(settings.response_cache_ttl_ms),
+        ));
         let (live_events, _) = tokio::sync::broadcast::channel(256);
         let worker = OutboxWorker::new(
             db.clone(),
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
         )
+        .invalidating(response_cache.clone())
         .with(Arc::new(EventFanOut {
             db: db.clone(),
             live: live_events.clone(),
@@ -96,6 +101,7 @@ impl Application {
             auth,
             outbox_wake,
             limits,
+            response_cache,
             queries,
             live_events,
             storage,

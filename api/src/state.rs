@@ -22,6 +22,8 @@ pub struct AppState {
     pub auth: AuthConfig,
     /// Wakes the local outbox worker after a write, so work does not wait for the next poll.
     pub outbox_wake: Arc<Notify>,
+    /// Anonymous read responses of this instance.
+    pub response_cache: Arc<crate::cache::ResponseCache>,
     /// Rate limits of this instance.
     pub limits: Arc<crate::ratelimit::RateLimits>,
     /// Statements run on the pool since start.

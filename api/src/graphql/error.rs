@@ -111,6 +111,22 @@ impl Extension for ErrorCodesExtension {
             .run(ctx, query, variables)
             .await
             .map_err(|e| set_code(e, ErrorCode::BadUserInput.as_str(), "GRAPHQL_PARSE_FAILED"))?;
+        if ctx.data_opt::<super::ReadOnly>().is_some()
+            && doc
+                .operations
+                .iter()
+                .any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Query)
+        {
+            let err = ServerError::new(
+                "only queries may be sent with GET; send mutations with POST",
+                None,
+            );
+            return Err(set_code(
+                err,
+                ErrorCode::BadUserInput.as_str(),
+                "METHOD_NOT_ALLOWED",
+            ));
+        }
         let aliases = document_aliases(&doc);
         if aliases > self.max_aliases {
             let err = ServerError::new(

@@ -12,7 +12,7 @@ mod search;
 mod types;
 mod webhook;
 
-pub use context::ClientIp;
+pub use context::{ClientIp, ReadOnly};
 pub use error::{ErrorCodes, fill_missing_codes};
 pub use loaders::Loaders;
 
@@ -58,6 +58,11 @@ pub fn build_schema(state: AppState) -> WharfSchema {
     if !settings.introspection() {
         builder = builder.disable_introspection();
     }
+    builder = builder.extension(
+        async_graphql::extensions::apollo_persisted_queries::ApolloPersistedQueries::new(
+            async_graphql::extensions::apollo_persisted_queries::LruCacheStorage::new(4096),
+        ),
+    );
     builder.data(state).finish()
 }
 

@@ -22,6 +22,7 @@ pub struct OutboxWorker {
     handlers: HashMap<&'static str, Arc<dyn OutboxHandler>>,
     wake: Arc<Notify>,
     poll: Duration,
+    cache: Option<Arc<crate::cache::ResponseCache>>,
 }
 
 impl OutboxWorker {
@@ -32,7 +33,15 @@ impl OutboxWorker {
             handlers: HashMap::new(),
             wake,
             poll,
+            cache: None,
         }
+    }
+
+    /// Empties `cache` after work is done: what readers see (the search index, deal states,
+    /// publications) may have changed.
+    pub fn invalidating(mut self, cache: Arc<crate::cache::ResponseCache>) -> Self {
+        self.cache = Some(cache);
+        self
     }
 
     /// Registers a handler for its kinds.
@@ -80,6 +89,9 @@ impl OutboxWorker {
             }
             let handled = self.run_once().await;
             if handled > 0 {
+                if let Some(cache) = &self.cache {
+                    cache.invalidate();
+                }
                 continue;
             }
             tokio::select! {

@@ -1,0 +1,197 @@
+//! Running GraphQL requests over HTTP: `POST /graphql` and cacheable `GET /graphql` reads,
+//! with automatic persisted queries, credentials, rate limits, the anonymous response cache,
+//! ETag / `Cache-Control`, and metrics.
+use crate::auth::Principal;
+use crate::cache::{Cached, ResponseCache};
+use crate::error::ErrorCode;
+use crate::graphql::{ClientIp, Loaders, ReadOnly, WharfSchema, fill_missing_codes};
+use crate::http::{
+    MAX_QUERY_BYTES, bearer, error_response, from_app_error, graphiql, rate_limited,
+};
+use crate::services::session;
+use crate::state::AppState;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{HttpRequest, HttpResponse, web};
+use async_graphql::parser::types::OperationType;
+use async_graphql::{BatchRequest, BatchResponse, Request};
+
+/// Whether every operation of the request's document is a query (unparsable: no).
+fn is_read_only(request: &Request) -> bool {
+    match async_graphql::parser::parse_query(&request.query) {
+        Ok(doc) => doc
+            .operations
+            .iter()
+            .all(|(_, op)| op.node.ty == OperationType::Query),
+        Err(_) => false,
+    }
+}
+
+/// The cache key of a single anonymous read.
+fn cache_key(request: &Request) -> [u8; 32] {
+    let variables = serde_json::to_string(&request.variables).unwrap_or_default();
+    let persisted = request
+        .extensions
+        .get("persistedQuery")
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    ResponseCache::key(&[
+        &request.query,
+        &variables,
+        request.operation_name.as_deref().unwrap_or(""),
+        &persisted,
+    ])
+}
+
+/// `GET /graphql`: GraphiQL without parameters, else a read (`query`, `variables`,
+/// `operationName`, `extensions` as in the GraphQL-over-HTTP spec). Mutations are refused.
+pub async fn graphql_get(
+    req: HttpRequest,
+    schema: web::Data<WharfSchema>,
+    state: web::Data<AppState>,
+) -> HttpResponse {
+    if req.query_string().is_empty() {
+        return graphiql().await;
+    }
+    match async_graphql::http::parse_query_string(req.query_string()) {
+        Ok(request) => execute(&req, &schema, &state, BatchRequest::Single(request), true).await,
+        Err(err) => error_response(
+            ErrorCode::BadUserInput,
+            &format!("the query string is not a GraphQL request: {err}"),
+            Some("MALFORMED_REQUEST"),
+        ),
+    }
+}
+
+fn respond(req: &HttpRequest, cached: &Cached, via_get: bool, ttl_secs: u64) -> HttpResponse {
+    let not_modified = req
+        .headers()
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == cached.etag || t.trim() == "*")
+        });
+    let mut builder = if not_modified {
+        HttpResponse::NotModified()
+    } else {
+        HttpResponse::Ok()
+    };
+    builder.insert_header((header::ETAG, cached.etag.clone()));
+    let policy = if via_get && ttl_secs > 0 {
+        format!("public, max-age={ttl_secs}")
+    } else {
+        "no-cache".to_owned()
+    };
+    builder.insert_header((header::CACHE_CONTROL, policy));
+    builder.insert_header((header::VARY, "Authorization"));
+    if not_modified {
+        return builder.finish();
+    }
+    builder
+        .content_type(ContentType::json())
+        .body(cached.body.clone())
+}
+
+/// Runs a batch for the caller of `req`.
+pub async fn execute(
+    req: &HttpRequest,
+    schema: &WharfSchema,
+    state: &AppState,
+    batch: BatchRequest,
+    via_get: bool,
+) -> HttpResponse {
+    if let Some(long) = batch
+        .iter()
+        .map(|r| r.query.len())
+        .find(|n| *n > MAX_QUERY_BYTES)
+    {
+        return error_response(
+            ErrorCode::QueryTooLarge,
+            &format!("the query is {long} bytes; the limit is {MAX_QUERY_BYTES}"),
+            None,
+        );
+    }
+    let principal = match bearer(req) {
+        Err(err) => return from_app_error(&err),
+        Ok(token) => match session::authenticate(&state.db, &state.auth, token).await {
+            Ok(p) => p,
+            Err(err) => return from_app_error(&err),
+        },
+    };
+    let ip = crate::http::client_ip(req, &state.settings);
+    let limited = match &principal {
+        Principal::Anonymous => state.limits.anonymous(ip),
+        Principal::Token { token_id, .. } => state.limits.token(*token_id),
+        Principal::User { .. } => Ok(()),
+    };
+    if let Err(wait) = limited {
+        return rate_limited(wait);
+    }
+    let ttl_secs = state.settings.response_cache_ttl_ms / 1000;
+    // Anonymous single reads are cached; over GET every request is a read (mutations are
+    // refused by the schema's extension), over POST the document is checked.
+    let key = match (&principal, &batch) {
+        (Principal::Anonymous, BatchRequest::Single(r)) if via_get || is_read_only(r) => {
+            Some(cache_key(r))
+        }
+        _ => None,
+    };
+    if let Some(key) = &key
+        && let Some(hit) = state.response_cache.get(key)
+    {
+        crate::metrics::observe_operation(Some("cached"), true, 0.0);
+        return respond(req, &hit, via_get, ttl_secs);
+    }
+    let writes = !via_get && !batch.iter().all(is_read_only);
+    let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
+    let started = std::time::Instant::now();
+    let mut batch = batch
+        .data(principal)
+        .data(ClientIp(ip))
+        .data(Loaders::new(&state.db));
+    if via_get {
+        batch = batch.data(ReadOnly);
+    }
+    let mut response = schema.execute_batch(batch).await;
+    match &mut response {
+        BatchResponse::Single(r) => fill_missing_codes(r),
+        BatchResponse::Batch(rs) => rs.iter_mut().for_each(fill_missing_codes),
+    }
+    if writes {
+        state.outbox_wake.notify_one();
+        state.response_cache.invalidate();
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    match &response {
+        BatchResponse::Single(r) => crate::metrics::observe_operation(
+            names.first().cloned().flatten().as_deref(),
+            r.errors.is_empty(),
+            seconds,
+        ),
+        BatchResponse::Batch(rs) => {
+            for (r, name) in rs.iter().zip(&names) {
+                crate::metrics::observe_operation(name.as_deref(), r.errors.is_empty(), seconds);
+            }
+        }
+    }
+    let ok = match &response {
+        BatchResponse::Single(r) => r.errors.is_empty(),
+        BatchResponse::Batch(_) => false,
+    };
+    let body = match serde_json::to_vec(&response) {
+        Ok(b) => bytes::Bytes::from(b),
+        Err(e) => return from_app_error(&crate::error::AppError::internal(e)),
+    };
+    if let (Some(key), true) = (key, ok) {
+        let cached = state.response_cache.put(key, body);
+        return respond(req, &cached, via_get, ttl_secs);
+    }
+    let mut builder = HttpResponse::Ok();
+    for (name, value) in response.http_headers_iter() {
+        if let Ok(value) = header::HeaderValue::from_bytes(value.as_bytes()) {
+            builder.insert_header((name.as_str(), value));
+        }
+    }
+    builder.insert_header((header::CACHE_CONTROL, "private, no-store"));
+    builder.content_type(ContentType::json()).body(body)
+}
