@@ -55,7 +55,8 @@ impl ArticleQuery {
         order_by: Option<ArticleOrderBy>,
     ) -> async_graphql::Result<Conn<Article>> {
         let st = state(ctx)?;
-        let filter = filter.unwrap_or_default().into_service()?;
+        let mut filter = filter.unwrap_or_default().into_service()?;
+        filter.skip_total = !ctx.look_ahead().field("totalCount").exists();
         let page = article::list_articles(
             &st.db,
             principal(ctx),

@@ -70,6 +70,7 @@ impl ArticleFilter {
             published_before: self.published_before,
             updated_after: self.updated_after,
             updated_before: self.updated_before,
+            skip_total: false,
         })
     }
 }

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Load benchmark: Wharf (cache miss and cached) against a minimal actix-web + sqlx ceiling.
+#
+#   scripts/loadtest.sh [N ...]        default: 1000 100000 articles
+#
+# Needs: wrk (Debian package `wrk`), python3, release builds of wharf and the ceiling:
+#   cargo build --release -p wharf
+#   (cd bench/ceiling && CARGO_TARGET_DIR=../../target cargo build --release)
+# Environment: DURATION (default 10s), CONNECTIONS (16), THREADS (2). Only 127.0.0.1 is used.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+WHARF=$ROOT/target/release/wharf
+CEILING=$ROOT/target/release/ceiling
+DURATION=${DURATION:-10s}
+CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-2}
+PORT=18200
+DOMAIN=bench.example.com
+[ -x "$WHARF" ] && [ -x "$CEILING" ] || { echo "build wharf and the ceiling in release first (see the header)"; exit 2; }
+command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 2; }
+
+work=$(mktemp -d)
+trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
+
+post_script() { # $1 = JSON body file → a wrk Lua script posting it
+  printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("%s")\nwrk.body = f:read("*a")\nf:close()\n' "$1"
+}
+LIST='{"query":"{ articles(first: 20, filter: {site: \"'$DOMAIN'\"}) { edges { node { id title slug publishedAt tags { name slug } } } } }"}'
+SLUG='{"query":"{ article(site: \"'$DOMAIN'\", slug: \"article-500\") { title html tags { name slug } } }"}'
+SEARCH='{"query":"{ search(query: \"trade fairs\", site: \"'$DOMAIN'\", first: 10) { estimatedTotal hits { article { id title slug } } } }"}'
+for name in LIST SLUG SEARCH; do
+  printf '%s' "${!name}" > "$work/$name.json"
+  post_script "$work/$name.json" > "$work/$name.lua"
+done
+
+wait_up() { for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT$1" >/dev/null && return 0; sleep 0.1; done; echo "server did not start"; exit 1; }
+
+peak_rss_kb=0
+sample_rss() { # $1 = pid; keeps the highest VmRSS seen in $work/rss
+  local max=0
+  while kill -0 "$1" 2>/dev/null; do
+    local now; now=$(awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+    [ "${now:-0}" -gt "$max" ] && max=$now && echo "$max" > "$work/rss"
+    sleep 0.2
+  done
+}
+
+run() { # $1 = label, $2 = lua script
+  local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -s "$2" "http://127.0.0.1:$PORT/graphql")
+  local rps p50 p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p50=$(awk '$1=="50%" {print $2}' <<<"$out")
+  p99=$(awk '$1=="99%" {print $2}' <<<"$out")
+  errors=$(awk '/Non-2xx/ {print $5}' <<<"$out")
+  printf '| %s | %s | %s | %s | %s | %s |\n' "$N" "$1" "$rps" "$p50" "$p99" "${errors:-0}" >> "$work/results"
+}
+
+start_wharf() { # $1 = response cache TTL in ms
+  WHARF_DATA_DIR=$work/data WHARF_PORT=$PORT WHARF_RESPONSE_CACHE_TTL_MS=$1 WHARF_WORKERS=2 \
+  WHARF_RATE_LIMIT_ANONYMOUS_PER_MINUTE=0 WHARF_DATABASE_MAX_CONNECTIONS=8 RUST_LOG=error \
+    "$WHARF" serve > "$work/wharf.log" 2>&1 &
+  WPID=$!
+  echo 0 > "$work/rss"
+  sample_rss "$WPID" &
+  wait_up /healthz
+}
+stop() { kill "$1"; wait "$1" 2>/dev/null || true; }
+
+echo "| articles | request | requests/s | p50 | p99 | non-2xx |" > "$work/results"
+echo "|---|---|---|---|---|---|" >> "$work/results"
+: > "$work/rss-results"
+for N in "${@:-1000 100000}"; do
+  rm -rf "$work/data"
+  WHARF_DATA_DIR=$work/data RUST_LOG=error "$WHARF" migrate >/dev/null
+  python3 "$ROOT/scripts/seed_bench.py" "$work/data/wharf.db" "$N" "$DOMAIN"
+  WHARF_DATA_DIR=$work/data RUST_LOG=error "$WHARF" reindex >/dev/null
+  start_wharf 0
+  curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -d @"$work/SLUG.json" >/dev/null
+  run "wharf list (cache miss)" "$work/LIST.lua"
+  run "wharf article by slug (cache miss)" "$work/SLUG.lua"
+  run "wharf search (cache miss)" "$work/SEARCH.lua"
+  stop "$WPID"; sleep 0.3
+  echo "| $N | wharf, cache off | $(( $(cat "$work/rss") / 1024 )) MiB |" >> "$work/rss-results"
+  start_wharf 5000
+  run "wharf list (cached)" "$work/LIST.lua"
+  stop "$WPID"; sleep 0.3
+  echo "| $N | wharf, cache on | $(( $(cat "$work/rss") / 1024 )) MiB |" >> "$work/rss-results"
+  "$CEILING" "$work/data/wharf.db" "$PORT" "$DOMAIN" > "$work/ceiling.log" 2>&1 &
+  CPID=$!
+  sleep 0.5
+  run "ceiling list (actix-web + sqlx)" "$work/LIST.lua"
+  stop "$CPID"
+done
+echo; cat "$work/results"
+echo; echo "| articles | server | peak RSS under load |"; echo "|---|---|---|"; cat "$work/rss-results"
