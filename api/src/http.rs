@@ -256,8 +256,30 @@ async fn graphql_ws(
     req: HttpRequest,
     payload: web::Payload,
     schema: web::Data<WharfSchema>,
+    state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
+    let state = state.get_ref().clone();
     async_graphql_actix_web::GraphQLSubscription::new(WharfSchema::clone(&schema))
+        // Credentials come in the `connection_init` payload (`{"Authorization": "Bearer …"}`),
+        // as browsers cannot set headers on a WebSocket; none means anonymous.
+        .on_connection_init(move |init: serde_json::Value| async move {
+            let bearer = ["Authorization", "authorization"]
+                .iter()
+                .find_map(|k| init.get(*k).and_then(|v| v.as_str()))
+                .map(|v| {
+                    v.strip_prefix("Bearer ")
+                        .or_else(|| v.strip_prefix("bearer "))
+                        .unwrap_or(v)
+                        .to_owned()
+                });
+            let principal =
+                crate::services::session::authenticate(&state.db, &state.auth, bearer.as_deref())
+                    .await
+                    .map_err(|e| async_graphql::Error::new(e.message))?;
+            let mut data = async_graphql::Data::default();
+            data.insert(principal);
+            Ok(data)
+        })
         .start(&req, payload)
 }
 

@@ -253,3 +253,87 @@ async fn webhooks_never_deliver_to_private_addresses(app: TestApp) -> Result<()>
     }
     anyhow::bail!("the delivery to a private address was not refused")
 }
+
+e2e!(deal_events_reach_the_sites_members_only);
+
+async fn subscribe(
+    app: &TestApp,
+    init: Value,
+    query: &str,
+) -> Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+> {
+    let url = format!("{}/graphql", app.address.replace("http://", "ws://"));
+    let mut request = url.into_client_request()?;
+    request
+        .headers_mut()
+        .insert("sec-websocket-protocol", "graphql-transport-ws".parse()?);
+    let (mut ws, _) = tokio_tungstenite::connect_async(request).await?;
+    ws.send(Message::text(
+        json!({ "type": "connection_init", "payload": init }).to_string(),
+    ))
+    .await?;
+    let ack = tokio::time::timeout(Duration::from_secs(5), ws.next()).await?;
+    assert!(format!("{ack:?}").contains("connection_ack"), "{ack:?}");
+    ws.send(Message::text(
+        json!({ "id": "1", "type": "subscribe", "payload": { "query": query } }).to_string(),
+    ))
+    .await?;
+    Ok(ws)
+}
+
+async fn next_message(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Result<Value> {
+    loop {
+        let next = tokio::time::timeout(Duration::from_secs(10), ws.next()).await?;
+        let Some(Ok(Message::Text(text))) = next else {
+            anyhow::bail!("socket closed: {next:?}")
+        };
+        let v: Value = serde_json::from_str(&text)?;
+        if v["type"] == "next" || v["type"] == "error" {
+            return Ok(v);
+        }
+    }
+}
+
+async fn deal_events_reach_the_sites_members_only(app: TestApp) -> Result<()> {
+    let owner = app.signup("owner@deals.example.com").await?;
+    let site = app
+        .create_site(&owner.token, "deals.example.com", &["en"])
+        .await?;
+    let query =
+        "subscription { dealEvents(site: \"deals.example.com\") { event status from dealId } }";
+    let mut anon = subscribe(&app, json!({}), query).await?;
+    let refused = next_message(&mut anon).await?;
+    assert_eq!(
+        refused["payload"]["errors"][0]["extensions"]["code"], "UNAUTHENTICATED",
+        "{refused}"
+    );
+    let mut ws = subscribe(
+        &app,
+        json!({ "Authorization": format!("Bearer {}", owner.token) }),
+        query,
+    )
+    .await?;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    // The market records deal changes as site events; emit one the same way.
+    let site_id = uuid::Uuid::parse_str(&site)?;
+    let deal = uuid::Uuid::now_v7();
+    wharf::services::webhook::emit(
+        &app.db,
+        site_id,
+        "deal.live",
+        json!({ "deal_id": deal, "status": "live", "from": "accepted" }),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let msg = next_message(&mut ws).await?;
+    assert_eq!(
+        msg["payload"]["data"]["dealEvents"],
+        json!({ "event": "deal.live", "status": "live", "from": "accepted", "dealId": deal.to_string() })
+    );
+    Ok(())
+}

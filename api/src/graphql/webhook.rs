@@ -232,6 +232,21 @@ pub struct ArticleEvent {
     pub title: String,
 }
 
+/// A deal event of a site, as its members receive it.
+#[derive(SimpleObject, Clone)]
+pub struct DealStatusEvent {
+    /// `deal.proposed`, `deal.accepted`, `deal.live`, `deal.broken`, `deal.restored`, …
+    pub event: String,
+    /// The site the event is for (each side of a deal gets it).
+    pub site_id: ID,
+    /// The deal.
+    pub deal_id: ID,
+    /// Its status after the change.
+    pub status: String,
+    /// Its status before the change.
+    pub from: Option<String>,
+}
+
 /// Live events over WebSocket (`graphql-transport-ws` or `graphql-ws` at `/graphql`).
 #[derive(Default)]
 pub struct Subscription;
@@ -268,6 +283,36 @@ impl Subscription {
                     slug: text("slug"),
                     locale: text("locale"),
                     title: text("title"),
+                })
+            });
+        Ok(stream)
+    }
+
+    /// Status changes of a site's link deals (site ID or domain), as this server instance
+    /// processes them. For the site's members, and API tokens with `deals:read` reaching it;
+    /// send credentials in the `connection_init` payload.
+    async fn deal_events(
+        &self,
+        ctx: &Context<'_>,
+        site: String,
+    ) -> async_graphql::Result<impl Stream<Item = DealStatusEvent> + use<>> {
+        let st = state(ctx)?;
+        let site = site::find_site(&st.db, "site", &site).await?;
+        crate::services::authz::require_deal_reader(&st.db, principal(ctx), site.id).await?;
+        let site_id = site.id;
+        let stream =
+            BroadcastStream::new(st.live_events.subscribe()).filter_map(move |item| async move {
+                let e = item.ok()?;
+                if e.site_id != site_id || !e.event.starts_with("deal.") {
+                    return None;
+                }
+                let d = &e.data;
+                Some(DealStatusEvent {
+                    event: e.event.clone(),
+                    site_id: to_id(e.site_id),
+                    deal_id: ID(d["deal_id"].as_str().unwrap_or_default().to_owned()),
+                    status: d["status"].as_str().unwrap_or_default().to_owned(),
+                    from: d["from"].as_str().map(str::to_owned),
                 })
             });
         Ok(stream)

@@ -119,3 +119,24 @@ pub async fn require_site_owner(
     }
     Err(AppError::forbidden("only the site's owners may manage it"))
 }
+
+/// Allows reading the deals of `site_id`: its members and admins, and API tokens with
+/// `deals:read` that reach the site.
+pub async fn require_deal_reader(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+) -> AppResult<()> {
+    let user_id = principal.require_user()?;
+    if !principal.token_allows(Scope::DealsRead, Some(site_id)) {
+        return Err(AppError::forbidden(
+            "this API token lacks the deals:read scope for this site",
+        ));
+    }
+    if principal.is_admin() || site_role(db, user_id, site_id).await?.is_some() {
+        return Ok(());
+    }
+    Err(AppError::forbidden(
+        "only the site's members may follow its deals",
+    ))
+}

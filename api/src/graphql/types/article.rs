@@ -303,6 +303,20 @@ impl Article {
         Ok(found.into_iter().map(Article).collect())
     }
 
+    /// The media item used as `og:image` (`ogImageId` on create and update).
+    async fn og_image(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<Option<super::media::Media>> {
+        let Some(id) = self.0.og_image_media_id else {
+            return Ok(None);
+        };
+        let db = &crate::graphql::context::state(ctx)?.db;
+        Ok(crate::services::media::media_by_id(db, id)
+            .await?
+            .map(super::media::Media))
+    }
+
     /// The cover image, if one is set (`setArticleCoverImage`).
     async fn cover_image(
         &self,
