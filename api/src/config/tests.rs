@@ -1,0 +1,70 @@
+//! Tests of settings loading and validation.
+use super::*;
+
+fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| ((*k).into(), (*v).into()))
+        .collect()
+}
+
+#[test]
+fn environment_overrides_defaults() -> anyhow::Result<()> {
+    let s = Settings::load_from(
+        None,
+        &env(&[("WHARF_PORT", "9000"), ("DATABASE_URL", "postgres://x/y")]),
+    )?;
+    assert_eq!(s.port, 9000);
+    assert_eq!(s.effective_database_url(), "postgres://x/y");
+    let s = Settings::load_from(
+        None,
+        &env(&[("WHARF_CHECKER_ALLOW_HOSTS", "127.0.0.1, 10.0.0.0/8")]),
+    )?;
+    assert_eq!(s.checker_allow_hosts, ["127.0.0.1", "10.0.0.0/8"]);
+    Ok(())
+}
+
+#[test]
+fn unknown_and_invalid_settings_are_refused() {
+    assert!(Settings::load_from(None, &env(&[("WHARF_PORTT", "1")])).is_err());
+    assert!(Settings::load_from(None, &env(&[("WHARF_PORT", "x")])).is_err());
+    assert!(Settings::load_from(None, &env(&[("WHARF_ENVIRONMENT", "production")])).is_err());
+    assert!(Settings::load_from(None, &env(&[("WHARF_JWT_SECRET", "short")])).is_err());
+    assert!(
+        Settings::load_from(None, &env(&[("WHARF_CHECKER_ALLOW_HOSTS", "not-an-ip")])).is_err()
+    );
+    assert!(Settings::load_from(None, &env(&[("MEILI_URL", "localhost:7700")])).is_err());
+    assert!(Settings::load_from(None, &env(&[("WHARF_MEILI_INDEX_PREFIX", "a b")])).is_err());
+}
+
+#[test]
+fn media_settings_are_parsed_and_checked() -> anyhow::Result<()> {
+    let s = Settings::load_from(
+        None,
+        &env(&[
+            ("WHARF_S3_BUCKET", "media"),
+            ("WHARF_S3_ENDPOINT", "http://127.0.0.1:9000"),
+            ("WHARF_S3_PATH_STYLE", "true"),
+            ("WHARF_MEDIA_ALLOWED_TYPES", "image/png, Application/PDF"),
+        ]),
+    )?;
+    assert_eq!(s.s3_bucket.as_deref(), Some("media"));
+    assert!(s.s3_path_style);
+    assert_eq!(s.media_allowed_types, ["image/png", "application/pdf"]);
+    assert!(Settings::load_from(None, &env(&[("WHARF_S3_ENDPOINT", "ftp://x")])).is_err());
+    assert!(
+        Settings::load_from(None, &env(&[("WHARF_S3_ACCESS_KEY_ID", "only-the-key")])).is_err()
+    );
+    assert!(Settings::load_from(None, &env(&[("WHARF_MEDIA_MAX_BYTES", "0")])).is_err());
+    Ok(())
+}
+
+#[test]
+fn default_database_is_sqlite_under_the_data_dir() -> anyhow::Result<()> {
+    let s = Settings::load_from(None, &[])?;
+    assert!(
+        s.effective_database_url()
+            .starts_with("sqlite://./data/wharf.db")
+    );
+    Ok(())
+}
