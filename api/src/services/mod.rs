@@ -9,6 +9,7 @@ pub mod article;
 pub mod authz;
 pub mod market;
 pub mod media;
+pub mod member;
 pub mod outbox;
 pub mod pagination;
 pub mod search;

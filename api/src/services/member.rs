@@ -1,0 +1,129 @@
+//! Site members: who may work on a site, with which role; a site always keeps an owner.
+use crate::auth::Principal;
+use crate::domain::Email;
+use crate::error::{AppError, AppResult};
+use crate::services::{authz, now};
+use entities::site_member::{self, SiteRole};
+use entities::user;
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
+    QueryOrder, Set,
+};
+use uuid::Uuid;
+
+/// The members of a site with their roles (members and admins only).
+pub async fn list_members(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+) -> AppResult<Vec<(user::Model, SiteRole)>> {
+    let user_id = principal.require_user()?;
+    if !principal.is_admin() && authz::site_role(db, user_id, site_id).await?.is_none() {
+        return Err(AppError::forbidden(
+            "only the site's members may see its members",
+        ));
+    }
+    let members = site_member::Entity::find()
+        .filter(site_member::Column::SiteId.eq(site_id))
+        .order_by_asc(site_member::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = members.iter().map(|m| m.user_id).collect();
+    let users = user::Entity::find()
+        .filter(user::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    Ok(members
+        .into_iter()
+        .filter_map(|m| {
+            users
+                .iter()
+                .find(|u| u.id == m.user_id)
+                .map(|u| (u.clone(), m.role))
+        })
+        .collect())
+}
+
+/// Adds a registered user to a site, or changes their role (owners and admins).
+pub async fn set_member(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+    email: &str,
+    role: SiteRole,
+) -> AppResult<site_member::Model> {
+    authz::require_site_owner(db, principal, site_id).await?;
+    let email = Email::parse("email", email)?;
+    let member = crate::services::user::find_by_email(db, email.as_str())
+        .await?
+        .ok_or_else(|| {
+            AppError::bad_input(
+                "email",
+                "no account has this email; ask them to register first",
+            )
+        })?;
+    let existing = site_member::Entity::find_by_id((site_id, member.id))
+        .one(db)
+        .await?;
+    match existing {
+        Some(current) => {
+            if current.role == SiteRole::Owner && role != SiteRole::Owner {
+                ensure_another_owner(db, site_id, member.id).await?;
+            }
+            let mut active: site_member::ActiveModel = current.into();
+            active.role = Set(role);
+            Ok(active.update(db).await?)
+        }
+        None => Ok(site_member::ActiveModel {
+            site_id: Set(site_id),
+            user_id: Set(member.id),
+            role: Set(role),
+            created_at: Set(now()),
+        }
+        .insert(db)
+        .await?),
+    }
+}
+
+/// Removes a member from a site (owners and admins); the last owner stays.
+pub async fn remove_member(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+    user_id: Uuid,
+) -> AppResult<bool> {
+    authz::require_site_owner(db, principal, site_id).await?;
+    let Some(current) = site_member::Entity::find_by_id((site_id, user_id))
+        .one(db)
+        .await?
+    else {
+        return Err(AppError::not_found("member"));
+    };
+    if current.role == SiteRole::Owner {
+        ensure_another_owner(db, site_id, user_id).await?;
+    }
+    site_member::Entity::delete_by_id((site_id, user_id))
+        .exec(db)
+        .await?;
+    Ok(true)
+}
+
+async fn ensure_another_owner(
+    db: &impl ConnectionTrait,
+    site_id: Uuid,
+    leaving: Uuid,
+) -> AppResult<()> {
+    let others = site_member::Entity::find()
+        .filter(site_member::Column::SiteId.eq(site_id))
+        .filter(site_member::Column::Role.eq(SiteRole::Owner))
+        .filter(site_member::Column::UserId.ne(leaving))
+        .count(db)
+        .await?;
+    if others == 0 {
+        return Err(AppError::conflict(
+            "role",
+            "a site must keep at least one owner",
+        ));
+    }
+    Ok(())
+}
