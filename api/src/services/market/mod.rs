@@ -11,6 +11,7 @@
 //! `deals:write` that reach the site ([`require_site_agent`]).
 pub mod check;
 pub mod deal;
+mod deal_read;
 pub mod machine;
 pub mod offer;
 pub mod profile;

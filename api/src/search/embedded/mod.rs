@@ -2,24 +2,25 @@
 //! typo budget, tag facets and a more-like-this query for related articles.
 use super::text::{self, WordTokenizer, typo_budget};
 use super::typo::TypoQuery;
-use super::{Candidate, SearchDoc, SearchHit, SearchRequest, SearchResults, query_words};
+use super::{SearchDoc, SearchHit, SearchRequest, SearchResults, query_words};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Count, FacetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, MoreLikeThisQuery, Occur, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
 use tantivy::schema::{
-    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, OwnedValue, STORED, STRING, Schema,
+    FAST, FacetOptions, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{
-    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
-    Term,
+    DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term,
 };
 use uuid::Uuid;
+
+mod related;
 
 const TOKENIZER: &str = "wharf_words";
 /// Memory for the writer: two threads of 20 MB.
@@ -334,87 +335,6 @@ impl Inner {
             hits,
             tag_counts,
             estimated_total: total as u64,
-        })
-    }
-
-    fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
-        let searcher = self.reader.searcher();
-        let f = &self.f;
-        let own_id = || {
-            let q = TermQuery::new(
-                Term::from_field_text(f.id, &doc.id.to_string()),
-                IndexRecordOption::Basic,
-            );
-            (Occur::MustNot, Box::new(q) as Box<dyn Query>)
-        };
-        let mut candidates = Vec::new();
-
-        let similar = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(25)
-            .with_document_fields(vec![
-                (f.title, vec![OwnedValue::Str(doc.title.clone())]),
-                (f.excerpt, vec![OwnedValue::Str(doc.excerpt.clone())]),
-                (f.body, vec![OwnedValue::Str(doc.body.clone())]),
-            ]);
-        let mut clauses = self.filters(Some(doc.site), Some(&doc.locale));
-        clauses.push(own_id());
-        clauses.push((Occur::Must, Box::new(similar)));
-        let found = self.collect(&searcher, BooleanQuery::new(clauses))?;
-        let best = found.iter().map(|(s, _)| *s).fold(0.0_f32, f32::max);
-        for (score, address) in found {
-            let text_score = if best > 0.0 { score / best } else { 0.0 };
-            candidates.push(self.candidate(&searcher, address, f64::from(text_score))?);
-        }
-
-        if !doc.tags.is_empty() {
-            let shared: Vec<(Occur, Box<dyn Query>)> = doc
-                .tags
-                .iter()
-                .map(|t| {
-                    let q =
-                        TermQuery::new(Term::from_field_text(f.tags, t), IndexRecordOption::Basic);
-                    (Occur::Should, Box::new(q) as Box<dyn Query>)
-                })
-                .collect();
-            let mut clauses = self.filters(Some(doc.site), Some(&doc.locale));
-            clauses.push(own_id());
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(shared))));
-            for (_, address) in self.collect(&searcher, BooleanQuery::new(clauses))? {
-                candidates.push(self.candidate(&searcher, address, 0.0)?);
-            }
-        }
-        Ok(super::rank_related(doc, candidates, limit))
-    }
-
-    fn collect(
-        &self,
-        searcher: &Searcher,
-        query: BooleanQuery,
-    ) -> anyhow::Result<Vec<(f32, DocAddress)>> {
-        Ok(searcher.search(&query, &TopDocs::with_limit(RELATED_POOL).order_by_score())?)
-    }
-
-    fn candidate(
-        &self,
-        searcher: &Searcher,
-        address: DocAddress,
-        text_score: f64,
-    ) -> anyhow::Result<Candidate> {
-        let doc: TantivyDocument = searcher.doc(address)?;
-        let id = Uuid::parse_str(&stored_str(&doc, self.f.id))?;
-        Ok(Candidate {
-            id,
-            tags: doc
-                .get_all(self.f.tags)
-                .filter_map(|v| v.as_str().map(str::to_owned))
-                .collect(),
-            text_score,
-            published_at: doc
-                .get_first(self.f.published_at)
-                .and_then(|v| v.as_i64())
-                .unwrap_or(0),
         })
     }
 }
