@@ -97,10 +97,7 @@ impl Revision {
     }
     /// Who made the change.
     async fn editor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        match self.0.editor_id {
-            None => Ok(None),
-            Some(id) => Ok(loaders(ctx)?.users.load_one(id).await?.map(User)),
-        }
+        super::user_of(ctx, self.0.editor_id).await
     }
     /// When.
     async fn created_at(&self) -> DateTime<Utc> {
@@ -123,11 +120,7 @@ impl Article {
 
     /// The site it belongs to.
     async fn site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(loaders(ctx)?
-            .sites
-            .load_one(self.0.site_id)
-            .await?
-            .map(Site))
+        super::site_of(ctx, self.0.site_id).await
     }
 
     /// Locale tag, such as `en` or `zh-CN`.
@@ -210,10 +203,7 @@ impl Article {
 
     /// The author.
     async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        match self.0.author_id {
-            None => Ok(None),
-            Some(id) => Ok(loaders(ctx)?.users.load_one(id).await?.map(User)),
-        }
+        super::user_of(ctx, self.0.author_id).await
     }
 
     /// Tags, in the order they were given.

@@ -3,7 +3,7 @@ use super::market::{DealSide, DealStatus, LinkOffer, parse_or};
 use super::site::Site;
 use super::to_id;
 use super::user::User;
-use crate::graphql::context::{loaders, state};
+use crate::graphql::context::state;
 use crate::services::json_strings;
 use crate::services::market::{self as svc, deal};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
@@ -38,20 +38,12 @@ impl LinkDeal {
 
     /// The site that published the offer.
     async fn offer_site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(loaders(ctx)?
-            .sites
-            .load_one(self.0.offer_site_id)
-            .await?
-            .map(Site))
+        super::site_of(ctx, self.0.offer_site_id).await
     }
 
     /// The site that proposed the deal.
     async fn partner_site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(loaders(ctx)?
-            .sites
-            .load_one(self.0.partner_site_id)
-            .await?
-            .map(Site))
+        super::site_of(ctx, self.0.partner_site_id).await
     }
 
     /// Where the deal stands.
@@ -193,10 +185,7 @@ impl DealEvent {
 
     /// Who did it; null when the link checker or the clock did.
     async fn actor(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        match self.0.actor_id {
-            Some(id) => Ok(loaders(ctx)?.users.load_one(id).await?.map(User)),
-            None => Ok(None),
-        }
+        super::user_of(ctx, self.0.actor_id).await
     }
 
     /// A note: the reason given, or the checker's findings.

@@ -2,7 +2,6 @@
 //! Deals are in [`super::deal`].
 use super::site::Site;
 use super::to_id;
-use crate::graphql::context::loaders;
 use crate::services::json_strings;
 use crate::services::market as svc;
 use async_graphql::{Context, Enum, ID, InputObject, Object};
@@ -123,11 +122,7 @@ impl LinkOffer {
 
     /// The offering site.
     async fn site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(loaders(ctx)?
-            .sites
-            .load_one(self.0.site_id)
-            .await?
-            .map(Site))
+        super::site_of(ctx, self.0.site_id).await
     }
 
     /// Short title.

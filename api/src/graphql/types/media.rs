@@ -1,7 +1,7 @@
 //! Media as the API shows them.
 use super::site::Site;
 use super::user::User;
-use crate::graphql::context::{loaders, state};
+use crate::graphql::context::state;
 use crate::services::media;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -19,11 +19,7 @@ impl Media {
 
     /// The site it belongs to.
     async fn site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        Ok(loaders(ctx)?
-            .sites
-            .load_one(self.0.site_id)
-            .await?
-            .map(Site))
+        super::site_of(ctx, self.0.site_id).await
     }
 
     /// The object's key in the store.
@@ -68,10 +64,7 @@ impl Media {
 
     /// Who uploaded it.
     async fn uploader(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        match self.0.uploader_id {
-            None => Ok(None),
-            Some(id) => Ok(loaders(ctx)?.users.load_one(id).await?.map(User)),
-        }
+        super::user_of(ctx, self.0.uploader_id).await
     }
 
     /// When it was uploaded.

@@ -25,3 +25,30 @@ pub fn id_arg(field: &str, id: &ID) -> AppResult<Uuid> {
 pub fn to_id(id: Uuid) -> ID {
     ID(id.to_string())
 }
+
+/// The site with this ID, through the request's batched loader.
+pub async fn site_of(
+    ctx: &async_graphql::Context<'_>,
+    id: Uuid,
+) -> async_graphql::Result<Option<site::Site>> {
+    Ok(crate::graphql::context::loaders(ctx)?
+        .sites
+        .load_one(id)
+        .await?
+        .map(site::Site))
+}
+
+/// The user with this ID (none for `None`), through the request's batched loader.
+pub async fn user_of(
+    ctx: &async_graphql::Context<'_>,
+    id: Option<Uuid>,
+) -> async_graphql::Result<Option<user::User>> {
+    match id {
+        None => Ok(None),
+        Some(id) => Ok(crate::graphql::context::loaders(ctx)?
+            .users
+            .load_one(id)
+            .await?
+            .map(user::User)),
+    }
+}
