@@ -22,5 +22,5 @@ pub mod storage;
 pub mod telemetry;
 
 pub use config::Settings;
-pub use startup::Application;
+pub use startup::{Application, StopHandle};
 pub mod search;

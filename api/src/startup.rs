@@ -148,8 +148,14 @@ impl Application {
         &self.state
     }
 
-    /// Serves until the process is told to stop: in-flight requests finish first, then the
-    /// background jobs finish the work in hand and stop.
+    /// A handle that stops this application from inside the process, as SIGTERM (graceful) or
+    /// SIGINT (not graceful) do for `wharf serve`.
+    pub fn stop_handle(&self) -> StopHandle {
+        StopHandle(self.server.handle())
+    }
+
+    /// Serves until the process is told to stop (SIGTERM, SIGINT) or a [`StopHandle`] is used:
+    /// in-flight requests finish first, then the background jobs finish the work in hand and stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(self.worker.run(stopped.clone()));
@@ -175,6 +181,20 @@ impl Application {
             tracing::warn!("background jobs did not stop within 30 s");
         }
         served
+    }
+}
+
+/// Stops a running [`Application`]; cheap to clone. Process signals keep working beside it.
+#[derive(Clone)]
+pub struct StopHandle(actix_web::dev::ServerHandle);
+
+impl StopHandle {
+    /// Asks the server to stop, at once: it accepts no new connection from then on. When
+    /// `graceful`, requests in flight finish first (30 s at most), otherwise they are dropped.
+    /// The returned future resolves when the HTTP server has stopped; `run_until_stopped` then
+    /// stops the background jobs and returns.
+    pub fn stop(&self, graceful: bool) -> impl Future<Output = ()> + Send + 'static {
+        self.0.stop(graceful)
     }
 }
 
