@@ -78,6 +78,14 @@ pub struct TestApp {
     pub media_dir: std::path::PathBuf,
     /// The S3 server, for the S3 stores.
     pub s3: Option<s3::S3Server>,
+    /// The database URL the server uses (the SQLite file or the fresh PostgreSQL database), for
+    /// a second server on the same database ([`TestApp::spawn_second`]).
+    pub database_url: String,
+    /// Stops the server from the test (see [`TestApp::server`]).
+    pub stop: wharf::StopHandle,
+    /// The task running `run_until_stopped`: it ends once a stop was requested, requests in
+    /// flight finished and the background jobs stopped. Dropping it leaves the server running.
+    pub server: tokio::task::JoinHandle<std::io::Result<()>>,
     _reserved_port: Option<tokio::net::TcpSocket>,
     _data: tempfile::TempDir,
 }
@@ -162,23 +170,7 @@ pub async fn spawn_app_tweaked(
             }
         },
     };
-    let mut settings = Settings {
-        environment: Environment::Development,
-        host: "127.0.0.1".into(),
-        port: 0,
-        data_dir: data.path().to_path_buf(),
-        database_url,
-        database_max_connections: 5,
-        jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
-        workers: 1,
-        outbox_poll_ms: 100,
-        scheduler_poll_ms: 100,
-        // The tests' webhook receivers listen on loopback.
-        webhook_allow_hosts: vec!["127.0.0.1/32".into()],
-        log_format: LogFormat::Text,
-        media_max_bytes: TEST_MEDIA_MAX_BYTES,
-        ..Settings::default()
-    };
+    let mut settings = test_settings(data.path(), database_url);
     let mut reserved = None;
     let media_dir = match (&s3, store) {
         (Some(server), _) => {
@@ -202,23 +194,64 @@ pub async fn spawn_app_tweaked(
         _ => data.path().join("media"),
     };
     tweak(&mut settings);
-    let app = Application::build(settings).await?;
-    let address = format!("http://127.0.0.1:{}", app.port());
-    let db = app.state().db.clone();
-    let queries = app.state().queries.clone();
-    tokio::spawn(app.run_until_stopped());
+    let started = start(settings, data).await?;
     Ok(Some(TestApp {
-        address,
-        client: reqwest::Client::new(),
         stack,
-        db,
-        queries,
         store,
         media_dir,
         s3,
         _reserved_port: reserved,
-        _data: data,
+        ..started
     }))
+}
+
+/// The settings of a test server with its data in `data_dir`.
+fn test_settings(data_dir: &std::path::Path, database_url: Option<String>) -> Settings {
+    Settings {
+        environment: Environment::Development,
+        host: "127.0.0.1".into(),
+        port: 0,
+        data_dir: data_dir.to_path_buf(),
+        database_url,
+        database_max_connections: 5,
+        jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
+        workers: 1,
+        outbox_poll_ms: 100,
+        scheduler_poll_ms: 100,
+        // The tests' webhook receivers listen on loopback.
+        webhook_allow_hosts: vec!["127.0.0.1/32".into()],
+        log_format: LogFormat::Text,
+        media_max_bytes: TEST_MEDIA_MAX_BYTES,
+        ..Settings::default()
+    }
+}
+
+/// Builds and runs a server whose data folder is `data`, with local media on SQLite; the
+/// caller corrects the stack and the store.
+async fn start(settings: Settings, data: tempfile::TempDir) -> Result<TestApp> {
+    let database_url = settings.effective_database_url();
+    let media_dir = settings.data_dir.join("media");
+    let app = Application::build(settings).await?;
+    let address = format!("http://127.0.0.1:{}", app.port());
+    let db = app.state().db.clone();
+    let queries = app.state().queries.clone();
+    let stop = app.stop_handle();
+    let server = tokio::spawn(app.run_until_stopped());
+    Ok(TestApp {
+        address,
+        client: reqwest::Client::new(),
+        stack: Stack::Sqlite,
+        db,
+        queries,
+        store: MediaStore::Local,
+        media_dir,
+        s3: None,
+        database_url,
+        stop,
+        server,
+        _reserved_port: None,
+        _data: data,
+    })
 }
 
 async fn fresh_postgres_database(admin_url: &str) -> Result<String> {
@@ -250,6 +283,29 @@ fn url_with_path(url: &str, database: &str) -> String {
 }
 
 impl TestApp {
+    /// Starts a second server on this one's database, as another instance behind a load
+    /// balancer would run: the same JWT secret, migrations left to the first, and its own data
+    /// folder (embedded search index, local media).
+    pub async fn spawn_second(&self) -> Result<TestApp> {
+        let data = tempfile::tempdir()?;
+        let mut settings = test_settings(data.path(), Some(self.database_url.clone()));
+        settings.auto_migrate = false;
+        let started = start(settings, data).await?;
+        Ok(TestApp {
+            stack: self.stack,
+            ..started
+        })
+    }
+
+    /// A new connection to this server's database. After a stop, use it rather than `db`: on
+    /// PostgreSQL the server's pool may hold connections opened on the server's worker threads,
+    /// whose runtimes are gone, and those fail.
+    pub async fn connect_db(&self) -> Result<sea_orm::DatabaseConnection> {
+        Database::connect(self.database_url.as_str())
+            .await
+            .context("connecting to the test database")
+    }
+
     /// The server's data folder (its SQLite file and embedded search index live there).
     pub fn data_dir(&self) -> &std::path::Path {
         self._data.path()
