@@ -16,6 +16,7 @@ mod outbox;
 mod schema;
 mod search;
 mod search_conformance;
+mod shutdown;
 mod sites;
 mod transfer;
 mod webhooks;
