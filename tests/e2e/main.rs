@@ -7,6 +7,7 @@ mod content;
 mod errors;
 mod fuzz;
 mod http;
+mod instances;
 mod limits;
 mod linkcheck;
 mod listing;
