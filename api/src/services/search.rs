@@ -163,12 +163,14 @@ async fn published_by_id(
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
+    // By ID alone, the status checked here: with `AND status = ?` in the SQL, SQLite's planner
+    // may walk the status index (every published article) instead of looking up the IDs.
     Ok(article::Entity::find()
         .filter(article::Column::Id.is_in(ids.iter().copied()))
-        .filter(article::Column::Status.eq(ArticleStatus::Published))
         .all(db)
         .await?
         .into_iter()
+        .filter(|a| a.status == ArticleStatus::Published)
         .map(|a| (a.id, a))
         .collect())
 }
