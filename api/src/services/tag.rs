@@ -223,23 +223,22 @@ pub async fn tags_of_articles(
     db: &impl ConnectionTrait,
     article_ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Vec<tag::Model>>> {
-    let links = article_tag::Entity::find()
+    // One statement: the links joined to their tags, in the articles' tag order.
+    let to_tag = article_tag::Entity::belongs_to(tag::Entity)
+        .from(article_tag::Column::TagId)
+        .to(tag::Column::Id)
+        .into();
+    let rows = article_tag::Entity::find()
+        .join(sea_orm::JoinType::InnerJoin, to_tag)
+        .select_also(tag::Entity)
         .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
         .order_by_asc(article_tag::Column::Position)
         .all(db)
         .await?;
-    let tag_ids: Vec<Uuid> = links.iter().map(|l| l.tag_id).collect();
-    let tags: HashMap<Uuid, tag::Model> = tag::Entity::find()
-        .filter(tag::Column::Id.is_in(tag_ids))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|t| (t.id, t))
-        .collect();
     let mut out: HashMap<Uuid, Vec<tag::Model>> = HashMap::new();
-    for link in links {
-        if let Some(tag) = tags.get(&link.tag_id) {
-            out.entry(link.article_id).or_default().push(tag.clone());
+    for (link, tag) in rows {
+        if let Some(tag) = tag {
+            out.entry(link.article_id).or_default().push(tag);
         }
     }
     Ok(out)

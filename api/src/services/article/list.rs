@@ -5,7 +5,7 @@ use crate::domain::Locale;
 use crate::error::{AppError, AppResult};
 use crate::services::authz;
 use crate::services::pagination::{Cursor, Page, PageRequest};
-use crate::services::site::find_site;
+use crate::services::site::SiteKey;
 use chrono::{DateTime, SecondsFormat, Utc};
 use entities::article::{self, ArticleStatus};
 use entities::{article_tag, tag};
@@ -46,10 +46,7 @@ pub struct ArticleFilter {
 }
 
 /// IDs of the articles carrying any of the tag slugs (of one site, when given).
-fn tagged_with(
-    slugs: &[String],
-    site_id: Option<uuid::Uuid>,
-) -> sea_orm::sea_query::SelectStatement {
+fn tagged_with(slugs: &[String], site: Option<&SiteKey>) -> sea_orm::sea_query::SelectStatement {
     let mut tagged = Query::select();
     tagged
         .column((article_tag::Entity, article_tag::Column::ArticleId))
@@ -63,8 +60,8 @@ fn tagged_with(
             Expr::col((tag::Entity, tag::Column::Slug))
                 .is_in(slugs.iter().map(|s| s.trim().to_owned())),
         );
-    if let Some(site_id) = site_id {
-        tagged.and_where(Expr::col((tag::Entity, tag::Column::SiteId)).eq(site_id));
+    if let Some(site) = site {
+        tagged.and_where(site.matches((tag::Entity, tag::Column::SiteId)));
     }
     tagged.to_owned()
 }
@@ -209,11 +206,16 @@ pub async fn list_articles(
     let page = PageRequest::parse(first, after, order.key(), max_page_size)?;
     let visibility = authz::content_visibility(db, principal).await?;
     let mut query = article::Entity::find().filter(visible_condition(&visibility));
-    let mut site_id = None;
-    if let Some(site) = filter.site.as_deref() {
-        let site = find_site(db, "filter.site", site).await?;
-        query = query.filter(article::Column::SiteId.eq(site.id));
-        site_id = Some(site.id);
+    // The site is resolved inside the list's own query; only an empty page pays for a lookup
+    // (to tell "no such site" from "no articles").
+    let site = filter
+        .site
+        .as_deref()
+        .map(|s| SiteKey::parse("filter.site", s))
+        .transpose()?;
+    let site_id = site.as_ref();
+    if let Some(site) = site_id {
+        query = query.filter(site.matches((article::Entity, article::Column::SiteId)));
     }
     if let Some(locale) = filter.locale.as_deref() {
         let locale = Locale::parse("filter.locale", locale)?;
@@ -270,6 +272,11 @@ pub async fn list_articles(
         query = query.filter(order.after(cursor)?);
     }
     let rows = order.apply(query).limit(page.first + 1).all(db).await?;
+    if rows.is_empty()
+        && let Some(site) = &site
+    {
+        site.load(db).await?;
+    }
     let key = order.key();
     Ok(Page::from_rows(rows, &page, total, |a| Cursor {
         order: key.into(),
