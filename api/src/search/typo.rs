@@ -34,7 +34,7 @@ impl TypoAutomaton {
     /// The automaton for `word` with `budget` typos (0 to 2); `prefix` for the last word.
     pub fn new(word: &str, budget: u8, prefix: bool) -> Self {
         let build = |distance: u8| {
-            let builder = LevenshteinAutomatonBuilder::new(distance, true);
+            let builder = builder(distance);
             if prefix {
                 builder.build_prefix_dfa(word)
             } else {
@@ -51,6 +51,15 @@ impl TypoAutomaton {
             within_one: (budget >= 2).then(|| build(1)),
         }
     }
+}
+
+/// The automaton builder for `distance` (0 to 2), made once per process: building one for two
+/// typos takes tens of milliseconds and megabytes, and it does not depend on the word.
+fn builder(distance: u8) -> &'static LevenshteinAutomatonBuilder {
+    static BUILDERS: [std::sync::OnceLock<LevenshteinAutomatonBuilder>; 3] =
+        [const { std::sync::OnceLock::new() }; 3];
+    let distance = distance.min(2);
+    BUILDERS[usize::from(distance)].get_or_init(|| LevenshteinAutomatonBuilder::new(distance, true))
 }
 
 fn exact(dfa: &DFA, state: u32) -> bool {
@@ -112,10 +121,12 @@ pub struct TypoQuery {
 impl TypoQuery {
     /// The query for `word` in `field`.
     pub fn new(field: Field, word: &str, budget: u8, prefix: bool) -> Self {
-        Self {
-            field,
-            automaton: Arc::new(TypoAutomaton::new(word, budget, prefix)),
-        }
+        Self::with(field, Arc::new(TypoAutomaton::new(word, budget, prefix)))
+    }
+
+    /// The query for an automaton already built (one word searched in several fields).
+    pub fn with(field: Field, automaton: Arc<TypoAutomaton>) -> Self {
+        Self { field, automaton }
     }
 }
 

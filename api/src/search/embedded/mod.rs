@@ -1,13 +1,13 @@
 //! The embedded engine: a tantivy index in a folder, with jieba word segmentation, Meilisearch's
 //! typo budget, tag facets and a more-like-this query for related articles.
 use super::text::{self, WordTokenizer, typo_budget};
-use super::typo::TypoQuery;
+use super::typo::{TypoAutomaton, TypoQuery};
 use super::{SearchDoc, SearchHit, SearchRequest, SearchResults, query_words};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use tantivy::collector::{Count, FacetCollector, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery,
 };
@@ -72,6 +72,10 @@ fn schema() -> (Schema, Fields) {
 #[derive(Clone)]
 pub struct EmbeddedIndex {
     inner: Arc<Inner>,
+    /// Searches run at once: one per core. A search is CPU-bound, so more at once only adds
+    /// blocking threads, each with its own allocator arena and buffers (resident memory), and
+    /// no throughput; the rest wait their turn.
+    searches: Arc<tokio::sync::Semaphore>,
 }
 
 struct Inner {
@@ -109,7 +113,19 @@ impl EmbeddedIndex {
                 last_write_ok: AtomicBool::new(true),
                 f,
             }),
+            searches: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
         })
+    }
+
+    /// Like [`Self::blocking`], for reads: waits for one of the per-core search slots first.
+    async fn reading<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Inner) -> anyhow::Result<T> + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let _slot = self.searches.acquire().await?;
+        self.blocking(work).await
     }
 
     async fn blocking<T: Send + 'static>(
@@ -161,13 +177,13 @@ impl EmbeddedIndex {
     /// Runs a search.
     pub async fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
         let request = request.clone();
-        self.blocking(move |inner| inner.search(&request)).await
+        self.reading(move |inner| inner.search(&request)).await
     }
 
     /// Related articles of `doc`.
     pub async fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
         let doc = doc.clone();
-        self.blocking(move |inner| inner.related(&doc, limit)).await
+        self.reading(move |inner| inner.related(&doc, limit)).await
     }
 
     /// Whether the index is there and the last write to it went through.
@@ -256,6 +272,8 @@ impl Inner {
         let f = &self.f;
         let budget = typo_budget(word);
         let mut any: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let automaton = (budget > 0 || is_last)
+            .then(|| std::sync::Arc::new(TypoAutomaton::new(word, budget, is_last)));
         for (field, boost) in [
             (f.title, 3.0),
             (f.tag_text, 2.0),
@@ -268,8 +286,8 @@ impl Inner {
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(exact), boost)),
             ));
-            if budget > 0 || is_last {
-                let typo = TypoQuery::new(field, word, budget, is_last);
+            if let Some(automaton) = &automaton {
+                let typo = TypoQuery::with(field, automaton.clone());
                 any.push((
                     Occur::Should,
                     Box::new(BoostQuery::new(Box::new(typo), boost * 0.3)),
@@ -293,24 +311,24 @@ impl Inner {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         let query = BooleanQuery::new(clauses);
-        let mut facets = FacetCollector::for_field("tag_facet");
-        facets.add_facet(tantivy::schema::Facet::root());
+        // Only the page is scored; the total and the tag counts come from a second pass that
+        // does not score (see `count_and_facets`).
         let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
-        let (addresses, total, facet_counts) = if words.is_empty() {
+        let addresses: Vec<DocAddress> = if words.is_empty() {
             let collector = top.order_by_fast_field::<i64>("published_at", Order::Desc);
-            let (docs, total, facets) = searcher.search(&query, &(collector, Count, facets))?;
-            (docs.into_iter().map(|(_, a)| a).collect(), total, facets)
+            searcher
+                .search(&query, &collector)?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect()
         } else {
-            let collector = top.order_by_score();
-            let (docs, total, facets) = searcher.search(&query, &(collector, Count, facets))?;
-            (
-                docs.into_iter()
-                    .map(|(_, a)| a)
-                    .collect::<Vec<DocAddress>>(),
-                total,
-                facets,
-            )
+            searcher
+                .search(&query, &top.order_by_score())?
+                .into_iter()
+                .map(|(_, a)| a)
+                .collect()
         };
+        let (total, mut tag_counts) = count_and_facets(&searcher, &query, self.f.tag_facet)?;
         let mut hits = Vec::new();
         for address in addresses.into_iter().take(r.limit) {
             let doc: TantivyDocument = searcher.doc(address)?;
@@ -324,19 +342,63 @@ impl Inner {
                 excerpt: text::highlight(&stored_str(&doc, self.f.excerpt), &words),
             });
         }
-        let mut tag_counts: Vec<(String, u64)> = facet_counts
-            .get(tantivy::schema::Facet::root())
-            .filter_map(|(facet, count)| {
-                facet.to_path().last().map(|tag| ((*tag).to_owned(), count))
-            })
-            .collect();
         tag_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         Ok(SearchResults {
             hits,
             tag_counts,
-            estimated_total: total as u64,
+            estimated_total: total,
         })
     }
+}
+
+/// Matches whose tags are counted; past this many, the tag counts describe the first
+/// `FACET_SCAN` matches (in index order) and the total is still exact.
+const FACET_SCAN: u64 = 10_000;
+
+/// The number of matches of `query` and the tag counts over them, walking the matches without
+/// scoring them (the scoring pass only ranks the page).
+fn count_and_facets(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    facet_field: Field,
+) -> anyhow::Result<(u64, Vec<(String, u64)>)> {
+    use tantivy::{DocSet, TERMINATED};
+    let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(
+        searcher,
+    ))?;
+    let facet_name = searcher.schema().get_field_name(facet_field).to_owned();
+    let mut total = 0u64;
+    let mut by_tag: std::collections::HashMap<String, u64> = std::collections::HashMap::new();
+    for reader in searcher.segment_readers() {
+        if total >= FACET_SCAN {
+            total += u64::from(weight.count(reader)?);
+            continue;
+        }
+        let facets = reader.facet_reader(&facet_name)?;
+        let mut per_ord: std::collections::HashMap<u64, u64> = std::collections::HashMap::new();
+        let alive = reader.alive_bitset();
+        let mut scorer = weight.scorer(reader, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                if total < FACET_SCAN {
+                    for ord in facets.facet_ords(doc) {
+                        *per_ord.entry(ord).or_default() += 1;
+                    }
+                }
+                total += 1;
+            }
+            doc = scorer.advance();
+        }
+        let mut facet = tantivy::schema::Facet::root();
+        for (ord, count) in per_ord {
+            facets.facet_from_ord(ord, &mut facet)?;
+            if let Some(tag) = facet.to_path().last().filter(|t| !t.is_empty()) {
+                *by_tag.entry((*tag).to_owned()).or_default() += count;
+            }
+        }
+    }
+    Ok((total, by_tag.into_iter().collect()))
 }
 
 fn stored_str(doc: &TantivyDocument, field: Field) -> String {
