@@ -9,6 +9,14 @@ use std::time::Duration;
 
 /// Opens the pool. SQLite gets WAL, foreign keys and a busy timeout; its folder is created.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
+    connect_sized(settings, settings.database_max_connections).await
+}
+
+/// Opens a pool of at most `max_connections`, like [`connect`].
+pub async fn connect_sized(
+    settings: &Settings,
+    max_connections: u32,
+) -> anyhow::Result<DatabaseConnection> {
     let url = settings.effective_database_url();
     if url.starts_with("sqlite:") && settings.database_url.is_none() {
         std::fs::create_dir_all(&settings.data_dir)
@@ -16,7 +24,7 @@ pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> 
     }
     let mut options = ConnectOptions::new(url.clone());
     options
-        .max_connections(settings.database_max_connections)
+        .max_connections(max_connections)
         .min_connections(1)
         .connect_timeout(Duration::from_secs(10))
         .acquire_timeout(Duration::from_secs(10))
@@ -40,11 +48,16 @@ pub async fn connect_counted(
 ) -> anyhow::Result<(DatabaseConnection, Arc<AtomicU64>)> {
     let mut db = connect(settings).await?;
     let counter = Arc::new(AtomicU64::new(0));
+    count_into(&mut db, &counter);
+    Ok((db, counter))
+}
+
+/// Adds every statement `db` runs to `counter`.
+pub fn count_into(db: &mut DatabaseConnection, counter: &Arc<AtomicU64>) {
     let c = counter.clone();
     db.set_metric_callback(move |_| {
         c.fetch_add(1, Ordering::Relaxed);
     });
-    Ok((db, counter))
 }
 
 /// Applies every pending migration.

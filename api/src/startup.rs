@@ -27,6 +27,8 @@ pub struct Application {
     server: actix_web::dev::Server,
     state: AppState,
     worker: OutboxWorker,
+    /// The state the background jobs run with: the shared state with the jobs' own pool.
+    jobs_state: AppState,
 }
 
 impl Application {
@@ -36,6 +38,13 @@ impl Application {
         if settings.auto_migrate {
             db::migrate(&db).await?;
         }
+        // The background jobs get a pool of their own. Connections of the requests' pool are
+        // opened on actix's worker runtimes and die with them when the server stops; the jobs
+        // finish their work in hand after that, on the main runtime, where this pool's
+        // connections live.
+        let mut jobs_db =
+            db::connect_sized(&settings, settings.database_max_connections.clamp(1, 4)).await?;
+        db::count_into(&mut jobs_db, &queries);
         let secret = jwt_secret(&settings)?;
         let auth = AuthConfig {
             jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
@@ -72,21 +81,24 @@ impl Application {
         ));
         let (live_events, _) = tokio::sync::broadcast::channel(256);
         let worker = OutboxWorker::new(
-            db.clone(),
+            jobs_db.clone(),
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
         )
         .invalidating(response_cache.clone())
         .with(Arc::new(EventFanOut {
-            db: db.clone(),
+            db: jobs_db.clone(),
             live: live_events.clone(),
         }))
         .with(Arc::new(Deliverer::new(
-            db.clone(),
+            jobs_db.clone(),
             &settings.webhook_allow_hosts,
         )?))
         .with(Arc::new(MediaDeleteHandler::new(storage.clone())))
-        .with(Arc::new(SearchIndexer::new(db.clone(), search.clone())));
+        .with(Arc::new(SearchIndexer::new(
+            jobs_db.clone(),
+            search.clone(),
+        )));
         if settings.environment == Environment::Production
             && !settings.checker_allow_hosts.is_empty()
         {
@@ -106,6 +118,10 @@ impl Application {
             live_events,
             storage,
             checker,
+        };
+        let jobs_state = AppState {
+            db: jobs_db,
+            ..state.clone()
         };
         let schema = graphql::build_schema(state.clone());
         let app_state = web::Data::new(state.clone());
@@ -135,6 +151,7 @@ impl Application {
             server: server.run(),
             state,
             worker,
+            jobs_state,
         })
     }
 
@@ -160,12 +177,12 @@ impl Application {
         let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(self.worker.run(stopped.clone()));
         let scheduler = tokio::spawn(crate::jobs::scheduler::run(
-            self.state.db.clone(),
+            self.jobs_state.db.clone(),
             Duration::from_millis(self.state.settings.scheduler_poll_ms),
             self.state.outbox_wake.clone(),
             stopped.clone(),
         ));
-        let watcher = Watcher::new(self.state.clone());
+        let watcher = Watcher::new(self.jobs_state.clone());
         let watching = tokio::spawn(watcher.run(stopped));
         let served = self.server.await;
         let _ = stop.send(true);
