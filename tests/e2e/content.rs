@@ -269,7 +269,9 @@ async fn scheduled_articles_are_published_exactly_once_by_concurrent_schedulers(
 ) -> Result<()> {
     use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
     let (token, site) = setup(&app, "once.example.com", &["en"]).await?;
-    let at = (chrono::Utc::now() + chrono::Duration::milliseconds(800)).to_rfc3339();
+    // Far enough ahead that every article is still scheduled when the loop ends, however slow
+    // the machine; then all are made due at once below.
+    let at = (chrono::Utc::now() + chrono::Duration::hours(1)).to_rfc3339();
     let mut ids = Vec::new();
     for i in 0..12 {
         let a = app
@@ -279,7 +281,19 @@ async fn scheduled_articles_are_published_exactly_once_by_concurrent_schedulers(
         ok(&app.graphql_as(&token, "mutation($id: ID!, $at: DateTime) { publishArticle(id: $id, at: $at) { version } }", json!({ "id": id, "at": at })).await?)?;
         ids.push(uuid::Uuid::parse_str(&id)?);
     }
-    tokio::time::sleep(Duration::from_millis(900)).await;
+    let made_due = entities::article::Entity::update_many()
+        .col_expr(
+            entities::article::Column::ScheduledAt,
+            sea_orm::sea_query::Expr::value(chrono::Utc::now() - chrono::Duration::seconds(1)),
+        )
+        .filter(entities::article::Column::Id.is_in(ids.clone()))
+        .filter(entities::article::Column::Status.eq(entities::article::ArticleStatus::Scheduled))
+        .exec(&app.db)
+        .await?;
+    assert_eq!(
+        made_due.rows_affected, 12,
+        "every article was still scheduled"
+    );
     // Four more schedulers race the server's own for the same rows.
     let runs = (0..4).map(|_| {
         let db = app.db.clone();
@@ -292,11 +306,22 @@ async fn scheduled_articles_are_published_exactly_once_by_concurrent_schedulers(
     for run in runs {
         run.await??;
     }
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    let rows = entities::article::Entity::find()
-        .filter(entities::article::Column::Id.is_in(ids.clone()))
-        .all(&app.db)
-        .await?;
+    // The server's own scheduler may still be finishing its claim: wait until none is left.
+    let deadline = std::time::Instant::now() + Duration::from_secs(15);
+    let rows = loop {
+        let rows = entities::article::Entity::find()
+            .filter(entities::article::Column::Id.is_in(ids.clone()))
+            .all(&app.db)
+            .await?;
+        let published = rows
+            .iter()
+            .filter(|r| r.status == entities::article::ArticleStatus::Published)
+            .count();
+        if published == rows.len() || std::time::Instant::now() > deadline {
+            break rows;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
     assert_eq!(rows.len(), 12);
     for row in rows {
         assert_eq!(row.status, entities::article::ArticleStatus::Published);
