@@ -10,6 +10,7 @@ mod m20261128_000001_identity;
 mod m20261128_000002_content;
 mod m20261128_000003_market;
 mod m20261128_000004_delivery;
+mod m20261128_000005_newest_first;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000002_content::Migration),
             Box::new(m20261128_000003_market::Migration),
             Box::new(m20261128_000004_delivery::Migration),
+            Box::new(m20261128_000005_newest_first::Migration),
         ]
     }
 }
