@@ -59,7 +59,8 @@ impl SearchResult {
             .collect()
     }
 
-    /// Tag counts over all matching articles (not only this page), most frequent first.
+    /// Tag counts over the matching articles (not only this page), most frequent first. On the
+    /// embedded engine, when more than 10,000 articles match, over the first 10,000 of them.
     async fn tag_counts(&self) -> Vec<TagCount> {
         self.0
             .tag_counts
