@@ -6,11 +6,16 @@
 # Needs: wrk (Debian package `wrk`), python3, release builds of wharf and the ceiling:
 #   cargo build --release -p wharf
 #   (cd bench/ceiling && CARGO_TARGET_DIR=../../target cargo build --release)
+# (both in $CARGO_TARGET_DIR when set, as CI does: then build the ceiling with that variable too).
 # Environment: DURATION (default 10s), CONNECTIONS (16), THREADS (2). Only 127.0.0.1 is used.
+# BENCH_POSTGRES=postgres://user@host:port (a server where a database may be created): Wharf runs
+# on a fresh database `wharf_bench` there instead of SQLite (needs psql). The ceiling reads
+# SQLite only, so on PostgreSQL it is not run.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-WHARF=$ROOT/target/release/wharf
-CEILING=$ROOT/target/release/ceiling
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+WHARF=$TARGET/release/wharf
+CEILING=$TARGET/release/ceiling
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
@@ -36,11 +41,14 @@ done
 wait_up() { for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$PORT$1" >/dev/null && return 0; sleep 0.1; done; echo "server did not start"; exit 1; }
 
 peak_rss_kb=0
-sample_rss() { # $1 = pid; keeps the highest VmRSS seen in $work/rss
-  local max=0
+sample_rss() { # $1 = pid; keeps the highest VmRSS and RssAnon seen in $work/rss, $work/anon
+  local max=0 max_anon=0
   while kill -0 "$1" 2>/dev/null; do
-    local now; now=$(awk '/VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+    local now anon
+    now=$(awk '/^VmRSS/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
+    anon=$(awk '/^RssAnon/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0)
     [ "${now:-0}" -gt "$max" ] && max=$now && echo "$max" > "$work/rss"
+    [ "${anon:-0}" -gt "$max_anon" ] && max_anon=$anon && echo "$max_anon" > "$work/anon"
     sleep 0.2
   done
 }
@@ -56,11 +64,11 @@ run() { # $1 = label, $2 = lua script
 }
 
 start_wharf() { # $1 = response cache TTL in ms
-  WHARF_DATA_DIR=$work/data WHARF_PORT=$PORT WHARF_RESPONSE_CACHE_TTL_MS=$1 WHARF_WORKERS=2 \
+  WHARF_DATA_DIR=$work/data WHARF_DATABASE_URL=$DB_URL WHARF_PORT=$PORT WHARF_RESPONSE_CACHE_TTL_MS=$1 WHARF_WORKERS=2 \
   WHARF_RATE_LIMIT_ANONYMOUS_PER_MINUTE=0 WHARF_DATABASE_MAX_CONNECTIONS=8 RUST_LOG=error \
     "$WHARF" serve > "$work/wharf.log" 2>&1 &
   WPID=$!
-  echo 0 > "$work/rss"
+  echo 0 > "$work/rss"; echo 0 > "$work/anon"
   sample_rss "$WPID" &
   wait_up /healthz
 }
@@ -71,20 +79,27 @@ echo "|---|---|---|---|---|---|" >> "$work/results"
 : > "$work/rss-results"
 for N in "${@:-1000 100000}"; do
   rm -rf "$work/data"
-  WHARF_DATA_DIR=$work/data RUST_LOG=error "$WHARF" migrate >/dev/null
-  python3 "$ROOT/scripts/seed_bench.py" "$work/data/wharf.db" "$N" "$DOMAIN"
-  WHARF_DATA_DIR=$work/data RUST_LOG=error "$WHARF" reindex >/dev/null
+  if [ -n "${BENCH_POSTGRES:-}" ]; then
+    psql -q "$BENCH_POSTGRES/postgres" -c 'DROP DATABASE IF EXISTS wharf_bench' -c 'CREATE DATABASE wharf_bench'
+    DB_URL=$BENCH_POSTGRES/wharf_bench; SEED_TARGET=$DB_URL
+  else
+    DB_URL=; SEED_TARGET=$work/data/wharf.db
+  fi
+  WHARF_DATA_DIR=$work/data WHARF_DATABASE_URL=$DB_URL RUST_LOG=error "$WHARF" migrate >/dev/null
+  python3 "$ROOT/scripts/seed_bench.py" "$SEED_TARGET" "$N" "$DOMAIN"
+  WHARF_DATA_DIR=$work/data WHARF_DATABASE_URL=$DB_URL RUST_LOG=error "$WHARF" reindex >/dev/null
   start_wharf 0
   curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -d @"$work/SLUG.json" >/dev/null
   run "wharf list (cache miss)" "$work/LIST.lua"
   run "wharf article by slug (cache miss)" "$work/SLUG.lua"
   run "wharf search (cache miss)" "$work/SEARCH.lua"
   stop "$WPID"; sleep 0.3
-  echo "| $N | wharf, cache off | $(( $(cat "$work/rss") / 1024 )) MiB |" >> "$work/rss-results"
+  echo "| $N | wharf, cache off | $(( $(cat "$work/rss") / 1024 )) MiB | $(( $(cat "$work/anon") / 1024 )) MiB |" >> "$work/rss-results"
   start_wharf 5000
   run "wharf list (cached)" "$work/LIST.lua"
   stop "$WPID"; sleep 0.3
-  echo "| $N | wharf, cache on | $(( $(cat "$work/rss") / 1024 )) MiB |" >> "$work/rss-results"
+  echo "| $N | wharf, cache on | $(( $(cat "$work/rss") / 1024 )) MiB | $(( $(cat "$work/anon") / 1024 )) MiB |" >> "$work/rss-results"
+  [ -n "${BENCH_POSTGRES:-}" ] && continue
   "$CEILING" "$work/data/wharf.db" "$PORT" "$DOMAIN" > "$work/ceiling.log" 2>&1 &
   CPID=$!
   sleep 0.5
@@ -92,4 +107,4 @@ for N in "${@:-1000 100000}"; do
   stop "$CPID"
 done
 echo; cat "$work/results"
-echo; echo "| articles | server | peak RSS under load |"; echo "|---|---|---|"; cat "$work/rss-results"
+echo; echo "| articles | server | peak RSS (VmRSS) | peak anonymous RSS (RssAnon) |"; echo "|---|---|---|---|"; cat "$work/rss-results"

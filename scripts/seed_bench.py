@@ -2,6 +2,7 @@
 """Seeds a migrated Wharf SQLite database with N published articles for the load benchmark.
 
 usage: seed_bench.py DB_PATH N [DOMAIN]
+       seed_bench.py postgres://... N [DOMAIN]    (through psql's COPY; psql must be installed)
 
 Writes one site (DOMAIN, default bench.example.com), 50 tags, and N published articles of about
 2 KB of mixed English/Chinese markdown with two tags each, straight into the tables (the same
@@ -11,6 +12,7 @@ import datetime
 import json
 import random
 import sqlite3
+import subprocess
 import sys
 import uuid
 
@@ -19,17 +21,46 @@ def ts(dt):
     return dt.strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
 
 
+class Postgres:
+    """Collects the rows and loads them with COPY through psql (no Python driver needed)."""
+
+    def __init__(self, url):
+        self.url, self.tables = url, {}
+
+    def execute(self, sql, row):
+        self.executemany(sql, [row])
+
+    def executemany(self, sql, rows):
+        head = sql.split("VALUES")[0].replace("INSERT INTO", "").strip()
+        self.tables.setdefault(head, []).extend(rows)
+
+    def commit(self):
+        script = []
+        for head, rows in self.tables.items():
+            script.append(f"COPY {head} FROM STDIN;")
+            for row in rows:
+                script.append("\t".join(pg_value(v) for v in row))
+            script.append("\\.")
+        subprocess.run(["psql", "-q", "-v", "ON_ERROR_STOP=1", self.url], input="\n".join(script) + "\n", text=True, check=True)
+
+
+def pg_value(v):
+    if isinstance(v, bytes):
+        return str(uuid.UUID(bytes=v))
+    return str(v).replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
+
+
 def main():
     path, n = sys.argv[1], int(sys.argv[2])
     domain = sys.argv[3] if len(sys.argv) > 3 else "bench.example.com"
     rnd = random.Random(7)
-    db = sqlite3.connect(path)
+    db = Postgres(path) if path.startswith("postgres") else sqlite3.connect(path)
     now = datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc)
     site = uuid.uuid4().bytes
     db.execute(
         "INSERT INTO sites (id, name, domain, default_locale, locales, categories, languages, verification_token, created_at, updated_at) "
-        "VALUES (?, ?, ?, 'en', ?, '[]', '[]', 'bench', ?, ?)",
-        (site, "Bench", domain, json.dumps(["en", "zh-CN"]), ts(now), ts(now)),
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (site, "Bench", domain, "en", json.dumps(["en", "zh-CN"]), "[]", "[]", "bench", ts(now), ts(now)),
     )
     tags = []
     for i in range(50):
@@ -41,7 +72,7 @@ def main():
     for i in range(n):
         aid = uuid.uuid4().bytes
         when = now - datetime.timedelta(minutes=i)
-        rows.append((aid, site, aid, "en", f"article-{i}", f"Article {i} about trade fairs", body, "published", ts(when), ts(when), ts(when)))
+        rows.append((aid, site, aid, "en", f"article-{i}", f"Article {i} about trade fairs", body, "published", ts(when), 1, ts(when), ts(when)))
         for pos, tid in enumerate(rnd.sample(tags, 2)):
             links.append((aid, tid, pos))
         if len(rows) >= 5000:
@@ -55,7 +86,7 @@ def main():
 def flush(db, rows, links):
     db.executemany(
         "INSERT INTO articles (id, site_id, translation_group_id, locale, slug, title, body, status, published_at, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     db.executemany("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)", links)
