@@ -15,9 +15,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request};
 
-/// Whether every operation of the request's document is a query (unparsable: no).
-fn is_read_only(request: &Request) -> bool {
-    match async_graphql::parser::parse_query(&request.query) {
+/// Whether every operation of the request's document is a query (unparsable: no). The parsed
+/// document stays in the request, so execution does not parse it again.
+fn is_read_only(request: &mut Request) -> bool {
+    match request.parsed_query() {
         Ok(doc) => doc
             .operations
             .iter()
@@ -97,7 +98,7 @@ pub async fn execute(
     req: &HttpRequest,
     schema: &WharfSchema,
     state: &AppState,
-    batch: BatchRequest,
+    mut batch: BatchRequest,
     via_get: bool,
 ) -> HttpResponse {
     if let Some(long) = batch
@@ -128,10 +129,15 @@ pub async fn execute(
         return rate_limited(wait);
     }
     let ttl_secs = state.settings.response_cache_ttl_ms / 1000;
+    // Every document is parsed once, here; execution reuses it.
+    let mut all_reads = true;
+    for request in batch.iter_mut() {
+        all_reads &= is_read_only(request);
+    }
     // Anonymous single reads are cached; over GET every request is a read (mutations are
     // refused by the schema's extension), over POST the document is checked.
     let key = match (&principal, &batch) {
-        (Principal::Anonymous, BatchRequest::Single(r)) if via_get || is_read_only(r) => {
+        (Principal::Anonymous, BatchRequest::Single(r)) if via_get || all_reads => {
             Some(cache_key(r))
         }
         _ => None,
@@ -142,7 +148,7 @@ pub async fn execute(
         crate::metrics::observe_operation(Some("cached"), true, 0.0);
         return respond(req, &hit, via_get, ttl_secs);
     }
-    let writes = !via_get && !batch.iter().all(is_read_only);
+    let writes = !via_get && !all_reads;
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
     let started = std::time::Instant::now();
     let mut batch = batch
