@@ -213,8 +213,7 @@ pub async fn list_articles(
         .as_deref()
         .map(|s| SiteKey::parse("filter.site", s))
         .transpose()?;
-    let site_id = site.as_ref();
-    if let Some(site) = site_id {
+    if let Some(site) = &site {
         query = query.filter(site.matches((article::Entity, article::Column::SiteId)));
     }
     if let Some(locale) = filter.locale.as_deref() {
@@ -225,16 +224,17 @@ pub async fn list_articles(
         query = query.filter(article::Column::Status.eq(status));
     }
     if let Some(tag_slug) = filter.tag.as_deref() {
-        query = query
-            .filter(article::Column::Id.in_subquery(tagged_with(&[tag_slug.to_owned()], site_id)));
+        query = query.filter(
+            article::Column::Id.in_subquery(tagged_with(&[tag_slug.to_owned()], site.as_ref())),
+        );
     }
     if !filter.tags_any.is_empty() {
-        query =
-            query.filter(article::Column::Id.in_subquery(tagged_with(&filter.tags_any, site_id)));
+        query = query
+            .filter(article::Column::Id.in_subquery(tagged_with(&filter.tags_any, site.as_ref())));
     }
     for slug in &filter.tags_all {
         query = query.filter(
-            article::Column::Id.in_subquery(tagged_with(std::slice::from_ref(slug), site_id)),
+            article::Column::Id.in_subquery(tagged_with(std::slice::from_ref(slug), site.as_ref())),
         );
     }
     if let Some(text) = filter
