@@ -8,6 +8,7 @@ e2e!(
     lists_filter_by_tag_locale_and_status,
     lists_order_by_title_and_publication_time,
     page_size_is_capped_and_bad_cursors_are_refused,
+    lists_load_bodies_exactly_when_a_field_needs_them,
 );
 
 const LIST: &str =
@@ -191,5 +192,80 @@ async fn page_size_is_capped_and_bad_cursors_are_refused(app: TestApp) -> Result
     assert_eq!(error_code(&garbage)?, "BAD_USER_INPUT");
     let max = app.graphql(LIST, json!({ "first": 100 })).await?;
     assert_eq!(ok(&max)?["articles"]["totalCount"], 0);
+    Ok(())
+}
+
+/// A list that asks only for fields that never read the body skips loading the bodies; every
+/// field that reads it, however it is asked for (edges, nodes, fragments, aliases), still gets
+/// the real body.
+async fn lists_load_bodies_exactly_when_a_field_needs_them(app: TestApp) -> Result<()> {
+    let user = app.signup("bodies@example.com").await?;
+    let site = app
+        .create_site(&user.token, "bodies.example.com", &["en"])
+        .await?;
+    let a = app
+        .create_article(
+            &user.token,
+            json!({ "siteId": site, "title": "Bodies", "body": "Hello **world** again" }),
+        )
+        .await?;
+    app.publish(&user.token, &str_at(&a, "/id")?).await?;
+    let list = |selection: &str| {
+        format!("{{ articles(filter: {{site: \"bodies.example.com\"}}) {{ {selection} }} }}")
+    };
+    let light = ok(&app
+        .graphql(
+            &list("edges { node { id title slug tags { slug } } }"),
+            json!({}),
+        )
+        .await?)?
+    .clone();
+    assert_eq!(light["articles"]["edges"][0]["node"]["title"], "Bodies");
+    for selection in [
+        "edges { node { title html } }",
+        "nodes { title html }",
+        "edges { node { ... on Article { title html } } }",
+        "edges { node { title h: html } }",
+        "edges { node { title body html } }",
+    ] {
+        let data = ok(&app.graphql(&list(selection), json!({})).await?)?.clone();
+        let articles = &data["articles"];
+        let node = if articles["nodes"].is_array() {
+            &articles["nodes"][0]
+        } else {
+            &articles["edges"][0]["node"]
+        };
+        let html = node["html"]
+            .as_str()
+            .or(node["h"].as_str())
+            .unwrap_or_default();
+        assert!(
+            html.contains("<strong>world</strong>"),
+            "{selection}: the body was not loaded: {node}"
+        );
+    }
+    let by_fragment = ok(&app
+        .graphql(
+            "query { articles(filter: {site: \"bodies.example.com\"}) { edges { node { ...F } } } } fragment F on Article { title html }",
+            json!({}),
+        )
+        .await?)?
+    .clone();
+    let html = by_fragment["articles"]["edges"][0]["node"]["html"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        html.contains("<strong>world</strong>"),
+        "fragment: {by_fragment}"
+    );
+    let counted = ok(&app
+        .graphql(&list("nodes { wordCount excerpt }"), json!({}))
+        .await?)?
+    .clone();
+    assert_eq!(counted["articles"]["nodes"][0]["wordCount"], 3);
+    assert_eq!(
+        counted["articles"]["nodes"][0]["excerpt"],
+        "Hello world again"
+    );
     Ok(())
 }

@@ -56,7 +56,9 @@ impl ArticleQuery {
     ) -> async_graphql::Result<Conn<Article>> {
         let st = state(ctx)?;
         let mut filter = filter.unwrap_or_default().into_service()?;
-        filter.skip_total = !ctx.look_ahead().field("totalCount").exists();
+        let look = ctx.look_ahead();
+        filter.skip_total = !look.field("totalCount").exists();
+        filter.skip_body = !needs_body(&look);
         let page = article::list_articles(
             &st.db,
             principal(ctx),
@@ -80,6 +82,44 @@ impl ArticleQuery {
         let entries = article::sitemap(&state(ctx)?.db, &site).await?;
         Ok(entries.into_iter().map(SitemapEntry::from).collect())
     }
+}
+
+/// Article fields that never read the markdown body. A list whose nodes ask for these alone
+/// does not load the bodies (the largest column by far); any other field loads them.
+const FIELDS_WITHOUT_BODY: &[&str] = &[
+    "__typename",
+    "id",
+    "site",
+    "locale",
+    "slug",
+    "title",
+    "hasExplicitExcerpt",
+    "status",
+    "publishedAt",
+    "scheduledAt",
+    "author",
+    "tags",
+    "metaTitle",
+    "metaDescription",
+    "canonicalUrl",
+    "ogImageId",
+    "translationGroupId",
+    "version",
+    "createdAt",
+    "updatedAt",
+];
+
+/// Whether the nodes of an article connection ask for a field that may read the body.
+fn needs_body(connection: &async_graphql::Lookahead<'_>) -> bool {
+    let nodes = connection
+        .field("edges")
+        .field("node")
+        .selection_fields()
+        .into_iter()
+        .chain(connection.field("nodes").selection_fields());
+    nodes
+        .flat_map(|node| node.selection_set().collect::<Vec<_>>())
+        .any(|field| !FIELDS_WITHOUT_BODY.contains(&field.name()))
 }
 
 /// Article writes.
