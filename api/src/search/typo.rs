@@ -119,12 +119,7 @@ pub struct TypoQuery {
 }
 
 impl TypoQuery {
-    /// The query for `word` in `field`.
-    pub fn new(field: Field, word: &str, budget: u8, prefix: bool) -> Self {
-        Self::with(field, Arc::new(TypoAutomaton::new(word, budget, prefix)))
-    }
-
-    /// The query for an automaton already built (one word searched in several fields).
+    /// The query for `automaton` in `field` (one automaton per word, shared by its fields).
     pub fn with(field: Field, automaton: Arc<TypoAutomaton>) -> Self {
         Self { field, automaton }
     }
