@@ -75,3 +75,30 @@ pub fn redact(url: &str) -> String {
         _ => url.to_owned(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+
+    /// See `.cargo/config.toml`: without the guarantee, every statement with a `LIMIT` is
+    /// compiled again on each execution.
+    #[tokio::test]
+    async fn sqlite_is_built_with_a_stable_query_planner() -> anyhow::Result<()> {
+        let db = Database::connect("sqlite::memory:").await?;
+        let rows = db
+            .query_all_raw(Statement::from_string(
+                DbBackend::Sqlite,
+                "PRAGMA compile_options",
+            ))
+            .await?;
+        let options: Vec<String> = rows
+            .iter()
+            .filter_map(|r| r.try_get_by_index::<String>(0).ok())
+            .collect();
+        assert!(
+            options.iter().any(|o| o == "ENABLE_QPSG"),
+            "SQLite compile options: {options:?}"
+        );
+        Ok(())
+    }
+}
