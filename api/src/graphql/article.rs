@@ -1,12 +1,13 @@
 //! Article reads and writes.
 use crate::error::AppError;
-use crate::graphql::context::{principal, state};
+use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::types::article::{
     Article, ArticleFilter, ArticleOrderBy, CreateArticleInput, SitemapEntry, UpdateArticleInput,
 };
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::{id_arg, to_id};
 use crate::services::article;
+use crate::services::tag::tags_of_articles;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 
@@ -69,6 +70,11 @@ impl ArticleQuery {
             st.settings.max_page_size,
         )
         .await?;
+        if wants_tags(&look) {
+            let ids: Vec<_> = page.items.iter().map(|(_, a)| a.id).collect();
+            let tags = tags_of_articles(&st.db, &ids).await?;
+            loaders(ctx)?.preload_tags(&ids, tags);
+        }
         Ok(connection(page, Article))
     }
 
@@ -108,6 +114,16 @@ const FIELDS_WITHOUT_BODY: &[&str] = &[
     "createdAt",
     "updatedAt",
 ];
+
+/// Whether the nodes of an article connection ask for their tags (then read with the page).
+fn wants_tags(connection: &async_graphql::Lookahead<'_>) -> bool {
+    connection
+        .field("edges")
+        .field("node")
+        .field("tags")
+        .exists()
+        || connection.field("nodes").field("tags").exists()
+}
 
 /// Whether the nodes of an article connection ask for a field that may read the body.
 fn needs_body(connection: &async_graphql::Lookahead<'_>) -> bool {

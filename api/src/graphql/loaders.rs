@@ -80,6 +80,9 @@ pub struct Loaders {
     pub users: Arc<DataLoader<UserLoader>>,
     /// Tags by article ID.
     pub article_tags: Arc<DataLoader<ArticleTagsLoader>>,
+    /// Tags of the articles of a listed page, read with the page in one statement: each entry
+    /// is taken by the first `tags` field of that article, with no batching delay.
+    page_tags: Arc<std::sync::Mutex<HashMap<Uuid, Vec<tag::Model>>>>,
 }
 
 impl Loaders {
@@ -89,6 +92,33 @@ impl Loaders {
             sites: Arc::new(DataLoader::new(SiteLoader(db.clone()), tokio::spawn)),
             users: Arc::new(DataLoader::new(UserLoader(db.clone()), tokio::spawn)),
             article_tags: Arc::new(DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn)),
+            page_tags: Arc::default(),
+        }
+    }
+
+    /// Keeps the tags of a page's articles (`ids`; an article without tags gets none).
+    pub fn preload_tags(&self, ids: &[Uuid], mut tags: HashMap<Uuid, Vec<tag::Model>>) {
+        let mut page = self.page_tags.lock().unwrap_or_else(|p| p.into_inner());
+        for id in ids {
+            page.insert(*id, tags.remove(id).unwrap_or_default());
+        }
+    }
+
+    /// The tags of `article`, from a preloaded page or else batched with the other articles
+    /// resolved at the same time.
+    pub async fn tags_of(&self, article: Uuid) -> Result<Vec<tag::Model>, LoadError> {
+        let preloaded = self
+            .page_tags
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&article);
+        match preloaded {
+            Some(tags) => Ok(tags),
+            None => Ok(self
+                .article_tags
+                .load_one(article)
+                .await?
+                .unwrap_or_default()),
         }
     }
 }

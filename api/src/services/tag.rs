@@ -223,23 +223,42 @@ pub async fn tags_of_articles(
     db: &impl ConnectionTrait,
     article_ids: &[Uuid],
 ) -> AppResult<HashMap<Uuid, Vec<tag::Model>>> {
-    // One statement: the links joined to their tags, in the articles' tag order.
+    // One statement: the links joined to their tags, in the articles' tag order. Only the
+    // columns needed, read by position (a page's tags are read on every listed page).
     let to_tag = article_tag::Entity::belongs_to(tag::Entity)
         .from(article_tag::Column::TagId)
         .to(tag::Column::Id)
         .into();
     let rows = article_tag::Entity::find()
+        .select_only()
+        .column(article_tag::Column::ArticleId)
+        .column(tag::Column::Id)
+        .column(tag::Column::SiteId)
+        .column(tag::Column::Name)
+        .column(tag::Column::Slug)
+        .column(tag::Column::CreatedAt)
         .join(sea_orm::JoinType::InnerJoin, to_tag)
-        .select_also(tag::Entity)
         .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
         .order_by_asc(article_tag::Column::Position)
+        .into_tuple::<(
+            Uuid,
+            Uuid,
+            Uuid,
+            String,
+            String,
+            chrono::DateTime<chrono::Utc>,
+        )>()
         .all(db)
         .await?;
     let mut out: HashMap<Uuid, Vec<tag::Model>> = HashMap::new();
-    for (link, tag) in rows {
-        if let Some(tag) = tag {
-            out.entry(link.article_id).or_default().push(tag);
-        }
+    for (article_id, id, site_id, name, slug, created_at) in rows {
+        out.entry(article_id).or_default().push(tag::Model {
+            id,
+            site_id,
+            name,
+            slug,
+            created_at,
+        });
     }
     Ok(out)
 }

@@ -208,11 +208,7 @@ impl Article {
 
     /// Tags, in the order they were given.
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
-        let tags = loaders(ctx)?
-            .article_tags
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let tags = loaders(ctx)?.tags_of(self.0.id).await?;
         Ok(tags.into_iter().map(Tag).collect())
     }
 
