@@ -99,6 +99,70 @@ impl ResponseCache {
     }
 }
 
+/// Automatic persisted queries (Apollo's protocol, version 1): query texts by the hex SHA-256 of
+/// their text, most recently used kept. Resolved before a document is parsed, so a request sent
+/// by hash is parsed, checked, cached and measured like one sent with its text.
+pub struct PersistedQueries {
+    queries: Mutex<lru::LruCache<String, std::sync::Arc<str>>>,
+}
+
+/// Why a persisted-query request cannot run.
+#[derive(Debug, PartialEq, Eq)]
+pub enum PersistedError {
+    /// The hash is unknown here: send it once more with the query (Apollo's signal).
+    NotFound,
+    /// The extension is not `{"version": 1, "sha256Hash": "<hex>"}`.
+    Malformed(String),
+    /// The query's SHA-256 is not the hash sent with it.
+    HashMismatch,
+}
+
+impl PersistedQueries {
+    /// A store of at most `capacity` queries.
+    pub fn new(capacity: usize) -> Self {
+        let cap = NonZeroUsize::new(capacity.max(1)).unwrap_or(NonZeroUsize::MIN);
+        Self {
+            queries: Mutex::new(lru::LruCache::new(cap)),
+        }
+    }
+
+    /// Applies the `persistedQuery` extension of a request, when it has one: a request without
+    /// a query gets the stored text of its hash; one with a query registers it under its hash.
+    /// The extension is removed either way.
+    pub fn resolve(&self, request: &mut async_graphql::Request) -> Result<(), PersistedError> {
+        let Some(ext) = request.extensions.0.remove("persistedQuery") else {
+            return Ok(());
+        };
+        let ext = ext
+            .into_json()
+            .map_err(|e| PersistedError::Malformed(e.to_string()))?;
+        if ext.get("version").and_then(serde_json::Value::as_i64) != Some(1) {
+            return Err(PersistedError::Malformed(
+                "only version 1 of persisted queries is supported".into(),
+            ));
+        }
+        let hash = ext
+            .get("sha256Hash")
+            .and_then(serde_json::Value::as_str)
+            .filter(|h| h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+            .ok_or_else(|| {
+                PersistedError::Malformed("sha256Hash must be 64 hexadecimal digits".into())
+            })?
+            .to_ascii_lowercase();
+        let mut queries = self.queries.lock().unwrap_or_else(|p| p.into_inner());
+        if request.query.is_empty() {
+            let query = queries.get(&hash).ok_or(PersistedError::NotFound)?;
+            request.query = query.to_string();
+        } else {
+            if hex::encode(Sha256::digest(request.query.as_bytes())) != hash {
+                return Err(PersistedError::HashMismatch);
+            }
+            queries.put(hash, request.query.as_str().into());
+        }
+        Ok(())
+    }
+}
+
 /// A strong ETag from a body's SHA-256.
 pub fn etag_of(body: &[u8]) -> String {
     format!("\"{}\"", hex::encode(&Sha256::digest(body)[..16]))
@@ -124,5 +188,40 @@ mod tests {
         let off = ResponseCache::new(10, Duration::ZERO);
         off.put(k, bytes::Bytes::new());
         assert!(off.get(&k).is_none());
+    }
+
+    fn by_hash(query: &str, hash: &str) -> async_graphql::Request {
+        let ext = serde_json::json!({ "version": 1, "sha256Hash": hash });
+        let mut request = async_graphql::Request::new(query);
+        request.extensions.0.insert(
+            "persistedQuery".into(),
+            async_graphql::Value::from_json(ext).unwrap_or_default(),
+        );
+        request
+    }
+
+    #[test]
+    fn persisted_queries_register_then_resolve_by_hash() {
+        let store = PersistedQueries::new(2);
+        let query = "{ sites { totalCount } }";
+        let hash = hex::encode(Sha256::digest(query.as_bytes()));
+        let mut unknown = by_hash("", &hash);
+        assert_eq!(store.resolve(&mut unknown), Err(PersistedError::NotFound));
+        assert_eq!(
+            store.resolve(&mut by_hash("{ other }", &hash)),
+            Err(PersistedError::HashMismatch)
+        );
+        let mut register = by_hash(query, &hash.to_uppercase());
+        assert_eq!(store.resolve(&mut register), Ok(()));
+        assert!(register.extensions.get("persistedQuery").is_none());
+        let mut known = by_hash("", &hash);
+        assert_eq!(store.resolve(&mut known), Ok(()));
+        assert_eq!(known.query, query);
+        assert!(matches!(
+            store.resolve(&mut by_hash("", "abc")),
+            Err(PersistedError::Malformed(_))
+        ));
+        let mut plain = async_graphql::Request::new(query);
+        assert_eq!(store.resolve(&mut plain), Ok(()));
     }
 }

@@ -4,7 +4,10 @@
 use crate::auth::Principal;
 use crate::cache::{Cached, ResponseCache};
 use crate::error::ErrorCode;
-use crate::graphql::{ClientIp, Loaders, ReadOnly, WharfSchema, fill_missing_codes};
+use crate::graphql::{
+    ClientIp, Loaders, WharfSchema, check_document, fill_missing_codes, parse_failed,
+    persisted_failed,
+};
 use crate::http::{
     MAX_QUERY_BYTES, bearer, error_response, from_app_error, graphiql, rate_limited,
 };
@@ -13,18 +16,39 @@ use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::parser::types::OperationType;
-use async_graphql::{BatchRequest, BatchResponse, Request};
+use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 
-/// Whether every operation of the request's document is a query (unparsable: no). The parsed
-/// document stays in the request, so execution does not parse it again.
-fn is_read_only(request: &mut Request) -> bool {
-    match request.parsed_query() {
-        Ok(doc) => doc
-            .operations
-            .iter()
-            .all(|(_, op)| op.node.ty == OperationType::Query),
-        Err(_) => false,
-    }
+/// Parses a request once (the executor reuses the document) and checks it. Ok: whether every
+/// operation of the document is a query.
+fn check(request: &mut Request, via_get: bool, max_aliases: usize) -> Result<bool, ServerError> {
+    let doc = request.parsed_query().map_err(parse_failed)?;
+    check_document(doc, via_get, max_aliases)?;
+    Ok(doc
+        .operations
+        .iter()
+        .all(|(_, op)| op.node.ty == OperationType::Query))
+}
+
+/// Runs one readied operation for the caller, or answers its error.
+async fn run(
+    schema: &WharfSchema,
+    request: Request,
+    prepared: Result<bool, ServerError>,
+    caller: (&Principal, ClientIp, &Loaders),
+) -> Response {
+    let mut response = match prepared {
+        Err(err) => Response::from_errors(vec![err]),
+        Ok(_) => {
+            let (principal, ip, loaders) = caller;
+            let request = request
+                .data(principal.clone())
+                .data(ip)
+                .data(loaders.clone());
+            schema.execute(request).await
+        }
+    };
+    fill_missing_codes(&mut response);
+    response
 }
 
 /// The cache key of a single anonymous read.
@@ -129,15 +153,22 @@ pub async fn execute(
         return rate_limited(wait);
     }
     let ttl_secs = state.settings.response_cache_ttl_ms / 1000;
-    // Every document is parsed once, here; execution reuses it.
-    let mut all_reads = true;
-    for request in batch.iter_mut() {
-        all_reads &= is_read_only(request);
-    }
-    // Anonymous single reads are cached; over GET every request is a read (mutations are
-    // refused by the schema's extension), over POST the document is checked.
+    let max_aliases = state.settings.graphql_max_aliases;
+    // Persisted queries first: a request sent by hash gets its text.
+    let mut prepared: Vec<Result<bool, ServerError>> = batch
+        .iter_mut()
+        .map(|r| {
+            state
+                .persisted
+                .resolve(r)
+                .map_err(persisted_failed)
+                .map(|()| false)
+        })
+        .collect();
+    // Anonymous single requests may be answered from the cache before they are even parsed:
+    // only reads are ever stored, under their whole text, variables and operation name.
     let key = match (&principal, &batch) {
-        (Principal::Anonymous, BatchRequest::Single(r)) if via_get || all_reads => {
+        (Principal::Anonymous, BatchRequest::Single(r)) if prepared.iter().all(Result::is_ok) => {
             Some(cache_key(r))
         }
         _ => None,
@@ -148,21 +179,31 @@ pub async fn execute(
         crate::metrics::observe_operation(Some("cached"), true, 0.0);
         return respond(req, &hit, via_get, ttl_secs);
     }
-    let writes = !via_get && !all_reads;
+    for (request, outcome) in batch.iter_mut().zip(prepared.iter_mut()) {
+        if outcome.is_ok() {
+            *outcome = check(request, via_get, max_aliases);
+        }
+    }
+    // Over GET only queries pass `check`.
+    let all_reads = prepared.iter().all(|p| matches!(p, Ok(true)));
+    let writes = prepared.iter().any(|p| matches!(p, Ok(false)));
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
     let started = std::time::Instant::now();
-    let mut batch = batch
-        .data(principal)
-        .data(ClientIp(ip))
-        .data(Loaders::new(&state.db));
-    if via_get {
-        batch = batch.data(ReadOnly);
-    }
-    let mut response = schema.execute_batch(batch).await;
-    match &mut response {
-        BatchResponse::Single(r) => fill_missing_codes(r),
-        BatchResponse::Batch(rs) => rs.iter_mut().for_each(fill_missing_codes),
-    }
+    let loaders = Loaders::new(&state.db);
+    let caller = (&principal, ClientIp(ip), &loaders);
+    let response = match batch {
+        BatchRequest::Single(request) => {
+            let outcome = prepared.pop().unwrap_or(Ok(false));
+            BatchResponse::Single(run(schema, request, outcome, caller).await)
+        }
+        BatchRequest::Batch(requests) => {
+            let mut responses = Vec::with_capacity(requests.len());
+            for (request, outcome) in requests.into_iter().zip(prepared) {
+                responses.push(run(schema, request, outcome, caller).await);
+            }
+            BatchResponse::Batch(responses)
+        }
+    };
     if writes {
         state.outbox_wake.notify_one();
         state.response_cache.invalidate();
@@ -188,7 +229,7 @@ pub async fn execute(
         Ok(b) => bytes::Bytes::from(b),
         Err(e) => return from_app_error(&crate::error::AppError::internal(e)),
     };
-    if let (Some(key), true) = (key, ok) {
+    if let (Some(key), true) = (key, ok && all_reads) {
         let cached = state.response_cache.put(key, body);
         return respond(req, &cached, via_get, ttl_secs);
     }

@@ -255,11 +255,11 @@ fn parse_batch(body: &[u8]) -> Result<BatchRequest, String> {
 async fn graphql_ws(
     req: HttpRequest,
     payload: web::Payload,
-    schema: web::Data<WharfSchema>,
+    schema: web::Data<crate::graphql::SubscriptionSchema>,
     state: web::Data<AppState>,
 ) -> actix_web::Result<HttpResponse> {
     let state = state.get_ref().clone();
-    async_graphql_actix_web::GraphQLSubscription::new(WharfSchema::clone(&schema))
+    async_graphql_actix_web::GraphQLSubscription::new(WharfSchema::clone(&schema.0))
         // Credentials come in the `connection_init` payload (`{"Authorization": "Bearer …"}`),
         // as browsers cannot set headers on a WebSocket; none means anonymous.
         .on_connection_init(move |init: serde_json::Value| async move {

@@ -114,6 +114,7 @@ impl Application {
             outbox_wake,
             limits,
             response_cache,
+            persisted: Arc::new(crate::cache::PersistedQueries::new(4096)),
             queries,
             live_events,
             storage,
@@ -124,6 +125,7 @@ impl Application {
             ..state.clone()
         };
         let schema = graphql::build_schema(state.clone());
+        let subscription_schema = web::Data::new(graphql::build_subscription_schema(state.clone()));
         let app_state = web::Data::new(state.clone());
         let schema = web::Data::new(schema);
         let workers = state.settings.workers;
@@ -139,6 +141,7 @@ impl Application {
                 .wrap_fn(crate::http::request_id)
                 .app_data(app_state.clone())
                 .app_data(schema.clone())
+                .app_data(subscription_schema.clone())
                 .configure(http::routes)
         })
         .listen(listener)?

@@ -24,6 +24,8 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Anonymous read responses of this instance.
     pub response_cache: Arc<crate::cache::ResponseCache>,
+    /// Automatic persisted queries registered with this instance.
+    pub persisted: Arc<crate::cache::PersistedQueries>,
     /// Rate limits of this instance.
     pub limits: Arc<crate::ratelimit::RateLimits>,
     /// Statements run on the pool since start.

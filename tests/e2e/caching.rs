@@ -87,6 +87,20 @@ async fn persisted_queries_are_registered_then_sent_by_hash(app: TestApp) -> Res
         .await?;
     let unknown: Value = unknown.json().await?;
     assert_eq!(unknown["errors"][0]["message"], "PersistedQueryNotFound");
+    assert_eq!(error_code(&unknown)?, "PERSISTED_QUERY_NOT_FOUND");
+    let wrong: Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .json(&json!({ "query": "{ sites { edges { node { id } } } }", "extensions": ext }))
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(error_code(&wrong)?, "BAD_USER_INPUT");
+    assert_eq!(
+        wrong["errors"][0]["extensions"]["field"],
+        "extensions.persistedQuery.sha256Hash"
+    );
     let register: Value = app
         .client
         .post(format!("{}/graphql", app.address))

@@ -44,7 +44,3 @@ pub fn check_sign_in(ctx: &Context<'_>, account: &str) -> async_graphql::Result<
         extensions: Some(ext),
     })
 }
-
-/// Marks a request that may only read (it came over `GET`).
-#[derive(Clone, Copy, Debug)]
-pub struct ReadOnly;

@@ -1,13 +1,13 @@
-//! Mapping errors to `extensions.code`: service errors once, here, and the errors async-graphql
-//! raises itself (parse, validation, limits) in an extension.
+//! Mapping errors to `extensions.code`: service errors once, here; the checks made on a document
+//! before it runs (parse, aliases, `GET` mutations, persisted queries); and the errors
+//! async-graphql raises itself (validation, depth and cost limits), after execution.
+use crate::cache::PersistedError;
 use crate::error::{AppError, ErrorCode};
 use async_graphql::extensions::{
     Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
 };
-use async_graphql::parser::types::{ExecutableDocument, Selection, SelectionSet};
-use async_graphql::{
-    ErrorExtensionValues, ServerError, ServerResult, ValidationResult, Value, Variables,
-};
+use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
+use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, ValidationResult, Variables};
 use std::sync::Arc;
 
 impl From<AppError> for async_graphql::Error {
@@ -51,25 +51,6 @@ fn quoted(message: &str) -> Option<String> {
     Some(message[start..start + len].to_owned())
 }
 
-/// Gives every parse, validation and limit error a code, and refuses documents with more
-/// than `max_aliases` aliases (aliases multiply work without deepening a query).
-pub struct ErrorCodes {
-    /// Most aliased fields in one document.
-    pub max_aliases: usize,
-}
-
-impl ExtensionFactory for ErrorCodes {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(ErrorCodesExtension {
-            max_aliases: self.max_aliases,
-        })
-    }
-}
-
-struct ErrorCodesExtension {
-    max_aliases: usize,
-}
-
 fn count_aliases(set: &SelectionSet) -> usize {
     set.items
         .iter()
@@ -98,8 +79,72 @@ fn document_aliases(doc: &ExecutableDocument) -> usize {
     ops + fragments
 }
 
+/// The error for a document that does not parse.
+pub fn parse_failed(err: ServerError) -> ServerError {
+    set_code(
+        err,
+        ErrorCode::BadUserInput.as_str(),
+        "GRAPHQL_PARSE_FAILED",
+    )
+}
+
+/// Checks a parsed document before it runs (validation and the depth and cost limits come
+/// after, in the executor): over `GET` only queries; at most `max_aliases` aliases, since
+/// aliases multiply work without deepening a query.
+pub fn check_document(
+    doc: &ExecutableDocument,
+    via_get: bool,
+    max_aliases: usize,
+) -> Result<(), ServerError> {
+    if via_get
+        && doc
+            .operations
+            .iter()
+            .any(|(_, op)| op.node.ty != OperationType::Query)
+    {
+        let err = ServerError::new(
+            "only queries may be sent with GET; send mutations with POST",
+            None,
+        );
+        return Err(set_code(
+            err,
+            ErrorCode::BadUserInput.as_str(),
+            "METHOD_NOT_ALLOWED",
+        ));
+    }
+    let aliases = document_aliases(doc);
+    if aliases > max_aliases {
+        let err = ServerError::new(
+            format!("the query has {aliases} aliases; the limit is {max_aliases}"),
+            None,
+        );
+        return Err(set_code(err, "TOO_MANY_ALIASES", "TOO_MANY_ALIASES"));
+    }
+    Ok(())
+}
+
+/// The same checks and codes for subscriptions, which arrive over WebSocket and run without
+/// passing through `execute.rs`: a schema extension (an extension costs every resolved field a
+/// little, which is why the HTTP schema has none).
+pub struct SubscriptionChecks {
+    /// Most aliased fields in one document.
+    pub max_aliases: usize,
+}
+
+impl ExtensionFactory for SubscriptionChecks {
+    fn create(&self) -> Arc<dyn Extension> {
+        Arc::new(SubscriptionChecksExtension {
+            max_aliases: self.max_aliases,
+        })
+    }
+}
+
+struct SubscriptionChecksExtension {
+    max_aliases: usize,
+}
+
 #[async_trait::async_trait]
-impl Extension for ErrorCodesExtension {
+impl Extension for SubscriptionChecksExtension {
     async fn parse_query(
         &self,
         ctx: &ExtensionContext<'_>,
@@ -110,34 +155,8 @@ impl Extension for ErrorCodesExtension {
         let doc = next
             .run(ctx, query, variables)
             .await
-            .map_err(|e| set_code(e, ErrorCode::BadUserInput.as_str(), "GRAPHQL_PARSE_FAILED"))?;
-        if ctx.data_opt::<super::ReadOnly>().is_some()
-            && doc
-                .operations
-                .iter()
-                .any(|(_, op)| op.node.ty != async_graphql::parser::types::OperationType::Query)
-        {
-            let err = ServerError::new(
-                "only queries may be sent with GET; send mutations with POST",
-                None,
-            );
-            return Err(set_code(
-                err,
-                ErrorCode::BadUserInput.as_str(),
-                "METHOD_NOT_ALLOWED",
-            ));
-        }
-        let aliases = document_aliases(&doc);
-        if aliases > self.max_aliases {
-            let err = ServerError::new(
-                format!(
-                    "the query has {aliases} aliases; the limit is {}",
-                    self.max_aliases
-                ),
-                None,
-            );
-            return Err(set_code(err, "TOO_MANY_ALIASES", "TOO_MANY_ALIASES"));
-        }
+            .map_err(parse_failed)?;
+        check_document(&doc, false, self.max_aliases)?;
         Ok(doc)
     }
 
@@ -147,37 +166,63 @@ impl Extension for ErrorCodesExtension {
         next: NextValidation<'_>,
     ) -> Result<ValidationResult, Vec<ServerError>> {
         next.run(ctx).await.map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| match e.message.as_str() {
-                    "Query is nested too deep." => set_code(e, "QUERY_TOO_DEEP", "QUERY_TOO_DEEP"),
-                    "Query is too complex." => {
-                        set_code(e, "QUERY_TOO_COMPLEX", "QUERY_TOO_COMPLEX")
-                    }
-                    _ => set_code(
-                        e,
-                        ErrorCode::BadUserInput.as_str(),
-                        "GRAPHQL_VALIDATION_FAILED",
-                    ),
-                })
-                .collect()
+            let mut response = async_graphql::Response::from_errors(errors);
+            fill_missing_codes(&mut response);
+            response.errors
         })
     }
 }
 
-/// Errors still without a code after execution come from async-graphql's input coercion
-/// (a variable of the wrong type, an unknown input field): they are the client's.
+/// The error for a request whose persisted query cannot be used.
+pub fn persisted_failed(err: PersistedError) -> ServerError {
+    let (message, code, field) = match err {
+        PersistedError::NotFound => (
+            "PersistedQueryNotFound".to_owned(),
+            "PERSISTED_QUERY_NOT_FOUND",
+            None,
+        ),
+        PersistedError::Malformed(why) => (
+            format!("the persistedQuery extension is invalid: {why}"),
+            ErrorCode::BadUserInput.as_str(),
+            Some("extensions.persistedQuery"),
+        ),
+        PersistedError::HashMismatch => (
+            "provided sha does not match query".to_owned(),
+            ErrorCode::BadUserInput.as_str(),
+            Some("extensions.persistedQuery.sha256Hash"),
+        ),
+    };
+    let mut ext = ErrorExtensionValues::default();
+    ext.set("code", code);
+    if let Some(field) = field {
+        ext.set("field", field);
+    }
+    let mut err = ServerError::new(message, None);
+    err.extensions = Some(ext);
+    err
+}
+
+/// Errors still without a code after execution come from async-graphql itself: the depth and
+/// cost limits, validation, and input coercion (a variable of the wrong type, an unknown input
+/// field). All are the client's. Resolver errors always carry their code.
 pub fn fill_missing_codes(response: &mut async_graphql::Response) {
     for err in &mut response.errors {
-        let ext = err
+        let has_code = err
             .extensions
-            .get_or_insert_with(ErrorExtensionValues::default);
-        if ext.get("code").is_none() {
-            ext.set("code", Value::from(ErrorCode::BadUserInput.as_str()));
-            ext.set("reason", Value::from("GRAPHQL_VALIDATION_FAILED"));
-            if let Some(field) = quoted(&err.message) {
-                ext.set("field", field);
-            }
+            .as_ref()
+            .is_some_and(|e| e.get("code").is_some());
+        if has_code {
+            continue;
         }
+        let (code, reason) = match err.message.as_str() {
+            "Query is nested too deep." => ("QUERY_TOO_DEEP", "QUERY_TOO_DEEP"),
+            "Query is too complex." => ("QUERY_TOO_COMPLEX", "QUERY_TOO_COMPLEX"),
+            _ => (
+                ErrorCode::BadUserInput.as_str(),
+                "GRAPHQL_VALIDATION_FAILED",
+            ),
+        };
+        let taken = std::mem::replace(err, ServerError::new("", None));
+        *err = set_code(taken, code, reason);
     }
 }
