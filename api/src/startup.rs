@@ -187,8 +187,17 @@ impl Application {
         ));
         let watcher = Watcher::new(self.jobs_state.clone());
         let watching = tokio::spawn(watcher.run(stopped));
+        let rebuild = self
+            .jobs_state
+            .search
+            .needs_rebuild()
+            .then(|| tokio::spawn(rebuild_search_index(self.jobs_state.clone())));
         let served = self.server.await;
         let _ = stop.send(true);
+        // An unfinished rebuild starts again at the next start (the index stays marked stale).
+        if let Some(rebuild) = rebuild {
+            rebuild.abort();
+        }
         let jobs = async {
             let _ = worker.await;
             let _ = scheduler.await;
@@ -201,6 +210,20 @@ impl Application {
             tracing::warn!("background jobs did not stop within 30 s");
         }
         served
+    }
+}
+
+/// Rebuilds an embedded index that was built with an older word segmentation. Searches keep
+/// answering meanwhile (from the articles indexed so far); writes keep going through the outbox.
+async fn rebuild_search_index(state: AppState) {
+    tracing::warn!(
+        "the search index was built with an older word segmentation; rebuilding it from the database"
+    );
+    match crate::services::search::reindex(&state.db, &state.search, 500).await {
+        Ok(count) => tracing::info!(indexed = count, "search index rebuilt"),
+        Err(err) => {
+            tracing::error!(error = %err, "rebuilding the search index failed; run `wharf reindex`")
+        }
     }
 }
 

@@ -12,6 +12,7 @@ e2e!(
     a_search_scoped_to_a_site_never_returns_another_sites_article,
     writes_succeed_while_the_index_is_locked_and_the_index_converges_after,
     reindex_rebuilds_the_index_from_the_database,
+    an_index_of_an_older_word_segmentation_is_rebuilt_at_start,
 );
 
 const SEARCH: &str = "query($q: String!, $site: String, $locale: String, $tags: [String!], $first: Int, $offset: Int) {
@@ -387,6 +388,46 @@ async fn reindex_rebuilds_the_index_from_the_database(app: TestApp) -> Result<()
         })
         .await?;
     assert_eq!(again.estimated_total, 3);
+    Ok(())
+}
+
+/// An embedded index whose documents were cut into words by an older segmentation is rebuilt
+/// from the database when the server starts (its marker file says which version wrote it).
+async fn an_index_of_an_older_word_segmentation_is_rebuilt_at_start(app: TestApp) -> Result<()> {
+    let ann = app.signup("ann@example.com").await?;
+    let site = app
+        .create_site(&ann.token, "restart.example.com", &["ru"])
+        .await?;
+    let id = published(
+        &app,
+        &ann.token,
+        json!({ "siteId": site, "locale": "ru", "title": "Экспорт мебели в Европу" }),
+    )
+    .await?;
+    let furniture = json!({ "q": "мебели", "site": site });
+    eventually(&app, furniture.clone(), 10, |ids| ids == [id.as_str()]).await?;
+    let marker = app.data_dir().join("search").join("wharf-segmentation");
+    assert_eq!(
+        std::fs::read_to_string(&marker)?,
+        wharf::search::text::SEGMENTATION_VERSION.to_string()
+    );
+    // As if version 1 (jieba over all text, Cyrillic cut into letters) had written the index.
+    std::fs::write(&marker, "1")?;
+    let app = app.restart().await?;
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::fs::read_to_string(&marker)? == "1" {
+        if Instant::now() > deadline {
+            bail!("the index was not rebuilt within 20 s of the start");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    eventually(&app, furniture, 10, |ids| ids == [id.as_str()]).await?;
+    // Letters from inside a word are not a word.
+    assert!(
+        hit_ids(&app, json!({ "q": "ебел", "site": site }))
+            .await?
+            .is_empty()
+    );
     Ok(())
 }
 

@@ -18,6 +18,7 @@ conformance!(
     related_articles_exclude_the_article_and_rank_shared_tags_first,
     matches_are_marked_in_title_and_excerpt,
     an_empty_query_lists_newest_first_and_pages_with_offset,
+    words_of_other_scripts_are_matched_whole,
 );
 
 async fn search(e: &TestEngine, r: SearchRequest) -> Result<SearchResults> {
@@ -331,6 +332,23 @@ async fn matches_are_marked_in_title_and_excerpt(e: &TestEngine) -> Result<()> {
         "{}",
         hit.excerpt
     );
+    // Without highlights (the client asked for none) the text comes back unmarked.
+    let plain = search(
+        e,
+        SearchRequest {
+            text: "incoterms".into(),
+            limit: 5,
+            skip_highlights: true,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    let hit = plain
+        .hits
+        .first()
+        .ok_or_else(|| anyhow::anyhow!("no hit"))?;
+    assert_eq!(hit.title, "Incoterms for beginners");
+    assert!(!hit.excerpt.contains(MARK_START), "{}", hit.excerpt);
     let found = search(
         e,
         SearchRequest {
@@ -372,5 +390,38 @@ async fn an_empty_query_lists_newest_first_and_pages_with_offset(e: &TestEngine)
         .await?,
         newest_first[1..3].to_vec()
     );
+    Ok(())
+}
+
+/// Cyrillic, Korean and accented Latin are cut at word boundaries like English: a word finds
+/// its article, and letters from the middle of a word find nothing.
+async fn words_of_other_scripts_are_matched_whole(e: &TestEngine) -> Result<()> {
+    let site = Uuid::new_v4();
+    let furniture = doc(
+        site,
+        "ru",
+        "Экспорт мебели в Европу",
+        "Доставка по морю и железной дороге.",
+        &[],
+    );
+    let korean = doc(site, "ko", "가구 수출 안내", "해상 운송과 통관 절차.", &[]);
+    let german = doc(
+        site,
+        "de",
+        "Müller Maschinenbau",
+        "Qualität aus Süddeutschland.",
+        &[],
+    );
+    e.engine
+        .upsert(vec![furniture.clone(), korean.clone(), german.clone()])
+        .await?;
+    assert_eq!(e.ids("мебели", |_| {}).await?, vec![furniture.id]);
+    assert_eq!(e.ids("Европу", |_| {}).await?, vec![furniture.id]);
+    assert_eq!(e.ids("수출", |_| {}).await?, vec![korean.id]);
+    assert_eq!(e.ids("müller", |_| {}).await?, vec![german.id]);
+    assert_eq!(e.ids("qualität", |_| {}).await?, vec![german.id]);
+    // Letters from inside a word are not a word: neither engine matches them.
+    assert!(e.ids("ебел", |_| {}).await?.is_empty());
+    assert!(e.ids("ллер", |_| {}).await?.is_empty());
     Ok(())
 }

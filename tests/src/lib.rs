@@ -297,6 +297,22 @@ impl TestApp {
         })
     }
 
+    /// Stops this server (in-flight requests finish) and starts a new one on the same data
+    /// folder and database, as restarting the process would.
+    pub async fn restart(self) -> Result<TestApp> {
+        self.stop.stop(true).await;
+        self.server
+            .await
+            .context("the server task panicked")?
+            .context("the server failed")?;
+        let settings = test_settings(self._data.path(), Some(self.database_url.clone()));
+        let started = start(settings, self._data).await?;
+        Ok(TestApp {
+            stack: self.stack,
+            ..started
+        })
+    }
+
     /// A new connection to this server's database. After a stop, use it rather than `db`: on
     /// PostgreSQL the server's pool may hold connections opened on the server's worker threads,
     /// whose runtimes are gone, and those fail.

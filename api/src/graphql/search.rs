@@ -102,6 +102,9 @@ impl SearchQuery {
         #[graphql(desc = "Hits to skip (at most 1000).")] offset: Option<i32>,
     ) -> async_graphql::Result<SearchResult> {
         let st = state(ctx)?;
+        let hits = ctx.look_ahead().field("hits");
+        let skip_highlights =
+            !hits.field("titleHighlight").exists() && !hits.field("excerptHighlight").exists();
         let input = SearchInput {
             text: query,
             site,
@@ -109,6 +112,7 @@ impl SearchQuery {
             tags: tags.unwrap_or_default(),
             first: first.map(i64::from),
             offset: offset.map(i64::from),
+            skip_highlights,
         };
         let page =
             search::search_articles(&st.db, &st.search, input, st.settings.max_page_size).await?;

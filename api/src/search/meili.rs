@@ -183,10 +183,13 @@ impl MeiliIndex {
                 "excerpt",
                 "tags",
                 "publishedAt",
-            ]))
-            .with_attributes_to_highlight(Selectors::Some(&["title", "excerpt"]))
-            .with_highlight_pre_tag(MARK_START)
-            .with_highlight_post_tag(MARK_END);
+            ]));
+        if !r.skip_highlights {
+            query
+                .with_attributes_to_highlight(Selectors::Some(&["title", "excerpt"]))
+                .with_highlight_pre_tag(MARK_START)
+                .with_highlight_post_tag(MARK_END);
+        }
         if r.text.trim().is_empty() {
             query.with_sort(&["publishedAt:desc"]);
         }

@@ -60,6 +60,9 @@ pub struct SearchRequest {
     pub limit: usize,
     /// Hits to skip.
     pub offset: usize,
+    /// Leave the hits' titles and excerpts unmarked (the client did not ask for highlights):
+    /// marking them segments their text, which for Chinese means loading jieba's dictionary.
+    pub skip_highlights: bool,
 }
 
 /// One ranked hit.
@@ -177,6 +180,23 @@ impl SearchEngine {
         match self {
             Self::Embedded(e) => e.related(doc, limit).await,
             Self::Meili(m) => m.related(doc, limit).await,
+        }
+    }
+
+    /// Whether the index was built with an older word segmentation and must be rebuilt
+    /// (embedded engine only; Meilisearch segments words itself).
+    pub fn needs_rebuild(&self) -> bool {
+        match self {
+            Self::Embedded(e) => e.needs_rebuild(),
+            Self::Meili(_) => false,
+        }
+    }
+
+    /// Records that a rebuild from the database completed.
+    pub fn mark_rebuilt(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Embedded(e) => e.mark_rebuilt(),
+            Self::Meili(_) => Ok(()),
         }
     }
 

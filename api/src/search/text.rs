@@ -2,6 +2,7 @@
 //! lower-cased), Meilisearch's typo budget, highlighting, and the plain-text excerpt.
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 use tantivy_jieba::JiebaTokenizer;
+use unicode_segmentation::UnicodeSegmentation;
 
 /// Start of a highlighted match, as both engines are asked to mark it (a private-use character,
 /// so it can never come from an article). [`to_html`] turns it into `<em>`.
@@ -9,8 +10,11 @@ pub const MARK_START: &str = "\u{E000}";
 /// End of a highlighted match.
 pub const MARK_END: &str = "\u{E001}";
 
-/// Jieba segmentation, lower-cased, without tokens that hold no letter or digit (spaces and
-/// punctuation), so that Chinese and English text share one index.
+/// Word segmentation shared by indexing and queries, lower-cased: Han text (Chinese, and the
+/// kanji of Japanese) is cut by jieba; every other script by Unicode word boundaries (UAX #29),
+/// so that Cyrillic, Arabic, accented Latin or Korean words stay whole. Only words with a
+/// letter or digit are kept. Jieba's dictionary (about 30 MB in memory) is loaded the first
+/// time a Han character is seen, so a site without Chinese never pays for it.
 #[derive(Clone, Default)]
 pub struct WordTokenizer;
 
@@ -48,25 +52,67 @@ impl Tokenizer for WordTokenizer {
     }
 }
 
+/// Version of [`words`]: an index built with another version is rebuilt (tokens would differ).
+/// 1: jieba over all text (other scripts were cut into single characters). 2: jieba for Han
+/// runs only, Unicode word boundaries elsewhere.
+pub const SEGMENTATION_VERSION: u32 = 2;
+
+/// Han ideographs: the CJK unified ideographs, their extensions and compatibility forms.
+fn is_han(c: char) -> bool {
+    matches!(c,
+        '\u{3400}'..='\u{4DBF}'
+        | '\u{4E00}'..='\u{9FFF}'
+        | '\u{F900}'..='\u{FAFF}'
+        | '\u{20000}'..='\u{2FA1F}'
+        | '\u{30000}'..='\u{323AF}')
+}
+
+/// `text` cut into maximal runs of Han and of other characters: `(byte offset, run, is Han)`.
+fn runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, first) = rest.next()?;
+        let han = is_han(first);
+        let mut end = start + first.len_utf8();
+        while let Some(&(i, c)) = rest.peek() {
+            if is_han(c) != han {
+                break;
+            }
+            end = i + c.len_utf8();
+            rest.next();
+        }
+        Some((start, &text[start..end], han))
+    })
+}
+
 /// The words of `text` with their byte offsets and positions.
 pub fn words(text: &str) -> Vec<Token> {
-    let mut jieba = JiebaTokenizer::new();
-    let mut stream = jieba.token_stream(text);
-    let mut out = Vec::new();
-    let mut position = 0;
-    while stream.advance() {
-        let token = stream.token();
-        if !token.text.chars().any(char::is_alphanumeric) {
-            continue;
+    let mut out: Vec<Token> = Vec::new();
+    let mut push = |from: usize, to: usize| {
+        let word = &text[from..to];
+        if word.chars().any(char::is_alphanumeric) {
+            out.push(Token {
+                offset_from: from,
+                offset_to: to,
+                position: out.len(),
+                text: word.to_lowercase(),
+                position_length: 1,
+            });
         }
-        out.push(Token {
-            offset_from: token.offset_from,
-            offset_to: token.offset_to,
-            position,
-            text: token.text.to_lowercase(),
-            position_length: 1,
-        });
-        position += 1;
+    };
+    for (start, run, han) in runs(text) {
+        if han {
+            let mut jieba = JiebaTokenizer::new();
+            let mut stream = jieba.token_stream(run);
+            while stream.advance() {
+                let token = stream.token();
+                push(start + token.offset_from, start + token.offset_to);
+            }
+        } else {
+            for (at, word) in run.unicode_word_indices() {
+                push(start + at, start + at + word.len());
+            }
+        }
     }
     out
 }
@@ -187,6 +233,46 @@ mod tests {
         assert!(w.contains(&"模型".to_owned()), "{w:?}");
         assert!(w.contains(&"incoterms".to_owned()), "{w:?}");
         assert!(!w.iter().any(|t| t.trim().is_empty() || t == ","), "{w:?}");
+    }
+
+    #[test]
+    fn other_scripts_are_cut_at_word_boundaries() {
+        let text = "Экспорт мебели, Müller GmbH; 가구 수출 ISO9001认证工厂 café";
+        let tokens = words(text);
+        let w: Vec<&str> = tokens.iter().map(|t| t.text.as_str()).collect();
+        for word in [
+            "экспорт",
+            "мебели",
+            "müller",
+            "gmbh",
+            "가구",
+            "수출",
+            "iso9001",
+            "认证",
+            "café",
+        ] {
+            assert!(w.contains(&word), "{word} in {w:?}");
+        }
+        assert!(!w.iter().any(|t| t.chars().count() == 1), "{w:?}");
+        // Offsets point at the original text; positions count the words kept.
+        for (i, t) in tokens.iter().enumerate() {
+            assert_eq!(text[t.offset_from..t.offset_to].to_lowercase(), t.text);
+            assert_eq!(t.position, i);
+        }
+    }
+
+    #[test]
+    fn han_runs_are_segmented_by_jieba_inside_other_text() {
+        let w: Vec<String> = words("Our 广交会参展指南 (2025)")
+            .into_iter()
+            .map(|t| t.text)
+            .collect();
+        assert!(w.contains(&"广交会".to_owned()), "{w:?}");
+        assert!(w.contains(&"指南".to_owned()), "{w:?}");
+        assert!(
+            w.contains(&"our".to_owned()) && w.contains(&"2025".to_owned()),
+            "{w:?}"
+        );
     }
 
     #[test]

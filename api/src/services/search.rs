@@ -33,6 +33,8 @@ pub struct SearchInput {
     pub first: Option<i64>,
     /// Hits to skip.
     pub offset: Option<i64>,
+    /// The client reads no highlight: titles and excerpts are left unmarked.
+    pub skip_highlights: bool,
 }
 
 /// One hit: the article and its highlighted title and excerpt (HTML, matches in `<em>`).
@@ -97,6 +99,7 @@ pub async fn search_articles(
         tags: input.tags.iter().map(|t| t.trim().to_lowercase()).collect(),
         limit: usize::try_from(first).unwrap_or(0),
         offset: usize::try_from(offset).unwrap_or(0),
+        skip_highlights: input.skip_highlights,
     };
     let found = engine.search(&request).await.map_err(AppError::internal)?;
     let ids: Vec<Uuid> = found.hits.iter().map(|h| h.id).collect();
@@ -275,5 +278,6 @@ pub async fn reindex(
         engine.upsert(docs).await?;
         tracing::info!(indexed = total, "reindexing");
     }
+    engine.mark_rebuilt()?;
     Ok(total)
 }

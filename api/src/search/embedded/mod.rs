@@ -24,6 +24,9 @@ mod facets;
 mod related;
 
 const TOKENIZER: &str = "wharf_words";
+/// File in the index folder holding the [`text::SEGMENTATION_VERSION`] its documents were
+/// indexed with. Written when a rebuild completes, or at once for an empty index.
+const SEGMENTATION_FILE: &str = "wharf-segmentation";
 /// Memory for the writer: two threads of 20 MB.
 const WRITER_BUDGET: usize = 40_000_000;
 /// Candidates looked at per related-article query.
@@ -87,6 +90,8 @@ struct Inner {
     writer: Mutex<Option<IndexWriter>>,
     /// Whether the last write went through (reported by `/readyz`).
     last_write_ok: AtomicBool,
+    /// Whether the documents were indexed with another word segmentation and need a rebuild.
+    stale: AtomicBool,
     f: Fields,
 }
 
@@ -105,6 +110,13 @@ impl EmbeddedIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
+        let indexed_with = std::fs::read_to_string(dir.join(SEGMENTATION_FILE)).ok();
+        let current = text::SEGMENTATION_VERSION.to_string();
+        let mut stale = indexed_with.as_deref().map(str::trim) != Some(current.as_str());
+        if stale && reader.searcher().num_docs() == 0 {
+            write_segmentation_marker(dir)?;
+            stale = false;
+        }
         Ok(Self {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
@@ -112,6 +124,7 @@ impl EmbeddedIndex {
                 reader,
                 writer: Mutex::new(None),
                 last_write_ok: AtomicBool::new(true),
+                stale: AtomicBool::new(stale),
                 f,
             }),
             searches: Arc::new(tokio::sync::Semaphore::new(
@@ -187,11 +200,32 @@ impl EmbeddedIndex {
         self.reading(move |inner| inner.related(&doc, limit)).await
     }
 
+    /// Whether the documents were indexed with an older word segmentation: searches would miss
+    /// words until the index is rebuilt (`wharf reindex`, or the rebuild the server starts).
+    pub fn needs_rebuild(&self) -> bool {
+        self.inner.stale.load(Ordering::Acquire)
+    }
+
+    /// Records that every document was just indexed with the current word segmentation.
+    pub fn mark_rebuilt(&self) -> anyhow::Result<()> {
+        write_segmentation_marker(&self.inner.dir)?;
+        self.inner.stale.store(false, Ordering::Release);
+        Ok(())
+    }
+
     /// Whether the index is there and the last write to it went through.
     pub fn healthy(&self) -> bool {
         self.inner.dir.join("meta.json").is_file()
             && self.inner.last_write_ok.load(Ordering::Acquire)
     }
+}
+
+fn write_segmentation_marker(dir: &Path) -> anyhow::Result<()> {
+    std::fs::write(
+        dir.join(SEGMENTATION_FILE),
+        text::SEGMENTATION_VERSION.to_string(),
+    )
+    .with_context(|| format!("writing {SEGMENTATION_FILE} in {}", dir.display()))
 }
 
 fn to_document(f: &Fields, doc: &SearchDoc) -> TantivyDocument {
@@ -338,10 +372,18 @@ impl Inner {
             let Ok(id) = Uuid::parse_str(&id) else {
                 continue;
             };
-            hits.push(SearchHit {
-                id,
-                title: text::highlight(&stored_str(&doc, self.f.title), &words),
-                excerpt: text::highlight(&stored_str(&doc, self.f.excerpt), &words),
+            let (title, excerpt) = (
+                stored_str(&doc, self.f.title),
+                stored_str(&doc, self.f.excerpt),
+            );
+            hits.push(if r.skip_highlights {
+                SearchHit { id, title, excerpt }
+            } else {
+                SearchHit {
+                    id,
+                    title: text::highlight(&title, &words),
+                    excerpt: text::highlight(&excerpt, &words),
+                }
             });
         }
         tag_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
@@ -359,3 +401,6 @@ fn stored_str(doc: &TantivyDocument, field: Field) -> String {
         .unwrap_or_default()
         .to_owned()
 }
+
+#[cfg(test)]
+mod tests;
