@@ -29,21 +29,22 @@ fn check(request: &mut Request, via_get: bool, max_aliases: usize) -> Result<boo
         .all(|(_, op)| op.node.ty == OperationType::Query))
 }
 
-/// Runs one readied operation for the caller, or answers its error.
+/// Runs one readied operation for the caller, or answers its error. Each operation gets its
+/// own loaders: what one operation loaded (or preloaded) is never served to the next.
 async fn run(
     schema: &WharfSchema,
     request: Request,
     prepared: Result<bool, ServerError>,
-    caller: (&Principal, ClientIp, &Loaders),
+    caller: (&Principal, ClientIp, &sea_orm::DatabaseConnection),
 ) -> Response {
     let mut response = match prepared {
         Err(err) => Response::from_errors(vec![err]),
         Ok(_) => {
-            let (principal, ip, loaders) = caller;
+            let (principal, ip, db) = caller;
             let request = request
                 .data(principal.clone())
                 .data(ip)
-                .data(loaders.clone());
+                .data(Loaders::new(db));
             schema.execute(request).await
         }
     };
@@ -189,8 +190,7 @@ pub async fn execute(
     let writes = prepared.iter().any(|p| matches!(p, Ok(false)));
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
     let started = std::time::Instant::now();
-    let loaders = Loaders::new(&state.db);
-    let caller = (&principal, ClientIp(ip), &loaders);
+    let caller = (&principal, ClientIp(ip), &state.db);
     let response = match batch {
         BatchRequest::Single(request) => {
             let outcome = prepared.pop().unwrap_or(Ok(false));

@@ -9,6 +9,7 @@ e2e!(
     lists_order_by_title_and_publication_time,
     page_size_is_capped_and_bad_cursors_are_refused,
     lists_load_bodies_exactly_when_a_field_needs_them,
+    tags_read_with_a_page_never_reach_a_later_operation_of_the_batch,
 );
 
 const LIST: &str =
@@ -266,6 +267,61 @@ async fn lists_load_bodies_exactly_when_a_field_needs_them(app: TestApp) -> Resu
     assert_eq!(
         counted["articles"]["nodes"][0]["excerpt"],
         "Hello world again"
+    );
+    Ok(())
+}
+
+/// A list reads its articles' tags with the page and hands them to the articles. A batch's
+/// operations each get their own loaders: tags read by a list whose `tags` field was skipped are
+/// not served to a mutation that follows it in the same batch.
+async fn tags_read_with_a_page_never_reach_a_later_operation_of_the_batch(
+    app: TestApp,
+) -> Result<()> {
+    let ann = app.signup("ann@example.com").await?;
+    let site = app
+        .create_site(&ann.token, "batch.example.com", &["en"])
+        .await?;
+    let id = str_at(
+        &app.create_article(
+            &ann.token,
+            json!({ "siteId": site, "title": "Tagged", "tags": ["Old"] }),
+        )
+        .await?,
+        "/id",
+    )?;
+    app.publish(&ann.token, &id).await?;
+    let batch = json!([
+        {
+            "query": "query($site: String!) { articles(first: 5, filter: {site: $site}) { edges { node { id tags @skip(if: true) { slug } } } } }",
+            "variables": { "site": site }
+        },
+        {
+            "query": "mutation($id: ID!) { updateArticle(id: $id, input: {tags: [\"New\"]}) { tags { slug } } }",
+            "variables": { "id": id }
+        },
+        {
+            "query": "query($site: String!) { articles(first: 5, filter: {site: $site}) { edges { node { tags { slug } } } } }",
+            "variables": { "site": site }
+        }
+    ]);
+    let body: Value = app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .bearer_auth(&ann.token)
+        .json(&batch)
+        .send()
+        .await?
+        .json()
+        .await?;
+    assert_eq!(
+        ok(&body[1])?["updateArticle"]["tags"],
+        json!([{ "slug": "new" }]),
+        "{body}"
+    );
+    assert_eq!(
+        ok(&body[2])?["articles"]["edges"][0]["node"]["tags"],
+        json!([{ "slug": "new" }]),
+        "{body}"
     );
     Ok(())
 }

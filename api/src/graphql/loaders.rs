@@ -71,7 +71,8 @@ impl Loader<Uuid> for ArticleTagsLoader {
     }
 }
 
-/// The loaders of one request (never shared between requests, so nothing leaks across callers).
+/// The loaders of one operation (never shared between operations or requests, so nothing leaks
+/// across callers, and nothing one operation loaded is served to the next).
 #[derive(Clone)]
 pub struct Loaders {
     /// Sites by ID.
