@@ -22,11 +22,9 @@ use uuid::Uuid;
 
 mod facets;
 mod related;
+mod segmentation;
 
 const TOKENIZER: &str = "wharf_words";
-/// File in the index folder holding the [`text::SEGMENTATION_VERSION`] its documents were
-/// indexed with. Written when a rebuild completes, or at once for an empty index.
-const SEGMENTATION_FILE: &str = "wharf-segmentation";
 /// Memory for the writer: two threads of 20 MB.
 const WRITER_BUDGET: usize = 40_000_000;
 /// Candidates looked at per related-article query.
@@ -110,13 +108,7 @@ impl EmbeddedIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let indexed_with = std::fs::read_to_string(dir.join(SEGMENTATION_FILE)).ok();
-        let current = text::SEGMENTATION_VERSION.to_string();
-        let mut stale = indexed_with.as_deref().map(str::trim) != Some(current.as_str());
-        if stale && reader.searcher().num_docs() == 0 {
-            write_segmentation_marker(dir)?;
-            stale = false;
-        }
+        let stale = segmentation::is_stale(dir, reader.searcher().num_docs())?;
         Ok(Self {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
@@ -208,7 +200,7 @@ impl EmbeddedIndex {
 
     /// Records that every document was just indexed with the current word segmentation.
     pub fn mark_rebuilt(&self) -> anyhow::Result<()> {
-        write_segmentation_marker(&self.inner.dir)?;
+        segmentation::mark_current(&self.inner.dir)?;
         self.inner.stale.store(false, Ordering::Release);
         Ok(())
     }
@@ -218,14 +210,6 @@ impl EmbeddedIndex {
         self.inner.dir.join("meta.json").is_file()
             && self.inner.last_write_ok.load(Ordering::Acquire)
     }
-}
-
-fn write_segmentation_marker(dir: &Path) -> anyhow::Result<()> {
-    std::fs::write(
-        dir.join(SEGMENTATION_FILE),
-        text::SEGMENTATION_VERSION.to_string(),
-    )
-    .with_context(|| format!("writing {SEGMENTATION_FILE} in {}", dir.display()))
 }
 
 fn to_document(f: &Fields, doc: &SearchDoc) -> TantivyDocument {

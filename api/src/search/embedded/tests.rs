@@ -1,3 +1,4 @@
+use super::segmentation::SEGMENTATION_FILE;
 use super::*;
 
 fn article(title: &str) -> SearchDoc {
