@@ -42,7 +42,7 @@ impl ResponseCache {
         }
     }
 
-    /// The key of a read: operation text (or persisted-query hash), variables, operation name.
+    /// The key of a read: operation text, variables, operation name.
     pub fn key(parts: &[&str]) -> [u8; 32] {
         let mut h = Sha256::new();
         for p in parts {

@@ -52,19 +52,14 @@ async fn run(
     response
 }
 
-/// The cache key of a single anonymous read.
+/// The cache key of a single anonymous read (persisted queries are resolved to their text
+/// first, so a request by hash and one with the text share an entry).
 fn cache_key(request: &Request) -> [u8; 32] {
     let variables = serde_json::to_string(&request.variables).unwrap_or_default();
-    let persisted = request
-        .extensions
-        .get("persistedQuery")
-        .map(|v| v.to_string())
-        .unwrap_or_default();
     ResponseCache::key(&[
         &request.query,
         &variables,
         request.operation_name.as_deref().unwrap_or(""),
-        &persisted,
     ])
 }
 
