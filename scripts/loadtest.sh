@@ -34,7 +34,7 @@ LIST='{"query":"{ articles(first: 20, filter: {site: \"'$DOMAIN'\"}) { edges { n
 SLUG='{"query":"{ article(site: \"'$DOMAIN'\", slug: \"article-500\") { title html tags { name slug } } }"}'
 SEARCH='{"query":"{ search(query: \"trade fairs\", site: \"'$DOMAIN'\", first: 10) { estimatedTotal hits { article { id title slug } } } }"}'
 # The same search with highlighted titles and excerpts: the excerpts hold Chinese, so marking them
-# loads jieba's dictionary (run in a server of its own to show its memory apart).
+# segments Chinese text (run in a server of its own to show its memory apart).
 SEARCH_HL='{"query":"{ search(query: \"trade fairs\", site: \"'$DOMAIN'\", first: 10) { estimatedTotal hits { article { id title slug } titleHighlight excerptHighlight } } }"}'
 for name in LIST SLUG SEARCH SEARCH_HL; do
   printf '%s' "${!name}" > "$work/$name.json"

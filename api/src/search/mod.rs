@@ -4,6 +4,7 @@
 //! Only published articles are ever put into an index. Both engines mark matches with
 //! [`text::MARK_START`]/[`text::MARK_END`], which [`text::to_html`] turns into `<em>` tags.
 pub mod embedded;
+pub mod han;
 pub mod meili;
 pub mod text;
 pub mod typo;
@@ -61,7 +62,7 @@ pub struct SearchRequest {
     /// Hits to skip.
     pub offset: usize,
     /// Leave the hits' titles and excerpts unmarked (the client did not ask for highlights):
-    /// marking them segments their text, which for Chinese means loading jieba's dictionary.
+    /// marking them means segmenting their text again.
     pub skip_highlights: bool,
 }
 

@@ -1,7 +1,7 @@
 //! Text handling shared by both engines: word segmentation (jieba for Chinese, words elsewhere,
 //! lower-cased), Meilisearch's typo budget, highlighting, and the plain-text excerpt.
+use super::han;
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
-use tantivy_jieba::JiebaTokenizer;
 use unicode_segmentation::UnicodeSegmentation;
 
 /// Start of a highlighted match, as both engines are asked to mark it (a private-use character,
@@ -13,8 +13,7 @@ pub const MARK_END: &str = "\u{E001}";
 /// Word segmentation shared by indexing and queries, lower-cased: Han text (Chinese, and the
 /// kanji of Japanese) is cut by jieba; every other script by Unicode word boundaries (UAX #29),
 /// so that Cyrillic, Arabic, accented Latin or Korean words stay whole. Only words with a
-/// letter or digit are kept. Jieba's dictionary (about 30 MB in memory) is loaded the first
-/// time a Han character is seen, so a site without Chinese never pays for it.
+/// letter or digit are kept. Jieba's dictionary is read in place from the binary ([`han`]).
 #[derive(Clone, Default)]
 pub struct WordTokenizer;
 
@@ -68,7 +67,7 @@ fn is_han(c: char) -> bool {
 }
 
 /// `text` cut into maximal runs of Han and of other characters: `(byte offset, run, is Han)`.
-fn runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
+pub(crate) fn runs(text: &str) -> impl Iterator<Item = (usize, &str, bool)> {
     let mut rest = text.char_indices().peekable();
     std::iter::from_fn(move || {
         let (start, first) = rest.next()?;
@@ -102,11 +101,8 @@ pub fn words(text: &str) -> Vec<Token> {
     };
     for (start, run, han) in runs(text) {
         if han {
-            let mut jieba = JiebaTokenizer::new();
-            let mut stream = jieba.token_stream(run);
-            while stream.advance() {
-                let token = stream.token();
-                push(start + token.offset_from, start + token.offset_to);
+            for word in han::cut_for_search(run) {
+                push(start + word.start, start + word.end);
             }
         } else {
             for (at, word) in run.unicode_word_indices() {
