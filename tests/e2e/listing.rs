@@ -10,6 +10,7 @@ e2e!(
     page_size_is_capped_and_bad_cursors_are_refused,
     lists_load_bodies_exactly_when_a_field_needs_them,
     tags_read_with_a_page_never_reach_a_later_operation_of_the_batch,
+    every_field_of_a_list_equals_the_article_read_alone,
 );
 
 const LIST: &str =
@@ -323,5 +324,109 @@ async fn tags_read_with_a_page_never_reach_a_later_operation_of_the_batch(
         json!([{ "slug": "new" }]),
         "{body}"
     );
+    Ok(())
+}
+
+/// A list reads only the columns its nodes' fields need (`FIELD_COLUMNS` in
+/// `graphql/article.rs`). Each field, asked alone, together with others, or in an order whose
+/// cursors need another column, must give what the article read by ID gives.
+async fn every_field_of_a_list_equals_the_article_read_alone(app: TestApp) -> Result<()> {
+    let user = app.signup("columns@example.com").await?;
+    let site = app
+        .create_site(&user.token, "columns.example.com", &["en", "zh-CN"])
+        .await?;
+    let image = crate::media::upload_ok(
+        &app,
+        &user.token,
+        &site,
+        "og.png",
+        "image/png",
+        crate::media::png(4, 3, 256),
+    )
+    .await?;
+    let a = app
+        .create_article(
+            &user.token,
+            json!({
+                "siteId": site, "locale": "zh-CN", "slug": "列表-字段", "title": "列表的每个字段",
+                "body": "# 标题\n\n正文 **加粗**", "excerpt": "摘要",
+                "tags": ["机械", "trade-fairs"], "metaTitle": "元标题",
+                "metaDescription": "元描述", "canonicalUrl": "https://example.com/c",
+                "ogImageId": str_at(&image, "/id")?,
+            }),
+        )
+        .await?;
+    let id = str_at(&a, "/id")?;
+    app.publish(&user.token, &id).await?;
+    let fields = [
+        "__typename",
+        "id",
+        "site { id domain }",
+        "locale",
+        "slug",
+        "title",
+        "hasExplicitExcerpt",
+        "status",
+        "publishedAt",
+        "scheduledAt",
+        "author { id displayName }",
+        "tags { slug name }",
+        "metaTitle",
+        "metaDescription",
+        "canonicalUrl",
+        "ogImageId",
+        "translationGroupId",
+        "version",
+        "createdAt",
+        "updatedAt",
+        "excerpt",
+        "html",
+    ];
+    let all = fields.join(" ");
+    let mut selections: Vec<String> = fields.iter().map(|f| (*f).to_owned()).collect();
+    selections.push(all);
+    for selection in &selections {
+        let alone = ok(&app
+            .graphql_as(
+                &user.token,
+                &format!("query($id: ID!) {{ article(id: $id) {{ {selection} }} }}"),
+                json!({ "id": id }),
+            )
+            .await?)?["article"]
+            .clone();
+        for order in [
+            "{field: PUBLISHED_AT}",
+            "{field: TITLE, direction: ASC}",
+            "{field: UPDATED_AT}",
+            "{field: CREATED_AT, direction: ASC}",
+        ] {
+            let listed = ok(&app
+                .graphql_as(
+                    &user.token,
+                    &format!(
+                        "{{ articles(filter: {{site: \"columns.example.com\"}}, orderBy: {order}) {{ edges {{ cursor node {{ {selection} }} }} }} }}"
+                    ),
+                    json!({}),
+                )
+                .await?)?["articles"]["edges"][0]
+                .clone();
+            assert_eq!(listed["node"], alone, "{selection} ordered by {order}");
+            let after = ok(&app
+                .graphql_as(
+                    &user.token,
+                    &format!(
+                        "query($after: String) {{ articles(filter: {{site: \"columns.example.com\"}}, orderBy: {order}, after: $after) {{ edges {{ node {{ id }} }} }} }}"
+                    ),
+                    json!({ "after": listed["cursor"] }),
+                )
+                .await?)?
+            .clone();
+            assert_eq!(
+                after["articles"]["edges"],
+                json!([]),
+                "the cursor of {selection} ordered by {order} points past the only article"
+            );
+        }
+    }
     Ok(())
 }

@@ -10,6 +10,7 @@ use crate::services::article;
 use crate::services::tag::tags_of_articles;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
+use entities::article as article_entity;
 
 /// Article reads.
 #[derive(Default)]
@@ -59,7 +60,7 @@ impl ArticleQuery {
         let mut filter = filter.unwrap_or_default().into_service()?;
         let look = ctx.look_ahead();
         filter.skip_total = !look.field("totalCount").exists();
-        filter.skip_body = !needs_body(&look);
+        filter.columns = needed_columns(&look);
         let page = article::list_articles(
             &st.db,
             principal(ctx),
@@ -90,30 +91,35 @@ impl ArticleQuery {
     }
 }
 
-/// Article fields that never read the markdown body. A list whose nodes ask for these alone
-/// does not load the bodies (the largest column by far); any other field loads them.
-const FIELDS_WITHOUT_BODY: &[&str] = &[
-    "__typename",
-    "id",
-    "site",
-    "locale",
-    "slug",
-    "title",
-    "hasExplicitExcerpt",
-    "status",
-    "publishedAt",
-    "scheduledAt",
-    "author",
-    "tags",
-    "metaTitle",
-    "metaDescription",
-    "canonicalUrl",
-    "ogImageId",
-    "translationGroupId",
-    "version",
-    "createdAt",
-    "updatedAt",
-];
+/// The article columns each field reads. A list whose nodes ask only for fields named here reads
+/// only those columns (and what its order and cursors need); any other field (the body and what
+/// is rendered from it, translations, related articles, images…) reads whole rows.
+/// `listing::every_field_of_a_list_equals_the_article_read_alone` checks each entry.
+const FIELD_COLUMNS: &[(&str, &[article_entity::Column])] = {
+    use article_entity::Column as C;
+    &[
+        ("__typename", &[]),
+        ("id", &[C::Id]),
+        ("site", &[C::SiteId]),
+        ("locale", &[C::Locale]),
+        ("slug", &[C::Slug]),
+        ("title", &[C::Title]),
+        ("hasExplicitExcerpt", &[C::Excerpt]),
+        ("status", &[C::Status]),
+        ("publishedAt", &[C::PublishedAt]),
+        ("scheduledAt", &[C::ScheduledAt]),
+        ("author", &[C::AuthorId]),
+        ("tags", &[C::Id]),
+        ("metaTitle", &[C::MetaTitle]),
+        ("metaDescription", &[C::MetaDescription]),
+        ("canonicalUrl", &[C::CanonicalUrl]),
+        ("ogImageId", &[C::OgImageMediaId]),
+        ("translationGroupId", &[C::TranslationGroupId]),
+        ("version", &[C::Version]),
+        ("createdAt", &[C::CreatedAt]),
+        ("updatedAt", &[C::UpdatedAt]),
+    ]
+};
 
 /// Whether the nodes of an article connection ask for their tags (then read with the page).
 fn wants_tags(connection: &async_graphql::Lookahead<'_>) -> bool {
@@ -125,17 +131,30 @@ fn wants_tags(connection: &async_graphql::Lookahead<'_>) -> bool {
         || connection.field("nodes").field("tags").exists()
 }
 
-/// Whether the nodes of an article connection ask for a field that may read the body.
-fn needs_body(connection: &async_graphql::Lookahead<'_>) -> bool {
+/// The columns the nodes of an article connection read, or `None` when some field needs whole rows.
+fn needed_columns(
+    connection: &async_graphql::Lookahead<'_>,
+) -> Option<Vec<article_entity::Column>> {
     let nodes = connection
         .field("edges")
         .field("node")
         .selection_fields()
         .into_iter()
         .chain(connection.field("nodes").selection_fields());
-    nodes
-        .flat_map(|node| node.selection_set().collect::<Vec<_>>())
-        .any(|field| !FIELDS_WITHOUT_BODY.contains(&field.name()))
+    let mut columns = Vec::new();
+    for field in nodes.flat_map(|node| node.selection_set().collect::<Vec<_>>()) {
+        let (_, read) = FIELD_COLUMNS
+            .iter()
+            .find(|(name, _)| *name == field.name())?;
+        for column in *read {
+            if !columns.iter().any(|c: &article_entity::Column| {
+                std::mem::discriminant(c) == std::mem::discriminant(column)
+            }) {
+                columns.push(*column);
+            }
+        }
+    }
+    Some(columns)
 }
 
 /// Article writes.

@@ -22,7 +22,7 @@ const MEDIA_FIELDS: &str =
     "id key filename contentType size sha256 width height alt url uploader { id } site { id }";
 
 /// A PNG of `w`×`h` pixels as far as headers go (signature and IHDR), padded to `len` bytes.
-fn png(w: u32, h: u32, len: usize) -> Vec<u8> {
+pub(crate) fn png(w: u32, h: u32, len: usize) -> Vec<u8> {
     let mut b = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13];
     b.extend_from_slice(b"IHDR");
     b.extend_from_slice(&w.to_be_bytes());
@@ -84,7 +84,7 @@ async fn upload(
 }
 
 /// Uploads a file that must be accepted; returns the Media JSON.
-async fn upload_ok(
+pub(crate) async fn upload_ok(
     app: &TestApp,
     token: &str,
     site: &str,

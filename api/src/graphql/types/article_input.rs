@@ -71,7 +71,7 @@ impl ArticleFilter {
             updated_after: self.updated_after,
             updated_before: self.updated_before,
             skip_total: false,
-            skip_body: false,
+            columns: None,
         })
     }
 }
