@@ -1,25 +1,90 @@
 //! Chinese word segmentation: jieba's search mode (dictionary DAG, most probable route, an HMM for
 //! what the dictionary leaves as single characters, then each word's 2- and 3-character parts
-//! that are words too), over jieba's dictionary compiled by `build.rs` into a finite-state
-//! transducer that is embedded in the binary and read in place.
+//! that are words too), over jieba's dictionary compiled by `build.rs` into a character trie that
+//! is embedded in the binary and read in place.
 //!
 //! jieba-rs keeps its dictionary in heap tables of about 30 MB (a hash trie, per-word records and
-//! the decompressed dictionary text). The transducer is 3 MB of read-only data in the binary: a
-//! process pays only for the pages its lookups touch, and they are shared page cache, not heap.
+//! the decompressed dictionary text). The trie is 6 MB of read-only data in the binary: a process
+//! pays only for the pages its lookups touch, and they are shared page cache, not heap.
 //! The words are jieba's own: `tests::segmentation_equals_jiebas` compares them with jieba-rs
 //! running its embedded dictionary. The HMM is jieba-rs's, on an instance with no dictionary.
+use std::cmp::Ordering;
 use std::ops::Range;
 use std::sync::LazyLock;
-use tantivy_fst::raw::{Fst, Output};
 
 include!(concat!(env!("OUT_DIR"), "/han-dict.rs"));
 
-static DICTIONARY_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han-dict.fst"));
+static DICTIONARY_BYTES: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/han-dict.trie"));
 
-/// The dictionary, word → frequency. `None` only if the embedded bytes were not a transducer,
-/// which `tests::the_dictionary_is_embedded` rules out; every character would then be a word.
-static DICTIONARY: LazyLock<Option<Fst<&'static [u8]>>> =
-    LazyLock::new(|| Fst::new(DICTIONARY_BYTES).ok());
+/// The dictionary. `None` only if the embedded bytes were not a trie, which
+/// `tests::the_dictionary_is_embedded` rules out; every character would then be a word.
+static DICTIONARY: LazyLock<Option<Trie>> = LazyLock::new(|| Trie::parse(DICTIONARY_BYTES));
+
+/// The little-endian u32 at index `i` of `bytes` (0 past the end).
+fn u32_at(bytes: &[u8], i: usize) -> u32 {
+    bytes
+        .get(4 * i..4 * i + 4)
+        .and_then(|b| b.try_into().ok())
+        .map_or(0, u32::from_le_bytes)
+}
+
+/// jieba's dictionary as a character trie, read in place (the layout is described in `build.rs`).
+struct Trie {
+    root_first: u32,
+    root: &'static [u8],
+    chars: &'static [u8],
+    freqs: &'static [u8],
+    first_child: &'static [u8],
+}
+
+impl Trie {
+    fn parse(bytes: &'static [u8]) -> Option<Self> {
+        let (magic, rest) = bytes.split_at_checked(4)?;
+        if magic != b"WHT1" {
+            return None;
+        }
+        let nodes = usize::try_from(u32_at(rest, 0)).ok()?;
+        let root_first = u32_at(rest, 1);
+        let root_len = usize::try_from(u32_at(rest, 2)).ok()?;
+        let (root, rest) = rest.get(12..)?.split_at_checked(4 * root_len)?;
+        let (chars, rest) = rest.split_at_checked(4 * nodes)?;
+        let (freqs, first_child) = rest.split_at_checked(4 * nodes)?;
+        (first_child.len() == 4 * (nodes + 1)).then_some(Self {
+            root_first,
+            root,
+            chars,
+            freqs,
+            first_child,
+        })
+    }
+
+    /// The child of `node` reached by `c`.
+    fn child(&self, node: u32, c: char) -> Option<u32> {
+        let c = c as u32;
+        if node == 0
+            && let Some(i) = c.checked_sub(self.root_first)
+            && (i as usize) < self.root.len() / 4
+        {
+            return Some(u32_at(self.root, i as usize)).filter(|&child| child != 0);
+        }
+        let mut lo = u32_at(self.first_child, node as usize);
+        let mut hi = u32_at(self.first_child, node as usize + 1);
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            match u32_at(self.chars, mid as usize).cmp(&c) {
+                Ordering::Less => lo = mid + 1,
+                Ordering::Greater => hi = mid,
+                Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// Frequency of the word ending at `node`; 0 when it is only the start of words.
+    fn freq(&self, node: u32) -> u32 {
+        u32_at(self.freqs, node as usize)
+    }
+}
 
 /// jieba-rs with an empty dictionary, used only for its HMM (half a megabyte).
 static HMM: LazyLock<jieba_rs::Jieba> = LazyLock::new(jieba_rs::Jieba::empty);
@@ -70,32 +135,29 @@ struct Block<'a> {
 
 impl<'a> Block<'a> {
     fn new(text: &'a str) -> Self {
-        let bounds: Vec<usize> = text
-            .char_indices()
-            .map(|(at, _)| at)
-            .chain(std::iter::once(text.len()))
-            .collect();
-        let chars = bounds.len() - 1;
-        let mut starts = Vec::with_capacity(chars + 1);
-        let mut edges = Vec::with_capacity(chars * 2);
-        for from in 0..chars {
+        let mut bounds = Vec::with_capacity(text.len() / 3 + 1);
+        let mut chars = Vec::with_capacity(text.len() / 3);
+        for (at, c) in text.char_indices() {
+            bounds.push(at);
+            chars.push(c);
+        }
+        bounds.push(text.len());
+        let mut starts = Vec::with_capacity(chars.len() + 1);
+        let mut edges = Vec::with_capacity(chars.len() * 2);
+        for from in 0..chars.len() {
             starts.push(edges.len());
-            let Some(fst) = DICTIONARY.as_ref() else {
+            let Some(trie) = DICTIONARY.as_ref() else {
                 continue;
             };
-            let mut node = fst.root();
-            let mut output = Output::zero();
-            'walk: for to in from..chars {
-                for &byte in &text.as_bytes()[bounds[to]..bounds[to + 1]] {
-                    let Some(i) = node.find_input(byte) else {
-                        break 'walk;
-                    };
-                    let step = node.transition(i);
-                    output = output.cat(step.out);
-                    node = fst.node(step.addr);
-                }
-                if node.is_final() {
-                    edges.push((to + 1, output.cat(node.final_output()).value()));
+            let mut node = 0;
+            for (to, &c) in chars.iter().enumerate().skip(from) {
+                let Some(child) = trie.child(node, c) else {
+                    break;
+                };
+                node = child;
+                let freq = trie.freq(node);
+                if freq > 0 {
+                    edges.push((to + 1, u64::from(freq)));
                 }
             }
         }
@@ -204,10 +266,20 @@ mod tests {
 
     #[test]
     fn the_dictionary_is_embedded() {
-        let fst = DICTIONARY.as_ref();
-        assert!(fst.is_some(), "the embedded bytes are a transducer");
-        let fst = fst.map(|f| (f.len(), f.get("北京大学").map(Output::value)));
-        assert_eq!(fst, Some((348_974, Some(2053))));
+        let trie = DICTIONARY.as_ref();
+        assert!(trie.is_some(), "the embedded bytes are a trie");
+        let Some(trie) = trie else { return };
+        let lookup = |word: &str| {
+            let node = word.chars().try_fold(0, |node, c| trie.child(node, c))?;
+            Some(trie.freq(node))
+        };
+        assert_eq!(lookup("北京大学"), Some(2053));
+        assert_eq!(lookup("北京大"), Some(0), "a prefix, not a word");
+        assert_eq!(lookup("北京大楼学"), None);
+        let words = (0..trie.chars.len() / 4)
+            .filter(|&n| trie.freq(n as u32) > 0)
+            .count();
+        assert_eq!(words, 348_974);
     }
 
     /// Runs of Han text, as `text::words` hands them over.
