@@ -12,6 +12,7 @@ use std::time::Duration;
 use uuid::Uuid;
 use wharf::Settings;
 use wharf::search::embedded::EmbeddedIndex;
+use wharf::search::han;
 use wharf::search::{SearchDoc, SearchEngine, SearchRequest};
 use wharf::services::search::{SearchInput, search_articles};
 
@@ -310,5 +311,31 @@ fn benches(c: &mut Criterion) {
     latency.finish();
 }
 
-criterion_group!(search, benches);
+/// Chinese word segmentation alone: Wharf's (jieba's algorithm over a trie embedded in the
+/// binary) against jieba-rs with its own heap dictionary, on the same runs of Han text.
+fn segmentation(c: &mut Criterion) {
+    let mut g = Lcg(7);
+    let text: String = (0..400).map(|_| g.words(true, 8) + "，").collect();
+    let runs: Vec<&str> = text.split('，').filter(|r| !r.is_empty()).collect();
+    let jieba = jieba_rs::Jieba::new();
+    let mut group = c.benchmark_group("chinese_segmentation");
+    group.throughput(Throughput::Bytes(text.len() as u64));
+    group.bench_function("wharf_embedded_trie", |b| {
+        b.iter(|| {
+            runs.iter()
+                .map(|r| han::cut_for_search(r).len())
+                .sum::<usize>()
+        });
+    });
+    group.bench_function("jieba_rs_heap_dictionary", |b| {
+        b.iter(|| {
+            runs.iter()
+                .map(|r| jieba.cut_for_search(r, true).len())
+                .sum::<usize>()
+        });
+    });
+    group.finish();
+}
+
+criterion_group!(search, benches, segmentation);
 criterion_main!(search);
