@@ -5,7 +5,7 @@ Usage: scripts/jieba-dict.py [path/to/jieba-rs/src/data/dict.txt]
 (default: the jieba-rs 0.11.0 source in cargo's registry).
 
 Keeps the words made only of Han characters (the runs Wharf hands to the segmenter; see
-api/src/search/text.rs `is_han`), sorted by UTF-8 bytes as the FST builder needs, and records
+api/src/search/text.rs `is_han`), sorted by UTF-8 bytes (a stable order to diff), and records
 the frequency total of the whole dictionary, which word probabilities are divided by.
 """
 import glob
