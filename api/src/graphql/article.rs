@@ -7,6 +7,7 @@ use crate::graphql::types::article::{
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::{id_arg, to_id};
 use crate::services::article;
+use crate::services::article::add_column;
 use crate::services::tag::tags_of_articles;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
@@ -147,11 +148,7 @@ fn needed_columns(
             .iter()
             .find(|(name, _)| *name == field.name())?;
         for column in *read {
-            if !columns.iter().any(|c: &article_entity::Column| {
-                std::mem::discriminant(c) == std::mem::discriminant(column)
-            }) {
-                columns.push(*column);
-            }
+            add_column(&mut columns, *column);
         }
     }
     Some(columns)

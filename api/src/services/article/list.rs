@@ -198,6 +198,16 @@ impl ArticleOrder {
     }
 }
 
+/// Adds `column` to a list of columns to read, unless it is there already.
+pub fn add_column(columns: &mut Vec<article::Column>, column: article::Column) {
+    if !columns
+        .iter()
+        .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&column))
+    {
+        columns.push(column);
+    }
+}
+
 /// An article of which only `columns` were read, from a row holding them in that order; every
 /// other field is empty (nil IDs, empty text, `None`, the epoch).
 fn partial_article(
@@ -336,14 +346,8 @@ pub async fn list_articles(
         None => order.apply(query).limit(page.first + 1).all(db).await?,
         Some(mut columns) => {
             // The order's column and the ID make the cursors.
-            for needed in [order.column(), article::Column::Id] {
-                if !columns
-                    .iter()
-                    .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&needed))
-                {
-                    columns.push(needed);
-                }
-            }
+            add_column(&mut columns, order.column());
+            add_column(&mut columns, article::Column::Id);
             let query = query.select_only().columns(columns.iter().copied());
             let statement = order
                 .apply(query)

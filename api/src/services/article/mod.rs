@@ -10,7 +10,7 @@ pub mod transfer;
 mod translation;
 mod write;
 
-pub use list::{ArticleFilter, ArticleOrder, list_articles};
+pub use list::{ArticleFilter, ArticleOrder, add_column, list_articles};
 pub use publish::{publish_article, publish_due, unpublish_article};
 pub use seo::SeoPatch;
 pub use translation::{SitemapEntry, list_translations, sitemap, translation_in};
