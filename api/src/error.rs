@@ -28,6 +28,9 @@ pub enum ErrorCode {
     QueryTooLarge,
     /// A batched request holds more operations than the server accepts.
     BatchTooLarge,
+    /// The server gave up on work that took longer than its budget (rendering an article);
+    /// retrying later may succeed.
+    Timeout,
     /// Something failed inside the server; details are in the server log only.
     Internal,
 }
@@ -45,6 +48,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::QueryTooLarge => "QUERY_TOO_LARGE",
             Self::BatchTooLarge => "BATCH_TOO_LARGE",
+            Self::Timeout => "TIMEOUT",
             Self::Internal => "INTERNAL",
         }
     }
@@ -60,6 +64,7 @@ impl ErrorCode {
             Self::RateLimited => 429,
             Self::PayloadTooLarge | Self::QueryTooLarge => 413,
             Self::BatchTooLarge => 400,
+            Self::Timeout => 503,
             Self::Internal => 500,
         }
     }
@@ -83,7 +88,8 @@ pub struct AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    /// An error with `code` and a message safe to show.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
