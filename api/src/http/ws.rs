@@ -6,9 +6,10 @@
 //! A socket holds resources for as long as the client likes, so it also has limits of its own:
 //! connections and running subscriptions per client address, subscriptions per connection, a
 //! deadline for `connection_init`, and its credential checked again every `ws_recheck_secs` and
-//! when an access token expires. Close codes: 4400 bad message, 4403 credentials expired or
-//! revoked, 4408 no `connection_init` in time, 4429 too many `connection_init`, 1009 a message
-//! over the size limit.
+//! when an access token expires. Close codes: 1002 a message the protocol does not allow (or a
+//! refused `connection_init`), 1008 a client more than 256 messages ahead of the server, 1009 a
+//! message over the size limit, 4403 credentials expired or revoked, 4408 no `connection_init`
+//! in time, 4429 a second `connection_init`.
 use crate::auth::Principal;
 use crate::graphql::WharfSchema;
 use crate::pipeline::{self, Kind, Refused};
@@ -249,6 +250,28 @@ pub async fn graphql_ws(
     Ok(response)
 }
 
+/// Client messages read but not yet taken by the protocol machine (it takes none while it
+/// checks a `connection_init`). Waiting for room would stop reading the socket and could hang
+/// the connection, so a client this far ahead is closed instead.
+const QUEUED_MESSAGES: usize = 256;
+
+/// Hands a client message to the protocol machine; `Err` holds how to close the socket.
+fn pass_on(
+    to_protocol: &mpsc::Sender<bytes::Bytes>,
+    message: bytes::Bytes,
+) -> Result<(), Option<CloseReason>> {
+    match to_protocol.try_send(message) {
+        Ok(()) => Ok(()),
+        Err(mpsc::error::TrySendError::Full(_)) => Err(Some(CloseReason {
+            code: CloseCode::Policy,
+            description: Some(format!(
+                "more than {QUEUED_MESSAGES} messages ahead of the server"
+            )),
+        })),
+        Err(mpsc::error::TrySendError::Closed(_)) => Err(None),
+    }
+}
+
 /// When an access token expires; `None` for API tokens (checked against the database on every
 /// operation and every `ws_recheck_secs`) and for anonymous sockets.
 fn expiry_of(state: &AppState, credential: Option<&str>) -> Option<tokio::time::Instant> {
@@ -289,7 +312,7 @@ async fn serve(
         state: state.clone(),
         conn: conn.clone(),
     };
-    let (to_protocol, from_client) = mpsc::channel::<bytes::Bytes>(16);
+    let (to_protocol, from_client) = mpsc::channel::<bytes::Bytes>(QUEUED_MESSAGES);
     let on_init = {
         let conn = conn.clone();
         let state = state.clone();
@@ -327,13 +350,13 @@ async fn serve(
         tokio::select! {
             message = messages.next() => match message {
                 Some(Ok(AggregatedMessage::Text(text))) => {
-                    if to_protocol.send(text.into_bytes()).await.is_err() {
-                        break None;
+                    if let Err(close) = pass_on(&to_protocol, text.into_bytes()) {
+                        break close;
                     }
                 }
                 Some(Ok(AggregatedMessage::Binary(bytes))) => {
-                    if to_protocol.send(bytes).await.is_err() {
-                        break None;
+                    if let Err(close) = pass_on(&to_protocol, bytes) {
+                        break close;
                     }
                 }
                 Some(Ok(AggregatedMessage::Ping(bytes))) => {
