@@ -210,3 +210,19 @@ pub fn on_constraint(err: DbErr, constraints: &[(&str, &str, &str)]) -> AppError
     }
     AppError::internal(err)
 }
+
+/// Like [`on_constraint`] for one constraint, with the error to answer: `conflict()` when the
+/// violated index is `index_name` (PostgreSQL) or covers `sqlite_columns` (`table.a, table.b`,
+/// as SQLite reports it); anything else stays internal.
+pub fn on_constraint_with(
+    err: DbErr,
+    (index_name, sqlite_columns): (&str, &str),
+    conflict: impl FnOnce() -> AppError,
+) -> AppError {
+    if let Some(SqlErr::UniqueConstraintViolation(detail)) = err.sql_err()
+        && (detail.contains(index_name) || detail.contains(sqlite_columns))
+    {
+        return conflict();
+    }
+    AppError::internal(err)
+}

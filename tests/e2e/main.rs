@@ -14,6 +14,7 @@ mod listing;
 mod market;
 mod media;
 mod outbox;
+mod publishing;
 mod render;
 mod schema;
 mod search;
