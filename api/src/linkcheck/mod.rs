@@ -6,6 +6,7 @@
 //! SSRF [`guard`]) up to a limit, its own user agent. One request at a time per host;
 //! robots.txt cached per origin. Reading: [`html`] decodes the charset and parses the page.
 mod body;
+pub mod directives;
 mod fetch;
 pub mod guard;
 pub mod html;
@@ -110,9 +111,10 @@ pub struct LinkReport {
     pub rel: Option<String>,
     /// Its anchor text, whitespace collapsed.
     pub anchor_text: Option<String>,
-    /// Meta robots or `X-Robots-Tag` says noindex.
+    /// Meta robots or `X-Robots-Tag`, for every crawler or Googlebot, says noindex (or
+    /// `none`, or an `unavailable_after` date that has passed).
     pub noindex: bool,
-    /// Meta robots or `X-Robots-Tag` says nofollow.
+    /// Meta robots or `X-Robots-Tag`, for every crawler or Googlebot, says nofollow (or `none`).
     pub nofollow_page: bool,
     /// robots.txt disallows the page.
     pub robots_blocked: bool,
@@ -205,15 +207,15 @@ impl Checker {
         };
         report.http_status = Some(fetched.status);
         report.redirect_chain = fetched.chain.clone();
-        for value in &fetched.x_robots {
-            let (noindex, nofollow) = html::robots_directives(value);
-            report.noindex |= noindex;
-            report.nofollow_page |= nofollow;
-        }
         let (text, _) = html::decode(&fetched.body, fetched.content_type.as_deref());
         let found = html::find_links(&text, &fetched.url, domain);
-        report.noindex |= found.noindex;
-        report.nofollow_page |= found.nofollow;
+        // Meta tags and headers addressed to every crawler or to Googlebot, others left out.
+        let mut robots = found.robots;
+        for value in &fetched.x_robots {
+            robots.add_header(value);
+        }
+        report.noindex = robots.noindex_at(chrono::Utc::now());
+        report.nofollow_page = robots.nofollow;
         let counts = |l: &&html::FoundLink| l.is_followed() && !l.hidden;
         let best = found
             .links
