@@ -19,5 +19,6 @@ mod search;
 mod search_conformance;
 mod shutdown;
 mod sites;
+mod slugs;
 mod transfer;
 mod webhooks;
