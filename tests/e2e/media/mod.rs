@@ -5,6 +5,7 @@ mod direct;
 mod lifecycle;
 mod links;
 mod s3_failures;
+mod served;
 mod uploads;
 
 use anyhow::{Context, Result, bail};

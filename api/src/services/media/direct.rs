@@ -3,13 +3,14 @@
 //! Confirming checks the object (exists, size, sniffed type against the announced one), writes
 //! the checked bytes under the final key and removes the upload, so a URL that is still valid
 //! cannot swap a confirmed file.
+use super::disposition::content_disposition;
 use super::inspect::{inspect, normalize_type, sanitize_filename, too_large};
 use super::{clean_alt, discard, find_by_key, new_key, record, storage_failed};
 use crate::auth::Principal;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
 use crate::services::{authz, now, site};
-use crate::storage::{INCOMING_PREFIX, Storage};
+use crate::storage::{INCOMING_PREFIX, ServedAs, Storage};
 use chrono::{DateTime, Utc};
 use entities::media;
 use sea_orm::{ConnectionTrait, Set, TransactionTrait};
@@ -165,9 +166,14 @@ pub async fn confirm_upload(
         }
     };
     let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
+    let disposition = content_disposition(&found.content_type, &ticket.f);
+    let served = ServedAs {
+        content_type: Some(&found.content_type),
+        content_disposition: disposition.as_deref(),
+    };
     // The bytes just checked, not whatever the upload key holds by now.
     storage
-        .put(&ticket.k, bytes, Some(&found.content_type))
+        .put(&ticket.k, bytes, served)
         .await
         .map_err(storage_failed)?;
     let row = media::ActiveModel {
