@@ -8,7 +8,7 @@
 use super::{error_response, read_limited};
 use crate::error::ErrorCode;
 use crate::services::media::disposition::content_disposition;
-use crate::services::media::find_by_key;
+use crate::services::media::{find_by_key, pending};
 use crate::state::AppState;
 use crate::storage::{INCOMING_PREFIX, ServedAs, valid_key};
 use actix_web::http::header::{self, HeaderValue};
@@ -244,34 +244,62 @@ async fn upload(
     let Some(final_key) = key.strip_prefix(INCOMING_PREFIX) else {
         return Refusal::Forbidden.response();
     };
-    match find_by_key(&state.db, final_key).await {
-        Ok(None) => {}
-        Ok(Some(_)) => {
-            return error_response(
-                ErrorCode::Conflict,
-                "this upload is already confirmed",
-                None,
-            );
-        }
-        Err(err) => {
-            err.log_if_internal();
-            return error_response(ErrorCode::Internal, "internal server error", None);
-        }
+    if let Err(resp) = upload_open(&state, final_key).await {
+        return resp;
     }
     let body = match read_limited(payload, state.settings.media_max_bytes).await {
         Ok(body) => body,
         Err(resp) => return resp,
     };
-    match state
+    if let Err(err) = state
         .storage
         .put(&key, body.into(), ServedAs::default())
         .await
     {
-        Ok(()) => HttpResponse::Ok().finish(),
-        Err(err) => {
-            tracing::error!(key, error = %err, "storing an upload failed");
-            unavailable()
-        }
+        tracing::error!(key, error = %err, "storing an upload failed");
+        return unavailable();
+    }
+    // Swept while the bytes came in: nothing would ever delete them, so do it now.
+    if matches!(pending::find_by_key(&state.db, final_key).await, Ok(None))
+        && let Err(err) = state.storage.delete(&key).await
+    {
+        tracing::warn!(key, error = %err, "could not delete an upload that arrived after its sweep");
+    }
+    HttpResponse::Ok().finish()
+}
+
+/// Whether bytes may still be sent for the upload with this final key: it was asked for, is
+/// neither confirmed nor being confirmed, and has not been swept.
+async fn upload_open(state: &AppState, final_key: &str) -> Result<(), HttpResponse> {
+    let internal = |err: crate::error::AppError| {
+        err.log_if_internal();
+        error_response(ErrorCode::Internal, "internal server error", None)
+    };
+    let confirmed = || {
+        error_response(
+            ErrorCode::Conflict,
+            "this upload is already confirmed",
+            None,
+        )
+    };
+    match pending::find_by_key(&state.db, final_key).await {
+        Ok(Some(upload)) if upload.confirmed_at.is_some() => Err(confirmed()),
+        Ok(Some(upload)) if pending::is_claimed(&upload) => Err(error_response(
+            ErrorCode::Conflict,
+            "this upload is being confirmed right now",
+            None,
+        )),
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => match find_by_key(&state.db, final_key).await {
+            Ok(Some(_)) => Err(confirmed()),
+            Ok(None) => Err(error_response(
+                ErrorCode::NotFound,
+                "no such upload: it was removed (left unconfirmed too long, or refused); ask for a new upload URL",
+                None,
+            )),
+            Err(err) => Err(internal(err)),
+        },
+        Err(err) => Err(internal(err)),
     }
 }
 

@@ -28,8 +28,8 @@ pub const LOCAL_ROUTE: &str = "/media/";
 
 /// The key prefix of direct uploads not yet confirmed. Confirming copies the checked bytes to
 /// the final key (the part after this prefix), so a client that still holds the upload URL
-/// cannot change a confirmed file. Unconfirmed uploads stay here (an S3 lifecycle rule on this
-/// prefix can expire them).
+/// cannot change a confirmed file. Uploads left here are deleted by the upload sweeper
+/// (`jobs::uploads`) once `media_upload_abandon_after_secs` have passed.
 pub const INCOMING_PREFIX: &str = "incoming/";
 
 /// A storage failure.

@@ -6,6 +6,8 @@ mod lifecycle;
 mod links;
 mod s3_failures;
 mod served;
+mod sizes;
+mod sweep;
 mod uploads;
 
 use anyhow::{Context, Result, bail};

@@ -1,13 +1,15 @@
 //! Media: files of a site kept in the object store, each recorded as a `media` row.
 //!
 //! Two ways in: a GraphQL multipart upload ([`upload_media`]), and direct uploads
-//! ([`direct`]: a signed PUT URL, then [`confirm_upload`]). Either way the bytes are sniffed and
-//! checked first, and a refused file leaves neither object nor row behind. The object is written
-//! before the row, so a store that is down never leaves a row pointing at nothing; a deleted row
-//! takes its object with it through the outbox.
+//! ([`direct`]: a signed PUT URL, then [`confirm_upload`]; uploads in flight and the sweep of
+//! abandoned ones in [`pending`]). Either way the bytes are sniffed and checked first, and a
+//! refused file leaves neither object nor row behind. The object is written before the row, so
+//! a store that is down never leaves a row pointing at nothing; a deleted row takes its object
+//! with it through the outbox.
 pub mod direct;
 pub mod disposition;
 pub mod inspect;
+pub mod pending;
 
 pub use direct::{UploadRequest, UploadTicket, confirm_upload, create_upload_url};
 
