@@ -185,6 +185,13 @@ impl Application {
             self.state.outbox_wake.clone(),
             stopped.clone(),
         ));
+        let sweeper = tokio::spawn(crate::jobs::uploads::run(
+            self.jobs_state.db.clone(),
+            Duration::from_secs(self.state.settings.media_upload_abandon_after_secs),
+            Duration::from_millis(self.state.settings.media_upload_sweep_poll_ms),
+            self.state.outbox_wake.clone(),
+            stopped.clone(),
+        ));
         let watcher = Watcher::new(self.jobs_state.clone());
         let watching = tokio::spawn(watcher.run(stopped));
         let rebuild = self
@@ -201,6 +208,7 @@ impl Application {
         let jobs = async {
             let _ = worker.await;
             let _ = scheduler.await;
+            let _ = sweeper.await;
             let _ = watching.await;
         };
         if tokio::time::timeout(Duration::from_secs(30), jobs)

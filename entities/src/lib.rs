@@ -12,6 +12,7 @@ pub mod link_deal;
 pub mod link_deal_event;
 pub mod link_offer;
 pub mod media;
+pub mod media_upload;
 pub mod outbox;
 pub mod refresh_token;
 pub mod site;

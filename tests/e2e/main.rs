@@ -21,6 +21,7 @@ mod search;
 mod search_conformance;
 mod shutdown;
 mod sites;
+mod slugs;
 mod transfer;
 mod webhooks;
 mod websocket;

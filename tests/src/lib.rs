@@ -176,16 +176,10 @@ pub async fn spawn_app_tweaked(
     let mut reserved = None;
     let media_dir = match (&s3, store) {
         (Some(server), _) => {
-            settings.s3_bucket = Some(s3::BUCKET.into());
-            settings.s3_endpoint = Some(server.endpoint.clone());
-            settings.s3_path_style = true;
-            settings.s3_access_key_id = Some(s3::ACCESS_KEY.into());
-            let secret = if store == MediaStore::S3WrongSecret {
-                "not-the-secret-of-the-server"
-            } else {
-                s3::SECRET_KEY
-            };
-            settings.s3_secret_access_key = Some(secret.to_owned().into());
+            use_s3(&mut settings, server);
+            if store == MediaStore::S3WrongSecret {
+                settings.s3_secret_access_key = Some("not-the-secret-of-the-server".into());
+            }
             if store == MediaStore::S3Unreachable {
                 let (port, socket) = s3::closed_port()?;
                 settings.s3_endpoint = Some(format!("http://127.0.0.1:{port}"));
@@ -205,6 +199,15 @@ pub async fn spawn_app_tweaked(
         _reserved_port: reserved,
         ..started
     }))
+}
+
+/// Points `settings` at the test S3 server, with the right credentials.
+fn use_s3(settings: &mut Settings, server: &s3::S3Server) {
+    settings.s3_bucket = Some(s3::BUCKET.into());
+    settings.s3_endpoint = Some(server.endpoint.clone());
+    settings.s3_path_style = true;
+    settings.s3_access_key_id = Some(s3::ACCESS_KEY.into());
+    settings.s3_secret_access_key = Some(s3::SECRET_KEY.to_owned().into());
 }
 
 /// The settings of a test server with its data in `data_dir`.
@@ -295,6 +298,36 @@ impl TestApp {
         let started = start(settings, data).await?;
         Ok(TestApp {
             stack: self.stack,
+            ..started
+        })
+    }
+
+    /// Starts a second server on this one's database and media store (the same S3 bucket, or
+    /// the same local media folder, as instances sharing a volume would), with `tweak` applied
+    /// to its settings last.
+    pub async fn spawn_second_sharing_media(
+        &self,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Result<TestApp> {
+        let data = tempfile::tempdir()?;
+        let mut settings = test_settings(data.path(), Some(self.database_url.clone()));
+        settings.auto_migrate = false;
+        match (&self.s3, self.store) {
+            (Some(server), MediaStore::S3) => use_s3(&mut settings, server),
+            (None, MediaStore::Local) => {
+                #[cfg(unix)]
+                std::os::unix::fs::symlink(&self.media_dir, data.path().join("media"))?;
+                #[cfg(not(unix))]
+                bail!("sharing a local media folder needs symlinks (unix)");
+            }
+            (_, store) => bail!("a second server cannot share the media store {store:?}"),
+        }
+        tweak(&mut settings);
+        let started = start(settings, data).await?;
+        Ok(TestApp {
+            stack: self.stack,
+            store: self.store,
+            media_dir: self.media_dir.clone(),
             ..started
         })
     }
@@ -516,6 +549,37 @@ pub fn str_at(value: &Value, pointer: &str) -> Result<String> {
 macro_rules! e2e_media {
     ($($name:ident),+ $(,)?) => {
         $crate::e2e_stores!([local: Local, s3: S3]; $($name),+);
+    };
+}
+
+/// Like [`e2e_media!`], with the settings changed by `tweak` (a `fn(&mut Settings)` of the
+/// calling module, named without a path) first: `e2e_media_with!(tweak; name, ...)`.
+#[macro_export]
+macro_rules! e2e_media_with {
+    ($tweak:ident; $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            $crate::e2e_media_with!(@store $tweak, $name, local, Local);
+            $crate::e2e_media_with!(@store $tweak, $name, s3, S3);
+        }
+    )+};
+    (@store $tweak:ident, $name:ident, $module:ident, $store:ident) => {
+        mod $module {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                match $crate::spawn_app_tweaked($crate::Stack::Sqlite, $crate::MediaStore::$store, super::super::$tweak).await? {
+                    Some(app) => super::super::$name(app).await,
+                    None => Ok(()),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                match $crate::spawn_app_tweaked($crate::Stack::Postgres, $crate::MediaStore::$store, super::super::$tweak).await? {
+                    Some(app) => super::super::$name(app).await,
+                    None => Ok(()),
+                }
+            }
+        }
     };
 }
 

@@ -114,6 +114,12 @@ impl Settings {
             }
             "WHARF_WS_INIT_TIMEOUT_MS" => self.ws_init_timeout_ms = parse(key, value)?,
             "WHARF_WS_RECHECK_SECS" => self.ws_recheck_secs = parse(key, value)?,
+            "WHARF_MEDIA_UPLOAD_ABANDON_AFTER_SECS" => {
+                self.media_upload_abandon_after_secs = parse(key, value)?
+            }
+            "WHARF_MEDIA_UPLOAD_SWEEP_POLL_MS" => {
+                self.media_upload_sweep_poll_ms = parse(key, value)?
+            }
             "WHARF_CHECKER_TIMEOUT_MS" => self.checker_timeout_ms = parse(key, value)?,
             "WHARF_CHECKER_MAX_BODY_BYTES" => self.checker_max_body_bytes = parse(key, value)?,
             "WHARF_CHECKER_MAX_REDIRECTS" => self.checker_max_redirects = parse(key, value)?,

@@ -141,6 +141,12 @@ pub struct Settings {
     pub media_url_ttl_secs: u64,
     /// Lifetime of signed upload URLs (`createUploadUrl`), in seconds.
     pub media_upload_ttl_secs: u64,
+    /// Age (from `createUploadUrl`) at which a direct upload is swept: its `incoming/` object
+    /// and its record are deleted, confirmed or not (a confirmed file keeps its final copy). Must
+    /// exceed `media_upload_ttl_secs`, so only uploads whose link has expired are swept.
+    pub media_upload_abandon_after_secs: u64,
+    /// How often each instance looks for uploads to sweep, in milliseconds.
+    pub media_upload_sweep_poll_ms: u64,
     /// Total time the link checker gives one fetch (redirects included), in milliseconds.
     pub checker_timeout_ms: u64,
     /// Largest page body the link checker reads, in bytes; a larger page fails the check.
@@ -243,6 +249,8 @@ impl Default for Settings {
                 .collect(),
             media_url_ttl_secs: 3600,
             media_upload_ttl_secs: 900,
+            media_upload_abandon_after_secs: 24 * 3600,
+            media_upload_sweep_poll_ms: 60_000,
             checker_timeout_ms: 10_000,
             checker_max_body_bytes: 2 * 1024 * 1024,
             checker_max_redirects: 5,
@@ -365,6 +373,14 @@ impl Settings {
             && (self.media_url_ttl_secs > 604_800 || self.media_upload_ttl_secs > 604_800)
         {
             bail!("with S3, media URL lifetimes must be at most 604800 seconds (7 days)");
+        }
+        if self.media_upload_abandon_after_secs <= self.media_upload_ttl_secs {
+            bail!(
+                "media_upload_abandon_after_secs must exceed media_upload_ttl_secs (an upload is swept only once its link has expired)"
+            );
+        }
+        if self.media_upload_sweep_poll_ms == 0 {
+            bail!("media_upload_sweep_poll_ms must be positive");
         }
         if self.s3_access_key_id.is_some() != self.s3_secret_access_key.is_some() {
             bail!("set both s3_access_key_id and s3_secret_access_key, or neither");

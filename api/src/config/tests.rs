@@ -35,6 +35,17 @@ fn unknown_and_invalid_settings_are_refused() {
     );
     assert!(Settings::load_from(None, &env(&[("MEILI_URL", "localhost:7700")])).is_err());
     assert!(Settings::load_from(None, &env(&[("WHARF_MEILI_INDEX_PREFIX", "a b")])).is_err());
+    // Uploads may only be swept once their link has expired.
+    assert!(
+        Settings::load_from(
+            None,
+            &env(&[
+                ("WHARF_MEDIA_UPLOAD_TTL_SECS", "900"),
+                ("WHARF_MEDIA_UPLOAD_ABANDON_AFTER_SECS", "600")
+            ])
+        )
+        .is_err()
+    );
 }
 
 #[test]

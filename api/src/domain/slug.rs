@@ -1,4 +1,5 @@
 //! URL slugs that work in any script: `hello-world`, `扩散模型入门`, `привет-мир`.
+use super::text::{is_invisible, is_mark, is_visible_alphanumeric};
 use crate::error::{AppError, AppResult};
 use unicode_normalization::UnicodeNormalization;
 
@@ -7,7 +8,9 @@ pub const MAX_SLUG_CHARS: usize = 120;
 /// Length a generated slug is cut to, in characters.
 const GENERATED_SLUG_CHARS: usize = 80;
 
-/// A slug: lowercase letters and digits of any script, joined by single hyphens.
+/// A slug: lowercase letters and digits of any script, joined by single hyphens, with at least
+/// one letter or digit that shows (no zero-width, format or control characters, no combining
+/// mark without a letter to sit on).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Slug(String);
 
@@ -30,6 +33,18 @@ fn is_separator(c: char) -> bool {
             | 0xFFF0..=0xFFFF      // specials
             | 0x1F000..=0x1FAFF    // emoji and pictographs
         )
+}
+
+/// Whether a combining mark starts the slug or one of its words, where it has nothing to sit on.
+fn has_stray_mark(slug: &str) -> bool {
+    let mut previous = '-';
+    for c in slug.chars() {
+        if is_mark(c) && previous == '-' {
+            return true;
+        }
+        previous = c;
+    }
+    false
 }
 
 impl Slug {
@@ -60,16 +75,36 @@ impl Slug {
                 "slug may contain only lowercase letters and digits (any script) separated by single hyphens",
             ));
         }
+        if nfc.chars().any(is_invisible) || has_stray_mark(&nfc) {
+            return Err(AppError::bad_input(
+                field,
+                "slug must not contain invisible characters (zero-width, format or control characters, or a combining mark on its own)",
+            ));
+        }
+        if !nfc.chars().any(is_visible_alphanumeric) {
+            return Err(AppError::bad_input(
+                field,
+                "slug must contain at least one visible letter or digit",
+            ));
+        }
         Ok(Self(nfc))
     }
 
     /// Makes a slug from a title: compatibility-normalized, lowercased, separators become
-    /// hyphens, cut at a character boundary. `None` when the title has no letter or digit.
+    /// hyphens, invisible characters (zero-width, format, control) and combining marks with
+    /// nothing to sit on are dropped, cut at a character boundary. `None` when the title has no
+    /// visible letter or digit.
     pub fn from_title(title: &str) -> Option<Self> {
         let mut out = String::with_capacity(title.len());
         let mut count = 0;
         let mut pending_hyphen = false;
         for c in title.nfkc().flat_map(char::to_lowercase) {
+            if is_invisible(c) && !c.is_whitespace() {
+                continue;
+            }
+            if is_mark(c) && (out.is_empty() || pending_hyphen) {
+                continue;
+            }
             if is_separator(c) || c.is_uppercase() {
                 pending_hyphen = !out.is_empty();
                 continue;
@@ -89,7 +124,9 @@ impl Slug {
             count += 1;
         }
         let out: String = out.trim_end_matches('-').nfc().collect();
-        (!out.is_empty()).then_some(Self(out))
+        out.chars()
+            .any(is_visible_alphanumeric)
+            .then_some(Self(out))
     }
 
     /// The slug with `-n` appended, staying within the length limit.
@@ -154,6 +191,70 @@ mod tests {
     #[test]
     fn a_title_without_letters_gives_no_slug() {
         assert_eq!(slugify("!!! 🎉 ？"), None);
+    }
+
+    #[test]
+    fn invisible_characters_are_dropped_from_generated_slugs() {
+        assert_eq!(
+            slugify("Hello\u{200B}World\u{FEFF}").as_deref(),
+            Some("helloworld")
+        );
+        assert_eq!(
+            slugify("Trade\u{00AD}fair 2026").as_deref(),
+            Some("tradefair-2026")
+        );
+        assert_eq!(slugify("\u{202E}abc\u{202C}").as_deref(), Some("abc"));
+        assert_eq!(
+            slugify("\u{0301}abc \u{0301}def").as_deref(),
+            Some("abc-def")
+        );
+        assert_eq!(slugify("cafe\u{0301}").as_deref(), Some("café"));
+        assert_eq!(slugify("外贸\u{200D}展会").as_deref(), Some("外贸展会"));
+    }
+
+    #[test]
+    fn a_title_of_invisible_characters_gives_no_slug() {
+        for title in [
+            "\u{200B}",
+            "\u{200B}\u{200C}\u{200D}\u{2060}\u{FEFF}",
+            "\u{00AD}",
+            "\u{202A}\u{202B}\u{202D}\u{202E}\u{2066}\u{2067}\u{2068}\u{2069}\u{200E}\u{200F}",
+            "\u{0301}\u{0302}\u{20DD}",
+            "\u{034F}\u{FE0F}\u{E0001}\u{E0041}",
+            "\u{3164}\u{115F}\u{FFA0}",
+            "\u{180E}\u{061C}",
+            "- \u{200B} -",
+        ] {
+            assert_eq!(slugify(title), None, "{title:?}");
+        }
+    }
+
+    #[test]
+    fn invisible_slugs_are_refused() {
+        for bad in [
+            "\u{200B}",
+            "\u{FEFF}",
+            "\u{00AD}",
+            "\u{0301}",
+            "\u{3164}",
+            "\u{034F}",
+            "a\u{FEFF}b",
+            "a-\u{0301}b",
+            "\u{2060}hello",
+            "hello\u{E0001}",
+            "\u{180E}",
+        ] {
+            assert!(
+                Slug::parse("slug", bad).is_err(),
+                "{bad:?} should be refused"
+            );
+        }
+        for good in ["café", "cafe\u{0301}", "नमस्ते-दुनिया", "١٢٣"] {
+            assert!(
+                Slug::parse("slug", good).is_ok(),
+                "{good:?} should be accepted"
+            );
+        }
     }
 
     #[test]

@@ -1,12 +1,16 @@
 //! Local media over HTTP: `GET`/`HEAD /media/{key}` serves a stored file (signed link, or any
 //! link when media are public) with its sniffed type, a strong ETag, single byte ranges and
 //! cache headers; `PUT /media/{key}` takes the bytes of a direct upload through a signed link.
+//! Every file is served under a sandboxing CSP with `nosniff`, and files that are not raster
+//! images as downloads (`Content-Disposition: attachment`), so nothing uploaded runs as a page
+//! of Wharf's origin.
 //! With S3 the store serves and takes the bytes itself, and these routes answer 404.
 use super::{error_response, read_limited};
 use crate::error::ErrorCode;
-use crate::services::media::find_by_key;
+use crate::services::media::disposition::content_disposition;
+use crate::services::media::{find_by_key, pending};
 use crate::state::AppState;
-use crate::storage::{INCOMING_PREFIX, valid_key};
+use crate::storage::{INCOMING_PREFIX, ServedAs, valid_key};
 use actix_web::http::header::{self, HeaderValue};
 use actix_web::http::{Method, StatusCode};
 use actix_web::{HttpRequest, HttpResponse, web};
@@ -32,6 +36,10 @@ fn signature(req: &HttpRequest) -> Option<(i64, String)> {
     }
     Some((expires?, sig?))
 }
+
+/// The CSP of every served file: a document opened from it runs no script, loads nothing and
+/// is a unique origin (no cookies, no storage of Wharf's origin).
+pub const MEDIA_CSP: &str = "sandbox; default-src 'none'";
 
 fn not_found() -> HttpResponse {
     error_response(ErrorCode::NotFound, "media not found", None)
@@ -166,7 +174,11 @@ async fn serve(
         .insert_header((header::ETAG, etag.as_str()))
         .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::ACCEPT_RANGES, "bytes"))
-        .insert_header(("X-Content-Type-Options", "nosniff"));
+        .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .insert_header((header::CONTENT_SECURITY_POLICY, MEDIA_CSP));
+    if let Some(disposition) = content_disposition(&row.content_type, &row.filename) {
+        resp.insert_header((header::CONTENT_DISPOSITION, disposition));
+    }
     let not_modified = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -232,30 +244,62 @@ async fn upload(
     let Some(final_key) = key.strip_prefix(INCOMING_PREFIX) else {
         return Refusal::Forbidden.response();
     };
-    match find_by_key(&state.db, final_key).await {
-        Ok(None) => {}
-        Ok(Some(_)) => {
-            return error_response(
-                ErrorCode::Conflict,
-                "this upload is already confirmed",
-                None,
-            );
-        }
-        Err(err) => {
-            err.log_if_internal();
-            return error_response(ErrorCode::Internal, "internal server error", None);
-        }
+    if let Err(resp) = upload_open(&state, final_key).await {
+        return resp;
     }
     let body = match read_limited(payload, state.settings.media_max_bytes).await {
         Ok(body) => body,
         Err(resp) => return resp,
     };
-    match state.storage.put(&key, body.into(), None).await {
-        Ok(()) => HttpResponse::Ok().finish(),
-        Err(err) => {
-            tracing::error!(key, error = %err, "storing an upload failed");
-            unavailable()
-        }
+    if let Err(err) = state
+        .storage
+        .put(&key, body.into(), ServedAs::default())
+        .await
+    {
+        tracing::error!(key, error = %err, "storing an upload failed");
+        return unavailable();
+    }
+    // Swept while the bytes came in: nothing would ever delete them, so do it now.
+    if matches!(pending::find_by_key(&state.db, final_key).await, Ok(None))
+        && let Err(err) = state.storage.delete(&key).await
+    {
+        tracing::warn!(key, error = %err, "could not delete an upload that arrived after its sweep");
+    }
+    HttpResponse::Ok().finish()
+}
+
+/// Whether bytes may still be sent for the upload with this final key: it was asked for, is
+/// neither confirmed nor being confirmed, and has not been swept.
+async fn upload_open(state: &AppState, final_key: &str) -> Result<(), HttpResponse> {
+    let internal = |err: crate::error::AppError| {
+        err.log_if_internal();
+        error_response(ErrorCode::Internal, "internal server error", None)
+    };
+    let confirmed = || {
+        error_response(
+            ErrorCode::Conflict,
+            "this upload is already confirmed",
+            None,
+        )
+    };
+    match pending::find_by_key(&state.db, final_key).await {
+        Ok(Some(upload)) if upload.confirmed_at.is_some() => Err(confirmed()),
+        Ok(Some(upload)) if pending::is_claimed(&upload) => Err(error_response(
+            ErrorCode::Conflict,
+            "this upload is being confirmed right now",
+            None,
+        )),
+        Ok(Some(_)) => Ok(()),
+        Ok(None) => match find_by_key(&state.db, final_key).await {
+            Ok(Some(_)) => Err(confirmed()),
+            Ok(None) => Err(error_response(
+                ErrorCode::NotFound,
+                "no such upload: it was removed (left unconfirmed too long, or refused); ask for a new upload URL",
+                None,
+            )),
+            Err(err) => Err(internal(err)),
+        },
+        Err(err) => Err(internal(err)),
     }
 }
 

@@ -13,7 +13,7 @@ use bytes::Bytes;
 use object_store::aws::{AmazonS3, AmazonS3Builder};
 use object_store::local::LocalFileSystem;
 use object_store::path::Path;
-use object_store::signer::{Method, Signer};
+use object_store::signer::{Method, SignedUrlOptions, Signer};
 use object_store::{
     Attribute, AttributeValue, BackoffConfig, ClientOptions, GetOptions, GetRange, GetResult,
     ObjectStore, ObjectStoreExt, PutOptions, RetryConfig,
@@ -28,8 +28,8 @@ pub const LOCAL_ROUTE: &str = "/media/";
 
 /// The key prefix of direct uploads not yet confirmed. Confirming copies the checked bytes to
 /// the final key (the part after this prefix), so a client that still holds the upload URL
-/// cannot change a confirmed file. Unconfirmed uploads stay here (an S3 lifecycle rule on this
-/// prefix can expire them).
+/// cannot change a confirmed file. Uploads left here are deleted by the upload sweeper
+/// (`jobs::uploads`) once `media_upload_abandon_after_secs` have passed.
 pub const INCOMING_PREFIX: &str = "incoming/";
 
 /// A storage failure.
@@ -61,6 +61,17 @@ pub struct ObjectInfo {
     pub size: u64,
     /// The store's entity tag, when it has one.
     pub e_tag: Option<String>,
+}
+
+/// The headers a stored object is served with. S3 keeps them as object metadata and sends them
+/// with every read (presigned or public); local objects get theirs from the media row when
+/// Wharf serves them, so they are not stored.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ServedAs<'a> {
+    /// `Content-Type`.
+    pub content_type: Option<&'a str>,
+    /// `Content-Disposition` (`attachment; filename=…` for files that are not shown inline).
+    pub content_disposition: Option<&'a str>,
 }
 
 /// A link the client uses directly, with the method it is for.
@@ -166,21 +177,27 @@ impl Storage {
         &self.0.signer
     }
 
-    /// Stores `bytes` under `key`, replacing any object there. With S3 the object carries
-    /// `content_type`, so the store and any CDN serve it with that type; local objects get
+    /// Stores `bytes` under `key`, replacing any object there. With S3 the object carries the
+    /// headers of `served`, so the store and any CDN serve it with them; local objects get
     /// theirs from the media row when Wharf serves them.
     pub async fn put(
         &self,
         key: &str,
         bytes: Bytes,
-        content_type: Option<&str>,
+        served: ServedAs<'_>,
     ) -> Result<(), StorageError> {
         let mut options = PutOptions::default();
-        if let (Backend::S3(_), Some(content_type)) = (&self.0.backend, content_type) {
-            options.attributes.insert(
-                Attribute::ContentType,
-                AttributeValue::from(content_type.to_owned()),
-            );
+        if let Backend::S3(_) = &self.0.backend {
+            for (attribute, value) in [
+                (Attribute::ContentType, served.content_type),
+                (Attribute::ContentDisposition, served.content_disposition),
+            ] {
+                if let Some(value) = value {
+                    options
+                        .attributes
+                        .insert(attribute, AttributeValue::from(value.to_owned()));
+                }
+            }
         }
         self.0
             .store
@@ -235,16 +252,24 @@ impl Storage {
 
     /// A URL the client can `PUT` the object's bytes to until it expires.
     pub async fn upload_link(&self, key: &str, ttl: Duration) -> Result<SignedLink, StorageError> {
-        self.link(Method::PUT, key, ttl).await
+        self.link(Method::PUT, key, ttl, None).await
     }
 
-    /// A URL that reads the object: the public one when configured, else a signed one.
-    pub async fn download_url(&self, key: &str, ttl: Duration) -> Result<String, StorageError> {
+    /// A URL that reads the object: the public one when configured, else a signed one. A
+    /// presigned S3 link also carries `disposition` as a signed `response-content-disposition`,
+    /// so S3 answers with it even for objects stored without that metadata; Wharf's own links
+    /// need nothing (Wharf sets the header when it serves the file).
+    pub async fn download_url(
+        &self,
+        key: &str,
+        ttl: Duration,
+        disposition: Option<&str>,
+    ) -> Result<String, StorageError> {
         if let Some(base) = &self.0.public_base {
             path(key)?;
             return Ok(format!("{base}/{key}"));
         }
-        Ok(self.link(Method::GET, key, ttl).await?.url)
+        Ok(self.link(Method::GET, key, ttl, disposition).await?.url)
     }
 
     async fn link(
@@ -252,16 +277,22 @@ impl Storage {
         method: Method,
         key: &str,
         ttl: Duration,
+        disposition: Option<&str>,
     ) -> Result<SignedLink, StorageError> {
         let location = path(key)?;
         let expires_at = chrono::Utc::now()
             + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1));
         let url = match &self.0.backend {
-            Backend::S3(s3) => s3
-                .signed_url(method, &location, ttl)
-                .await
-                .map_err(classify)?
-                .to_string(),
+            Backend::S3(s3) => {
+                let mut options = SignedUrlOptions::default();
+                if let Some(disposition) = disposition {
+                    options = options.with_query([("response-content-disposition", disposition)]);
+                }
+                s3.signed_url_opts(method, &location, ttl, &options)
+                    .await
+                    .map_err(classify)?
+                    .to_string()
+            }
             Backend::Local => {
                 let expires = expires_at.timestamp();
                 let sig = self.0.signer.sign(method.as_str(), key, expires);

@@ -5,6 +5,9 @@ mod direct;
 mod lifecycle;
 mod links;
 mod s3_failures;
+mod served;
+mod sizes;
+mod sweep;
 mod uploads;
 
 use anyhow::{Context, Result, bail};

@@ -1,18 +1,21 @@
 //! Direct uploads: the client sends the bytes to the store itself (an S3 presigned URL, or
 //! Wharf's signed local link) under an `incoming/` key, then confirms with a sealed ticket.
-//! Confirming checks the object (exists, size, sniffed type against the announced one), writes
+//! Asking for the URL records the upload ([`pending`](super::pending)); confirming checks the
+//! object (exists, exactly the announced size, sniffed type against the announced one), writes
 //! the checked bytes under the final key and removes the upload, so a URL that is still valid
-//! cannot swap a confirmed file.
+//! cannot swap a confirmed file. A refused file is deleted and spends its ticket.
+use super::disposition::content_disposition;
 use super::inspect::{inspect, normalize_type, sanitize_filename, too_large};
+use super::pending::{self, incoming_key};
 use super::{clean_alt, discard, find_by_key, new_key, record, storage_failed};
 use crate::auth::Principal;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult};
-use crate::services::{authz, now, site};
-use crate::storage::{INCOMING_PREFIX, Storage};
+use crate::services::{authz, begin_write, now, site};
+use crate::storage::{INCOMING_PREFIX, ServedAs, Storage};
 use chrono::{DateTime, Utc};
-use entities::media;
-use sea_orm::{ConnectionTrait, Set, TransactionTrait};
+use entities::{media, media_upload};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, Set, TransactionSession, TransactionTrait};
 use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use uuid::Uuid;
@@ -43,18 +46,15 @@ pub struct UploadTicket {
     pub token: String,
 }
 
-/// What a sealed ticket holds.
+/// What a sealed ticket holds: the upload's ID and when the ticket expires.
 #[derive(Serialize, Deserialize)]
 struct Ticket {
-    s: Uuid,
-    k: String,
-    f: String,
-    t: String,
-    u: Uuid,
+    i: Uuid,
     e: i64,
 }
 
-/// Prepares a direct upload: a signed PUT URL for a new key, and a ticket to confirm it with.
+/// Prepares a direct upload: records it, and returns a signed PUT URL for a new key and a
+/// ticket to confirm it with.
 pub async fn create_upload_url(
     db: &impl ConnectionTrait,
     storage: &Storage,
@@ -83,19 +83,30 @@ pub async fn create_upload_url(
     if usize::try_from(request.size).map_or(true, |s| s > settings.media_max_bytes) {
         return Err(too_large(settings.media_max_bytes).at("size"));
     }
-    let key = new_key(site.id, Uuid::now_v7(), &filename);
-    let incoming = format!("{INCOMING_PREFIX}{key}");
+    let id = Uuid::now_v7();
+    let key = new_key(site.id, id, &filename);
     let ttl = Duration::from_secs(settings.media_upload_ttl_secs);
     let link = storage
-        .upload_link(&incoming, ttl)
+        .upload_link(&format!("{INCOMING_PREFIX}{key}"), ttl)
         .await
         .map_err(storage_failed)?;
+    media_upload::ActiveModel {
+        id: Set(id),
+        site_id: Set(site.id),
+        uploader_id: Set(uploader),
+        storage_key: Set(key.clone()),
+        filename: Set(filename),
+        content_type: Set(declared),
+        size_bytes: Set(request.size),
+        created_at: Set(now()),
+        confirmed_at: Set(None),
+        claim_id: Set(None),
+        claimed_until: Set(None),
+    }
+    .insert(db)
+    .await?;
     let ticket = Ticket {
-        s: site.id,
-        k: key.clone(),
-        f: filename,
-        t: declared,
-        u: uploader,
+        i: id,
         e: link.expires_at.timestamp(),
     };
     let payload = serde_json::to_vec(&ticket).map_err(AppError::internal)?;
@@ -108,9 +119,10 @@ pub async fn create_upload_url(
     })
 }
 
-/// Records a direct upload after checking the stored object: it exists, its size is within the
-/// limit, and its bytes are an allowed type matching the announced one. Accepted bytes are
-/// written to the final key and the uploaded object is removed; a refused object is deleted.
+/// Records a direct upload after checking the stored object: it exists, it has exactly the
+/// size announced, and its bytes are an allowed type matching the announced one. Accepted
+/// bytes are written to the final key and the uploaded object is removed; a refused object is
+/// deleted and the ticket spent. An upload already swept answers `NOT_FOUND`.
 pub async fn confirm_upload(
     db: &(impl ConnectionTrait + TransactionTrait),
     storage: &Storage,
@@ -128,63 +140,153 @@ pub async fn confirm_upload(
             "this upload ticket has expired; ask for a new upload URL",
         ));
     }
-    let uploader = authz::require_content_writer(db, principal, ticket.s).await?;
-    if uploader != ticket.u {
+    let upload = pending::find(db, ticket.i)
+        .await?
+        .ok_or_else(pending::gone)?;
+    let uploader = authz::require_content_writer(db, principal, upload.site_id).await?;
+    if uploader != upload.uploader_id {
         return Err(AppError::forbidden(
             "only the user who asked for the upload URL may confirm it",
         ));
     }
     let alt = clean_alt(alt)?;
-    if find_by_key(db, &ticket.k).await?.is_some() {
-        return Err(AppError::conflict(
-            "token",
-            "this upload is already confirmed",
-        ));
+    if upload.confirmed_at.is_some() || find_by_key(db, &upload.storage_key).await?.is_some() {
+        return Err(pending::already_confirmed());
     }
-    let incoming = format!("{INCOMING_PREFIX}{}", ticket.k);
+    let claim = pending::claim(db, upload.id).await?;
+    match check_and_record(db, storage, settings, &upload, claim, uploader, alt).await {
+        Ok(recorded) => Ok(recorded),
+        Err(Outcome::Retry(err)) => {
+            pending::release(db, upload.id, claim).await;
+            Err(err)
+        }
+        Err(Outcome::Refused(err)) => {
+            discard(db, storage, &incoming_key(&upload)).await;
+            pending::forget(db, upload.id, claim).await;
+            Err(err)
+        }
+        Err(Outcome::Lost(err)) => Err(err),
+    }
+}
+
+/// Why a claimed confirmation did not record the file, and what becomes of the upload.
+enum Outcome {
+    /// Not the file's fault (nothing uploaded yet, the store unreachable): the upload stays and
+    /// may be confirmed again.
+    Retry(AppError),
+    /// The file is refused: it is deleted and the upload forgotten.
+    Refused(AppError),
+    /// The claim was lost (its lease ran out and the upload was swept or taken meanwhile).
+    Lost(AppError),
+}
+
+async fn check_and_record(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    storage: &Storage,
+    settings: &Settings,
+    upload: &media_upload::Model,
+    claim: Uuid,
+    uploader: Uuid,
+    alt: Option<String>,
+) -> Result<media::Model, Outcome> {
+    let incoming = incoming_key(upload);
     let info = storage
         .head(&incoming)
         .await
-        .map_err(storage_failed)?
-        .ok_or_else(|| AppError::bad_input("token", "nothing has been uploaded to this URL"))?;
-    if usize::try_from(info.size).map_or(true, |s| s > settings.media_max_bytes) {
-        discard(db, storage, &incoming).await;
-        return Err(too_large(settings.media_max_bytes));
+        .map_err(|e| Outcome::Retry(storage_failed(e)))?
+        .ok_or_else(|| {
+            Outcome::Retry(AppError::bad_input(
+                "token",
+                "nothing has been uploaded to this URL",
+            ))
+        })?;
+    let announced = u64::try_from(upload.size_bytes).unwrap_or(0);
+    if info.size != announced {
+        return Err(Outcome::Refused(size_mismatch(info.size, announced)));
     }
-    let bytes = storage.get(&incoming).await.map_err(storage_failed)?;
-    let found = match inspect(
+    let bytes = storage
+        .get(&incoming)
+        .await
+        .map_err(|e| Outcome::Retry(storage_failed(e)))?;
+    // The object may have been replaced between the two reads; what counts is what was read.
+    let size = u64::try_from(bytes.len()).unwrap_or(u64::MAX);
+    if size != announced {
+        return Err(Outcome::Refused(size_mismatch(size, announced)));
+    }
+    let found = inspect(
         &bytes,
-        Some(&ticket.t),
+        Some(&upload.content_type),
         settings.media_max_bytes,
         &settings.media_allowed_types,
-    ) {
-        Ok(found) => found,
-        Err(err) => {
-            discard(db, storage, &incoming).await;
-            return Err(err);
-        }
+    )
+    .map_err(Outcome::Refused)?;
+    let disposition = content_disposition(&found.content_type, &upload.filename);
+    let served = ServedAs {
+        content_type: Some(&found.content_type),
+        content_disposition: disposition.as_deref(),
     };
-    let size = i64::try_from(bytes.len()).unwrap_or(i64::MAX);
     // The bytes just checked, not whatever the upload key holds by now.
     storage
-        .put(&ticket.k, bytes, Some(&found.content_type))
+        .put(&upload.storage_key, bytes, served)
         .await
-        .map_err(storage_failed)?;
+        .map_err(|e| Outcome::Retry(storage_failed(e)))?;
     let row = media::ActiveModel {
         id: Set(Uuid::now_v7()),
-        site_id: Set(ticket.s),
+        site_id: Set(upload.site_id),
         uploader_id: Set(Some(uploader)),
-        storage_key: Set(ticket.k.clone()),
-        filename: Set(ticket.f),
+        storage_key: Set(upload.storage_key.clone()),
+        filename: Set(upload.filename.clone()),
         content_type: Set(found.content_type),
-        size_bytes: Set(size),
+        size_bytes: Set(upload.size_bytes),
         sha256: Set(found.sha256),
         width: Set(found.width),
         height: Set(found.height),
         alt: Set(alt),
         created_at: Set(now()),
     };
-    let recorded = record(db, storage, row, &ticket.k).await;
+    let txn = begin_write(db)
+        .await
+        .map_err(|e| Outcome::Retry(e.into()))?;
+    match pending::complete(&txn, upload.id, claim).await {
+        Ok(true) => {}
+        Ok(false) => {
+            drop(txn);
+            return Err(Outcome::Lost(lost_claim(db, storage, upload).await));
+        }
+        Err(err) => return Err(Outcome::Retry(err)),
+    }
+    let recorded = record(&txn, storage, row, &upload.storage_key)
+        .await
+        .map_err(Outcome::Retry)?;
+    txn.commit().await.map_err(|e| Outcome::Retry(e.into()))?;
     discard(db, storage, &incoming).await;
-    recorded
+    Ok(recorded)
+}
+
+/// After a confirmation lost its claim: the final object it wrote stays only if the upload is
+/// still there (whoever holds it now writes the same key); a swept upload leaves nothing.
+async fn lost_claim(
+    db: &impl ConnectionTrait,
+    storage: &Storage,
+    upload: &media_upload::Model,
+) -> AppError {
+    match pending::find(db, upload.id).await {
+        Ok(Some(current)) if current.confirmed_at.is_some() => pending::already_confirmed(),
+        Ok(Some(_)) => AppError::conflict("token", "this upload is being confirmed right now"),
+        Ok(None) => {
+            discard(db, storage, &upload.storage_key).await;
+            pending::gone()
+        }
+        Err(err) => err,
+    }
+}
+
+/// The refusal of an object whose size is not the one announced.
+fn size_mismatch(stored: u64, announced: u64) -> AppError {
+    AppError::bad_input(
+        "size",
+        format!(
+            "the uploaded file is {stored} bytes but {announced} bytes were announced; it was deleted, ask for a new upload URL"
+        ),
+    )
 }

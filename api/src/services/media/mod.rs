@@ -1,12 +1,15 @@
 //! Media: files of a site kept in the object store, each recorded as a `media` row.
 //!
 //! Two ways in: a GraphQL multipart upload ([`upload_media`]), and direct uploads
-//! ([`direct`]: a signed PUT URL, then [`confirm_upload`]). Either way the bytes are sniffed and
-//! checked first, and a refused file leaves neither object nor row behind. The object is written
-//! before the row, so a store that is down never leaves a row pointing at nothing; a deleted row
-//! takes its object with it through the outbox.
+//! ([`direct`]: a signed PUT URL, then [`confirm_upload`]; uploads in flight and the sweep of
+//! abandoned ones in [`pending`]). Either way the bytes are sniffed and checked first, and a
+//! refused file leaves neither object nor row behind. The object is written before the row, so
+//! a store that is down never leaves a row pointing at nothing; a deleted row takes its object
+//! with it through the outbox.
 pub mod direct;
+pub mod disposition;
 pub mod inspect;
+pub mod pending;
 
 pub use direct::{UploadRequest, UploadTicket, confirm_upload, create_upload_url};
 
@@ -16,7 +19,7 @@ use crate::error::{AppError, AppResult, ErrorCode};
 use crate::services::outbox::{self, kinds};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, now, site};
-use crate::storage::{Storage, StorageError};
+use crate::storage::{ServedAs, Storage, StorageError};
 use bytes::Bytes;
 use entities::{article, media};
 use inspect::{inspect, key_segment, sanitize_filename};
@@ -107,8 +110,13 @@ pub async fn upload_media(
     let id = Uuid::now_v7();
     let key = new_key(site.id, id, &filename);
     let size = i64::try_from(upload.bytes.len()).unwrap_or(i64::MAX);
+    let disposition = disposition::content_disposition(&found.content_type, &filename);
+    let served = ServedAs {
+        content_type: Some(&found.content_type),
+        content_disposition: disposition.as_deref(),
+    };
     storage
-        .put(&key, upload.bytes, Some(&found.content_type))
+        .put(&key, upload.bytes, served)
         .await
         .map_err(storage_failed)?;
     let row = media::ActiveModel {
@@ -243,16 +251,19 @@ pub async fn delete_media(
     Ok(())
 }
 
-/// A URL that reads the media: public, or signed for `media_url_ttl_secs`.
+/// A URL that reads the media: public, or signed for `media_url_ttl_secs`. Files that are not
+/// shown inline are downloads (see [`disposition`]).
 pub async fn media_url(
     storage: &Storage,
     settings: &Settings,
     media: &media::Model,
 ) -> AppResult<String> {
+    let disposition = disposition::content_disposition(&media.content_type, &media.filename);
     storage
         .download_url(
             &media.storage_key,
             Duration::from_secs(settings.media_url_ttl_secs),
+            disposition.as_deref(),
         )
         .await
         .map_err(storage_failed)
