@@ -2,6 +2,7 @@
 
 mod articles;
 mod auth;
+mod authz;
 mod caching;
 mod content;
 mod errors;
