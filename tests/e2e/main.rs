@@ -15,6 +15,7 @@ mod listing;
 mod market;
 mod media;
 mod outbox;
+mod passwords;
 mod schema;
 mod search;
 mod search_conformance;
