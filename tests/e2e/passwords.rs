@@ -1,13 +1,19 @@
-//! Passwords: weak ones are refused with the reason.
+//! Passwords and what sign-in reveals: weak passwords are refused with the reason, and
+//! `register` and `login` do the same argon2 work whether or not the email has an account.
 use anyhow::Result;
 use serde_json::json;
+use wharf::auth::AuthConfig;
+use wharf::auth::jwt::JwtKeys;
+use wharf::auth::password::count_argon2;
 use wharf::error::ErrorCode;
-use wharf::services::user;
+use wharf::services::{session, user};
 use wharf_tests::{TestApp, e2e, error_code, error_field, ok};
 
 e2e!(
     weak_passwords_are_refused_at_registration_with_the_reason,
     create_admin_refuses_a_weak_password,
+    register_does_the_same_argon2_work_for_an_existing_email_as_for_a_new_one,
+    login_does_the_same_argon2_work_for_an_unknown_email_as_for_a_wrong_password,
 );
 
 const REGISTER: &str = "mutation($e: String!, $p: String!) { register(input: { email: $e, password: $p, displayName: \"Yan Qiu\" }) { accessToken } }";
@@ -66,5 +72,71 @@ async fn create_admin_refuses_a_weak_password(app: TestApp) -> Result<()> {
         .err()
         .ok_or_else(|| anyhow::anyhow!("a weak password was set on an existing account"))?;
     assert_eq!(err.code, ErrorCode::BadUserInput);
+    Ok(())
+}
+
+fn auth_config() -> Result<AuthConfig> {
+    Ok(AuthConfig {
+        jwt: JwtKeys::new(b"a test secret of thirty-two bytes!", 900)?,
+        refresh_ttl_secs: 3600,
+        allow_registration: true,
+    })
+}
+
+fn new_user(email: &str, password: &str) -> user::NewUser {
+    user::NewUser {
+        email: email.to_owned(),
+        password: password.to_owned().into(),
+        display_name: None,
+    }
+}
+
+async fn register_does_the_same_argon2_work_for_an_existing_email_as_for_a_new_one(
+    app: TestApp,
+) -> Result<()> {
+    let auth = auth_config()?;
+    let password = "Copper kettle drifts past 9 lanterns";
+    let (new, new_runs) = count_argon2(session::register(
+        &app.db,
+        &auth,
+        new_user("amy@example.com", password),
+    ))
+    .await;
+    assert!(new.is_ok());
+    let (taken, taken_runs) = count_argon2(session::register(
+        &app.db,
+        &auth,
+        new_user("AMY@example.com", "Another copper kettle, 12 lanterns"),
+    ))
+    .await;
+    let err = taken
+        .err()
+        .ok_or_else(|| anyhow::anyhow!("a second account with the same email"))?;
+    assert_eq!(err.code, ErrorCode::Conflict);
+    // One argon2 hash each: the answer for a taken email comes after the same work.
+    assert_eq!((new_runs, taken_runs), (1, 1));
+    Ok(())
+}
+
+async fn login_does_the_same_argon2_work_for_an_unknown_email_as_for_a_wrong_password(
+    app: TestApp,
+) -> Result<()> {
+    app.signup("bea@example.com").await?;
+    let auth = auth_config()?;
+    let try_login = |email: &'static str| {
+        let (db, auth) = (&app.db, &auth);
+        count_argon2(async move {
+            session::login(db, auth, email, "not the password at all".to_owned().into()).await
+        })
+    };
+    let (wrong, wrong_runs) = try_login("bea@example.com").await;
+    let (unknown, unknown_runs) = try_login("nobody@example.com").await;
+    let (malformed, malformed_runs) = try_login("not an email").await;
+    let messages: Vec<String> = [wrong, unknown, malformed]
+        .into_iter()
+        .map(|r| r.err().map(|e| e.message).unwrap_or_default())
+        .collect();
+    assert_eq!(messages, ["invalid email or password"; 3]);
+    assert_eq!((wrong_runs, unknown_runs, malformed_runs), (1, 1, 1));
     Ok(())
 }

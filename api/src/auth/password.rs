@@ -6,6 +6,7 @@ use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
 };
 use secrecy::{ExposeSecret, SecretString};
+use std::cell::Cell;
 use zxcvbn::Score;
 
 /// Shortest accepted password, in characters.
@@ -18,6 +19,27 @@ pub const MIN_PASSWORD_SCORE: Score = Score::Three;
 /// A hash of a well-known password, verified against when the account does not exist so that
 /// a missing account costs the same time as a wrong password.
 const DUMMY_HASH: &str = "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$0ciVTEVU0UolC4tQHbaykoixpnmuQsGpAVe6Cnjbfow";
+
+tokio::task_local! {
+    /// The argon2 computations made in the current task, while [`count_argon2`] counts.
+    static ARGON2_RUNS: Cell<u32>;
+}
+
+fn count_argon2_run() {
+    // Outside `count_argon2` there is nothing to count into.
+    let _ = ARGON2_RUNS.try_with(|runs| runs.set(runs.get() + 1));
+}
+
+/// Runs `work` and counts the argon2 computations (hashes and verifications) it makes, so a
+/// test can check that two paths cost the same work without timing them.
+pub async fn count_argon2<F: std::future::Future>(work: F) -> (F::Output, u32) {
+    ARGON2_RUNS
+        .scope(Cell::new(0), async {
+            let out = work.await;
+            (out, ARGON2_RUNS.with(Cell::get))
+        })
+        .await
+}
 
 /// Checks a new password: [`MIN_PASSWORD_CHARS`] to [`MAX_PASSWORD_CHARS`] characters, no
 /// control characters, and hard to guess as zxcvbn estimates it, counting the account's own
@@ -102,6 +124,7 @@ fn weakness(password: &str, user_inputs: &[&str]) -> Option<String> {
 
 /// Hashes a password with argon2id and a random salt.
 pub async fn hash_password(password: SecretString) -> AppResult<String> {
+    count_argon2_run();
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
@@ -115,6 +138,7 @@ pub async fn hash_password(password: SecretString) -> AppResult<String> {
 
 /// Whether `password` matches `hash`; with `None` it spends the same time and answers false.
 pub async fn verify_password(password: SecretString, hash: Option<String>) -> AppResult<bool> {
+    count_argon2_run();
     tokio::task::spawn_blocking(move || {
         let known = hash.is_some();
         let stored = hash.unwrap_or_else(|| DUMMY_HASH.to_owned());
@@ -187,6 +211,17 @@ mod tests {
         )
         .await;
         assert!(name.is_some(), "the display name's words make it guessable");
+    }
+
+    #[tokio::test]
+    async fn argon2_runs_are_counted_within_the_scope_only() -> AppResult<()> {
+        let ((), runs) = count_argon2(async {
+            let _ = verify_password(SecretString::from("anything"), None).await;
+        })
+        .await;
+        assert_eq!(runs, 1);
+        let _ = verify_password(SecretString::from("anything"), None).await?;
+        Ok(())
     }
 
     #[tokio::test]

@@ -43,13 +43,15 @@ pub async fn create_user(
         &[email.as_str(), &display_name],
     )
     .await?;
+    // Hash before looking the email up: an existing email then answers after the same argon2
+    // work as a new one, so the time of `register` does not tell whether an account exists.
+    let password_hash = hash_password(input.password).await?;
     if find_by_email(db, email.as_str()).await?.is_some() {
         return Err(AppError::conflict(
             "email",
             "an account with this email already exists",
         ));
     }
-    let password_hash = hash_password(input.password).await?;
     let now = now();
     user::ActiveModel {
         id: Set(Uuid::now_v7()),
