@@ -16,6 +16,7 @@ mod market;
 mod media;
 mod outbox;
 mod passwords;
+mod production;
 mod schema;
 mod search;
 mod search_conformance;
