@@ -1,5 +1,8 @@
 //! Rendering a long article: markdown → sanitized HTML + table of contents, and the derived
-//! excerpt and counts. Run with `cargo bench -p wharf --bench render`.
+//! excerpt and counts; and 1 MiB adversarial bodies of every shape that used to grow faster than
+//! their length (repeated headings, nested quotes and lists, emphasis runs, tables, links, raw
+//! HTML), plus random mixtures of them. Run with `cargo bench -p wharf --bench render`; the
+//! figures are in `docs/benchmarks.md`.
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
 use wharf::content::{MAX_EXCERPT_UNITS, derive_excerpt, render, text_stats};
@@ -43,9 +46,147 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
+const MIB: usize = 1024 * 1024;
+
+/// `unit` repeated up to 1 MiB, then `tail`.
+fn repeat(unit: &str, tail: &str) -> String {
+    let mut s = unit.repeat((MIB - tail.len()) / unit.len());
+    s.push_str(tail);
+    s
+}
+
+/// The adversarial shapes, each 1 MiB.
+fn adversarial() -> Vec<(&'static str, String)> {
+    let wide_header = format!("{}|\n{}|\n", "|c".repeat(2000), "|-".repeat(2000));
+    vec![
+        ("headings_repeated", repeat("# h\n", "")),
+        (
+            "headings_colliding",
+            repeat("# Intro\n# Intro 2\n## intro-3\n", ""),
+        ),
+        ("quotes_nested_one_line", repeat(">", " deep")),
+        (
+            "quotes_nested_lines",
+            repeat(&format!("{}x\n", "> ".repeat(200)), ""),
+        ),
+        ("lists_nested_one_line", repeat("- ", "x")),
+        ("lists_ordered_nested", repeat("1. ", "x")),
+        (
+            "lists_nested_by_indent",
+            repeat(
+                &(0..64)
+                    .map(|i| format!("{}- item\n", "  ".repeat(i)))
+                    .collect::<String>(),
+                "",
+            ),
+        ),
+        ("emphasis_stars", repeat("*", "a")),
+        ("emphasis_alternating", repeat("*a_", "")),
+        ("emphasis_open_runs", repeat("**a ", "")),
+        ("emphasis_nested", repeat("*a **b _c ", "")),
+        (
+            "table_wide_header_short_rows",
+            format!("{wide_header}{}", repeat("a\n", ""))
+                .chars()
+                .take(MIB)
+                .collect(),
+        ),
+        (
+            "table_large",
+            format!("|a|b|c|\n|-|-|-|\n{}", repeat("|x|*y*|[z](u)|\n", "")),
+        ),
+        ("links_open_brackets", repeat("[", "x")),
+        ("links_unclosed", repeat("[a](", "")),
+        ("links_nested", repeat("[a [b ", "](c)")),
+        ("images_open", repeat("![", "x")),
+        (
+            "links_reference",
+            format!("[r]: /u\n\n{}", repeat("[r] [r][] [x][r] ", "")),
+        ),
+        ("footnotes", format!("[^a]: n\n\n{}", repeat("[^a] ", ""))),
+        ("html_nested_divs", repeat("<div>", "x")),
+        ("html_nested_quotes", repeat("<blockquote>", "x")),
+        ("html_inline_nested", repeat("<b><i>", "x")),
+        ("code_backticks", repeat("`", "x")),
+        ("autolinks", repeat("<http://a", "")),
+    ]
+}
+
+/// A deterministic random mixture of the adversarial pieces and ordinary markdown, 1 MiB.
+fn random_mixture(seed: u64) -> String {
+    const PIECES: &[&str] = &[
+        "# h\n",
+        "## 标题\n",
+        "> ",
+        ">",
+        "- ",
+        "1. ",
+        "  ",
+        "*",
+        "_",
+        "**",
+        "`",
+        "[",
+        "]",
+        "(",
+        ")",
+        "![",
+        "<div>",
+        "</div>",
+        "<b>",
+        "|",
+        "|-",
+        "\n",
+        "\n\n",
+        "text ",
+        "扩散模型",
+        "[^a]",
+        "~~",
+        "\\",
+        "&amp;",
+        "<http://x",
+        "```\n",
+        "    ",
+    ];
+    let mut state = seed | 1;
+    let mut next = || {
+        // xorshift64*
+        state ^= state >> 12;
+        state ^= state << 25;
+        state ^= state >> 27;
+        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    };
+    let mut s = String::with_capacity(MIB);
+    while s.len() < MIB - 16 {
+        let piece = PIECES[(next() % PIECES.len() as u64) as usize];
+        let times = 1 + next() % 64;
+        for _ in 0..times {
+            s.push_str(piece);
+        }
+    }
+    s
+}
+
+fn bench_adversarial(c: &mut Criterion) {
+    let mut group = c.benchmark_group("render_adversarial_1mib");
+    group.sample_size(10);
+    group.measurement_time(std::time::Duration::from_secs(3));
+    group.throughput(Throughput::Bytes(MIB as u64));
+    for (name, body) in adversarial() {
+        group.bench_function(name, |b| b.iter(|| render(black_box(&body))));
+    }
+    for seed in [1u64, 2, 3, 4] {
+        let body = random_mixture(seed);
+        group.bench_function(format!("random_mixture_{seed}"), |b| {
+            b.iter(|| render(black_box(&body)))
+        });
+    }
+    group.finish();
+}
+
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(30).measurement_time(std::time::Duration::from_secs(5));
-    targets = bench
+    targets = bench, bench_adversarial
 }
 criterion_main!(benches);

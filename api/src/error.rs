@@ -28,6 +28,9 @@ pub enum ErrorCode {
     QueryTooLarge,
     /// A batched request holds more operations than the server accepts.
     BatchTooLarge,
+    /// The server gave up on work that took longer than its budget (rendering an article);
+    /// retrying later may succeed.
+    Timeout,
     /// Something failed inside the server; details are in the server log only.
     Internal,
 }
@@ -45,6 +48,7 @@ impl ErrorCode {
             Self::PayloadTooLarge => "PAYLOAD_TOO_LARGE",
             Self::QueryTooLarge => "QUERY_TOO_LARGE",
             Self::BatchTooLarge => "BATCH_TOO_LARGE",
+            Self::Timeout => "TIMEOUT",
             Self::Internal => "INTERNAL",
         }
     }
@@ -60,6 +64,7 @@ impl ErrorCode {
             Self::RateLimited => 429,
             Self::PayloadTooLarge | Self::QueryTooLarge => 413,
             Self::BatchTooLarge => 400,
+            Self::Timeout => 503,
             Self::Internal => 500,
         }
     }
@@ -83,7 +88,8 @@ pub struct AppError {
 pub type AppResult<T> = Result<T, AppError>;
 
 impl AppError {
-    fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+    /// An error with `code` and a message safe to show.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
@@ -201,6 +207,22 @@ pub fn on_constraint(err: DbErr, constraints: &[(&str, &str, &str)]) -> AppError
                 return AppError::conflict(field, format!("this {field} is already taken"));
             }
         }
+    }
+    AppError::internal(err)
+}
+
+/// Like [`on_constraint`] for one constraint, with the error to answer: `conflict()` when the
+/// violated index is `index_name` (PostgreSQL) or covers `sqlite_columns` (`table.a, table.b`,
+/// as SQLite reports it); anything else stays internal.
+pub fn on_constraint_with(
+    err: DbErr,
+    (index_name, sqlite_columns): (&str, &str),
+    conflict: impl FnOnce() -> AppError,
+) -> AppError {
+    if let Some(SqlErr::UniqueConstraintViolation(detail)) = err.sql_err()
+        && (detail.contains(index_name) || detail.contains(sqlite_columns))
+    {
+        return conflict();
     }
     AppError::internal(err)
 }

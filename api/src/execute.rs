@@ -4,52 +4,30 @@
 use crate::auth::Principal;
 use crate::cache::{Cached, ResponseCache};
 use crate::error::ErrorCode;
-use crate::graphql::{
-    ClientIp, Loaders, WharfSchema, check_document, fill_missing_codes, parse_failed,
-    persisted_failed,
-};
-use crate::http::{
-    MAX_QUERY_BYTES, bearer, error_response, from_app_error, graphiql, rate_limited,
-};
-use crate::services::session;
+use crate::graphql::WharfSchema;
+use crate::http::{bearer, error_response, from_app_error, graphiql, rate_limited};
+use crate::pipeline::{self, Kind, Refused};
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
-use async_graphql::parser::types::OperationType;
 use async_graphql::{BatchRequest, BatchResponse, Request, Response, ServerError};
 
-/// Parses a request once (the executor reuses the document) and checks it. Ok: whether every
-/// operation of the document is a query.
-fn check(request: &mut Request, via_get: bool, max_aliases: usize) -> Result<bool, ServerError> {
-    let doc = request.parsed_query().map_err(parse_failed)?;
-    check_document(doc, via_get, max_aliases)?;
-    Ok(doc
-        .operations
-        .iter()
-        .all(|(_, op)| op.node.ty == OperationType::Query))
-}
-
-/// Runs one readied operation for the caller, or answers its error. Each operation gets its
-/// own loaders: what one operation loaded (or preloaded) is never served to the next.
+/// Runs one readied operation for the caller, or answers its error.
 async fn run(
     schema: &WharfSchema,
     request: Request,
-    prepared: Result<bool, ServerError>,
-    caller: (&Principal, ClientIp, &sea_orm::DatabaseConnection),
+    prepared: Result<Kind, ServerError>,
+    caller: (&Principal, std::net::IpAddr, &AppState),
 ) -> Response {
-    let mut response = match prepared {
+    pipeline::finish(match prepared {
         Err(err) => Response::from_errors(vec![err]),
         Ok(_) => {
-            let (principal, ip, db) = caller;
-            let request = request
-                .data(principal.clone())
-                .data(ip)
-                .data(Loaders::new(db));
-            schema.execute(request).await
+            let (principal, ip, state) = caller;
+            schema
+                .execute(pipeline::for_caller(request, principal, ip, state))
+                .await
         }
-    };
-    fill_missing_codes(&mut response);
-    response
+    })
 }
 
 /// The cache key of a single anonymous read (persisted queries are resolved to their text
@@ -121,45 +99,27 @@ pub async fn execute(
     mut batch: BatchRequest,
     via_get: bool,
 ) -> HttpResponse {
-    if let Some(long) = batch
+    if let Some(err) = batch
         .iter()
-        .map(|r| r.query.len())
-        .find(|n| *n > MAX_QUERY_BYTES)
+        .find_map(|r| pipeline::check_size(&r.query).err())
     {
-        return error_response(
-            ErrorCode::QueryTooLarge,
-            &format!("the query is {long} bytes; the limit is {MAX_QUERY_BYTES}"),
-            None,
-        );
+        return from_app_error(&err);
     }
+    let ip = crate::http::client_ip(req, &state.settings);
     let principal = match bearer(req) {
         Err(err) => return from_app_error(&err),
-        Ok(token) => match session::authenticate(&state.db, &state.auth, token).await {
+        Ok(token) => match pipeline::admit(state, token, ip).await {
             Ok(p) => p,
-            Err(err) => return from_app_error(&err),
+            Err(Refused::Error(err)) => return from_app_error(&err),
+            Err(Refused::Limited(wait)) => return rate_limited(wait),
         },
     };
-    let ip = crate::http::client_ip(req, &state.settings);
-    let limited = match &principal {
-        Principal::Anonymous => state.limits.anonymous(ip),
-        Principal::Token { token_id, .. } => state.limits.token(*token_id),
-        Principal::User { .. } => Ok(()),
-    };
-    if let Err(wait) = limited {
-        return rate_limited(wait);
-    }
     let ttl_secs = state.settings.response_cache_ttl_ms / 1000;
     let max_aliases = state.settings.graphql_max_aliases;
     // Persisted queries first: a request sent by hash gets its text.
-    let mut prepared: Vec<Result<bool, ServerError>> = batch
+    let mut prepared: Vec<Result<Kind, ServerError>> = batch
         .iter_mut()
-        .map(|r| {
-            state
-                .persisted
-                .resolve(r)
-                .map_err(persisted_failed)
-                .map(|()| false)
-        })
+        .map(|r| pipeline::resolve_persisted(state, r).map(|()| Kind::Write))
         .collect();
     // Anonymous single requests may be answered from the cache before they are even parsed:
     // only reads are ever stored, under their whole text, variables and operation name.
@@ -177,18 +137,18 @@ pub async fn execute(
     }
     for (request, outcome) in batch.iter_mut().zip(prepared.iter_mut()) {
         if outcome.is_ok() {
-            *outcome = check(request, via_get, max_aliases);
+            *outcome = pipeline::check(request, via_get, max_aliases);
         }
     }
     // Over GET only queries pass `check`.
-    let all_reads = prepared.iter().all(|p| matches!(p, Ok(true)));
-    let writes = prepared.iter().any(|p| matches!(p, Ok(false)));
+    let all_reads = prepared.iter().all(|p| matches!(p, Ok(Kind::Read)));
+    let writes = prepared.iter().any(|p| matches!(p, Ok(Kind::Write)));
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
     let started = std::time::Instant::now();
-    let caller = (&principal, ClientIp(ip), &state.db);
+    let caller = (&principal, ip, state);
     let response = match batch {
         BatchRequest::Single(request) => {
-            let outcome = prepared.pop().unwrap_or(Ok(false));
+            let outcome = prepared.pop().unwrap_or(Ok(Kind::Write));
             BatchResponse::Single(run(schema, request, outcome, caller).await)
         }
         BatchRequest::Batch(requests) => {
@@ -200,8 +160,7 @@ pub async fn execute(
         }
     };
     if writes {
-        state.outbox_wake.notify_one();
-        state.response_cache.invalidate();
+        pipeline::after_writes(state);
     }
     let seconds = started.elapsed().as_secs_f64();
     match &response {

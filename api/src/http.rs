@@ -1,6 +1,7 @@
 //! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
 //! GraphiQL), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
 mod media;
+mod ws;
 
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::WharfSchema;
@@ -29,7 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .route(
                 web::get()
                     .guard(actix_web::guard::Header("upgrade", "websocket"))
-                    .to(graphql_ws),
+                    .to(ws::graphql_ws),
             )
             .route(web::get().to(crate::execute::graphql_get)),
     )
@@ -249,38 +250,6 @@ fn parse_batch(body: &[u8]) -> Result<BatchRequest, String> {
         }
         other => Ok(BatchRequest::Single(one(other)?)),
     }
-}
-
-/// GraphQL subscriptions over WebSocket (`graphql-transport-ws` and `graphql-ws`).
-async fn graphql_ws(
-    req: HttpRequest,
-    payload: web::Payload,
-    schema: web::Data<crate::graphql::SubscriptionSchema>,
-    state: web::Data<AppState>,
-) -> actix_web::Result<HttpResponse> {
-    let state = state.get_ref().clone();
-    async_graphql_actix_web::GraphQLSubscription::new(WharfSchema::clone(&schema.0))
-        // Credentials come in the `connection_init` payload (`{"Authorization": "Bearer …"}`),
-        // as browsers cannot set headers on a WebSocket; none means anonymous.
-        .on_connection_init(move |init: serde_json::Value| async move {
-            let bearer = ["Authorization", "authorization"]
-                .iter()
-                .find_map(|k| init.get(*k).and_then(|v| v.as_str()))
-                .map(|v| {
-                    v.strip_prefix("Bearer ")
-                        .or_else(|| v.strip_prefix("bearer "))
-                        .unwrap_or(v)
-                        .to_owned()
-                });
-            let principal =
-                crate::services::session::authenticate(&state.db, &state.auth, bearer.as_deref())
-                    .await
-                    .map_err(|e| async_graphql::Error::new(e.message))?;
-            let mut data = async_graphql::Data::default();
-            data.insert(principal);
-            Ok(data)
-        })
-        .start(&req, payload)
 }
 
 /// GraphiQL, when the settings turn it on (by default in development only); otherwise the

@@ -106,6 +106,7 @@ impl Application {
         }
         let checker = Arc::new(Checker::from_settings(&settings)?);
         let limits = Arc::new(crate::ratelimit::RateLimits::from_settings(&settings));
+        let sockets = Arc::new(crate::sockets::SocketLimits::from_settings(&settings));
         let state = AppState {
             db,
             search,
@@ -113,6 +114,7 @@ impl Application {
             auth,
             outbox_wake,
             limits,
+            sockets,
             response_cache,
             persisted: Arc::new(crate::cache::PersistedQueries::new(4096)),
             queries,
@@ -125,7 +127,6 @@ impl Application {
             ..state.clone()
         };
         let schema = graphql::build_schema(state.clone());
-        let subscription_schema = web::Data::new(graphql::build_subscription_schema(state.clone()));
         let app_state = web::Data::new(state.clone());
         let schema = web::Data::new(schema);
         let workers = state.settings.workers;
@@ -141,7 +142,6 @@ impl Application {
                 .wrap_fn(crate::http::request_id)
                 .app_data(app_state.clone())
                 .app_data(schema.clone())
-                .app_data(subscription_schema.clone())
                 .configure(http::routes)
         })
         .listen(listener)?

@@ -28,6 +28,8 @@ pub struct AppState {
     pub persisted: Arc<crate::cache::PersistedQueries>,
     /// Rate limits of this instance.
     pub limits: Arc<crate::ratelimit::RateLimits>,
+    /// WebSocket connections and subscriptions held per client address on this instance.
+    pub sockets: Arc<crate::sockets::SocketLimits>,
     /// Statements run on the pool since start.
     pub queries: Arc<AtomicU64>,
     /// Site events for live subscribers of this instance.

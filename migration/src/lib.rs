@@ -11,6 +11,7 @@ mod m20261128_000002_content;
 mod m20261128_000003_market;
 mod m20261128_000004_delivery;
 mod m20261128_000005_newest_first;
+mod m20261130_000006_one_open_deal;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_market::Migration),
             Box::new(m20261128_000004_delivery::Migration),
             Box::new(m20261128_000005_newest_first::Migration),
+            Box::new(m20261130_000006_one_open_deal::Migration),
         ]
     }
 }

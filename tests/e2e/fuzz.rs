@@ -1,11 +1,12 @@
-//! Fuzzing over HTTP: many queries and mutations generated from the schema itself (through
-//! introspection) with valid and hostile argument values, and many malformed bodies. No answer
-//! may be a 5xx or an INTERNAL error, none may hang, and the server must still answer after.
+//! Fuzzing over HTTP and WebSocket: many queries and mutations generated from the schema itself
+//! (through introspection) with valid and hostile argument values, many malformed bodies, and
+//! malformed protocol messages. No answer may be a 5xx or an INTERNAL error, none may hang, and
+//! the server must still answer after.
 use anyhow::{Result, bail};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 use wharf::Settings;
-use wharf_tests::{TestApp, e2e_with, ok};
+use wharf_tests::{TestApp, WsClient, e2e_with, ok};
 
 fn no_limits(s: &mut Settings) {
     s.rate_limit_anonymous_per_minute = 0;
@@ -14,7 +15,12 @@ fn no_limits(s: &mut Settings) {
     s.rate_limit_token_per_minute = 0;
 }
 
-e2e_with!(super::no_limits; generated_operations_never_fail_the_server, malformed_bodies_never_fail_the_server);
+e2e_with!(super::no_limits;
+    generated_operations_never_fail_the_server,
+    generated_operations_over_websocket_never_fail_the_server,
+    malformed_bodies_never_fail_the_server,
+    malformed_websocket_messages_never_fail_the_server,
+);
 
 /// A small deterministic generator (xorshift), so a failure reproduces.
 struct Rng(u64);
@@ -242,16 +248,11 @@ async fn check(app: &TestApp, token: Option<&str>, body: &Value) -> Result<()> {
     }
     let answer: Value = serde_json::from_str(&text)
         .map_err(|e| anyhow::anyhow!("not JSON ({e}) for {body}: {text}"))?;
-    for err in answer["errors"].as_array().into_iter().flatten() {
-        let code = err["extensions"]["code"].as_str().unwrap_or_default();
-        if code.is_empty() || code == "INTERNAL" {
-            bail!("error without a client code for {body}: {err}");
-        }
-    }
-    Ok(())
+    coded(body, &answer)
 }
 
-async fn generated_operations_never_fail_the_server(app: TestApp) -> Result<()> {
+/// A site with a published article, and the operations generated from the schema.
+async fn generate(app: &TestApp) -> Result<(String, Vec<Value>, Vec<Value>)> {
     let auth = app.signup("fuzz@example.com").await?;
     let site = app
         .create_site(&auth.token, "fuzz.example.com", &["en", "zh-CN"])
@@ -284,23 +285,93 @@ async fn generated_operations_never_fail_the_server(app: TestApp) -> Result<()> 
         queries.len(),
         mutations.len()
     );
+    Ok((auth.token, queries, mutations))
+}
+
+/// Every error of a GraphQL response carries a client code, never INTERNAL.
+fn coded(op: &Value, answer: &Value) -> Result<()> {
+    for err in answer["errors"].as_array().into_iter().flatten() {
+        let code = err["extensions"]["code"].as_str().unwrap_or_default();
+        if code.is_empty() || code == "INTERNAL" {
+            bail!("error without a client code for {op}: {err}");
+        }
+    }
+    Ok(())
+}
+
+async fn healthy(app: &TestApp) -> Result<()> {
+    let status = app
+        .client
+        .get(format!("{}/healthz", app.address))
+        .send()
+        .await?
+        .status()
+        .as_u16();
+    if status != 200 {
+        bail!("/healthz answered {status}");
+    }
+    Ok(())
+}
+
+async fn generated_operations_never_fail_the_server(app: TestApp) -> Result<()> {
+    let (token, queries, mutations) = generate(&app).await?;
     for op in &queries {
         check(&app, None, op).await?;
-        check(&app, Some(&auth.token), op).await?;
+        check(&app, Some(&token), op).await?;
     }
     for op in &mutations {
-        check(&app, Some(&auth.token), op).await?;
+        check(&app, Some(&token), op).await?;
     }
-    assert_eq!(
-        app.client
-            .get(format!("{}/healthz", app.address))
-            .send()
-            .await?
-            .status()
-            .as_u16(),
-        200
-    );
-    Ok(())
+    healthy(&app).await
+}
+
+/// The same generated operations over WebSocket, anonymous and signed in: the same pipeline,
+/// so the same guarantees (and one socket survives them all).
+async fn generated_operations_over_websocket_never_fail_the_server(app: TestApp) -> Result<()> {
+    let (token, queries, mutations) = generate(&app).await?;
+    let mut anonymous = WsClient::connect(&app.address, json!({}), None).await?;
+    let mut signed_in = WsClient::connect_as(&app.address, &token).await?;
+    for op in &queries {
+        let variables = op["variables"].clone();
+        let query = op["query"].as_str().unwrap_or_default();
+        coded(op, &anonymous.run(query, variables.clone()).await?)?;
+        coded(op, &signed_in.run(query, variables).await?)?;
+    }
+    for op in &mutations {
+        let query = op["query"].as_str().unwrap_or_default();
+        coded(op, &signed_in.run(query, op["variables"].clone()).await?)?;
+    }
+    healthy(&app).await
+}
+
+/// Protocol messages that are not what the protocol allows: the server answers with an error
+/// or closes that socket with a code, and keeps serving others.
+async fn malformed_websocket_messages_never_fail_the_server(app: TestApp) -> Result<()> {
+    let messages = [
+        json!("not an object"),
+        json!({}),
+        json!({ "type": "nope" }),
+        json!({ "type": "subscribe" }),
+        json!({ "type": "subscribe", "id": 1, "payload": {} }),
+        json!({ "type": "subscribe", "id": "1", "payload": { "query": 5 } }),
+        json!({ "type": "subscribe", "id": "1", "payload": { "query": "{ viewer { id } }", "variables": [1] } }),
+        json!({ "type": "subscribe", "id": "1", "payload": { "query": "{".repeat(5000) } }),
+        json!({ "type": "connection_init" }),
+        json!({ "type": "complete", "id": "404" }),
+        json!({ "type": "ping", "payload": { "x": "y".repeat(1000) } }),
+    ];
+    for message in messages {
+        let mut ws = WsClient::connect(&app.address, json!({}), None).await?;
+        ws.send(message.clone()).await?;
+        // Either an answer or a close; both within the wait, neither a crash.
+        let outcome = ws.receive().await;
+        if let Ok(answer) = &outcome {
+            coded(&message, &answer["payload"])?;
+        }
+        let mut fresh = WsClient::connect(&app.address, json!({}), None).await?;
+        ok(&fresh.run("{ viewer { id } }", json!({})).await?)?;
+    }
+    healthy(&app).await
 }
 
 async fn malformed_bodies_never_fail_the_server(app: TestApp) -> Result<()> {
@@ -365,14 +436,5 @@ async fn malformed_bodies_never_fail_the_server(app: TestApp) -> Result<()> {
             bail!("INTERNAL for {:?}: {text}", String::from_utf8_lossy(body));
         }
     }
-    assert_eq!(
-        app.client
-            .get(format!("{}/healthz", app.address))
-            .send()
-            .await?
-            .status()
-            .as_u16(),
-        200
-    );
-    Ok(())
+    healthy(&app).await
 }

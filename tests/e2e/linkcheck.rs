@@ -1,5 +1,6 @@
-//! The backlink checker against a local server playing partner sites: charsets, link forms,
-//! rel values, robots signals, redirects, limits and the SSRF guard. No database involved.
+//! The backlink checker against a local server playing partner sites: charsets, content
+//! encodings, link forms, rel values, robots signals, redirects, limits and the SSRF guard. No
+//! database involved.
 use anyhow::Result;
 use std::time::Duration;
 use wharf::linkcheck::guard::Guard;
@@ -398,5 +399,228 @@ async fn hidden_links_and_placements_that_redirect_off_the_site_do_not_count() -
         .check_placement(&format!("http://{SITE}/moved"), SITE, "partner.com")
         .await;
     assert!(moved.live, "a redirect within the site is fine: {moved:?}");
+    Ok(())
+}
+
+const LINK: &str = "<a href=\"https://partner.com/\">p</a>";
+
+fn contains(hay: &[u8], needle: &[u8]) -> bool {
+    hay.windows(needle.len()).any(|w| w == needle)
+}
+
+#[tokio::test]
+async fn gzip_deflate_and_brotli_pages_are_asked_for_and_decoded() -> Result<()> {
+    let (server, checker) = setup(&["127.0.0.1"]).await?;
+    // Long enough to be compressed for real: a short page would go in a stored block, where
+    // the link can be read without decoding.
+    let html = format!(
+        "<html><body>{}<a href=\"https://partner.com/\">外贸 伙伴</a></body></html>",
+        "<p>友情链接 partners</p>".repeat(50)
+    );
+    for coding in ["gzip", "x-gzip", "deflate", "deflate-raw", "br"] {
+        let page = Page::html(&html).encoded(coding);
+        assert!(!contains(&page.body, b"partner.com"), "{coding}");
+        let r = check(&server, &checker, page).await;
+        assert!(r.live, "{coding}: {r:?}");
+        assert_eq!(r.anchor_text.as_deref(), Some("外贸 伙伴"), "{coding}");
+        assert_eq!(
+            server
+                .last_header(SITE, "/links", "accept-encoding")
+                .as_deref(),
+            Some("gzip, deflate, br")
+        );
+    }
+    // The charset is read from the decoded bytes.
+    let text = format!(
+        "<meta charset=\"gbk\">{}<a href=\"https://partner.com/\">外贸伙伴</a>",
+        "<p>友情链接</p>".repeat(50)
+    );
+    let (gbk, _, _) = encoding_rs::GBK.encode(&text);
+    let page = Page::bytes("text/html", gbk.into_owned()).encoded("br");
+    assert!(!contains(&page.body, b"partner.com"));
+    let r = check(&server, &checker, page).await;
+    assert_eq!(r.anchor_text.as_deref(), Some("外贸伙伴"), "{r:?}");
+    // Under the limit once decoded (60 of 64 KiB): read whole, the link at its end found.
+    let page = format!("{}{LINK}", "x".repeat(60 * 1024));
+    let r = check(&server, &checker, Page::html(&page).encoded("gzip")).await;
+    assert!(r.live, "{r:?}");
+    Ok(())
+}
+
+#[tokio::test]
+async fn compression_bombs_fail_with_the_size_limit_outcome() -> Result<()> {
+    let (server, checker) = setup(&["127.0.0.1"]).await?;
+    // A link, then 10 MiB of zeros: about 10 KB on the wire, 160 times the limit decoded.
+    let mut bomb = LINK.as_bytes().to_vec();
+    bomb.resize(10 * 1024 * 1024, 0);
+    for coding in ["gzip", "deflate", "deflate-raw", "br"] {
+        let page = Page::bytes("text/html", bomb.clone()).encoded(coding);
+        assert!(page.body.len() < 64 * 1024, "{coding}: {}", page.body.len());
+        let r = check(&server, &checker, page).await;
+        assert_eq!(
+            r.error.as_deref(),
+            Some("page larger than 65536 bytes"),
+            "{coding}: {r:?}"
+        );
+        assert!(!r.live && !r.link_found, "{coding}: {r:?}");
+    }
+    // Just over the limit once decoded is over the limit.
+    let page = format!("{LINK}{}", "x".repeat(64 * 1024));
+    let r = check(&server, &checker, Page::html(&page).encoded("gzip")).await;
+    assert_eq!(r.error.as_deref(), Some("page larger than 65536 bytes"));
+    Ok(())
+}
+
+#[tokio::test]
+async fn unknown_or_corrupt_content_encodings_fail_clearly() -> Result<()> {
+    let (server, checker) = setup(&["127.0.0.1"]).await?;
+    let r = check(
+        &server,
+        &checker,
+        Page::html(LINK).header("Content-Encoding", "zstd"),
+    )
+    .await;
+    assert_eq!(
+        r.error.as_deref(),
+        Some("unsupported Content-Encoding: zstd"),
+        "{r:?}"
+    );
+    assert!(!r.live && !r.link_found, "{r:?}");
+    // Two codings stacked are not taken apart either.
+    let r = check(
+        &server,
+        &checker,
+        Page::html(LINK).encoded("gzip").encoded("br"),
+    )
+    .await;
+    assert_eq!(
+        r.error.as_deref(),
+        Some("unsupported Content-Encoding: gzip, br"),
+        "{r:?}"
+    );
+    // Plain bytes labelled gzip.
+    let r = check(
+        &server,
+        &checker,
+        Page::html(LINK).header("Content-Encoding", "gzip"),
+    )
+    .await;
+    assert!(
+        r.error
+            .as_deref()
+            .is_some_and(|e| e.starts_with("the gzip body could not be decoded")),
+        "{r:?}"
+    );
+    assert!(!r.live && !r.link_found, "{r:?}");
+    // `identity` is no coding at all.
+    let r = check(
+        &server,
+        &checker,
+        Page::html(LINK).header("Content-Encoding", "identity"),
+    )
+    .await;
+    assert!(r.live, "{r:?}");
+    Ok(())
+}
+
+/// What a check says: (noindex, nofollow, live).
+type Outcome = (bool, bool, bool);
+
+/// Checks the link page served with these `X-Robots-Tag` headers.
+async fn with_x_robots(server: &PartnerServer, checker: &Checker, values: &[&str]) -> Outcome {
+    let page = values
+        .iter()
+        .fold(Page::html(LINK), |page, v| page.header("X-Robots-Tag", v));
+    let r = check(server, checker, page).await;
+    assert!(r.link_found && r.error.is_none(), "{values:?}: {r:?}");
+    (r.noindex, r.nofollow_page, r.live)
+}
+
+#[tokio::test]
+async fn x_robots_tag_counts_only_without_a_crawler_or_for_googlebot() -> Result<()> {
+    let (server, checker) = setup(&["127.0.0.1"]).await?;
+    let cases: &[(&[&str], Outcome)] = &[
+        // Addressed to another crawler: the whole list after the name is theirs.
+        (&["otherbot: noindex, nofollow"], (false, false, true)),
+        (&["bingbot: none"], (false, false, true)),
+        // Addressed to Googlebot, in any case.
+        (&["googlebot: nofollow"], (false, true, false)),
+        (&["GoogleBot: NoIndex"], (true, false, false)),
+        // Addressed to every crawler.
+        (&["noindex, nofollow"], (true, true, false)),
+        (&["NONE"], (true, true, false)),
+        (
+            &["noarchive, max-snippet: 20, nofollow"],
+            (false, true, false),
+        ),
+        // Several headers, each on its own.
+        (
+            &["googlebot: nofollow", "otherbot: noindex, nofollow"],
+            (false, true, false),
+        ),
+        (&["otherbot: noindex", "nofollow"], (false, true, false)),
+        // A name switches the crawler within one list (as when a proxy joins headers).
+        (
+            &["googlebot: noindex, otherbot: nofollow"],
+            (true, false, false),
+        ),
+        (
+            &["otherbot: noindex, googlebot: nofollow"],
+            (false, true, false),
+        ),
+        // unavailable_after: noindex once the date has passed, in the usual date formats.
+        (
+            &["unavailable_after: 25 Jun 2010 15:00:00 PST"],
+            (true, false, false),
+        ),
+        (
+            &["unavailable_after: Friday, 25-Jun-10 15:00:00 GMT"],
+            (true, false, false),
+        ),
+        (
+            &["googlebot: unavailable_after: 2010-06-25"],
+            (true, false, false),
+        ),
+        (
+            &["unavailable_after: 2999-06-25T15:00:00Z"],
+            (false, false, true),
+        ),
+        (
+            &["otherbot: unavailable_after: 2010-06-25"],
+            (false, false, true),
+        ),
+    ];
+    for (values, want) in cases {
+        assert_eq!(
+            with_x_robots(&server, &checker, values).await,
+            *want,
+            "{values:?}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn meta_robots_counts_only_for_robots_or_googlebot() -> Result<()> {
+    let (server, checker) = setup(&["127.0.0.1"]).await?;
+    let cases = [
+        ("robots", "noindex", (true, false)),
+        ("GoogleBot", "NoFollow", (false, true)),
+        ("googlebot", "none", (true, true)),
+        ("googlebot", "unavailable_after: 2010-06-25", (true, false)),
+        ("robots", "unavailable_after: 2999-06-25", (false, false)),
+        ("bingbot", "noindex, nofollow", (false, false)),
+        ("otherbot", "none", (false, false)),
+        ("googlebot-news", "noindex", (false, false)),
+    ];
+    for (name, content, (noindex, nofollow)) in cases {
+        let html = format!("<head><meta name=\"{name}\" content=\"{content}\"></head>{LINK}");
+        let r = check(&server, &checker, Page::html(&html)).await;
+        assert_eq!(
+            (r.noindex, r.nofollow_page, r.live),
+            (noindex, nofollow, !noindex && !nofollow),
+            "{name}: {content}: {r:?}"
+        );
+    }
     Ok(())
 }

@@ -24,6 +24,8 @@ use wharf::{Application, Settings};
 pub mod partner;
 pub use partner::{Page, PartnerServer};
 pub mod search;
+pub mod ws;
+pub use ws::WsClient;
 
 /// Which stack a test runs on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,11 +1,13 @@
 //! A local HTTP server that plays the partner sites: it serves whatever page a test sets for a
-//! host and path, with the status, headers, delay and bytes the test wants.
+//! host and path, with the status, headers, delay and bytes the test wants (compressed with
+//! [`Page::encoded`]), and remembers the headers each request came with.
 //!
 //! Sites are told apart by the `Host` header, so many hostnames (`alpha.test`, `beta.test`)
 //! can point at this one server through Wharf's `checker_resolve` setting.
 use actix_web::{App, HttpRequest, HttpResponse, HttpServer, web};
 use anyhow::Result;
 use std::collections::HashMap;
+use std::io::Write;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -66,6 +68,47 @@ impl Page {
         self.delay = delay;
         self
     }
+
+    /// With the body compressed and labelled `Content-Encoding: {coding}`: `gzip` (or `x-gzip`), `deflate`
+    /// (zlib-wrapped, as RFC 9110 says), `deflate-raw` (bare deflate, sent as `deflate` as some
+    /// servers do) or `br`; any other name only labels the body.
+    pub fn encoded(mut self, coding: &str) -> Self {
+        self.body = compress(coding, &self.body);
+        let label = if coding == "deflate-raw" {
+            "deflate"
+        } else {
+            coding
+        };
+        self.header("content-encoding", label)
+    }
+}
+
+/// `body` compressed with `coding` (see [`Page::encoded`]).
+pub fn compress(coding: &str, body: &[u8]) -> Vec<u8> {
+    use flate2::Compression;
+    let level = Compression::best();
+    let written = match coding {
+        "gzip" | "x-gzip" => {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), level);
+            enc.write_all(body).and_then(|_| enc.finish())
+        }
+        "deflate" => {
+            let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), level);
+            enc.write_all(body).and_then(|_| enc.finish())
+        }
+        "deflate-raw" => {
+            let mut enc = flate2::write::DeflateEncoder::new(Vec::new(), level);
+            enc.write_all(body).and_then(|_| enc.finish())
+        }
+        "br" => {
+            // Quality 9 with a 4 MiB window, as web servers commonly send.
+            let mut enc = brotli::CompressorWriter::new(Vec::new(), 4096, 9, 22);
+            enc.write_all(body).map(|_| enc.into_inner())
+        }
+        _ => Ok(body.to_vec()),
+    };
+    // Writing into a Vec cannot fail.
+    written.unwrap_or_default()
 }
 
 type Pages = Arc<Mutex<HashMap<String, Page>>>;
@@ -76,7 +119,8 @@ pub struct PartnerServer {
     /// Its port on 127.0.0.1.
     pub port: u16,
     pages: Pages,
-    hits: Arc<Mutex<Vec<String>>>,
+    /// Every request: its page key and its headers.
+    hits: Arc<Mutex<Vec<(String, actix_web::http::header::HeaderMap)>>>,
     /// Per site: requests in flight now, and the most ever in flight at once.
     in_flight: Arc<Mutex<HashMap<String, (usize, usize)>>>,
     /// A page served for any path of any host not set explicitly (benchmarks).
@@ -101,7 +145,7 @@ async fn serve(req: HttpRequest, server: web::Data<PartnerServer>) -> HttpRespon
     };
     let k = key(&host, &path);
     if let Ok(mut hits) = server.hits.lock() {
-        hits.push(k.clone());
+        hits.push((k.clone(), req.headers().clone()));
     }
     let page = server
         .pages
@@ -192,8 +236,19 @@ impl PartnerServer {
         let k = key(host, path);
         self.hits
             .lock()
-            .map(|h| h.iter().filter(|x| **x == k).count())
+            .map(|h| h.iter().filter(|(x, _)| *x == k).count())
             .unwrap_or(0)
+    }
+
+    /// The `name` header of the last request to `path` of `host`, if it had one.
+    pub fn last_header(&self, host: &str, path: &str, name: &str) -> Option<String> {
+        let k = key(host, path);
+        let hits = self.hits.lock().ok()?;
+        let (_, headers) = hits.iter().rev().find(|(x, _)| *x == k)?;
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
     }
 
     /// The most requests to `host` (www and apex alike) that were ever in flight at once.

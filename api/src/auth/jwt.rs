@@ -32,6 +32,8 @@ pub struct AccessClaims {
     pub user_id: Uuid,
     /// Global admin at the time of issue.
     pub is_admin: bool,
+    /// When the token expires (seconds since the epoch): open WebSockets close then.
+    pub expires_at: i64,
 }
 
 impl JwtKeys {
@@ -74,6 +76,7 @@ impl JwtKeys {
         Ok(AccessClaims {
             user_id: data.claims.sub,
             is_admin: data.claims.adm,
+            expires_at: data.claims.exp,
         })
     }
 }
@@ -86,14 +89,15 @@ mod tests {
     fn tokens_verify_with_their_key_only_and_expire() -> anyhow::Result<()> {
         let keys = JwtKeys::new(&[7u8; 32], 60)?;
         let user = Uuid::now_v7();
-        let (token, _) = keys
+        let (token, exp) = keys
             .issue(user, true, Utc::now())
             .map_err(|e| anyhow::anyhow!(e.message))?;
         assert_eq!(
             keys.verify(&token).ok(),
             Some(AccessClaims {
                 user_id: user,
-                is_admin: true
+                is_admin: true,
+                expires_at: exp.timestamp(),
             })
         );
         assert!(JwtKeys::new(&[8u8; 32], 60)?.verify(&token).is_err());

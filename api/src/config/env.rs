@@ -104,6 +104,18 @@ impl Settings {
             }
             "WHARF_MEDIA_URL_TTL_SECS" => self.media_url_ttl_secs = parse(key, value)?,
             "WHARF_MEDIA_UPLOAD_TTL_SECS" => self.media_upload_ttl_secs = parse(key, value)?,
+            "WHARF_RENDER_BUDGET_MS" => self.render_budget_ms = parse(key, value)?,
+            "WHARF_WS_MAX_CONNECTIONS_PER_IP" => {
+                self.ws_max_connections_per_ip = parse(key, value)?
+            }
+            "WHARF_WS_MAX_SUBSCRIPTIONS_PER_CONNECTION" => {
+                self.ws_max_subscriptions_per_connection = parse(key, value)?
+            }
+            "WHARF_WS_MAX_SUBSCRIPTIONS_PER_IP" => {
+                self.ws_max_subscriptions_per_ip = parse(key, value)?
+            }
+            "WHARF_WS_INIT_TIMEOUT_MS" => self.ws_init_timeout_ms = parse(key, value)?,
+            "WHARF_WS_RECHECK_SECS" => self.ws_recheck_secs = parse(key, value)?,
             "WHARF_CHECKER_TIMEOUT_MS" => self.checker_timeout_ms = parse(key, value)?,
             "WHARF_CHECKER_MAX_BODY_BYTES" => self.checker_max_body_bytes = parse(key, value)?,
             "WHARF_CHECKER_MAX_REDIRECTS" => self.checker_max_redirects = parse(key, value)?,

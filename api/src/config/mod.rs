@@ -60,6 +60,23 @@ pub struct Settings {
     pub max_request_bytes: usize,
     /// Largest article body (markdown), in bytes.
     pub max_article_body_bytes: usize,
+    /// Longest one article body may take to render (markdown → sanitized HTML, off the request
+    /// workers), in milliseconds; past it the read answers `TIMEOUT` instead of holding a thread.
+    pub render_budget_ms: u64,
+    /// Open WebSocket connections allowed from one client address (0: unlimited).
+    pub ws_max_connections_per_ip: u32,
+    /// Running subscriptions allowed on one WebSocket connection (0: unlimited).
+    pub ws_max_subscriptions_per_connection: u32,
+    /// Running subscriptions allowed from one client address over all its connections
+    /// (0: unlimited).
+    pub ws_max_subscriptions_per_ip: u32,
+    /// How long a new WebSocket may stay without `connection_init`, in milliseconds; then it
+    /// is closed with 4408.
+    pub ws_init_timeout_ms: u64,
+    /// How often an open WebSocket's credentials are checked again, in seconds (a revoked token
+    /// or a signed-out user's socket is closed with 4403 within this time; an access token's
+    /// socket is closed when the token expires, whatever this is).
+    pub ws_recheck_secs: u64,
     /// Deepest GraphQL selection accepted.
     pub graphql_max_depth: usize,
     /// Highest GraphQL complexity accepted (lists count `first` times their fields).
@@ -195,6 +212,12 @@ impl Default for Settings {
             allow_registration: true,
             max_request_bytes: 4 * 1024 * 1024,
             max_article_body_bytes: 1024 * 1024,
+            render_budget_ms: 2_000,
+            ws_max_connections_per_ip: 32,
+            ws_max_subscriptions_per_connection: 32,
+            ws_max_subscriptions_per_ip: 256,
+            ws_init_timeout_ms: 10_000,
+            ws_recheck_secs: 30,
             graphql_max_depth: 12,
             graphql_max_complexity: 20_000,
             max_page_size: 100,
@@ -285,6 +308,12 @@ impl Settings {
         use secrecy::ExposeSecret;
         if self.max_page_size == 0 || self.max_page_size > 1000 {
             bail!("max_page_size must be between 1 and 1000");
+        }
+        if self.render_budget_ms == 0 {
+            bail!("render_budget_ms must be at least 1");
+        }
+        if self.ws_init_timeout_ms == 0 || self.ws_recheck_secs == 0 {
+            bail!("ws_init_timeout_ms and ws_recheck_secs must be at least 1");
         }
         if self.max_article_body_bytes >= self.max_request_bytes {
             bail!("max_article_body_bytes must be smaller than max_request_bytes");

@@ -9,11 +9,13 @@ mod sanitize;
 mod words;
 
 pub use excerpt::{MAX_EXCERPT_UNITS, derive_excerpt};
-pub use markdown::{Rendered, TocEntry, render};
+pub use markdown::{MAX_NESTING, Rendered, TocEntry, TooSlow, render, render_until};
 pub use words::{TextStats, text_stats};
 
+use crate::error::{AppError, ErrorCode};
 use std::num::NonZeroUsize;
 use std::sync::{Arc, LazyLock, Mutex};
+use std::time::{Duration, Instant};
 use uuid::Uuid;
 
 /// Rendered articles by (ID, version): a version changes on every edit, so an entry never goes
@@ -27,16 +29,103 @@ static CACHE: LazyLock<RenderCache> = LazyLock::new(|| {
     ))
 });
 
-/// Renders an article's body, from the cache when this version was rendered before.
-pub fn render_cached(id: Uuid, version: i32, markdown: &str) -> Arc<Rendered> {
-    if let Ok(mut cache) = CACHE.lock()
-        && let Some(hit) = cache.get(&(id, version))
-    {
-        return hit.clone();
-    }
-    let rendered = Arc::new(render(markdown));
+fn cached(id: Uuid, version: i32) -> Option<Arc<Rendered>> {
+    CACHE.lock().ok()?.get(&(id, version)).cloned()
+}
+
+fn remember(id: Uuid, version: i32, rendered: Rendered) -> Arc<Rendered> {
+    let rendered = Arc::new(rendered);
     if let Ok(mut cache) = CACHE.lock() {
         cache.put((id, version), rendered.clone());
     }
     rendered
 }
+
+/// Renders an article's body on the calling thread, from the cache when this version was
+/// rendered before. For background work (indexing); requests use [`render_off_thread`].
+pub fn render_cached(id: Uuid, version: i32, markdown: &str) -> Arc<Rendered> {
+    cached(id, version).unwrap_or_else(|| remember(id, version, render(markdown)))
+}
+
+/// Renders at most one body per core at a time, so a burst of large uncached bodies queues
+/// here instead of filling the blocking pool.
+static RENDERERS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
+    tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
+});
+
+/// Renders an article's body for a request: from the cache, or on a blocking thread (never on
+/// the async workers that answer other requests), within `budget` including the wait for a
+/// turn. Past the budget the caller gets `TIMEOUT` and the render stops at its next check.
+pub async fn render_off_thread(
+    id: Uuid,
+    version: i32,
+    markdown: &str,
+    budget: Duration,
+) -> Result<Arc<Rendered>, AppError> {
+    if let Some(hit) = cached(id, version) {
+        return Ok(hit);
+    }
+    let deadline = Instant::now() + budget;
+    let too_slow = || {
+        AppError::new(
+            ErrorCode::Timeout,
+            format!(
+                "the article body took longer than {} ms to render; retry later",
+                budget.as_millis()
+            ),
+        )
+    };
+    // Concurrent readers of one uncached version (the fields `html` and `toc` of one request,
+    // or many readers of a new article) wait for one render instead of each making their own.
+    let key = (id, version);
+    let flight = IN_FLIGHT
+        .lock()
+        .map_err(|_| AppError::internal(anyhow::anyhow!("render in-flight map poisoned")))?
+        .entry(key)
+        .or_default()
+        .clone();
+    let _alone = tokio::time::timeout_at(deadline.into(), flight.lock())
+        .await
+        .map_err(|_| too_slow())?;
+    let result = render_alone(id, version, markdown, deadline).await;
+    if let Ok(mut map) = IN_FLIGHT.lock() {
+        map.remove(&key);
+    }
+    result.map_err(|slow| match slow {
+        Some(TooSlow) => too_slow(),
+        None => AppError::internal(anyhow::anyhow!("rendering failed")),
+    })
+}
+
+/// Renders one version whose render this task alone is making (or finds it made meanwhile).
+/// `Err(Some(TooSlow))` past the deadline, `Err(None)` when the render task itself failed.
+async fn render_alone(
+    id: Uuid,
+    version: i32,
+    markdown: &str,
+    deadline: Instant,
+) -> Result<Arc<Rendered>, Option<TooSlow>> {
+    if let Some(hit) = cached(id, version) {
+        return Ok(hit);
+    }
+    let _turn = tokio::time::timeout_at(deadline.into(), RENDERERS.acquire())
+        .await
+        .map_err(|_| Some(TooSlow))?
+        .map_err(|_| None)?;
+    let markdown = markdown.to_owned();
+    let rendered = tokio::task::spawn_blocking(move || render_until(&markdown, Some(deadline)))
+        .await
+        .map_err(|_| None)?;
+    match rendered {
+        Ok(rendered) => Ok(remember(id, version, rendered)),
+        Err(TooSlow) => {
+            tracing::warn!(article = %id, version, "rendering stopped at its time budget");
+            Err(Some(TooSlow))
+        }
+    }
+}
+
+/// The versions being rendered now, each with the lock its readers queue on.
+type InFlight = Mutex<std::collections::HashMap<(Uuid, i32), Arc<tokio::sync::Mutex<()>>>>;
+
+static IN_FLIGHT: LazyLock<InFlight> = LazyLock::new(Default::default);

@@ -220,7 +220,7 @@ impl ArticleMutation {
         Ok(Article(updated))
     }
 
-    /// Deletes an article with its revisions. Returns its ID.
+    /// Deletes an article with its revisions. Returns its ID; NOT_FOUND when it is already gone.
     async fn delete_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         Ok(to_id(
             article::delete_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
@@ -228,7 +228,8 @@ impl ArticleMutation {
     }
 
     /// Publishes an article now, or schedules it when `at` is in the future (status SCHEDULED
-    /// until a background job publishes it at that time).
+    /// until a background job publishes it at that time). Idempotent: an article already
+    /// published (or already scheduled for `at`) is returned unchanged, with no new event.
     async fn publish_article(
         &self,
         ctx: &Context<'_>,
@@ -241,7 +242,8 @@ impl ArticleMutation {
         ))
     }
 
-    /// Takes an article back to draft (a scheduled one loses its schedule).
+    /// Takes an article back to draft (a scheduled one loses its schedule). Idempotent: a draft
+    /// is returned unchanged, with no new event.
     async fn unpublish_article(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Article> {
         Ok(Article(
             article::unpublish_article(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,

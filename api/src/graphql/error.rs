@@ -3,12 +3,8 @@
 //! async-graphql raises itself (validation, depth and cost limits), after execution.
 use crate::cache::PersistedError;
 use crate::error::{AppError, ErrorCode};
-use async_graphql::extensions::{
-    Extension, ExtensionContext, ExtensionFactory, NextParseQuery, NextValidation,
-};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, ServerError, ServerResult, ValidationResult, Variables};
-use std::sync::Arc;
+use async_graphql::{ErrorExtensionValues, ServerError};
 
 impl From<AppError> for async_graphql::Error {
     fn from(err: AppError) -> Self {
@@ -121,56 +117,6 @@ pub fn check_document(
         return Err(set_code(err, "TOO_MANY_ALIASES", "TOO_MANY_ALIASES"));
     }
     Ok(())
-}
-
-/// The same checks and codes for subscriptions, which arrive over WebSocket and run without
-/// passing through `execute.rs`: a schema extension (an extension costs every resolved field a
-/// little, which is why the HTTP schema has none).
-pub struct SubscriptionChecks {
-    /// Most aliased fields in one document.
-    pub max_aliases: usize,
-}
-
-impl ExtensionFactory for SubscriptionChecks {
-    fn create(&self) -> Arc<dyn Extension> {
-        Arc::new(SubscriptionChecksExtension {
-            max_aliases: self.max_aliases,
-        })
-    }
-}
-
-struct SubscriptionChecksExtension {
-    max_aliases: usize,
-}
-
-#[async_trait::async_trait]
-impl Extension for SubscriptionChecksExtension {
-    async fn parse_query(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        query: &str,
-        variables: &Variables,
-        next: NextParseQuery<'_>,
-    ) -> ServerResult<ExecutableDocument> {
-        let doc = next
-            .run(ctx, query, variables)
-            .await
-            .map_err(parse_failed)?;
-        check_document(&doc, false, self.max_aliases)?;
-        Ok(doc)
-    }
-
-    async fn validation(
-        &self,
-        ctx: &ExtensionContext<'_>,
-        next: NextValidation<'_>,
-    ) -> Result<ValidationResult, Vec<ServerError>> {
-        next.run(ctx).await.map_err(|errors| {
-            let mut response = async_graphql::Response::from_errors(errors);
-            fill_missing_codes(&mut response);
-            response.errors
-        })
-    }
 }
 
 /// The error for a request whose persisted query cannot be used.

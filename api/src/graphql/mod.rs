@@ -15,9 +15,6 @@ mod webhook;
 pub use context::ClientIp;
 pub use error::{check_document, fill_missing_codes, parse_failed, persisted_failed};
 
-/// The schema that serves subscriptions over WebSocket (see [`build_subscription_schema`]).
-#[derive(Clone)]
-pub struct SubscriptionSchema(pub WharfSchema);
 pub use loaders::Loaders;
 
 use crate::config::Settings;
@@ -54,23 +51,11 @@ pub fn build_schema(state: AppState) -> WharfSchema {
     builder(&state).data(state).finish()
 }
 
-/// The schema for subscriptions over WebSocket: the same, with the document checks and error
-/// codes that HTTP requests get in `execute.rs` as an extension.
-pub fn build_subscription_schema(state: AppState) -> SubscriptionSchema {
-    let max_aliases = state.settings.graphql_max_aliases;
-    SubscriptionSchema(
-        builder(&state)
-            .extension(error::SubscriptionChecks { max_aliases })
-            .data(state)
-            .finish(),
-    )
-}
-
 fn builder(state: &AppState) -> async_graphql::SchemaBuilder<Query, Mutation, Subscription> {
     let settings: &Settings = &state.settings;
     // No schema extension: with one, async-graphql wraps every field's resolution in the
     // extension chain. Persisted queries, parse errors and the alias limit are handled before
-    // execution (`execute.rs`), error codes after it (`fill_missing_codes`).
+    // execution, error codes after it, by the pipeline every transport uses (`pipeline.rs`).
     let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
         .limit_depth(settings.graphql_max_depth)
         .limit_complexity(settings.graphql_max_complexity)

@@ -1,5 +1,7 @@
 //! Fetching a page: a total timeout, redirects followed one hop at a time (each vetted by the
-//! SSRF guard) up to a limit, and a body limit.
+//! SSRF guard) up to a limit, and a body limit on the bytes received and on the bytes decoded
+//! (gzip, deflate and brotli are undone by [`super::body`]).
+use super::body::{BodyDecoder, BodyError, Coding};
 use super::guard::RefusedAddress;
 use super::{Checker, FetchError, Fetched};
 use reqwest::header::LOCATION;
@@ -68,17 +70,22 @@ impl Checker {
             };
             let content_type = header("content-type").into_iter().next();
             let x_robots = header("x-robots-tag");
+            let coding =
+                Coding::from_headers(resp.headers()).map_err(FetchError::UnsupportedEncoding)?;
             let max = self.config.max_body_bytes;
+            // The coded length: more than the limit on the wire is more than the limit decoded.
             if resp.content_length().is_some_and(|n| n > max as u64) {
                 return Err(FetchError::TooLarge(max));
             }
-            let mut body = Vec::new();
+            let too_large_or_corrupt = |err| match err {
+                BodyError::TooLarge => FetchError::TooLarge(max),
+                BodyError::Corrupt(coding, why) => FetchError::Undecodable(coding, why),
+            };
+            let mut decoder = BodyDecoder::new(coding, max);
             while let Some(chunk) = resp.chunk().await.map_err(classify)? {
-                if body.len() + chunk.len() > max {
-                    return Err(FetchError::TooLarge(max));
-                }
-                body.extend_from_slice(&chunk);
+                decoder.push(&chunk).map_err(too_large_or_corrupt)?;
             }
+            let body = decoder.finish().map_err(too_large_or_corrupt)?;
             return Ok(Fetched {
                 status: status.as_u16(),
                 url,

@@ -2,6 +2,7 @@
 //!
 //! Links inside comments, `<script>` and `<template>` are never seen: comments and script text
 //! are not elements to the parser, and template subtrees are skipped.
+use super::directives::Directives;
 use encoding_rs::Encoding;
 use scraper::{ElementRef, Html, Node};
 use url::Url;
@@ -104,10 +105,9 @@ impl FoundLink {
 pub struct PageLinks {
     /// Links to the domain, in document order.
     pub links: Vec<FoundLink>,
-    /// `<meta name="robots">` (or googlebot) says noindex.
-    pub noindex: bool,
-    /// `<meta name="robots">` (or googlebot) says nofollow.
-    pub nofollow: bool,
+    /// What `<meta name="robots">` and `<meta name="googlebot">` say (other crawlers' meta
+    /// tags are left out).
+    pub robots: Directives,
 }
 
 /// Normalizes a URL host the way sites' domains are stored: lowercase punycode without `www.`.
@@ -135,18 +135,10 @@ pub fn find_links(html: &str, page_url: &Url, domain: &str) -> PageLinks {
                 }
             }
             "meta" => {
-                let name = el
-                    .value()
-                    .attr("name")
-                    .unwrap_or_default()
-                    .trim()
-                    .to_ascii_lowercase();
-                if name == "robots" || name == "googlebot" {
-                    let (noindex, nofollow) =
-                        robots_directives(el.value().attr("content").unwrap_or_default());
-                    out.noindex |= noindex;
-                    out.nofollow |= nofollow;
-                }
+                out.robots.add_meta(
+                    el.value().attr("name").unwrap_or_default(),
+                    el.value().attr("content").unwrap_or_default(),
+                );
             }
             "a" => {
                 let Some(href) = el.value().attr("href") else {
@@ -212,34 +204,6 @@ fn elements(doc: &Html) -> impl Iterator<Item = ElementRef<'_>> {
         }
         None
     })
-}
-
-/// Reads `noindex`/`nofollow` (and `none`, meaning both) from a robots directive list. A
-/// `name: directives` prefix counts only for all robots or Googlebot.
-pub fn robots_directives(content: &str) -> (bool, bool) {
-    let (mut noindex, mut nofollow) = (false, false);
-    for token in content.split(',') {
-        let mut token = token.trim().to_ascii_lowercase();
-        if let Some((agent, rest)) = token.clone().split_once(':') {
-            let agent = agent.trim();
-            if matches!(agent, "robots" | "googlebot" | "*") {
-                token = rest.trim().to_owned();
-            } else if !agent.contains(' ') && !rest.trim().is_empty() {
-                // Another crawler's directive, or a dated one (unavailable_after: …).
-                continue;
-            }
-        }
-        match token.as_str() {
-            "noindex" => noindex = true,
-            "nofollow" => nofollow = true,
-            "none" => {
-                noindex = true;
-                nofollow = true;
-            }
-            _ => {}
-        }
-    }
-    (noindex, nofollow)
 }
 
 fn is_hidden(el: ElementRef<'_>) -> bool {
@@ -342,7 +306,7 @@ mod tests {
             <a href="https://partner.com/" rel="ugc">b</a>
             <a href="https://partner.com/"><img alt=" Partner  logo "></a>"#;
         let found = find_links(html, &page(), "partner.com");
-        assert!(found.noindex && !found.nofollow);
+        assert!(found.robots.noindex && !found.robots.nofollow);
         let rels: Vec<&str> = found.links.iter().map(|l| l.rel.as_str()).collect();
         assert_eq!(rels, ["nofollow sponsored", "ugc", "follow"]);
         assert_eq!(found.links[2].anchor_text, "Partner logo");
@@ -351,12 +315,10 @@ mod tests {
         let found = find_links(hidden, &page(), "partner.com");
         let flags: Vec<bool> = found.links.iter().map(|l| l.hidden).collect();
         assert_eq!(flags, [true, true, false]);
-        assert_eq!(robots_directives("googlebot: none"), (true, true));
-        assert_eq!(robots_directives("bingbot: noindex"), (false, false));
-        assert_eq!(
-            robots_directives("unavailable_after: 2030-01-01"),
-            (false, false)
-        );
+        let bing =
+            r#"<meta name="bingbot" content="noindex"><meta name="googlebot" content="nofollow">"#;
+        let found = find_links(bing, &page(), "partner.com");
+        assert!(!found.robots.noindex && found.robots.nofollow);
     }
 
     #[test]

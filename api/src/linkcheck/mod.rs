@@ -1,9 +1,12 @@
 //! The backlink checker: fetches a placement page safely and reports whether the partner's
 //! link is on it and counts for search engines.
 //!
-//! Fetching: a total timeout, a body limit, redirects followed one at a time (each hop vetted by
-//! the SSRF [`guard`]) up to a limit, its own user agent. One request at a time per host;
+//! Fetching: a total timeout, a body limit (on the decoded bytes: gzip, deflate and brotli are
+//! asked for and undone by [`body`]), redirects followed one at a time (each hop vetted by the
+//! SSRF [`guard`]) up to a limit, its own user agent. One request at a time per host;
 //! robots.txt cached per origin. Reading: [`html`] decodes the charset and parses the page.
+mod body;
+pub mod directives;
 mod fetch;
 pub mod guard;
 pub mod html;
@@ -43,8 +46,12 @@ pub enum FetchError {
     Refused(String),
     /// More redirects than allowed.
     TooManyRedirects(usize),
-    /// The body is larger than allowed.
+    /// The body is larger than allowed, received or decoded.
     TooLarge(usize),
+    /// A `Content-Encoding` the checker does not undo (the header's text).
+    UnsupportedEncoding(String),
+    /// The body is not valid for its `Content-Encoding`: the coding and why.
+    Undecodable(&'static str, String),
     /// The fetch took longer than allowed.
     Timeout,
     /// A URL that is not http(s), or a bad `Location`.
@@ -59,6 +66,12 @@ impl std::fmt::Display for FetchError {
             Self::Refused(why) => write!(f, "{why}"),
             Self::TooManyRedirects(n) => write!(f, "more than {n} redirects"),
             Self::TooLarge(n) => write!(f, "page larger than {n} bytes"),
+            Self::UnsupportedEncoding(coding) => {
+                write!(f, "unsupported Content-Encoding: {coding}")
+            }
+            Self::Undecodable(coding, why) => {
+                write!(f, "the {coding} body could not be decoded: {why}")
+            }
             Self::Timeout => write!(f, "timed out"),
             Self::BadUrl(why) => write!(f, "bad URL: {why}"),
             Self::Network(why) => write!(f, "network error: {why}"),
@@ -79,7 +92,7 @@ pub struct Fetched {
     pub content_type: Option<String>,
     /// `X-Robots-Tag` values of the final response.
     pub x_robots: Vec<String>,
-    /// The body (at most `max_body_bytes`).
+    /// The body, decoded (at most `max_body_bytes`).
     pub body: Vec<u8>,
 }
 
@@ -98,9 +111,10 @@ pub struct LinkReport {
     pub rel: Option<String>,
     /// Its anchor text, whitespace collapsed.
     pub anchor_text: Option<String>,
-    /// Meta robots or `X-Robots-Tag` says noindex.
+    /// Meta robots or `X-Robots-Tag`, for every crawler or Googlebot, says noindex (or
+    /// `none`, or an `unavailable_after` date that has passed).
     pub noindex: bool,
-    /// Meta robots or `X-Robots-Tag` says nofollow.
+    /// Meta robots or `X-Robots-Tag`, for every crawler or Googlebot, says nofollow (or `none`).
     pub nofollow_page: bool,
     /// robots.txt disallows the page.
     pub robots_blocked: bool,
@@ -123,7 +137,13 @@ impl Checker {
     /// Builds the HTTP client around the guard's resolver.
     pub fn new(config: CheckerConfig, guard: Guard) -> anyhow::Result<Self> {
         let guard = Arc::new(guard);
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT_ENCODING,
+            reqwest::header::HeaderValue::from_static(body::ACCEPT_ENCODING),
+        );
         let client = reqwest::Client::builder()
+            .default_headers(headers)
             .redirect(reqwest::redirect::Policy::none())
             .dns_resolver(guard.resolver())
             .no_proxy()
@@ -187,15 +207,15 @@ impl Checker {
         };
         report.http_status = Some(fetched.status);
         report.redirect_chain = fetched.chain.clone();
-        for value in &fetched.x_robots {
-            let (noindex, nofollow) = html::robots_directives(value);
-            report.noindex |= noindex;
-            report.nofollow_page |= nofollow;
-        }
         let (text, _) = html::decode(&fetched.body, fetched.content_type.as_deref());
         let found = html::find_links(&text, &fetched.url, domain);
-        report.noindex |= found.noindex;
-        report.nofollow_page |= found.nofollow;
+        // Meta tags and headers addressed to every crawler or to Googlebot, others left out.
+        let mut robots = found.robots;
+        for value in &fetched.x_robots {
+            robots.add_header(value);
+        }
+        report.noindex = robots.noindex_at(chrono::Utc::now());
+        report.nofollow_page = robots.nofollow;
         let counts = |l: &&html::FoundLink| l.is_followed() && !l.hidden;
         let best = found
             .links

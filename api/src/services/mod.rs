@@ -58,3 +58,19 @@ pub async fn begin_write<C: sea_orm::TransactionTrait>(
     })
     .await
 }
+
+/// `query` with `FOR UPDATE` on PostgreSQL, for reading a row inside a [`begin_write`]
+/// transaction before deciding on a change: a concurrent writer of the row waits until this
+/// transaction ends and then reads what it wrote. SQLite has no row locks and needs none: there
+/// `begin_write` already holds the database's single write lock.
+pub fn for_update<E: sea_orm::EntityTrait>(
+    query: sea_orm::Select<E>,
+    backend: sea_orm::DbBackend,
+) -> sea_orm::Select<E> {
+    use sea_orm::QuerySelect;
+    if backend == sea_orm::DbBackend::Postgres {
+        query.lock_exclusive()
+    } else {
+        query
+    }
+}

@@ -233,7 +233,11 @@ pub async fn delete_site(
         )
         .await?;
     }
-    site::Entity::delete_by_id(site.id).exec(&txn).await?;
+    // A concurrent delete got there first: its events stand, this one's are rolled back.
+    let deleted = site::Entity::delete_by_id(site.id).exec(&txn).await?;
+    if deleted.rows_affected != 1 {
+        return Err(AppError::not_found("site"));
+    }
     txn.commit().await?;
     Ok(site.id)
 }

@@ -1,6 +1,7 @@
 //! The link-exchange market end to end, as an integrator scripts it with API tokens, against a
 //! local server playing the two sites (`alpha.test` and `beta.test`). This file holds the
 //! settings and helpers; the tests are in the submodules.
+mod capacity;
 mod deals;
 mod offers;
 mod ssrf;

@@ -106,8 +106,13 @@ impl Revision {
 }
 
 impl Article {
-    fn rendered(&self) -> std::sync::Arc<content::Rendered> {
-        content::render_cached(self.0.id, self.0.version, &self.0.body)
+    /// The rendered body: cached, or rendered off the request workers within the budget.
+    async fn rendered(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<std::sync::Arc<content::Rendered>> {
+        let budget = std::time::Duration::from_millis(state(ctx)?.settings.render_budget_ms);
+        Ok(content::render_off_thread(self.0.id, self.0.version, &self.0.body, budget).await?)
     }
 }
 
@@ -144,22 +149,28 @@ impl Article {
     }
 
     /// The body as sanitized HTML; headings carry the `id`s the table of contents links to.
-    async fn html(&self) -> String {
-        self.rendered().html.clone()
+    async fn html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.rendered(ctx).await?.html.clone())
     }
 
     /// Table of contents, nested by heading level.
-    async fn toc(&self) -> Vec<TocEntry> {
-        self.rendered().toc.iter().map(Into::into).collect()
+    async fn toc(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TocEntry>> {
+        Ok(self
+            .rendered(ctx)
+            .await?
+            .toc
+            .iter()
+            .map(Into::into)
+            .collect())
     }
 
     /// The explicit excerpt, or one derived from the text (plain text, cut at a word or
     /// character boundary, about 200 Latin or 100 Chinese characters).
-    async fn excerpt(&self) -> String {
-        match self.0.excerpt.as_deref() {
+    async fn excerpt(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(match self.0.excerpt.as_deref() {
             Some(explicit) => explicit.to_owned(),
             None => {
-                let r = self.rendered();
+                let r = self.rendered(ctx).await?;
                 let source = if r.paragraphs.trim().is_empty() {
                     &r.text
                 } else {
@@ -167,7 +178,7 @@ impl Article {
                 };
                 content::derive_excerpt(source, content::MAX_EXCERPT_UNITS)
             }
-        }
+        })
     }
 
     /// Whether `excerpt` was written by an editor (false: derived from the body).
@@ -176,14 +187,15 @@ impl Article {
     }
 
     /// Words in the text; each Chinese or Japanese character counts as one.
-    async fn word_count(&self) -> i32 {
-        i32::try_from(content::text_stats(&self.rendered().text).words).unwrap_or(i32::MAX)
+    async fn word_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let words = content::text_stats(&self.rendered(ctx).await?.text).words;
+        Ok(i32::try_from(words).unwrap_or(i32::MAX))
     }
 
     /// Minutes to read (230 words or 400 Chinese characters a minute), rounded up.
-    async fn reading_minutes(&self) -> i32 {
-        i32::try_from(content::text_stats(&self.rendered().text).reading_minutes)
-            .unwrap_or(i32::MAX)
+    async fn reading_minutes(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
+        let minutes = content::text_stats(&self.rendered(ctx).await?.text).reading_minutes;
+        Ok(i32::try_from(minutes).unwrap_or(i32::MAX))
     }
 
     /// Draft, scheduled or published.

@@ -1,6 +1,6 @@
 //! Changing articles.
 use super::seo::SeoPatch;
-use super::{article_for_write, events, revision::record_revision};
+use super::{article_for_write, events, publish::locked_article, revision::record_revision};
 use crate::auth::Principal;
 use crate::domain::{Slug, bounded_text, optional_text};
 use crate::error::{AppError, AppResult, on_constraint};
@@ -303,15 +303,21 @@ pub async fn update_article(
     Ok(updated)
 }
 
-/// Deletes an article with its tag links and revisions.
+/// Deletes an article with its tag links and revisions. Of concurrent deletes one deletes and
+/// records the event; the others find no article (`NOT_FOUND`).
 pub async fn delete_article(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<Uuid> {
-    let (current, _) = article_for_write(db, principal, id).await?;
+    article_for_write(db, principal, id).await?;
     let txn = crate::services::begin_write(db).await?;
-    article::Entity::delete_by_id(current.id).exec(&txn).await?;
+    // The event describes the article as it is when deleted, not as it was read above.
+    let current = locked_article(&txn, id).await?;
+    let deleted = article::Entity::delete_by_id(current.id).exec(&txn).await?;
+    if deleted.rows_affected != 1 {
+        return Err(AppError::not_found("article").at("id"));
+    }
     events::article_changed(&txn, Some(&current), None).await?;
     txn.commit().await?;
     Ok(current.id)

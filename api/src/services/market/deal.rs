@@ -4,9 +4,9 @@ use super::machine::{Mover, apply_transition, check_transition, record_event, st
 use super::{DealStatus, OfferKind, OfferStatus, Side, is_site_agent, require_site_agent};
 use crate::auth::{Principal, Scope};
 use crate::domain::bounded_text;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, on_constraint_with};
 use crate::linkcheck::html::site_host;
-use crate::services::{now, site::get_site};
+use crate::services::{for_update, now, site::get_site};
 use chrono::Duration;
 use entities::{link_deal, link_offer};
 use sea_orm::{
@@ -23,6 +23,19 @@ pub const PROPOSAL_TTL_DAYS: i64 = 14;
 pub const ACCEPTED_TTL_DAYS: i64 = 30;
 /// Statuses that hold one of the offer's slots.
 const ACTIVE: [DealStatus; 3] = [DealStatus::Accepted, DealStatus::Live, DealStatus::Broken];
+/// Statuses of a deal that is not over: a site has at most one such deal per offer.
+const OPEN: [DealStatus; 4] = [
+    DealStatus::Proposed,
+    DealStatus::Accepted,
+    DealStatus::Live,
+    DealStatus::Broken,
+];
+/// The partial unique index over open deals (migration `m20261130_000006_one_open_deal`), by
+/// its PostgreSQL name and by the columns SQLite names.
+const OPEN_DEAL_CONSTRAINT: (&str, &str) = (
+    "ux_link_deals_open_offer_partner",
+    "link_deals.offer_id, link_deals.partner_site_id",
+);
 
 /// The sides of `deal` the caller acts for with `scope`.
 pub async fn sides_of(
@@ -114,33 +127,28 @@ pub async fn propose_deal(
             "only verified sites may propose deals; run verifySite first",
         ));
     }
-    let open = link_deal::Entity::find()
-        .filter(link_deal::Column::OfferId.eq(offer.id))
-        .filter(link_deal::Column::PartnerSiteId.eq(site.id))
-        .filter(
-            link_deal::Column::Status.is_in(
-                [
-                    DealStatus::Proposed,
-                    DealStatus::Accepted,
-                    DealStatus::Live,
-                    DealStatus::Broken,
-                ]
-                .map(|s| s.as_str()),
-            ),
-        )
-        .count(db)
-        .await?;
-    if open > 0 {
-        return Err(AppError::conflict(
-            "offerId",
-            "this site already has an open deal on this offer",
-        ));
-    }
     let message = message
         .map(|m| bounded_text("message", &m, 0, 2000))
         .transpose()?;
     let now = now();
     let txn = crate::services::begin_write(db).await?;
+    // Under the offer's lock, so concurrent proposals for one site see each other.
+    let offer = locked_offer(&txn, offer.id).await?;
+    if offer.status != OfferStatus::Open.as_str() {
+        return Err(AppError::conflict(
+            "offerId",
+            format!("the offer is {}", offer.status),
+        ));
+    }
+    let open = link_deal::Entity::find()
+        .filter(link_deal::Column::OfferId.eq(offer.id))
+        .filter(link_deal::Column::PartnerSiteId.eq(site.id))
+        .filter(link_deal::Column::Status.is_in(OPEN.map(|s| s.as_str())))
+        .count(&txn)
+        .await?;
+    if open > 0 {
+        return Err(already_open());
+    }
     let deal = link_deal::ActiveModel {
         id: Set(Uuid::now_v7()),
         offer_id: Set(offer.id),
@@ -165,7 +173,8 @@ pub async fn propose_deal(
         updated_at: Set(now),
     }
     .insert(&txn)
-    .await?;
+    .await
+    .map_err(|e| on_constraint_with(e, OPEN_DEAL_CONSTRAINT, already_open))?;
     record_event(&txn, &deal, None, DealStatus::Proposed, Some(user_id), None).await?;
     txn.commit().await?;
     Ok(deal)
@@ -210,21 +219,6 @@ pub async fn act_on_deal(
         .transpose()?;
     let mut changes = <link_deal::ActiveModel as Default>::default();
     if to == DealStatus::Accepted {
-        let offer = link_offer::Entity::find_by_id(deal.offer_id)
-            .one(db)
-            .await?
-            .ok_or_else(|| AppError::not_found("offer"))?;
-        let taken = link_deal::Entity::find()
-            .filter(link_deal::Column::OfferId.eq(offer.id))
-            .filter(link_deal::Column::Status.is_in(ACTIVE.map(|s| s.as_str())))
-            .count(db)
-            .await?;
-        if taken >= u64::try_from(offer.slots).unwrap_or(0) {
-            return Err(AppError::conflict(
-                "slots",
-                "every slot of this offer is taken",
-            ));
-        }
         changes.expires_at = Set(Some(now() + Duration::days(ACCEPTED_TTL_DAYS)));
     }
     if to.is_final() {
@@ -232,9 +226,45 @@ pub async fn act_on_deal(
         changes.expires_at = Set(None);
     }
     let txn = crate::services::begin_write(db).await?;
+    if to == DealStatus::Accepted {
+        // Counted under the offer's lock, inside the transaction that takes the slot, so
+        // concurrent accepts see each other and never take more slots than the offer has.
+        let offer = locked_offer(&txn, deal.offer_id).await?;
+        let taken = link_deal::Entity::find()
+            .filter(link_deal::Column::OfferId.eq(offer.id))
+            .filter(link_deal::Column::Status.is_in(ACTIVE.map(|s| s.as_str())))
+            .count(&txn)
+            .await?;
+        if taken >= u64::try_from(offer.slots).unwrap_or(0) {
+            return Err(AppError::conflict(
+                "slots",
+                "every slot of this offer is taken",
+            ));
+        }
+    }
     let deal = apply_transition(&txn, &deal, Some(to), Some(user_id), note, changes).await?;
     txn.commit().await?;
     Ok(deal)
+}
+
+/// Reads an offer with a lock held until the transaction ends (see
+/// [`for_update`](crate::services::for_update)). Every change that depends on the offer's
+/// deals (a proposal, an accept) takes it first, so such changes to one offer run one at a time.
+async fn locked_offer(txn: &impl ConnectionTrait, id: Uuid) -> AppResult<link_offer::Model> {
+    for_update(
+        link_offer::Entity::find_by_id(id),
+        txn.get_database_backend(),
+    )
+    .one(txn)
+    .await?
+    .ok_or_else(|| AppError::not_found("offer").at("offerId"))
+}
+
+fn already_open() -> AppError {
+    AppError::conflict(
+        "offerId",
+        "this site already has an open deal on this offer",
+    )
 }
 
 /// Where a site placed its link.

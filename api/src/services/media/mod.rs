@@ -228,7 +228,11 @@ pub async fn delete_media(
     let found = get_media(db, principal, id).await?;
     authz::require_content_writer(db, principal, found.site_id).await?;
     let txn = crate::services::begin_write(db).await?;
-    media::Entity::delete_by_id(found.id).exec(&txn).await?;
+    // A concurrent delete got there first and queued the object's deletion.
+    let deleted = media::Entity::delete_by_id(found.id).exec(&txn).await?;
+    if deleted.rows_affected != 1 {
+        return Err(AppError::not_found("media"));
+    }
     outbox::enqueue(
         &txn,
         kinds::MEDIA_DELETE,

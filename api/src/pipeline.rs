@@ -1,0 +1,147 @@
+//! One pipeline for every GraphQL operation, whichever transport brought it — HTTP
+//! (`execute.rs`) or WebSocket (`http/ws.rs`): the size limit, the caller's credentials, the rate
+//! limits, persisted queries, the document checks, the caller's data, the error codes, and the
+//! effects after a write. Written once, so the transports cannot drift apart.
+use crate::auth::Principal;
+use crate::error::{AppError, ErrorCode};
+use crate::graphql::{
+    ClientIp, Loaders, check_document, fill_missing_codes, parse_failed, persisted_failed,
+};
+use crate::http::MAX_QUERY_BYTES;
+use crate::services::session;
+use crate::state::AppState;
+use async_graphql::parser::types::OperationType;
+use async_graphql::{Request, Response, ServerError};
+use std::net::IpAddr;
+use std::time::Duration;
+
+/// Why an operation was not let in.
+pub enum Refused {
+    /// Bad or revoked credentials, a query over the size limit.
+    Error(AppError),
+    /// Over a rate limit; how long to wait.
+    Limited(Duration),
+}
+
+/// What a checked operation does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// Every operation of the document is a query.
+    Read,
+    /// A mutation.
+    Write,
+    /// A subscription.
+    Subscription,
+}
+
+/// Refuses a query text over [`MAX_QUERY_BYTES`].
+pub fn check_size(query: &str) -> Result<(), AppError> {
+    if query.len() > MAX_QUERY_BYTES {
+        return Err(AppError::new(
+            ErrorCode::QueryTooLarge,
+            format!(
+                "the query is {} bytes; the limit is {MAX_QUERY_BYTES}",
+                query.len()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Checks the caller's credential now (an API token against the database, so a revoked one is
+/// refused at once; an access token by signature and expiry) and counts the operation against
+/// the caller's rate limit: anonymous callers per address, API tokens per token.
+pub async fn admit(
+    state: &AppState,
+    bearer: Option<&str>,
+    ip: IpAddr,
+) -> Result<Principal, Refused> {
+    let principal = session::authenticate(&state.db, &state.auth, bearer)
+        .await
+        .map_err(Refused::Error)?;
+    let limited = match &principal {
+        Principal::Anonymous => state.limits.anonymous(ip),
+        Principal::Token { token_id, .. } => state.limits.token(*token_id),
+        Principal::User { .. } => Ok(()),
+    };
+    limited.map_err(Refused::Limited)?;
+    Ok(principal)
+}
+
+/// Replaces a request sent by persisted-query hash with its text.
+pub fn resolve_persisted(state: &AppState, request: &mut Request) -> Result<(), ServerError> {
+    state.persisted.resolve(request).map_err(persisted_failed)
+}
+
+/// Parses a request once (the executor reuses the document) and checks it: aliases, and over
+/// `GET` no mutation. Says what the operation does.
+pub fn check(
+    request: &mut Request,
+    via_get: bool,
+    max_aliases: usize,
+) -> Result<Kind, ServerError> {
+    let doc = request.parsed_query().map_err(parse_failed)?;
+    check_document(doc, via_get, max_aliases)?;
+    let mut kind = Kind::Read;
+    for (_, op) in doc.operations.iter() {
+        match op.node.ty {
+            OperationType::Query => {}
+            OperationType::Mutation => kind = Kind::Write,
+            OperationType::Subscription => return Ok(Kind::Subscription),
+        }
+    }
+    Ok(kind)
+}
+
+/// The request with the caller's data: who, from where, and fresh loaders (what one operation
+/// loaded is never served to the next).
+pub fn for_caller(
+    request: Request,
+    principal: &Principal,
+    ip: IpAddr,
+    state: &AppState,
+) -> Request {
+    request
+        .data(principal.clone())
+        .data(ClientIp(ip))
+        .data(Loaders::new(&state.db))
+}
+
+/// Gives every error of a response its `extensions.code`.
+pub fn finish(mut response: Response) -> Response {
+    fill_missing_codes(&mut response);
+    response
+}
+
+/// After a write: wake the outbox worker (search, webhooks, deletes) and drop the anonymous
+/// response cache, so readers see the change at once.
+pub fn after_writes(state: &AppState) {
+    state.outbox_wake.notify_one();
+    state.response_cache.invalidate();
+}
+
+/// A refusal as a GraphQL error, for transports that answer inside the protocol (WebSocket).
+pub fn refusal_error(refused: &Refused) -> ServerError {
+    let (code, message, retry) = match refused {
+        Refused::Error(err) => {
+            err.log_if_internal();
+            (err.code, err.message.clone(), None)
+        }
+        Refused::Limited(wait) => {
+            let secs = crate::ratelimit::retry_after_secs(*wait);
+            (
+                ErrorCode::RateLimited,
+                format!("too many requests; retry in {secs} s"),
+                Some(secs),
+            )
+        }
+    };
+    let mut err = ServerError::new(message, None);
+    let mut ext = async_graphql::ErrorExtensionValues::default();
+    ext.set("code", code.as_str());
+    if let Some(secs) = retry {
+        ext.set("retryAfter", secs);
+    }
+    err.extensions = Some(ext);
+    err
+}
