@@ -49,7 +49,7 @@ pub async fn graphql_get(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     if req.query_string().is_empty() {
-        return graphiql().await;
+        return graphiql(&state.settings).await;
     }
     match async_graphql::http::parse_query_string(req.query_string()) {
         Ok(request) => execute(&req, &schema, &state, BatchRequest::Single(request), true).await,

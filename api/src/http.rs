@@ -252,7 +252,16 @@ fn parse_batch(body: &[u8]) -> Result<BatchRequest, String> {
     }
 }
 
-pub(crate) async fn graphiql() -> HttpResponse {
+/// GraphiQL, when the settings turn it on (by default in development only); otherwise the
+/// answer to a `GET` without a query.
+pub(crate) async fn graphiql(settings: &crate::config::Settings) -> HttpResponse {
+    if !settings.graphiql_enabled() {
+        return error_response(
+            ErrorCode::BadUserInput,
+            "the request has no query (GraphiQL is off on this server)",
+            Some("MALFORMED_REQUEST"),
+        );
+    }
     let page = GraphiQLSource::build()
         .endpoint("/graphql")
         .subscription_endpoint("/graphql")
@@ -295,9 +304,38 @@ async fn readyz(state: web::Data<AppState>) -> HttpResponse {
     }
 }
 
-/// Prometheus metrics (text exposition format).
-async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+/// Why the request may not read `/metrics`, as the answer to give; `None` when it may. With
+/// `metrics_token` set, only its bearer may; without one, anyone in development and nobody in
+/// production (404, as if there were no such page).
+fn metrics_refusal(req: &HttpRequest, settings: &crate::config::Settings) -> Option<HttpResponse> {
+    use secrecy::ExposeSecret;
+    use sha2::{Digest, Sha256};
+    use subtle::ConstantTimeEq;
+    let Some(expected) = &settings.metrics_token else {
+        return (settings.environment == crate::config::Environment::Production)
+            .then(|| HttpResponse::NotFound().finish());
+    };
+    let given = bearer(req).ok().flatten().unwrap_or_default();
+    // Digests of equal length compared in constant time: neither the token's bytes nor its
+    // length show in the response time.
+    let same = Sha256::digest(given.as_bytes())
+        .ct_eq(&Sha256::digest(expected.expose_secret().as_bytes()));
+    if bool::from(same) {
+        return None;
+    }
+    Some(
+        HttpResponse::Unauthorized()
+            .insert_header((header::WWW_AUTHENTICATE, "Bearer realm=\"metrics\""))
+            .finish(),
+    )
+}
+
+/// Prometheus metrics (text exposition format), for the holder of `metrics_token`.
+async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     use sea_orm::DbBackend;
+    if let Some(refused) = metrics_refusal(&req, &state.settings) {
+        return refused;
+    }
     let pool = match state.db.get_database_backend() {
         DbBackend::Postgres => {
             let p = state.db.get_postgres_connection_pool();

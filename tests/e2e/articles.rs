@@ -258,8 +258,11 @@ async fn updating_an_article_changes_it_and_its_tags(app: TestApp) -> Result<()>
         updated["tags"],
         json!([{ "slug": "外贸" }, { "slug": "logistics" }])
     );
+    // The site's members see every tag of its drafts (anonymous readers see none: the article
+    // is not published).
     let tags = app
-        .graphql(
+        .graphql_as(
+            &ann.token,
             "{ tags(site: \"edit.example.com\") { totalCount edges { node { slug } } } }",
             json!({}),
         )

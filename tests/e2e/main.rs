@@ -2,6 +2,7 @@
 
 mod articles;
 mod auth;
+mod authz;
 mod caching;
 mod content;
 mod errors;
@@ -14,6 +15,8 @@ mod listing;
 mod market;
 mod media;
 mod outbox;
+mod passwords;
+mod production;
 mod publishing;
 mod render;
 mod schema;

@@ -111,12 +111,47 @@ impl Principal {
         }
     }
 
-    /// Whether the caller may act as a global admin.
+    /// Whether the caller holds global admin powers: a signed-in admin, or an admin's API token
+    /// that is not restricted to a site (a restricted one is an admin on its own site only:
+    /// [`Self::is_admin_on`]).
     pub fn is_admin(&self) -> bool {
         matches!(
             self,
-            Self::User { is_admin: true, .. } | Self::Token { is_admin: true, .. }
+            Self::User { is_admin: true, .. }
+                | Self::Token {
+                    is_admin: true,
+                    site_id: None,
+                    ..
+                }
         )
+    }
+
+    /// Whether the caller may act as an admin on `site_id`.
+    pub fn is_admin_on(&self, site_id: Uuid) -> bool {
+        match self {
+            Self::User { is_admin, .. } => *is_admin,
+            Self::Token {
+                is_admin,
+                site_id: only,
+                ..
+            } => *is_admin && only.is_none_or(|only| only == site_id),
+            Self::Anonymous => false,
+        }
+    }
+
+    /// The one site a site-restricted API token may act on.
+    pub fn site_restriction(&self) -> Option<Uuid> {
+        match self {
+            Self::Token { site_id, .. } => *site_id,
+            Self::User { .. } | Self::Anonymous => None,
+        }
+    }
+
+    /// Whether the credential reaches `site_id` at all: every caller does, except an API token
+    /// restricted to another site. Whatever the token's owner may do elsewhere, such a token
+    /// acts only within its site.
+    pub fn reaches(&self, site_id: Uuid) -> bool {
+        self.site_restriction().is_none_or(|only| only == site_id)
     }
 
     /// For a token: whether it holds `scope` and reaches `site_id` (when given). Users always do.
@@ -164,5 +199,36 @@ mod tests {
         assert!(token.token_allows(Scope::ContentRead, Some(site)));
         assert!(!token.token_allows(Scope::ContentRead, Some(Uuid::now_v7())));
         assert!(!token.token_allows(Scope::DealsWrite, Some(site)));
+        assert!(token.reaches(site));
+        assert!(!token.reaches(Uuid::now_v7()));
+    }
+
+    #[test]
+    fn an_admins_site_restricted_token_is_an_admin_on_its_site_only() {
+        let site = Uuid::now_v7();
+        let restricted = Principal::Token {
+            token_id: Uuid::now_v7(),
+            user_id: Uuid::now_v7(),
+            is_admin: true,
+            scopes: vec![Scope::ContentRead],
+            site_id: Some(site),
+        };
+        assert!(!restricted.is_admin());
+        assert!(restricted.is_admin_on(site));
+        assert!(!restricted.is_admin_on(Uuid::now_v7()));
+        let unrestricted = Principal::Token {
+            token_id: Uuid::now_v7(),
+            user_id: Uuid::now_v7(),
+            is_admin: true,
+            scopes: vec![Scope::ContentRead],
+            site_id: None,
+        };
+        assert!(unrestricted.is_admin());
+        assert!(unrestricted.is_admin_on(site));
+        let user = Principal::User {
+            user_id: Uuid::now_v7(),
+            is_admin: false,
+        };
+        assert!(user.reaches(site) && !user.is_admin_on(site));
     }
 }

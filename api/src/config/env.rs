@@ -49,6 +49,8 @@ impl Settings {
             "WHARF_GRAPHQL_MAX_COMPLEXITY" => self.graphql_max_complexity = parse(key, value)?,
             "WHARF_MAX_PAGE_SIZE" => self.max_page_size = parse(key, value)?,
             "WHARF_GRAPHQL_INTROSPECTION" => self.graphql_introspection = Some(parse(key, value)?),
+            "WHARF_GRAPHIQL" => self.graphiql = Some(parse(key, value)?),
+            "WHARF_METRICS_TOKEN" => self.metrics_token = optional(value).map(SecretString::from),
             "WHARF_GRAPHQL_MAX_ALIASES" => self.graphql_max_aliases = parse(key, value)?,
             "WHARF_RATE_LIMIT_ANONYMOUS_PER_MINUTE" => {
                 self.rate_limit_anonymous_per_minute = parse(key, value)?

@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 pub enum Environment {
-    /// Local work: GraphiQL and introspection on, secrets may be generated.
+    /// Local work: GraphiQL, introspection and `/metrics` open, secrets may be generated.
     Development,
-    /// A deployment: secrets must be configured.
+    /// A deployment: secrets must be configured; GraphiQL, introspection and field suggestions
+    /// are off, `/metrics` needs its token.
     Production,
 }
 
@@ -85,6 +86,12 @@ pub struct Settings {
     /// Whether the GraphQL schema may be introspected (GraphiQL needs it). Unset: on in
     /// development, off in production.
     pub graphql_introspection: Option<bool>,
+    /// Whether `GET /graphql` without a query serves GraphiQL. Unset: on in development, off
+    /// in production.
+    pub graphiql: Option<bool>,
+    /// Bearer token that `/metrics` requires (`Authorization: Bearer …`), at least 16 bytes.
+    /// Unset: `/metrics` is open in development and answers 404 in production.
+    pub metrics_token: Option<SecretString>,
     /// Most aliased fields in one GraphQL document.
     pub graphql_max_aliases: usize,
     /// Anonymous requests per minute from one IP (0: unlimited).
@@ -221,6 +228,8 @@ impl Default for Settings {
             graphql_max_complexity: 20_000,
             max_page_size: 100,
             graphql_introspection: None,
+            graphiql: None,
+            metrics_token: None,
             graphql_max_aliases: 30,
             rate_limit_anonymous_per_minute: 600,
             rate_limit_token_per_minute: 1200,
@@ -325,6 +334,11 @@ impl Settings {
         {
             bail!("jwt_secret must be at least 32 bytes");
         }
+        if let Some(token) = &self.metrics_token
+            && token.expose_secret().len() < 16
+        {
+            bail!("metrics_token must be at least 16 bytes");
+        }
         if self.environment == Environment::Production && self.jwt_secret.is_none() {
             bail!("WHARF_JWT_SECRET is required in production (all instances must share it)");
         }
@@ -409,6 +423,12 @@ impl Settings {
     /// Whether introspection is on: as configured, else only in development.
     pub fn introspection(&self) -> bool {
         self.graphql_introspection
+            .unwrap_or(self.environment == Environment::Development)
+    }
+
+    /// Whether GraphiQL is served: as configured, else only in development.
+    pub fn graphiql_enabled(&self) -> bool {
+        self.graphiql
             .unwrap_or(self.environment == Environment::Development)
     }
 

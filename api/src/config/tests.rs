@@ -79,3 +79,27 @@ fn default_database_is_sqlite_under_the_data_dir() -> anyhow::Result<()> {
     );
     Ok(())
 }
+
+#[test]
+fn graphiql_and_metrics_settings_follow_the_environment() -> anyhow::Result<()> {
+    let secret = ("WHARF_JWT_SECRET", "0123456789abcdef0123456789abcdef");
+    let dev = Settings::load_from(None, &[])?;
+    assert!(dev.graphiql_enabled());
+    assert!(dev.metrics_token.is_none());
+    let prod = Settings::load_from(None, &env(&[("WHARF_ENVIRONMENT", "production"), secret]))?;
+    assert!(!prod.graphiql_enabled());
+    let on = Settings::load_from(
+        None,
+        &env(&[
+            ("WHARF_ENVIRONMENT", "production"),
+            secret,
+            ("WHARF_GRAPHIQL", "true"),
+            ("WHARF_METRICS_TOKEN", "scrape-me-please-0123"),
+        ]),
+    )?;
+    assert!(on.graphiql_enabled());
+    assert!(on.metrics_token.is_some());
+    assert!(Settings::load_from(None, &env(&[("WHARF_METRICS_TOKEN", "short")])).is_err());
+    assert!(Settings::load_from(None, &env(&[("WHARF_GRAPHIQL", "yes")])).is_err());
+    Ok(())
+}

@@ -168,7 +168,20 @@ pub fn fill_missing_codes(response: &mut async_graphql::Response) {
                 "GRAPHQL_VALIDATION_FAILED",
             ),
         };
+        drop_directive_suggestion(&mut err.message);
         let taken = std::mem::replace(err, ServerError::new("", None));
         *err = set_code(taken, code, reason);
+    }
+}
+
+/// async-graphql suggests directive arguments even with suggestions turned off
+/// (`disable_suggestions` covers fields and field arguments only); they only repeat the
+/// GraphQL spec's own (`if` of `@include`), so they are dropped everywhere.
+fn drop_directive_suggestion(message: &mut String) {
+    if message.starts_with("Unknown argument ")
+        && message.contains("\" on directive \"")
+        && let Some(at) = message.find(" Did you mean")
+    {
+        message.truncate(at);
     }
 }

@@ -61,7 +61,9 @@ fn builder(state: &AppState) -> async_graphql::SchemaBuilder<Query, Mutation, Su
         .limit_complexity(settings.graphql_max_complexity)
         .limit_recursive_depth(64);
     if !settings.introspection() {
-        builder = builder.disable_introspection();
+        // Without introspection, "Did you mean …?" in validation errors would still spell out
+        // the schema one guess at a time.
+        builder = builder.disable_introspection().disable_suggestions();
     }
     builder
 }

@@ -61,7 +61,8 @@ impl ContentQuery {
         Ok(connection(site::list_sites(&st.db, &page).await?, Site))
     }
 
-    /// The tags of a site (ID or domain), by slug.
+    /// The tags of a site (ID or domain), by slug. Readers who may not see the site's drafts
+    /// get only the tags of its published articles.
     #[graphql(complexity = "list_complexity(first, child_complexity)")]
     async fn tags(
         &self,
@@ -79,7 +80,7 @@ impl ContentQuery {
             st.settings.max_page_size,
         )?;
         Ok(connection(
-            tag::list_tags(&st.db, site.id, &page).await?,
+            tag::list_tags(&st.db, principal(ctx), site.id, &page).await?,
             Tag,
         ))
     }

@@ -59,8 +59,8 @@ pub async fn create_api_token(
         }
     }
     if let Some(site_id) = input.site_id
-        && !principal.is_admin()
-        && authz::site_role(db, user_id, site_id).await?.is_none()
+        && !principal.is_admin_on(site_id)
+        && authz::caller_role(db, principal, site_id).await?.is_none()
     {
         return Err(AppError::bad_input(
             "siteId",

@@ -14,8 +14,9 @@ pub enum Visibility {
     PublishedAndSites(Vec<Uuid>),
 }
 
-/// The role of `user_id` on `site_id`, if a member.
-pub async fn site_role(
+/// The role of `user_id` on `site_id`, if a member. Private on purpose: a decision for a
+/// caller goes through [`caller_role`] or [`caller_sites`], which confine API tokens to their site.
+async fn site_role(
     db: &impl ConnectionTrait,
     user_id: Uuid,
     site_id: Uuid,
@@ -26,15 +27,74 @@ pub async fn site_role(
         .map(|m| m.role))
 }
 
-/// The sites `user_id` is a member of.
-pub async fn member_sites(db: &impl ConnectionTrait, user_id: Uuid) -> AppResult<Vec<Uuid>> {
-    Ok(site_member::Entity::find()
+/// The caller's role on `site_id` as far as its credential reaches: `None` for anonymous
+/// callers, non-members, and API tokens restricted to another site (whatever their owner's
+/// role there).
+pub async fn caller_role(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+) -> AppResult<Option<SiteRole>> {
+    match principal.user_id() {
+        Some(user_id) if principal.reaches(site_id) => site_role(db, user_id, site_id).await,
+        _ => Ok(None),
+    }
+}
+
+/// The sites the caller is a member of as far as its credential reaches (a site-restricted
+/// API token: that site at most).
+pub async fn caller_sites(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+) -> AppResult<Vec<Uuid>> {
+    let Some(user_id) = principal.user_id() else {
+        return Ok(Vec::new());
+    };
+    let mut query = site_member::Entity::find()
         .select_only()
         .column(site_member::Column::SiteId)
-        .filter(site_member::Column::UserId.eq(user_id))
-        .into_tuple::<Uuid>()
-        .all(db)
-        .await?)
+        .filter(site_member::Column::UserId.eq(user_id));
+    if let Some(only) = principal.site_restriction() {
+        query = query.filter(site_member::Column::SiteId.eq(only));
+    }
+    Ok(query.into_tuple::<Uuid>().all(db).await?)
+}
+
+/// Allows reading `site_id`'s member list: its members and admins, with any credential that
+/// reaches the site.
+pub async fn require_site_member(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+) -> AppResult<()> {
+    principal.require_user()?;
+    if !principal.reaches(site_id) {
+        return Err(another_site());
+    }
+    if principal.is_admin_on(site_id) || caller_role(db, principal, site_id).await?.is_some() {
+        return Ok(());
+    }
+    Err(AppError::forbidden(
+        "only the site's members may see its members",
+    ))
+}
+
+fn another_site() -> AppError {
+    AppError::forbidden("this API token is restricted to another site")
+}
+
+/// For an API token: FORBIDDEN unless it reaches `site_id` and holds `scope`.
+fn require_token_reach(principal: &Principal, scope: Scope, site_id: Uuid) -> AppResult<()> {
+    if !principal.reaches(site_id) {
+        return Err(another_site());
+    }
+    if !principal.token_allows(scope, Some(site_id)) {
+        return Err(AppError::forbidden(format!(
+            "this API token lacks the {} scope",
+            scope.as_str()
+        )));
+    }
+    Ok(())
 }
 
 /// What unpublished content the caller may read.
@@ -42,36 +102,20 @@ pub async fn content_visibility(
     db: &impl ConnectionTrait,
     principal: &Principal,
 ) -> AppResult<Visibility> {
-    let (user_id, restricted_to) = match principal {
-        Principal::Anonymous => return Ok(Visibility::PublishedAndSites(Vec::new())),
-        Principal::User { is_admin: true, .. } => return Ok(Visibility::All),
-        Principal::User { user_id, .. } => (*user_id, None),
-        Principal::Token {
-            user_id,
-            scopes,
-            site_id,
-            is_admin,
-            ..
-        } => {
-            if !scopes.iter().any(|s| s.grants(Scope::ContentRead)) {
-                return Ok(Visibility::PublishedAndSites(Vec::new()));
-            }
-            if *is_admin && site_id.is_none() {
-                return Ok(Visibility::All);
-            }
-            if *is_admin {
-                return Ok(Visibility::PublishedAndSites(
-                    site_id.iter().copied().collect(),
-                ));
-            }
-            (*user_id, *site_id)
-        }
-    };
-    let mut sites = member_sites(db, user_id).await?;
-    if let Some(only) = restricted_to {
-        sites.retain(|s| *s == only);
+    if !principal.token_allows(Scope::ContentRead, principal.site_restriction()) {
+        return Ok(Visibility::PublishedAndSites(Vec::new()));
     }
-    Ok(Visibility::PublishedAndSites(sites))
+    if principal.is_admin() {
+        return Ok(Visibility::All);
+    }
+    if let Some(only) = principal.site_restriction()
+        && principal.is_admin_on(only)
+    {
+        return Ok(Visibility::PublishedAndSites(vec![only]));
+    }
+    Ok(Visibility::PublishedAndSites(
+        caller_sites(db, principal).await?,
+    ))
 }
 
 /// Whether the caller may read unpublished content of `site_id`.
@@ -94,12 +138,8 @@ pub async fn require_content_writer(
     site_id: Uuid,
 ) -> AppResult<Uuid> {
     let user_id = principal.require_user()?;
-    if !principal.token_allows(Scope::ContentWrite, Some(site_id)) {
-        return Err(AppError::forbidden(
-            "this API token lacks the content:write scope for this site",
-        ));
-    }
-    if principal.is_admin() || site_role(db, user_id, site_id).await?.is_some() {
+    require_token_reach(principal, Scope::ContentWrite, site_id)?;
+    if principal.is_admin_on(site_id) || caller_role(db, principal, site_id).await?.is_some() {
         return Ok(user_id);
     }
     Err(AppError::forbidden(
@@ -114,7 +154,9 @@ pub async fn require_site_owner(
     site_id: Uuid,
 ) -> AppResult<Uuid> {
     let user_id = principal.require_session()?;
-    if principal.is_admin() || site_role(db, user_id, site_id).await? == Some(SiteRole::Owner) {
+    if principal.is_admin_on(site_id)
+        || caller_role(db, principal, site_id).await? == Some(SiteRole::Owner)
+    {
         return Ok(user_id);
     }
     Err(AppError::forbidden("only the site's owners may manage it"))
@@ -127,13 +169,9 @@ pub async fn require_deal_reader(
     principal: &Principal,
     site_id: Uuid,
 ) -> AppResult<()> {
-    let user_id = principal.require_user()?;
-    if !principal.token_allows(Scope::DealsRead, Some(site_id)) {
-        return Err(AppError::forbidden(
-            "this API token lacks the deals:read scope for this site",
-        ));
-    }
-    if principal.is_admin() || site_role(db, user_id, site_id).await?.is_some() {
+    principal.require_user()?;
+    require_token_reach(principal, Scope::DealsRead, site_id)?;
+    if principal.is_admin_on(site_id) || caller_role(db, principal, site_id).await?.is_some() {
         return Ok(());
     }
     Err(AppError::forbidden(

@@ -11,18 +11,14 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-/// The members of a site with their roles (members and admins only).
+/// The members of a site with their roles (members and admins only; an API token only for
+/// the site it reaches).
 pub async fn list_members(
     db: &impl ConnectionTrait,
     principal: &Principal,
     site_id: Uuid,
 ) -> AppResult<Vec<(user::Model, SiteRole)>> {
-    let user_id = principal.require_user()?;
-    if !principal.is_admin() && authz::site_role(db, user_id, site_id).await?.is_none() {
-        return Err(AppError::forbidden(
-            "only the site's members may see its members",
-        ));
-    }
+    authz::require_site_member(db, principal, site_id).await?;
     let members = site_member::Entity::find()
         .filter(site_member::Column::SiteId.eq(site_id))
         .order_by_asc(site_member::Column::CreatedAt)

@@ -4,6 +4,7 @@ use crate::domain::{Slug, bounded_text};
 use crate::error::{AppError, AppResult, on_constraint};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, now};
+use entities::article::{self, ArticleStatus};
 use entities::{article_tag, tag};
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
@@ -134,13 +135,19 @@ pub async fn find_by_slug(
         .await?)
 }
 
-/// A site's tags, by slug.
+/// A site's tags, by slug. Callers who may not read the site's unpublished articles see
+/// (and count) only the tags of its published articles: a tag used only by drafts would tell
+/// what is being written.
 pub async fn list_tags(
     db: &impl ConnectionTrait,
+    principal: &Principal,
     site_id: Uuid,
     page: &PageRequest,
 ) -> AppResult<Page<tag::Model>> {
-    let base = tag::Entity::find().filter(tag::Column::SiteId.eq(site_id));
+    let mut base = tag::Entity::find().filter(tag::Column::SiteId.eq(site_id));
+    if !authz::can_read_unpublished(db, principal, site_id).await? {
+        base = base.filter(tag::Column::Id.in_subquery(published_tag_ids(site_id)));
+    }
     let total = base.clone().count(db).await?;
     let mut query = base
         .order_by_asc(tag::Column::Slug)
@@ -163,6 +170,22 @@ pub async fn list_tags(
         value: Some(t.slug.clone()),
         id: t.id,
     }))
+}
+
+/// `SELECT tag_id` of the links of the site's published articles.
+fn published_tag_ids(site_id: Uuid) -> sea_orm::sea_query::SelectStatement {
+    use sea_orm::sea_query::{Expr, ExprTrait, Query};
+    Query::select()
+        .column((article_tag::Entity, article_tag::Column::TagId))
+        .from(article_tag::Entity)
+        .inner_join(
+            article::Entity,
+            Expr::col((article::Entity, article::Column::Id))
+                .equals((article_tag::Entity, article_tag::Column::ArticleId)),
+        )
+        .and_where(article::Column::SiteId.eq(site_id))
+        .and_where(article::Column::Status.eq(ArticleStatus::Published))
+        .to_owned()
 }
 
 /// Finds or creates the tags with these names on a site, in the given order, without repeats.

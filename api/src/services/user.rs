@@ -13,7 +13,7 @@ use uuid::Uuid;
 pub struct NewUser {
     /// Email address; unique.
     pub email: String,
-    /// At least 8 characters.
+    /// At least 10 characters, hard to guess (see `auth::password::validate_new_password`).
     pub password: SecretString,
     /// Name shown on articles; defaults to the part of the email before `@`.
     pub display_name: Option<String>,
@@ -28,7 +28,6 @@ pub async fn create_user(
     is_admin: bool,
 ) -> AppResult<user::Model> {
     let email = Email::parse("email", &input.email)?;
-    validate_new_password("password", &input.password)?;
     let display_name = match input.display_name.as_deref().map(str::trim) {
         Some(name) if !name.is_empty() => bounded_text("displayName", name, 1, 100)?,
         _ => email
@@ -38,13 +37,21 @@ pub async fn create_user(
             .unwrap_or_default()
             .to_owned(),
     };
+    validate_new_password(
+        "password",
+        &input.password,
+        &[email.as_str(), &display_name],
+    )
+    .await?;
+    // Hash before looking the email up: an existing email then answers after the same argon2
+    // work as a new one, so the time of `register` does not tell whether an account exists.
+    let password_hash = hash_password(input.password).await?;
     if find_by_email(db, email.as_str()).await?.is_some() {
         return Err(AppError::conflict(
             "email",
             "an account with this email already exists",
         ));
     }
-    let password_hash = hash_password(input.password).await?;
     let now = now();
     user::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -77,7 +84,12 @@ pub async fn ensure_admin(
             create_user(db, input, true).await
         }
         Some(existing) => {
-            validate_new_password("password", &password)?;
+            validate_new_password(
+                "password",
+                &password,
+                &[&existing.email, &existing.display_name],
+            )
+            .await?;
             let mut active: user::ActiveModel = existing.into();
             active.is_admin = Set(true);
             active.password_hash = Set(hash_password(password).await?);

@@ -38,7 +38,8 @@ impl From<Session> for AuthPayload {
 pub struct RegisterInput {
     /// Email address.
     pub email: String,
-    /// At least 8 characters.
+    /// 10 to 256 characters, no control characters, and hard to guess (a passphrase of
+    /// uncommon words; the account's own email and name do not count).
     pub password: String,
     /// Name shown on articles.
     pub display_name: Option<String>,

@@ -26,13 +26,15 @@ pub async fn list_deals(
     filter: DealFilter,
     page: &PageRequest,
 ) -> AppResult<Page<link_deal::Model>> {
-    let user_id = principal.require_user()?;
+    principal.require_user()?;
     let mut query = link_deal::Entity::find();
     if !principal.is_admin() || filter.site_id.is_some() {
-        let mut sites = crate::services::authz::member_sites(db, user_id).await?;
-        if principal.is_admin() {
-            sites = filter.site_id.into_iter().collect();
-        }
+        // One site when an admin names it or an admin's token is restricted to it; else the
+        // sites the caller's credential reaches as a member.
+        let mut sites = match filter.site_id.or(principal.site_restriction()) {
+            Some(site) if principal.is_admin_on(site) => vec![site],
+            _ => crate::services::authz::caller_sites(db, principal).await?,
+        };
         if let Some(only) = filter.site_id {
             sites.retain(|s| *s == only);
         }

@@ -19,7 +19,7 @@ pub mod verify;
 
 use crate::auth::{Principal, Scope};
 use crate::error::{AppError, AppResult};
-use crate::services::authz::site_role;
+use crate::services::authz::caller_role;
 use entities::site_member::SiteRole;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
@@ -154,16 +154,13 @@ pub async fn is_site_agent(
     site_id: Uuid,
     scope: Scope,
 ) -> AppResult<bool> {
-    let Some(user_id) = principal.user_id() else {
-        return Ok(false);
-    };
-    if !principal.token_allows(scope, Some(site_id)) {
+    if principal.user_id().is_none() || !principal.token_allows(scope, Some(site_id)) {
         return Ok(false);
     }
-    if principal.is_admin() {
+    if principal.is_admin_on(site_id) {
         return Ok(true);
     }
-    let role = site_role(db, user_id, site_id).await?;
+    let role = caller_role(db, principal, site_id).await?;
     Ok(match scope {
         Scope::DealsWrite => role == Some(SiteRole::Owner),
         _ => role.is_some(),
