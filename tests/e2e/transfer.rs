@@ -50,6 +50,15 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
         (first.created, first.updated, first.failed.len()),
         (2, 0, 1)
     );
+    assert_eq!(
+        (
+            first.created_published,
+            first.created_scheduled,
+            first.created_drafts
+        ),
+        (1, 0, 1),
+        "the file without published_at is a draft, and the report says so"
+    );
     std::fs::write(
         dir.path().join("canton-fair.md"),
         "---\ntitle: Canton Fair guide (2026)\ntags: [Fairs]\npublished_at: 2026-04-15T08:00:00Z\n---\nUpdated.\n",
