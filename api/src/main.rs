@@ -88,8 +88,9 @@ Each file starts with YAML front matter between two `---` lines, then the markdo
 
 Without published_at an article is a draft: readers, search and related articles do not see
 it until it is published (publishArticle, or published_at in the file). Any other field is
-refused. An article is matched by site, locale and slug: importing again updates it in place.
-Files that cannot be imported are listed and the exit code is 1.";
+refused. An article is matched by site, locale and slug: importing again updates it in place,
+and a published article stays published (a future published_at on it is refused: scheduling
+would take it offline). Files that cannot be imported are listed and the exit code is 1.";
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {

@@ -85,6 +85,31 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
         json!([{ "slug": "canton-fair" }])
     );
 
+    // A future published_at on a published article would take it offline: refused, unchanged.
+    std::fs::write(
+        dir.path().join("canton-fair.md"),
+        "---\ntitle: Canton Fair guide (moved)\npublished_at: 2099-01-01T00:00:00Z\n---\nLater.\n",
+    )?;
+    let third = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+        .await
+        .map_err(err)?;
+    let refused: Vec<&String> = third.failed.iter().map(|(_, why)| why).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused.iter().any(|why| why.starts_with("published_at: ")),
+        "{refused:?}"
+    );
+    let read = app
+        .graphql(
+            "{ article(site: \"import.example.com\", slug: \"canton-fair\") { title status } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        ok(&read)?["article"],
+        json!({ "title": "Canton Fair guide (2026)", "status": "PUBLISHED" })
+    );
+
     let out = tempfile::tempdir()?;
     assert_eq!(
         export_dir(&app.db, &site, out.path()).await.map_err(err)?,

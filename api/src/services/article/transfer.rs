@@ -192,6 +192,16 @@ async fn import_one(
         .filter(article::Column::Slug.eq(slug.as_str()))
         .one(db)
         .await?;
+    if let (Some(a), Some(at)) = (&existing, front.published_at)
+        && a.status == ArticleStatus::Published
+        && at > now()
+    {
+        // Checked before anything is written, so a refused file changes nothing.
+        return Err(AppError::conflict(
+            "published_at",
+            "the article is already published; a published_at in the future would take it offline until then (unpublish it first to schedule it)",
+        ));
+    }
     let created = existing.is_none();
     let current = match existing {
         Some(a) => {
