@@ -132,13 +132,6 @@ impl Application {
         let workers = state.settings.workers;
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap(
-                    actix_web::middleware::Logger::new(
-                        "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
-                    )
-                    .exclude("/healthz")
-                    .exclude("/metrics"),
-                )
                 .wrap_fn(crate::http::request_id)
                 .app_data(app_state.clone())
                 .app_data(schema.clone())
