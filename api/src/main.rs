@@ -119,10 +119,19 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Reindex { batch } => {
+            let engine = search::SearchEngine::from_settings(&settings)?;
+            // The embedded index has one writer: refuse at once when a server holds it.
+            let _lock = match engine {
+                search::SearchEngine::Embedded(_) => Some(
+                    wharf::serve_lock::ServeLock::for_command(&settings.data_dir)?,
+                ),
+                _ => None,
+            };
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
-            let engine = search::SearchEngine::from_settings(&settings)?;
-            let count = services::search::reindex(&conn, &engine, batch.max(1)).await?;
+            let count = services::search::reindex(&conn, &engine, batch.max(1))
+                .await
+                .map_err(explain_busy_index)?;
             println!(
                 "reindexed {count} published articles into the {} engine",
                 engine.name()
@@ -148,6 +157,16 @@ async fn main() -> anyhow::Result<()> {
             println!("admin {} ({}) is ready", admin.email, admin.id);
         }
         Command::Import { dir, site } => {
+            if !dir.is_dir() {
+                anyhow::bail!(if dir.exists() {
+                    format!(
+                        "{} is not a folder: give the folder of the .md files",
+                        dir.display()
+                    )
+                } else {
+                    format!("the path {} does not exist", dir.display())
+                });
+            }
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
             let site = services::site::find_site(&conn, "site", &site)
@@ -221,4 +240,23 @@ fn created_breakdown(report: &services::article::transfer::ImportReport) -> Stri
         if report.created_drafts == 1 { "" } else { "s" }
     ));
     parts.join(", ")
+}
+
+/// A reindex that found the embedded index's writer taken (a server that started meanwhile,
+/// or one older than the lock file) says what to do instead of tantivy's "LockBusy".
+fn explain_busy_index(err: anyhow::Error) -> anyhow::Error {
+    let busy = err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<tantivy::TantivyError>(),
+            Some(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _
+            ))
+        )
+    });
+    if busy {
+        anyhow::anyhow!(wharf::serve_lock::IN_USE)
+    } else {
+        err
+    }
 }

@@ -189,6 +189,20 @@ fn run(cmd: &mut Command) -> Result<Output> {
 }
 
 #[test]
+fn importing_a_missing_folder_says_the_path_does_not_exist() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let out = run(wharf(data.path()).args(["import", "/nonexistent", "--site", "example.com"]))?;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("the path /nonexistent does not exist"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("internal server error"), "{stderr}");
+    Ok(())
+}
+
+#[test]
 fn import_help_documents_every_front_matter_field() -> Result<()> {
     let data = tempfile::tempdir()?;
     let out = run(wharf(data.path()).args(["import", "--help"]))?;
@@ -205,6 +219,24 @@ fn import_help_documents_every_front_matter_field() -> Result<()> {
     ] {
         assert!(help.contains(field), "{field} missing from:\n{help}");
     }
+    Ok(())
+}
+
+#[test]
+fn a_postgres_that_is_down_is_reported_as_connection_refused() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    // Nothing listens on port 1.
+    let out = run(wharf(data.path()).arg("migrate").env(
+        "WHARF_DATABASE_URL",
+        "postgres://postgres@127.0.0.1:1/wharf",
+    ))?;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.to_lowercase().contains("connection refused"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("pool timed out"), "{stderr}");
     Ok(())
 }
 
@@ -254,6 +286,29 @@ fn json_access_lines_keep_their_fields_apart_and_name_no_source_file() -> Result
             "a source path in: {line}"
         );
     }
+    Ok(())
+}
+
+#[test]
+fn reindex_beside_a_running_server_says_to_reindex_through_it() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let server = Server::start(data.path(), false)?;
+    let out = run(wharf(data.path()).arg("reindex"))?;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("in use by a running Wharf server"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("reindexSearch"), "{stderr}");
+    drop(server);
+    let out = run(wharf(data.path()).arg("reindex"))?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("reindexed 0 published articles"),
+        "{}",
+        text(&out.stdout)
+    );
     Ok(())
 }
 

@@ -125,7 +125,12 @@ pub async fn import_dir(
     max_body_bytes: usize,
 ) -> AppResult<ImportReport> {
     let mut files = Vec::new();
-    markdown_files(dir, &mut files).map_err(AppError::internal)?;
+    markdown_files(dir, &mut files).map_err(|e| {
+        AppError::bad_input(
+            "dir",
+            format!("cannot read the folder {}: {e}", dir.display()),
+        )
+    })?;
     files.sort();
     let mut parsed = Vec::new();
     let mut report = ImportReport::default();
