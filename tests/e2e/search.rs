@@ -13,6 +13,7 @@ e2e!(
     writes_succeed_while_the_index_is_locked_and_the_index_converges_after,
     reindex_rebuilds_the_index_from_the_database,
     an_index_of_an_older_word_segmentation_is_rebuilt_at_start,
+    a_hits_snippet_marks_a_word_found_deep_in_the_body_and_escapes_the_text,
 );
 
 const SEARCH: &str = "query($q: String!, $site: String, $locale: String, $tags: [String!], $first: Int, $offset: Int) {
@@ -472,5 +473,44 @@ async fn writes_succeed_while_meilisearch_is_unreachable_and_readyz_says_so() ->
     assert_eq!(ready["checks"]["search"]["status"], "unavailable");
     let body = app.graphql(SEARCH, json!({ "q": "kept" })).await?;
     assert_eq!(error_code(&body)?, "INTERNAL");
+    Ok(())
+}
+
+async fn a_hits_snippet_marks_a_word_found_deep_in_the_body_and_escapes_the_text(
+    app: TestApp,
+) -> Result<()> {
+    let ann = app.signup("ann@example.com").await?;
+    let site = app
+        .create_site(&ann.token, "snippets.example.com", &["en"])
+        .await?;
+    let body = "Our factory machines aluminium housings for buyers in Europe and North \
+        America. Every order starts with a drawing review, a quotation within two working days \
+        and a first article inspection report. Most customers order between two hundred and \
+        five thousand pieces. For outdoor housings we recommend hard anodizing, because prices \
+        of 5 < 10 USD & \"stable\" colours matter in salt spray tests. Our engineers also \
+        advise on tolerances, thread standards and packing for every shipment we send abroad.";
+    let id = published(
+        &app,
+        &ann.token,
+        json!({ "siteId": site, "locale": "en", "title": "Machined housings", "body": body }),
+    )
+    .await?;
+    eventually(&app, json!({ "q": "anodizing" }), 10, |ids| ids == [id.clone()]).await?;
+    let found = app
+        .graphql(
+            "query { search(query: \"anodizing\") { hits { snippet } } }",
+            json!({}),
+        )
+        .await?;
+    let snippet = ok(&found)?["search"]["hits"][0]["snippet"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(snippet.contains("hard <em>anodizing</em>, because"), "{snippet}");
+    assert!(
+        snippet.contains("5 &lt; 10 USD &amp; &quot;stable&quot;"),
+        "{snippet}"
+    );
+    assert!(snippet.starts_with('…') && snippet.ends_with('…'), "{snippet}");
     Ok(())
 }

@@ -1,7 +1,8 @@
 //! The search contract, checked the same way on every engine (see `wharf_tests::search`).
 use anyhow::Result;
 use uuid::Uuid;
-use wharf::search::text::{MARK_END, MARK_START};
+use wharf::search::snippet::CROP_MARKER;
+use wharf::search::text::{MARK_END, MARK_START, to_html};
 use wharf::search::{SearchRequest, SearchResults};
 use wharf_tests::conformance;
 use wharf_tests::search::{TestEngine, doc};
@@ -19,6 +20,8 @@ conformance!(
     matches_are_marked_in_title_and_excerpt,
     an_empty_query_lists_newest_first_and_pages_with_offset,
     words_of_other_scripts_are_matched_whole,
+    a_word_deep_in_the_body_is_marked_in_the_snippet_and_markup_is_escaped,
+    a_snippet_is_the_start_of_the_body_when_the_body_has_no_match,
 );
 
 async fn search(e: &TestEngine, r: SearchRequest) -> Result<SearchResults> {
@@ -423,5 +426,99 @@ async fn words_of_other_scripts_are_matched_whole(e: &TestEngine) -> Result<()> 
     // Letters from inside a word are not a word: neither engine matches them.
     assert!(e.ids("ебел", |_| {}).await?.is_empty());
     assert!(e.ids("ллер", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+/// The snippet of the first hit of a search for `text`.
+async fn first_snippet(e: &TestEngine, text: &str) -> Result<String> {
+    let found = search(
+        e,
+        SearchRequest {
+            text: text.into(),
+            limit: 5,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    let hit = found
+        .hits
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no hit for {text}"))?;
+    Ok(hit.snippet)
+}
+
+const LONG_EN: &str = "Our factory in Dongguan has machined aluminium housings for buyers in \
+    Europe and North America since 2009. Every order starts with a drawing review, a quotation \
+    within two working days and a first article inspection report. Most customers order between \
+    two hundred and five thousand pieces, and repeat orders ship within three weeks. For outdoor \
+    lighting housings we recommend hard anodizing after machining, because the coating keeps \
+    the <b>colour</b> & \"finish\" stable in salt spray tests. Our engineers also advise on \
+    tolerances, thread standards and packing, so that the parts arrive ready for assembly at \
+    your plant without rework or delays at customs.";
+
+const LONG_ZH: &str = "我们的工厂位于东莞，自二零零九年起为欧洲和北美的客户加工铝合金外壳。\
+    每一个订单都从图纸评审开始，两个工作日内报价，并提供首件检验报告。大多数客户的订单数量在两百件到\
+    五千件之间，返单三周内即可出货。对于户外灯具外壳，我们建议在加工之后进行硬质阳极氧化，\
+    因为这种涂层能让颜色在盐雾测试中保持稳定。我们的工程师还会就公差、螺纹标准和包装方式提供建议，\
+    确保零件到达客户工厂时可以直接装配，不会因为返工或清关而延误交期。";
+
+async fn a_word_deep_in_the_body_is_marked_in_the_snippet_and_markup_is_escaped(
+    e: &TestEngine,
+) -> Result<()> {
+    let site = Uuid::new_v4();
+    let mut en = doc(site, "en", "CNC machining for export", LONG_EN, &[]);
+    en.excerpt = "Aluminium housings for buyers abroad.".into();
+    let mut zh = doc(site, "zh-CN", "出口数控加工", LONG_ZH, &[]);
+    zh.excerpt = "为海外客户加工铝合金外壳。".into();
+    e.engine.upsert(vec![en, zh]).await?;
+
+    let snippet = first_snippet(e, "anodizing").await?;
+    assert!(
+        snippet.contains(&format!("{MARK_START}anodizing{MARK_END}")),
+        "{snippet}"
+    );
+    assert!(
+        snippet.starts_with(CROP_MARKER) && snippet.ends_with(CROP_MARKER),
+        "{snippet}"
+    );
+    let words = snippet.split_whitespace().count();
+    assert!((24..=34).contains(&words), "{words} words: {snippet}");
+    let html = to_html(&snippet);
+    assert!(html.contains("<em>anodizing</em>"), "{html}");
+    assert!(
+        html.contains("&lt;b&gt;colour&lt;/b&gt; &amp; &quot;finish&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>"), "{html}");
+
+    let snippet = first_snippet(e, "阳极氧化").await?;
+    let html = to_html(&snippet);
+    assert!(html.contains("<em>阳极氧化</em>"), "{html}");
+    assert!(
+        snippet.starts_with(CROP_MARKER) && snippet.ends_with(CROP_MARKER),
+        "{snippet}"
+    );
+    let han = snippet
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    assert!((40..=70).contains(&han), "{han} characters: {snippet}");
+    Ok(())
+}
+
+async fn a_snippet_is_the_start_of_the_body_when_the_body_has_no_match(
+    e: &TestEngine,
+) -> Result<()> {
+    let site = Uuid::new_v4();
+    let d = doc(site, "en", "Supplier profile", LONG_EN, &[]);
+    let short = doc(site, "en", "Short note", "Two <i>lines</i> only.", &[]);
+    e.engine.upsert(vec![d, short]).await?;
+    let snippet = first_snippet(e, "profile").await?;
+    assert!(snippet.starts_with("Our factory in Dongguan"), "{snippet}");
+    assert!(snippet.ends_with(CROP_MARKER), "{snippet}");
+    assert!(!snippet.contains(MARK_START), "{snippet}");
+    let snippet = first_snippet(e, "short").await?;
+    assert_eq!(to_html(&snippet), "Two &lt;i&gt;lines&lt;/i&gt; only.");
     Ok(())
 }

@@ -6,6 +6,7 @@
 pub mod embedded;
 pub mod han;
 pub mod meili;
+pub mod snippet;
 pub mod text;
 pub mod typo;
 
@@ -64,6 +65,8 @@ pub struct SearchRequest {
     /// Leave the hits' titles and excerpts unmarked (the client did not ask for highlights):
     /// marking them means segmenting their text again.
     pub skip_highlights: bool,
+    /// Leave the hits' snippets empty (the client did not ask for them).
+    pub skip_snippets: bool,
 }
 
 /// One ranked hit.
@@ -75,6 +78,10 @@ pub struct SearchHit {
     pub title: String,
     /// The excerpt with matches marked.
     pub excerpt: String,
+    /// The passage of the body around the best match (about 30 words or 60 Chinese
+    /// characters), matches marked, [`snippet::CROP_MARKER`] where the body was cut; empty when
+    /// the request skipped snippets.
+    pub snippet: String,
 }
 
 /// A page of hits with facet counts.
@@ -239,16 +246,26 @@ pub(crate) fn rank_related(doc: &SearchDoc, candidates: Vec<Candidate>, limit: u
     ranked.into_iter().take(limit).map(|(id, ..)| id).collect()
 }
 
-/// The query words of `text`, at most `max` (Meilisearch also reads only the first ten).
-pub(crate) fn query_words(text: &str, max: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for w in text::words(text) {
-        if !out.contains(&w.text) {
-            out.push(w.text);
+/// The words of `text` by space-separated part, each word once and at most `max` in all:
+/// every word must match; when no article has them all, a search falls back to the articles
+/// matching every word of any one part. A part without spaces (a Chinese phrase) stays whole.
+pub(crate) fn query_parts(text: &str, max: usize) -> Vec<Vec<String>> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut parts = Vec::new();
+    for chunk in text.split_whitespace() {
+        let mut part = Vec::new();
+        for w in text::words(chunk) {
+            if seen.len() == max {
+                break;
+            }
+            if !seen.contains(&w.text) {
+                seen.push(w.text.clone());
+                part.push(w.text);
+            }
         }
-        if out.len() == max {
-            break;
+        if !part.is_empty() {
+            parts.push(part);
         }
     }
-    out
+    parts
 }
