@@ -22,6 +22,8 @@ conformance!(
     words_of_other_scripts_are_matched_whole,
     a_word_deep_in_the_body_is_marked_in_the_snippet_and_markup_is_escaped,
     a_snippet_is_the_start_of_the_body_when_the_body_has_no_match,
+    every_word_of_a_query_must_match_when_some_article_has_them_all,
+    when_no_article_has_every_word_articles_with_any_of_them_are_found,
 );
 
 async fn search(e: &TestEngine, r: SearchRequest) -> Result<SearchResults> {
@@ -520,5 +522,75 @@ async fn a_snippet_is_the_start_of_the_body_when_the_body_has_no_match(
     assert!(!snippet.contains(MARK_START), "{snippet}");
     let snippet = first_snippet(e, "short").await?;
     assert_eq!(to_html(&snippet), "Two &lt;i&gt;lines&lt;/i&gt; only.");
+    Ok(())
+}
+
+/// Articles about solar panels, inverters and both, in English and Chinese.
+async fn solar_and_inverters(e: &TestEngine) -> Result<[Uuid; 6]> {
+    let site = Uuid::new_v4();
+    let docs = [
+        doc(site, "en", "Solar panel installation", "Mounting rails and cabling.", &[]),
+        doc(site, "en", "Inverter sizing", "Choosing the power rating.", &[]),
+        doc(site, "en", "Solar inverter buying guide", "What to compare.", &[]),
+        doc(site, "zh-CN", "太阳能电池板安装", "支架与布线。", &[]),
+        doc(site, "zh-CN", "逆变器选型", "如何选择功率。", &[]),
+        doc(site, "zh-CN", "太阳能逆变器采购指南", "需要比较的参数。", &[]),
+    ];
+    e.engine.upsert(docs.to_vec()).await?;
+    Ok(docs.map(|d| d.id))
+}
+
+fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort();
+    ids
+}
+
+async fn every_word_of_a_query_must_match_when_some_article_has_them_all(
+    e: &TestEngine,
+) -> Result<()> {
+    let [_, _, solar_inverter, _, _, zh_both] = solar_and_inverters(e).await?;
+    assert_eq!(e.ids("solar inverter", |_| {}).await?, vec![solar_inverter]);
+    assert_eq!(e.ids("inverter solar", |_| {}).await?, vec![solar_inverter]);
+    assert_eq!(e.ids("太阳能 逆变器", |_| {}).await?, vec![zh_both]);
+    assert_eq!(e.ids("逆变器 太阳能", |_| {}).await?, vec![zh_both]);
+    Ok(())
+}
+
+async fn when_no_article_has_every_word_articles_with_any_of_them_are_found(
+    e: &TestEngine,
+) -> Result<()> {
+    let [solar, inverter, both, zh_solar, zh_inverter, zh_both] = solar_and_inverters(e).await?;
+    // Two words, only one of which occurs: the articles with that word, whichever comes first.
+    assert_eq!(
+        sorted(e.ids("solar blockchain", |_| {}).await?),
+        sorted(vec![solar, both])
+    );
+    assert_eq!(
+        sorted(e.ids("blockchain inverter", |_| {}).await?),
+        sorted(vec![inverter, both])
+    );
+    assert_eq!(
+        sorted(e.ids("太阳能 区块链", |_| {}).await?),
+        sorted(vec![zh_solar, zh_both])
+    );
+    assert_eq!(
+        sorted(e.ids("区块链 逆变器", |_| {}).await?),
+        sorted(vec![zh_inverter, zh_both])
+    );
+    // The total and the filters follow the fallback too.
+    let found = search(
+        e,
+        SearchRequest {
+            text: "blockchain inverter".into(),
+            locale: Some("en".into()),
+            limit: 1,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(found.estimated_total, 2);
+    // A query none of whose words occurs finds nothing.
+    assert!(e.ids("blockchain metaverse", |_| {}).await?.is_empty());
     Ok(())
 }

@@ -1,4 +1,6 @@
-//! Searching the embedded index: every word of the query must match.
+//! Searching the embedded index: every word of the query must match; when no article has them
+//! all, the articles matching any space-separated part of the query (see
+//! [`crate::search::query_parts`]).
 use super::{Inner, facets, stored_str, term_filter};
 use crate::search::text::{self, typo_budget};
 use crate::search::typo::{TypoAutomaton, TypoQuery};
@@ -71,11 +73,27 @@ impl Inner {
         if words.is_empty() {
             clauses.push((Occur::Must, Box::new(AllQuery)));
         }
-        let query = BooleanQuery::new(clauses);
+        let mut query = BooleanQuery::new(clauses);
         // The total and the tag counts come from a pass that does not score (see
         // `count_and_facets`); only the page is scored.
-        let (total, mut tag_counts) =
+        let (mut total, mut tag_counts) =
             facets::count_and_facets(&searcher, &query, self.f.tag_facet)?;
+        if total == 0 && parts.len() > 1 {
+            // No article has every word: those matching any part, more parts first.
+            let any: Vec<(Occur, Box<dyn Query>)> = parts
+                .iter()
+                .map(|part| {
+                    (
+                        Occur::Should,
+                        Box::new(BooleanQuery::new(self.all_of(part))) as Box<dyn Query>,
+                    )
+                })
+                .collect();
+            let mut clauses = scope();
+            clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
+            query = BooleanQuery::new(clauses);
+            (total, tag_counts) = facets::count_and_facets(&searcher, &query, self.f.tag_facet)?;
+        }
         let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
         let addresses: Vec<DocAddress> = if words.is_empty() {
             let collector = top.order_by_fast_field::<i64>("published_at", Order::Desc);

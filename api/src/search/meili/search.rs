@@ -1,13 +1,18 @@
-//! Searching Meilisearch, with highlights and snippets marked as the embedded engine marks them.
+//! Searching Meilisearch: every word must match (`matchingStrategy: all`); when no article has
+//! them all, one federated search over the space-separated parts of the query gives the articles
+//! matching any part (see [`crate::search::query_parts`]), as the embedded engine does.
 use super::{MeiliIndex, Stored, filter, timed};
 use crate::search::snippet::{CROP_MARKER, CROP_WORDS};
-use crate::search::text::{MARK_END, MARK_START};
+use crate::search::text::{self, MARK_END, MARK_START};
 use crate::search::{SearchHit, SearchRequest, SearchResults};
 use meilisearch_sdk::search::{
-    SearchQuery, SearchResult, Selectors,
+    FederationOptions, MatchingStrategies, MergeFacets, SearchQuery, SearchResult, Selectors,
 };
 use meilisearch_sdk::DefaultHttpClient;
 use std::collections::HashMap;
+
+/// Most parts a fallback search sends (Meilisearch reads ten words of a query).
+const MAX_PARTS: usize = 10;
 
 fn formatted(hit: &SearchResult<Stored>, field: &str) -> Option<String> {
     hit.formatted_result
@@ -22,7 +27,8 @@ fn formatted(hit: &SearchResult<Stored>, field: &str) -> Option<String> {
 fn configure<'a>(query: &mut SearchQuery<'a, DefaultHttpClient>, r: &SearchRequest, filter: &'a str) {
     query
         .with_filter(filter)
-                .with_attributes_to_retrieve(Selectors::Some(&[
+        .with_matching_strategy(MatchingStrategies::ALL)
+        .with_attributes_to_retrieve(Selectors::Some(&[
             "id",
             "title",
             "excerpt",
@@ -99,10 +105,52 @@ impl MeiliIndex {
         }
         let found = timed(query.execute::<Stored>()).await?;
         let total = found.estimated_total_hits.or(found.total_hits).unwrap_or(0) as u64;
+        let parts: Vec<&str> = r
+            .text
+            .split_whitespace()
+            .filter(|part| !text::words(part).is_empty())
+            .take(MAX_PARTS)
+            .collect();
+        if total == 0 && parts.len() > 1 {
+            return self.any_part(r, &filter, &parts).await;
+        }
         Ok(SearchResults {
             hits: found.hits.iter().map(|hit| to_hit(hit, r)).collect(),
             tag_counts: tag_counts(found.facet_distribution),
             estimated_total: total,
+        })
+    }
+
+    /// The articles matching any of `parts`, each part with all its words.
+    async fn any_part(
+        &self,
+        r: &SearchRequest,
+        filter: &str,
+        parts: &[&str],
+    ) -> anyhow::Result<SearchResults> {
+        let index = self.client.index(&self.uid);
+        let mut multi = self.client.multi_search();
+        for part in parts {
+            let mut query = index.search();
+            configure(&mut query, r, filter);
+            query.with_query(part);
+            multi.with_search_query(query);
+        }
+        let federated = multi.with_federation(FederationOptions {
+            offset: Some(r.offset),
+            limit: Some(r.limit),
+            facets_by_index: Some(HashMap::from([(
+                self.uid.clone(),
+                vec!["tags".to_owned()],
+            )])),
+            merge_facets: Some(MergeFacets::default()),
+            ..FederationOptions::default()
+        });
+        let found = timed(federated.execute::<Stored>()).await?;
+        Ok(SearchResults {
+            hits: found.hits.iter().map(|hit| to_hit(hit, r)).collect(),
+            tag_counts: tag_counts(found.facet_distribution),
+            estimated_total: found.estimated_total_hits as u64,
         })
     }
 }
