@@ -177,8 +177,14 @@ mod tests {
             filler[40..].join(" ")
         );
         let s = snippet(&body, &q(&["anodizing"]));
-        assert!(s.starts_with(CROP_MARKER) && s.ends_with(CROP_MARKER), "{s}");
-        assert!(s.contains(&format!("{MARK_START}anodizing{MARK_END}")), "{s}");
+        assert!(
+            s.starts_with(CROP_MARKER) && s.ends_with(CROP_MARKER),
+            "{s}"
+        );
+        assert!(
+            s.contains(&format!("{MARK_START}anodizing{MARK_END}")),
+            "{s}"
+        );
         let words = s.split_whitespace().count();
         assert!((28..=31).contains(&words), "{words} words: {s}");
     }
@@ -192,9 +198,15 @@ mod tests {
         let s = snippet(body, &q(&["阳极氧化"]));
         // Jieba cuts 阳极 and 氧化 here: two marks that touch, one `<em>` in HTML.
         assert!(to_html(&s).contains("<em>阳极氧化</em>"), "{s}");
-        let han = s.chars().filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c)).count();
+        let han = s
+            .chars()
+            .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+            .count();
         assert!((55..=60).contains(&han), "{han} characters: {s}");
-        assert!(s.starts_with(CROP_MARKER) && s.ends_with(CROP_MARKER), "{s}");
+        assert!(
+            s.starts_with(CROP_MARKER) && s.ends_with(CROP_MARKER),
+            "{s}"
+        );
     }
 
     #[test]
@@ -227,7 +239,10 @@ mod tests {
             filler[30..].join(" ")
         );
         let s = snippet(&body, &q(&["solar", "inverter"]));
-        assert!(s.contains(&format!("{MARK_START}inverter{MARK_END}")), "{s}");
+        assert!(
+            s.contains(&format!("{MARK_START}inverter{MARK_END}")),
+            "{s}"
+        );
         assert!(s.starts_with(CROP_MARKER), "{s}");
     }
 }

@@ -72,8 +72,8 @@ pub(super) fn open(dir: &Path) -> anyhow::Result<(Index, Fields, bool)> {
                 .with_context(|| format!("removing the old search index {}", dir.display()))?;
             std::fs::create_dir_all(dir)
                 .with_context(|| format!("creating search folder {}", dir.display()))?;
-            let index = opening()?
-                .with_context(|| format!("creating search index {}", dir.display()))?;
+            let index =
+                opening()?.with_context(|| format!("creating search index {}", dir.display()))?;
             Ok((index, fields, true))
         }
         Err(e) => Err(e).with_context(|| format!("opening search index {}", dir.display())),

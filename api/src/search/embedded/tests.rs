@@ -67,7 +67,10 @@ async fn an_index_of_an_older_layout_is_replaced_and_rebuilt() -> anyhow::Result
         )?;
     }
     let index = EmbeddedIndex::open(dir.path())?;
-    assert!(index.needs_rebuild(), "the new, empty index awaits its rebuild");
+    assert!(
+        index.needs_rebuild(),
+        "the new, empty index awaits its rebuild"
+    );
     drop(index);
     let index = EmbeddedIndex::open(dir.path())?;
     assert!(index.needs_rebuild(), "still after a restart, though empty");
