@@ -5,7 +5,8 @@ use wharf::search::snippet::CROP_MARKER;
 use wharf::search::text::{MARK_END, MARK_START, to_html};
 use wharf::search::{SearchRequest, SearchResults};
 use wharf_tests::conformance;
-use wharf_tests::search::{TestEngine, doc};
+use wharf_tests::loud;
+use wharf_tests::search::{TestEngine, doc, related_eval_set};
 
 conformance!(
     a_two_character_chinese_word_finds_the_article_that_contains_it,
@@ -16,7 +17,7 @@ conformance!(
     locale_and_tag_filters_narrow_the_hits,
     tag_counts_cover_all_matches_and_the_total_is_given,
     deleting_and_replacing_documents_takes_effect,
-    related_articles_exclude_the_article_and_rank_shared_tags_first,
+    related_articles_exclude_the_article_and_rank_by_shared_words_and_tags,
     matches_are_marked_in_title_and_excerpt,
     an_empty_query_lists_newest_first_and_pages_with_offset,
     words_of_other_scripts_are_matched_whole,
@@ -24,6 +25,7 @@ conformance!(
     a_snippet_is_the_start_of_the_body_when_the_body_has_no_match,
     every_word_of_a_query_must_match_when_some_article_has_them_all,
     when_no_article_has_every_word_articles_with_any_of_them_are_found,
+    related_articles_are_of_the_same_topic_at_a_precision_at_5_of_at_least_0_8,
 );
 
 async fn search(e: &TestEngine, r: SearchRequest) -> Result<SearchResults> {
@@ -239,7 +241,7 @@ async fn deleting_and_replacing_documents_takes_effect(e: &TestEngine) -> Result
     Ok(())
 }
 
-async fn related_articles_exclude_the_article_and_rank_shared_tags_first(
+async fn related_articles_exclude_the_article_and_rank_by_shared_words_and_tags(
     e: &TestEngine,
 ) -> Result<()> {
     let site = Uuid::new_v4();
@@ -298,7 +300,9 @@ async fn related_articles_exclude_the_article_and_rank_shared_tags_first(
         ])
         .await?;
     let related = e.engine.related(&this, 10).await?;
-    assert_eq!(related, vec![two_tags.id, one_tag.id, text_only.id]);
+    // Two shared tags and a shared title word (rules) first; then the article about the same
+    // lithium batteries without tags; last the one that shares only the broad `shipping` tag.
+    assert_eq!(related, vec![two_tags.id, text_only.id, one_tag.id]);
     assert_eq!(e.engine.related(&this, 1).await?, vec![two_tags.id]);
     Ok(())
 }
@@ -529,12 +533,36 @@ async fn a_snippet_is_the_start_of_the_body_when_the_body_has_no_match(
 async fn solar_and_inverters(e: &TestEngine) -> Result<[Uuid; 6]> {
     let site = Uuid::new_v4();
     let docs = [
-        doc(site, "en", "Solar panel installation", "Mounting rails and cabling.", &[]),
-        doc(site, "en", "Inverter sizing", "Choosing the power rating.", &[]),
-        doc(site, "en", "Solar inverter buying guide", "What to compare.", &[]),
+        doc(
+            site,
+            "en",
+            "Solar panel installation",
+            "Mounting rails and cabling.",
+            &[],
+        ),
+        doc(
+            site,
+            "en",
+            "Inverter sizing",
+            "Choosing the power rating.",
+            &[],
+        ),
+        doc(
+            site,
+            "en",
+            "Solar inverter buying guide",
+            "What to compare.",
+            &[],
+        ),
         doc(site, "zh-CN", "太阳能电池板安装", "支架与布线。", &[]),
         doc(site, "zh-CN", "逆变器选型", "如何选择功率。", &[]),
-        doc(site, "zh-CN", "太阳能逆变器采购指南", "需要比较的参数。", &[]),
+        doc(
+            site,
+            "zh-CN",
+            "太阳能逆变器采购指南",
+            "需要比较的参数。",
+            &[],
+        ),
     ];
     e.engine.upsert(docs.to_vec()).await?;
     Ok(docs.map(|d| d.id))
@@ -592,5 +620,53 @@ async fn when_no_article_has_every_word_articles_with_any_of_them_are_found(
     assert_eq!(found.estimated_total, 2);
     // A query none of whose words occurs finds nothing.
     assert!(e.ids("blockchain metaverse", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+/// Precision@5 of `related` over the labelled evaluation set (tests/fixtures/related-eval.txt):
+/// the share of the five related articles of each article that are of its topic, averaged.
+async fn related_articles_are_of_the_same_topic_at_a_precision_at_5_of_at_least_0_8(
+    e: &TestEngine,
+) -> Result<()> {
+    let set = related_eval_set(Uuid::new_v4())?;
+    e.engine
+        .upsert(set.iter().map(|l| l.doc.clone()).collect())
+        .await?;
+    let topic_of: std::collections::HashMap<Uuid, &str> =
+        set.iter().map(|l| (l.doc.id, l.topic.as_str())).collect();
+    let mut by_topic: std::collections::BTreeMap<(String, &str), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    let (mut hits, mut slots) = (0, 0);
+    for l in &set {
+        let related = e.engine.related(&l.doc, 5).await?;
+        let good = related
+            .iter()
+            .filter(|id| topic_of.get(id) == Some(&l.topic.as_str()))
+            .count();
+        hits += good;
+        slots += 5;
+        let entry = by_topic
+            .entry((l.doc.locale.clone(), l.topic.as_str()))
+            .or_default();
+        entry.0 += good;
+        entry.1 += 5;
+    }
+    let precision = hits as f64 / slots as f64;
+    let engine = e.engine.name();
+    let detail: Vec<String> = by_topic
+        .iter()
+        .map(|((locale, topic), (good, n))| {
+            format!("{locale}/{topic} {:.2}", *good as f64 / *n as f64)
+        })
+        .collect();
+    loud(&format!(
+        "related precision@5 on {engine}: {precision:.3} over {} articles ({})",
+        set.len(),
+        detail.join(", ")
+    ));
+    assert!(
+        precision >= 0.8,
+        "precision@5 of related on {engine} is {precision:.3}, below 0.8"
+    );
     Ok(())
 }

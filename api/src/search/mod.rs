@@ -6,6 +6,7 @@
 pub mod embedded;
 pub mod han;
 pub mod meili;
+pub(crate) mod related;
 pub mod snippet;
 pub mod text;
 pub mod typo;
@@ -13,7 +14,6 @@ pub mod typo;
 use crate::config::Settings;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One published article as an index holds it.
@@ -182,8 +182,9 @@ impl SearchEngine {
         }
     }
 
-    /// Other articles of `doc`'s site and locale, by shared tags, then text similarity; never
-    /// `doc` itself. `doc` need not be indexed.
+    /// Other articles of `doc`'s site and locale, ranked by the words and tags they share
+    /// with it, each weighted by its rarity (see [`related`]); never `doc` itself. `doc` need
+    /// not be indexed.
     pub async fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
         match self {
             Self::Embedded(e) => e.related(doc, limit).await,
@@ -216,34 +217,6 @@ impl SearchEngine {
         };
         if ok { Health::Ok } else { Health::Unavailable }
     }
-}
-
-/// A related-article candidate from one engine query.
-pub(crate) struct Candidate {
-    pub id: Uuid,
-    pub tags: Vec<String>,
-    /// Text similarity, normalised to 0..=1 by the caller's engine.
-    pub text_score: f64,
-    pub published_at: i64,
-}
-
-/// Ranks related-article candidates the same way on both engines: each shared tag outweighs
-/// any text similarity; then text similarity; then the newest.
-pub(crate) fn rank_related(doc: &SearchDoc, candidates: Vec<Candidate>, limit: usize) -> Vec<Uuid> {
-    let mut merged: HashMap<Uuid, (f64, i64)> = HashMap::new();
-    for c in candidates {
-        if c.id == doc.id {
-            continue;
-        }
-        let shared = c.tags.iter().filter(|t| doc.tags.contains(t)).count();
-        let score = shared as f64 + c.text_score.clamp(0.0, 0.99);
-        let entry = merged.entry(c.id).or_insert((0.0, c.published_at));
-        entry.0 = entry.0.max(score);
-    }
-    let mut ranked: Vec<(Uuid, f64, i64)> =
-        merged.into_iter().map(|(id, (s, p))| (id, s, p)).collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-    ranked.into_iter().take(limit).map(|(id, ..)| id).collect()
 }
 
 /// The words of `text` by space-separated part, each word once and at most `max` in all:

@@ -1,5 +1,5 @@
 //! The embedded engine: a tantivy index in a folder, with jieba word segmentation, Meilisearch's
-//! typo budget, tag facets and a more-like-this query for related articles.
+//! typo budget, tag facets, snippets and related articles.
 use super::text::{self, WordTokenizer};
 use super::{SearchDoc, SearchRequest, SearchResults};
 use anyhow::Context;
@@ -22,8 +22,6 @@ use layout::{Fields, to_document};
 const TOKENIZER: &str = "wharf_words";
 /// Memory for the writer: two threads of 20 MB.
 const WRITER_BUDGET: usize = 40_000_000;
-/// Candidates looked at per related-article query.
-const RELATED_POOL: usize = 50;
 
 /// A tantivy index in one folder. Cloning shares it.
 #[derive(Clone)]

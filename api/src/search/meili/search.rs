@@ -5,10 +5,10 @@ use super::{MeiliIndex, Stored, filter, timed};
 use crate::search::snippet::{CROP_MARKER, CROP_WORDS};
 use crate::search::text::{self, MARK_END, MARK_START};
 use crate::search::{SearchHit, SearchRequest, SearchResults};
+use meilisearch_sdk::DefaultHttpClient;
 use meilisearch_sdk::search::{
     FederationOptions, MatchingStrategies, MergeFacets, SearchQuery, SearchResult, Selectors,
 };
-use meilisearch_sdk::DefaultHttpClient;
 use std::collections::HashMap;
 
 /// Most parts a fallback search sends (Meilisearch reads ten words of a query).
@@ -24,7 +24,11 @@ fn formatted(hit: &SearchResult<Stored>, field: &str) -> Option<String> {
 
 /// What every query of a search asks for besides its words: the filter, the fields, the
 /// highlights and the snippet.
-fn configure<'a>(query: &mut SearchQuery<'a, DefaultHttpClient>, r: &SearchRequest, filter: &'a str) {
+fn configure<'a>(
+    query: &mut SearchQuery<'a, DefaultHttpClient>,
+    r: &SearchRequest,
+    filter: &'a str,
+) {
     query
         .with_filter(filter)
         .with_matching_strategy(MatchingStrategies::ALL)
@@ -139,10 +143,7 @@ impl MeiliIndex {
         let federated = multi.with_federation(FederationOptions {
             offset: Some(r.offset),
             limit: Some(r.limit),
-            facets_by_index: Some(HashMap::from([(
-                self.uid.clone(),
-                vec!["tags".to_owned()],
-            )])),
+            facets_by_index: Some(HashMap::from([(self.uid.clone(), vec!["tags".to_owned()])])),
             merge_facets: Some(MergeFacets::default()),
             ..FederationOptions::default()
         });
