@@ -637,6 +637,7 @@ async fn related_articles_are_of_the_same_topic_at_a_precision_at_5_of_at_least_
     let mut by_topic: std::collections::BTreeMap<(String, &str), (usize, usize)> =
         std::collections::BTreeMap::new();
     let (mut hits, mut slots) = (0, 0);
+    let started = std::time::Instant::now();
     for l in &set {
         let related = e.engine.related(&l.doc, 5).await?;
         let good = related
@@ -651,6 +652,8 @@ async fn related_articles_are_of_the_same_topic_at_a_precision_at_5_of_at_least_
         entry.0 += good;
         entry.1 += 5;
     }
+    // Only reported (tests never assert on time): the mean time of one `related` call.
+    let mean_ms = started.elapsed().as_secs_f64() * 1000.0 / set.len() as f64;
     let precision = hits as f64 / slots as f64;
     let engine = e.engine.name();
     let detail: Vec<String> = by_topic
@@ -660,7 +663,7 @@ async fn related_articles_are_of_the_same_topic_at_a_precision_at_5_of_at_least_
         })
         .collect();
     loud(&format!(
-        "related precision@5 on {engine}: {precision:.3} over {} articles ({})",
+        "related precision@5 on {engine}: {precision:.3} over {} articles, {mean_ms:.1} ms a call ({})",
         set.len(),
         detail.join(", ")
     ));
