@@ -232,7 +232,7 @@ impl Application {
 /// answering meanwhile (from the articles indexed so far); writes keep going through the outbox.
 async fn rebuild_search_index(state: AppState) {
     tracing::warn!(
-        "the search index was built with an older word segmentation; rebuilding it from the database"
+        "the search index was built with an older word segmentation or layout; rebuilding it from the database"
     );
     match crate::services::search::reindex(&state.db, &state.search, 500).await {
         Ok(count) => tracing::info!(indexed = count, "search index rebuilt"),
