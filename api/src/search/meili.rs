@@ -1,10 +1,10 @@
 //! The Meilisearch engine, through `meilisearch-sdk`. Every write waits for its task and counts
 //! only when the task succeeded, so the outbox retries anything Meilisearch did not confirm.
 use super::text::{MARK_END, MARK_START};
-use super::{Candidate, SearchDoc, SearchHit, SearchRequest, SearchResults};
+use super::{SearchDoc, SearchHit, SearchRequest, SearchResults};
 use anyhow::bail;
 use meilisearch_sdk::client::Client;
-use meilisearch_sdk::search::{MatchingStrategies, Selectors};
+use meilisearch_sdk::search::Selectors;
 use meilisearch_sdk::settings::Settings as IndexSettings;
 use meilisearch_sdk::task_info::TaskInfo;
 use secrecy::{ExposeSecret, SecretString};
@@ -13,6 +13,8 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use uuid::Uuid;
+
+mod related;
 
 /// How long a write waits for Meilisearch to finish its task.
 const TASK_TIMEOUT: Duration = Duration::from_secs(30);
@@ -216,51 +218,6 @@ impl MeiliIndex {
             tag_counts,
             estimated_total: found.estimated_total_hits.or(found.total_hits).unwrap_or(0) as u64,
         })
-    }
-
-    /// Related articles: one query for articles sharing tags, one for text similar to the
-    /// title (words dropped by frequency, Meilisearch ≥ 1.9), merged by shared tags first.
-    /// `/similar` is not used: it needs an embedder.
-    pub async fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
-        let index = self.client.index(&self.uid);
-        let mut candidates = Vec::new();
-        let scope = filter(Some(doc.site), Some(&doc.locale), &[]);
-        let text = format!("{} {}", doc.title, doc.excerpt);
-        let mut similar = index.search();
-        similar
-            .with_query(&text)
-            .with_filter(&scope)
-            .with_limit(RELATED_POOL)
-            .with_matching_strategy(MatchingStrategies::FREQUENCY)
-            .with_show_ranking_score(true)
-            .with_attributes_to_retrieve(Selectors::Some(&["id", "tags", "publishedAt"]));
-        for hit in timed(similar.execute::<Stored>()).await?.hits {
-            candidates.push(Candidate {
-                id: hit.result.id,
-                tags: hit.result.tags,
-                text_score: hit.ranking_score.unwrap_or(0.0),
-                published_at: hit.result.published_at,
-            });
-        }
-        if !doc.tags.is_empty() {
-            let tags: Vec<String> = doc.tags.iter().map(|t| quote(t)).collect();
-            let shared = format!("{scope} AND tags IN [{}]", tags.join(", "));
-            let mut sharing = index.search();
-            sharing
-                .with_query("")
-                .with_filter(&shared)
-                .with_limit(RELATED_POOL)
-                .with_attributes_to_retrieve(Selectors::Some(&["id", "tags", "publishedAt"]));
-            for hit in timed(sharing.execute::<Stored>()).await?.hits {
-                candidates.push(Candidate {
-                    id: hit.result.id,
-                    tags: hit.result.tags,
-                    text_score: 0.0,
-                    published_at: hit.result.published_at,
-                });
-            }
-        }
-        Ok(super::rank_related(doc, candidates, limit))
     }
 
     /// Whether the server answers its health check within two seconds.
