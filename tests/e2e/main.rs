@@ -22,6 +22,7 @@ mod render;
 mod schema;
 mod search;
 mod search_conformance;
+mod search_outage;
 mod shutdown;
 mod sites;
 mod slugs;
