@@ -21,6 +21,7 @@ mod publishing;
 mod render;
 mod schema;
 mod search;
+mod search_batches;
 mod search_conformance;
 mod search_outage;
 mod shutdown;
