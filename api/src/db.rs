@@ -7,6 +7,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
+/// How long opening a database connection may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Opens the pool. SQLite gets WAL, foreign keys and a busy timeout; its folder is created.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
     connect_sized(settings, settings.database_max_connections).await
@@ -26,7 +29,7 @@ pub async fn connect_sized(
     options
         .max_connections(max_connections)
         .min_connections(1)
-        .connect_timeout(Duration::from_secs(10))
+        .connect_timeout(CONNECT_TIMEOUT)
         .acquire_timeout(Duration::from_secs(10))
         .sqlx_logging(false)
         .map_sqlx_sqlite_opts(|opts| {
@@ -35,10 +38,33 @@ pub async fn connect_sized(
                 .foreign_keys(true)
                 .busy_timeout(Duration::from_secs(10))
         });
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        probe_postgres(&url).await?;
+    }
     let db = Database::connect(options)
         .await
         .with_context(|| format!("connecting to the database ({})", redact(&url)))?;
     Ok(db)
+}
+
+/// Opens one connection and closes it again, so that a server that is down, refuses the
+/// credentials or lacks the database is reported at once with its own error ("Connection
+/// refused"), where the pool would retry until its acquire timeout and say only "pool timed out".
+async fn probe_postgres(url: &str) -> anyhow::Result<()> {
+    use sea_orm::sqlx::{Connection, PgConnection};
+    let context = || format!("connecting to the database ({})", redact(url));
+    match tokio::time::timeout(CONNECT_TIMEOUT, PgConnection::connect(url)).await {
+        Ok(Ok(conn)) => {
+            let _ = conn.close().await;
+            Ok(())
+        }
+        Ok(Err(err)) => Err(anyhow::Error::new(err)).with_context(context),
+        Err(_) => Err(anyhow::anyhow!(
+            "no answer within {} s",
+            CONNECT_TIMEOUT.as_secs()
+        ))
+        .with_context(context),
+    }
 }
 
 /// Opens the pool like [`connect`] and counts every statement it runs (for metrics, and for

@@ -1,7 +1,10 @@
 //! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
 //! GraphiQL), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
+mod access;
 mod media;
 mod ws;
+
+pub use access::request_id;
 
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::WharfSchema;
@@ -355,44 +358,4 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
         .body(crate::metrics::render(&gauges))
-}
-
-/// Gives every request an ID: the caller's `X-Request-Id` when it is sane, else a new UUID.
-/// It is echoed in the response, carried by the request's log span, and counted by status.
-pub fn request_id<S, B>(
-    req: actix_web::dev::ServiceRequest,
-    srv: &S,
-) -> impl std::future::Future<Output = Result<actix_web::dev::ServiceResponse<B>, actix_web::Error>>
-+ use<S, B>
-where
-    S: actix_web::dev::Service<
-            actix_web::dev::ServiceRequest,
-            Response = actix_web::dev::ServiceResponse<B>,
-            Error = actix_web::Error,
-        >,
-{
-    use tracing::Instrument;
-    let given = req
-        .headers()
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        })
-        .map(str::to_owned);
-    let id = given.unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    let span = tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.path());
-    let fut = srv.call(req);
-    async move {
-        let mut res = fut.instrument(span).await?;
-        crate::metrics::observe_http(res.status().as_u16());
-        if let Ok(value) = header::HeaderValue::from_str(&id) {
-            res.headers_mut()
-                .insert(header::HeaderName::from_static("x-request-id"), value);
-        }
-        Ok(res)
-    }
 }

@@ -16,6 +16,7 @@ pub mod linkcheck;
 pub mod metrics;
 pub mod pipeline;
 pub mod ratelimit;
+pub mod serve_lock;
 pub mod services;
 pub mod sockets;
 pub mod startup;

@@ -1,4 +1,5 @@
-//! The `wharf` command: serve (default), migrate, reindex, export-schema, create-admin.
+//! The `wharf` command: serve (default), migrate, reindex, export-schema, import, export,
+//! create-admin.
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use secrecy::SecretString;
@@ -42,6 +43,7 @@ enum Command {
         out: PathBuf,
     },
     /// Import markdown files with YAML front matter into a site (idempotent: updates by slug).
+    #[command(after_long_help = IMPORT_HELP)]
     Import {
         /// Folder of `.md` files (searched recursively).
         dir: PathBuf,
@@ -67,6 +69,28 @@ enum Command {
         password_stdin: bool,
     },
 }
+
+/// The front-matter format, for `wharf import --help`.
+const IMPORT_HELP: &str = "\
+Each file starts with YAML front matter between two `---` lines, then the markdown body:
+
+  ---
+  title: Canton Fair guide            # required
+  slug: canton-fair                   # default: the file name without .md
+  locale: en                          # default: the site's default locale
+  tags: [Fairs, China]                # tag names; default: none
+  translation_of: canton-fair         # slug of the default-locale article this one translates
+  published_at: 2026-04-15T08:00:00Z  # absent: a DRAFT; past: published then; future: scheduled
+  excerpt: One line for lists         # default: derived from the body
+  ---
+  # Canton Fair
+  ...
+
+Without published_at an article is a draft: readers, search and related articles do not see
+it until it is published (publishArticle, or published_at in the file). Any other field is
+refused. An article is matched by site, locale and slug: importing again updates it in place,
+and a published article stays published (a future published_at on it is refused: scheduling
+would take it offline). Files that cannot be imported are listed and the exit code is 1.";
 
 #[actix_web::main]
 async fn main() -> anyhow::Result<()> {
@@ -95,10 +119,19 @@ async fn main() -> anyhow::Result<()> {
             tracing::info!("migrations applied");
         }
         Command::Reindex { batch } => {
+            let engine = search::SearchEngine::from_settings(&settings)?;
+            // The embedded index has one writer: refuse at once when a server holds it.
+            let _lock = match engine {
+                search::SearchEngine::Embedded(_) => Some(
+                    wharf::serve_lock::ServeLock::for_command(&settings.data_dir)?,
+                ),
+                _ => None,
+            };
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
-            let engine = search::SearchEngine::from_settings(&settings)?;
-            let count = services::search::reindex(&conn, &engine, batch.max(1)).await?;
+            let count = services::search::reindex(&conn, &engine, batch.max(1))
+                .await
+                .map_err(explain_busy_index)?;
             println!(
                 "reindexed {count} published articles into the {} engine",
                 engine.name()
@@ -124,6 +157,16 @@ async fn main() -> anyhow::Result<()> {
             println!("admin {} ({}) is ready", admin.email, admin.id);
         }
         Command::Import { dir, site } => {
+            if !dir.is_dir() {
+                anyhow::bail!(if dir.exists() {
+                    format!(
+                        "{} is not a folder: give the folder of the .md files",
+                        dir.display()
+                    )
+                } else {
+                    format!("the path {} does not exist", dir.display())
+                });
+            }
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
             let site = services::site::find_site(&conn, "site", &site)
@@ -150,12 +193,18 @@ async fn main() -> anyhow::Result<()> {
                 eprintln!("refused {}: {why}", path.display());
             }
             println!(
-                "imported into {}: {} created, {} updated, {} refused",
+                "imported into {}: {} created ({}), {} updated, {} refused",
                 site.domain,
                 report.created,
+                created_breakdown(&report),
                 report.updated,
                 report.failed.len()
             );
+            if report.created_drafts > 0 {
+                eprintln!(
+                    "note: drafts are not visible to readers or search; add `published_at:` to their front matter and import again, or publish them (see `wharf import --help`)"
+                );
+            }
             if !report.failed.is_empty() {
                 std::process::exit(1);
             }
@@ -177,4 +226,37 @@ async fn main() -> anyhow::Result<()> {
         Command::ExportSchema { .. } => {}
     }
     Ok(())
+}
+
+/// "3 published, 1 scheduled, 2 drafts" (scheduled only when there are some).
+fn created_breakdown(report: &services::article::transfer::ImportReport) -> String {
+    let mut parts = vec![format!("{} published", report.created_published)];
+    if report.created_scheduled > 0 {
+        parts.push(format!("{} scheduled", report.created_scheduled));
+    }
+    parts.push(format!(
+        "{} draft{}",
+        report.created_drafts,
+        if report.created_drafts == 1 { "" } else { "s" }
+    ));
+    parts.join(", ")
+}
+
+/// A reindex that found the embedded index's writer taken (a server that started meanwhile,
+/// or one older than the lock file) says what to do instead of tantivy's "LockBusy".
+fn explain_busy_index(err: anyhow::Error) -> anyhow::Error {
+    let busy = err.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<tantivy::TantivyError>(),
+            Some(tantivy::TantivyError::LockFailure(
+                tantivy::directory::error::LockError::LockBusy,
+                _
+            ))
+        )
+    });
+    if busy {
+        anyhow::anyhow!(wharf::serve_lock::IN_USE)
+    } else {
+        err
+    }
 }

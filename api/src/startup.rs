@@ -29,6 +29,8 @@ pub struct Application {
     worker: OutboxWorker,
     /// The state the background jobs run with: the shared state with the jobs' own pool.
     jobs_state: AppState,
+    /// Held while serving with the embedded index, so `wharf reindex` refuses to run beside.
+    serve_lock: Option<crate::serve_lock::ServeLock>,
 }
 
 impl Application {
@@ -70,6 +72,15 @@ impl Application {
         }
         let storage = Storage::open(&settings, &self_base, &secret)?;
         let search = SearchEngine::from_settings(&settings)?;
+        let serve_lock = if matches!(search, SearchEngine::Embedded(_)) {
+            let lock = crate::serve_lock::ServeLock::acquire(&settings.data_dir)?;
+            if lock.is_none() {
+                tracing::warn!(data_dir = %settings.data_dir.display(), "another process (a `wharf reindex`, or a second server) uses the embedded search index of this data folder; index writes wait in the outbox until it lets go");
+            }
+            lock
+        } else {
+            None
+        };
         // Applied at start; when the engine is down, the first index write applies them.
         if let Err(err) = search.apply_settings().await {
             tracing::warn!(engine = search.name(), error = %err, "search index settings not applied yet; writes are kept in the outbox until the engine answers");
@@ -132,13 +143,6 @@ impl Application {
         let workers = state.settings.workers;
         let mut server = HttpServer::new(move || {
             App::new()
-                .wrap(
-                    actix_web::middleware::Logger::new(
-                        "%a \"%r\" %s %b %Dms request_id=%{x-request-id}o",
-                    )
-                    .exclude("/healthz")
-                    .exclude("/metrics"),
-                )
                 .wrap_fn(crate::http::request_id)
                 .app_data(app_state.clone())
                 .app_data(schema.clone())
@@ -155,6 +159,7 @@ impl Application {
             state,
             worker,
             jobs_state,
+            serve_lock,
         })
     }
 
@@ -177,6 +182,8 @@ impl Application {
     /// Serves until the process is told to stop (SIGTERM, SIGINT) or a [`StopHandle`] is used:
     /// in-flight requests finish first, then the background jobs finish the work in hand and stop.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        // Released when serving ends.
+        let _serve_lock = self.serve_lock;
         let (stop, stopped) = watch::channel(false);
         let worker = tokio::spawn(self.worker.run(stopped.clone()));
         let scheduler = tokio::spawn(crate::jobs::scheduler::run(
@@ -225,7 +232,7 @@ impl Application {
 /// answering meanwhile (from the articles indexed so far); writes keep going through the outbox.
 async fn rebuild_search_index(state: AppState) {
     tracing::warn!(
-        "the search index was built with an older word segmentation; rebuilding it from the database"
+        "the search index was built with an older word segmentation or layout; rebuilding it from the database"
     );
     match crate::services::search::reindex(&state.db, &state.search, 500).await {
         Ok(count) => tracing::info!(indexed = count, "search index rebuilt"),

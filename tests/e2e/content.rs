@@ -12,6 +12,7 @@ e2e!(
     translations_share_a_group_and_reads_fall_back_to_the_default_locale,
     seo_fields_are_checked_and_the_sitemap_lists_published_articles,
     a_scheduled_article_is_published_by_the_background_job,
+    scheduling_a_published_article_is_refused_and_it_stays_online,
     scheduled_articles_are_published_exactly_once_by_concurrent_schedulers,
     a_page_of_articles_costs_the_same_queries_whatever_its_size,
     lists_filter_by_any_or_all_tags_title_text_and_dates,
@@ -261,6 +262,43 @@ async fn a_scheduled_article_is_published_by_the_background_job(app: TestApp) ->
     let own = app.graphql_as(&token, "{ article(site: \"sched.example.com\", slug: \"later\") { status scheduledAt publishedAt } }", json!({})).await?;
     let published = published.ok_or_else(|| anyhow::anyhow!("not published within 10 s: {own}"))?;
     assert_eq!(published["data"]["article"]["status"], "PUBLISHED");
+    Ok(())
+}
+
+async fn scheduling_a_published_article_is_refused_and_it_stays_online(app: TestApp) -> Result<()> {
+    let (token, site) = setup(&app, "resched.example.com", &["en"]).await?;
+    let a = app
+        .create_article(
+            &token,
+            json!({ "siteId": site, "title": "Online", "slug": "online" }),
+        )
+        .await?;
+    let id = str_at(&a, "/id")?;
+    app.publish(&token, &id).await?;
+    let read = "{ article(site: \"resched.example.com\", slug: \"online\") { status scheduledAt version } }";
+    let before = app.graphql(read, json!({})).await?;
+    let at = (chrono::Utc::now() + chrono::Duration::days(1)).to_rfc3339();
+    let body = app
+        .graphql_as(&token, "mutation($id: ID!, $at: DateTime) { publishArticle(id: $id, at: $at) { status scheduledAt } }", json!({ "id": id, "at": at }))
+        .await?;
+    assert_eq!(error_code(&body)?, "CONFLICT", "{body}");
+    assert_eq!(error_field(&body).as_deref(), Some("at"), "{body}");
+    let message = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(message.contains("already published"), "{message}");
+    // Nothing changed: readers still see it, at the same version.
+    let after = app.graphql(read, json!({})).await?;
+    assert_eq!(ok(&after)?["article"]["status"], "PUBLISHED");
+    assert_eq!(ok(&after)?["article"]["scheduledAt"], Value::Null);
+    assert_eq!(ok(&after)?, ok(&before)?);
+    // Publishing it now again stays the idempotent no-op it was.
+    let again = app
+        .graphql_as(
+            &token,
+            "mutation($id: ID!) { publishArticle(id: $id) { status } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    assert_eq!(ok(&again)?["publishArticle"]["status"], "PUBLISHED");
     Ok(())
 }
 

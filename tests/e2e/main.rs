@@ -12,6 +12,7 @@ mod instances;
 mod limits;
 mod linkcheck;
 mod listing;
+mod maintenance;
 mod market;
 mod media;
 mod outbox;

@@ -9,7 +9,7 @@ use wharf_tests::{TestApp, e2e, e2e_search, error_code, ok, spawn_app_tweaked, s
 e2e_search!(
     published_articles_are_found_and_leave_the_index_when_unpublished_or_deleted,
     drafts_are_never_found,
-    related_articles_come_from_the_same_site_and_locale_and_share_tags_first,
+    related_articles_come_from_the_same_site_and_locale_ranked_by_shared_words_and_tags,
     a_search_scoped_to_a_site_never_returns_another_sites_article,
 );
 
@@ -18,6 +18,7 @@ e2e!(
     writes_succeed_while_the_index_is_locked_and_the_index_converges_after,
     reindex_rebuilds_the_index_from_the_database,
     an_index_of_an_older_word_segmentation_is_rebuilt_at_start,
+    a_hits_snippet_marks_a_word_found_deep_in_the_body_and_escapes_the_text,
 );
 
 const SEARCH: &str = "query($q: String!, $site: String, $locale: String, $tags: [String!], $first: Int, $offset: Int) {
@@ -172,7 +173,7 @@ async fn drafts_are_never_found(app: TestApp) -> Result<()> {
     Ok(())
 }
 
-async fn related_articles_come_from_the_same_site_and_locale_and_share_tags_first(
+async fn related_articles_come_from_the_same_site_and_locale_ranked_by_shared_words_and_tags(
     app: TestApp,
 ) -> Result<()> {
     let ann = app.signup("ann@example.com").await?;
@@ -202,11 +203,13 @@ async fn related_articles_come_from_the_same_site_and_locale_and_share_tags_firs
         .iter()
         .map(|a| str_at(a, "/id"))
         .collect::<Result<_>>()?;
-    assert_eq!(related, vec![both.clone(), one, text]);
+    // The article about lithium batteries and their rules first, though untagged; then the
+    // one with both tags but no word in common; last the one sharing only `shipping`.
+    assert_eq!(related, vec![text.clone(), both, one]);
     let body = app
         .graphql(query, json!({ "id": this, "first": 1 }))
         .await?;
-    assert_eq!(ok(&body)?["article"]["related"], json!([{ "id": both }]));
+    assert_eq!(ok(&body)?["article"]["related"], json!([{ "id": text }]));
     let body = app
         .graphql(query, json!({ "id": this, "first": 101 }))
         .await?;
@@ -477,5 +480,53 @@ async fn writes_succeed_while_meilisearch_is_unreachable_and_readyz_says_so() ->
     assert_eq!(ready["checks"]["search"]["status"], "unavailable");
     let body = app.graphql(SEARCH, json!({ "q": "kept" })).await?;
     assert_eq!(error_code(&body)?, "INTERNAL");
+    Ok(())
+}
+
+async fn a_hits_snippet_marks_a_word_found_deep_in_the_body_and_escapes_the_text(
+    app: TestApp,
+) -> Result<()> {
+    let ann = app.signup("ann@example.com").await?;
+    let site = app
+        .create_site(&ann.token, "snippets.example.com", &["en"])
+        .await?;
+    let body = "Our factory machines aluminium housings for buyers in Europe and North \
+        America. Every order starts with a drawing review, a quotation within two working days \
+        and a first article inspection report. Most customers order between two hundred and \
+        five thousand pieces. For outdoor housings we recommend hard anodizing, because prices \
+        of 5 < 10 USD & \"stable\" colours matter in salt spray tests. Our engineers also \
+        advise on tolerances, thread standards and packing for every shipment we send abroad.";
+    let id = published(
+        &app,
+        &ann.token,
+        json!({ "siteId": site, "locale": "en", "title": "Machined housings", "body": body }),
+    )
+    .await?;
+    eventually(&app, json!({ "q": "anodizing" }), 10, |ids| {
+        ids == [id.clone()]
+    })
+    .await?;
+    let found = app
+        .graphql(
+            "query { search(query: \"anodizing\") { hits { snippet } } }",
+            json!({}),
+        )
+        .await?;
+    let snippet = ok(&found)?["search"]["hits"][0]["snippet"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        snippet.contains("hard <em>anodizing</em>, because"),
+        "{snippet}"
+    );
+    assert!(
+        snippet.contains("5 &lt; 10 USD &amp; &quot;stable&quot;"),
+        "{snippet}"
+    );
+    assert!(
+        snippet.starts_with('…') && snippet.ends_with('…'),
+        "{snippet}"
+    );
     Ok(())
 }

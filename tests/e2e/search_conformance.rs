@@ -1,10 +1,12 @@
 //! The search contract, checked the same way on every engine (see `wharf_tests::search`).
 use anyhow::Result;
 use uuid::Uuid;
-use wharf::search::text::{MARK_END, MARK_START};
+use wharf::search::snippet::CROP_MARKER;
+use wharf::search::text::{MARK_END, MARK_START, to_html};
 use wharf::search::{SearchRequest, SearchResults};
 use wharf_tests::conformance;
-use wharf_tests::search::{TestEngine, doc};
+use wharf_tests::loud;
+use wharf_tests::search::{TestEngine, doc, related_eval_set};
 
 conformance!(
     a_two_character_chinese_word_finds_the_article_that_contains_it,
@@ -15,10 +17,15 @@ conformance!(
     locale_and_tag_filters_narrow_the_hits,
     tag_counts_cover_all_matches_and_the_total_is_given,
     deleting_and_replacing_documents_takes_effect,
-    related_articles_exclude_the_article_and_rank_shared_tags_first,
+    related_articles_exclude_the_article_and_rank_by_shared_words_and_tags,
     matches_are_marked_in_title_and_excerpt,
     an_empty_query_lists_newest_first_and_pages_with_offset,
     words_of_other_scripts_are_matched_whole,
+    a_word_deep_in_the_body_is_marked_in_the_snippet_and_markup_is_escaped,
+    a_snippet_is_the_start_of_the_body_when_the_body_has_no_match,
+    every_word_of_a_query_must_match_when_some_article_has_them_all,
+    when_no_article_has_every_word_articles_with_any_of_them_are_found,
+    related_articles_are_of_the_same_topic_at_a_precision_at_5_of_at_least_0_8,
 );
 
 async fn search(e: &TestEngine, r: SearchRequest) -> Result<SearchResults> {
@@ -234,7 +241,7 @@ async fn deleting_and_replacing_documents_takes_effect(e: &TestEngine) -> Result
     Ok(())
 }
 
-async fn related_articles_exclude_the_article_and_rank_shared_tags_first(
+async fn related_articles_exclude_the_article_and_rank_by_shared_words_and_tags(
     e: &TestEngine,
 ) -> Result<()> {
     let site = Uuid::new_v4();
@@ -293,7 +300,9 @@ async fn related_articles_exclude_the_article_and_rank_shared_tags_first(
         ])
         .await?;
     let related = e.engine.related(&this, 10).await?;
-    assert_eq!(related, vec![two_tags.id, one_tag.id, text_only.id]);
+    // Two shared tags and a shared title word (rules) first; then the article about the same
+    // lithium batteries without tags; last the one that shares only the broad `shipping` tag.
+    assert_eq!(related, vec![two_tags.id, text_only.id, one_tag.id]);
     assert_eq!(e.engine.related(&this, 1).await?, vec![two_tags.id]);
     Ok(())
 }
@@ -423,5 +432,244 @@ async fn words_of_other_scripts_are_matched_whole(e: &TestEngine) -> Result<()> 
     // Letters from inside a word are not a word: neither engine matches them.
     assert!(e.ids("ебел", |_| {}).await?.is_empty());
     assert!(e.ids("ллер", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+/// The snippet of the first hit of a search for `text`.
+async fn first_snippet(e: &TestEngine, text: &str) -> Result<String> {
+    let found = search(
+        e,
+        SearchRequest {
+            text: text.into(),
+            limit: 5,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    let hit = found
+        .hits
+        .into_iter()
+        .next()
+        .ok_or_else(|| anyhow::anyhow!("no hit for {text}"))?;
+    Ok(hit.snippet)
+}
+
+const LONG_EN: &str = "Our factory in Dongguan has machined aluminium housings for buyers in \
+    Europe and North America since 2009. Every order starts with a drawing review, a quotation \
+    within two working days and a first article inspection report. Most customers order between \
+    two hundred and five thousand pieces, and repeat orders ship within three weeks. For outdoor \
+    lighting housings we recommend hard anodizing after machining, because the coating keeps \
+    the <b>colour</b> & \"finish\" stable in salt spray tests. Our engineers also advise on \
+    tolerances, thread standards and packing, so that the parts arrive ready for assembly at \
+    your plant without rework or delays at customs.";
+
+const LONG_ZH: &str = "我们的工厂位于东莞，自二零零九年起为欧洲和北美的客户加工铝合金外壳。\
+    每一个订单都从图纸评审开始，两个工作日内报价，并提供首件检验报告。大多数客户的订单数量在两百件到\
+    五千件之间，返单三周内即可出货。对于户外灯具外壳，我们建议在加工之后进行硬质阳极氧化，\
+    因为这种涂层能让颜色在盐雾测试中保持稳定。我们的工程师还会就公差、螺纹标准和包装方式提供建议，\
+    确保零件到达客户工厂时可以直接装配，不会因为返工或清关而延误交期。";
+
+async fn a_word_deep_in_the_body_is_marked_in_the_snippet_and_markup_is_escaped(
+    e: &TestEngine,
+) -> Result<()> {
+    let site = Uuid::new_v4();
+    let mut en = doc(site, "en", "CNC machining for export", LONG_EN, &[]);
+    en.excerpt = "Aluminium housings for buyers abroad.".into();
+    let mut zh = doc(site, "zh-CN", "出口数控加工", LONG_ZH, &[]);
+    zh.excerpt = "为海外客户加工铝合金外壳。".into();
+    e.engine.upsert(vec![en, zh]).await?;
+
+    let snippet = first_snippet(e, "anodizing").await?;
+    assert!(
+        snippet.contains(&format!("{MARK_START}anodizing{MARK_END}")),
+        "{snippet}"
+    );
+    assert!(
+        snippet.starts_with(CROP_MARKER) && snippet.ends_with(CROP_MARKER),
+        "{snippet}"
+    );
+    let words = snippet.split_whitespace().count();
+    assert!((24..=34).contains(&words), "{words} words: {snippet}");
+    let html = to_html(&snippet);
+    assert!(html.contains("<em>anodizing</em>"), "{html}");
+    assert!(
+        html.contains("&lt;b&gt;colour&lt;/b&gt; &amp; &quot;finish&quot;"),
+        "{html}"
+    );
+    assert!(!html.contains("<b>"), "{html}");
+
+    let snippet = first_snippet(e, "阳极氧化").await?;
+    let html = to_html(&snippet);
+    assert!(html.contains("<em>阳极氧化</em>"), "{html}");
+    assert!(
+        snippet.starts_with(CROP_MARKER) && snippet.ends_with(CROP_MARKER),
+        "{snippet}"
+    );
+    let han = snippet
+        .chars()
+        .filter(|c| ('\u{4E00}'..='\u{9FFF}').contains(c))
+        .count();
+    assert!((40..=70).contains(&han), "{han} characters: {snippet}");
+    Ok(())
+}
+
+async fn a_snippet_is_the_start_of_the_body_when_the_body_has_no_match(
+    e: &TestEngine,
+) -> Result<()> {
+    let site = Uuid::new_v4();
+    let d = doc(site, "en", "Supplier profile", LONG_EN, &[]);
+    let short = doc(site, "en", "Short note", "Two <i>lines</i> only.", &[]);
+    e.engine.upsert(vec![d, short]).await?;
+    let snippet = first_snippet(e, "profile").await?;
+    assert!(snippet.starts_with("Our factory in Dongguan"), "{snippet}");
+    assert!(snippet.ends_with(CROP_MARKER), "{snippet}");
+    assert!(!snippet.contains(MARK_START), "{snippet}");
+    let snippet = first_snippet(e, "short").await?;
+    assert_eq!(to_html(&snippet), "Two &lt;i&gt;lines&lt;/i&gt; only.");
+    Ok(())
+}
+
+/// Articles about solar panels, inverters and both, in English and Chinese.
+async fn solar_and_inverters(e: &TestEngine) -> Result<[Uuid; 6]> {
+    let site = Uuid::new_v4();
+    let docs = [
+        doc(
+            site,
+            "en",
+            "Solar panel installation",
+            "Mounting rails and cabling.",
+            &[],
+        ),
+        doc(
+            site,
+            "en",
+            "Inverter sizing",
+            "Choosing the power rating.",
+            &[],
+        ),
+        doc(
+            site,
+            "en",
+            "Solar inverter buying guide",
+            "What to compare.",
+            &[],
+        ),
+        doc(site, "zh-CN", "太阳能电池板安装", "支架与布线。", &[]),
+        doc(site, "zh-CN", "逆变器选型", "如何选择功率。", &[]),
+        doc(
+            site,
+            "zh-CN",
+            "太阳能逆变器采购指南",
+            "需要比较的参数。",
+            &[],
+        ),
+    ];
+    e.engine.upsert(docs.to_vec()).await?;
+    Ok(docs.map(|d| d.id))
+}
+
+fn sorted(mut ids: Vec<Uuid>) -> Vec<Uuid> {
+    ids.sort();
+    ids
+}
+
+async fn every_word_of_a_query_must_match_when_some_article_has_them_all(
+    e: &TestEngine,
+) -> Result<()> {
+    let [_, _, solar_inverter, _, _, zh_both] = solar_and_inverters(e).await?;
+    assert_eq!(e.ids("solar inverter", |_| {}).await?, vec![solar_inverter]);
+    assert_eq!(e.ids("inverter solar", |_| {}).await?, vec![solar_inverter]);
+    assert_eq!(e.ids("太阳能 逆变器", |_| {}).await?, vec![zh_both]);
+    assert_eq!(e.ids("逆变器 太阳能", |_| {}).await?, vec![zh_both]);
+    Ok(())
+}
+
+async fn when_no_article_has_every_word_articles_with_any_of_them_are_found(
+    e: &TestEngine,
+) -> Result<()> {
+    let [solar, inverter, both, zh_solar, zh_inverter, zh_both] = solar_and_inverters(e).await?;
+    // Two words, only one of which occurs: the articles with that word, whichever comes first.
+    assert_eq!(
+        sorted(e.ids("solar blockchain", |_| {}).await?),
+        sorted(vec![solar, both])
+    );
+    assert_eq!(
+        sorted(e.ids("blockchain inverter", |_| {}).await?),
+        sorted(vec![inverter, both])
+    );
+    assert_eq!(
+        sorted(e.ids("太阳能 区块链", |_| {}).await?),
+        sorted(vec![zh_solar, zh_both])
+    );
+    assert_eq!(
+        sorted(e.ids("区块链 逆变器", |_| {}).await?),
+        sorted(vec![zh_inverter, zh_both])
+    );
+    // The total and the filters follow the fallback too.
+    let found = search(
+        e,
+        SearchRequest {
+            text: "blockchain inverter".into(),
+            locale: Some("en".into()),
+            limit: 1,
+            ..SearchRequest::default()
+        },
+    )
+    .await?;
+    assert_eq!(found.hits.len(), 1);
+    assert_eq!(found.estimated_total, 2);
+    // A query none of whose words occurs finds nothing.
+    assert!(e.ids("blockchain metaverse", |_| {}).await?.is_empty());
+    Ok(())
+}
+
+/// Precision@5 of `related` over the labelled evaluation set (tests/fixtures/related-eval.txt):
+/// the share of the five related articles of each article that are of its topic, averaged.
+async fn related_articles_are_of_the_same_topic_at_a_precision_at_5_of_at_least_0_8(
+    e: &TestEngine,
+) -> Result<()> {
+    let set = related_eval_set(Uuid::new_v4())?;
+    e.engine
+        .upsert(set.iter().map(|l| l.doc.clone()).collect())
+        .await?;
+    let topic_of: std::collections::HashMap<Uuid, &str> =
+        set.iter().map(|l| (l.doc.id, l.topic.as_str())).collect();
+    let mut by_topic: std::collections::BTreeMap<(String, &str), (usize, usize)> =
+        std::collections::BTreeMap::new();
+    let (mut hits, mut slots) = (0, 0);
+    let started = std::time::Instant::now();
+    for l in &set {
+        let related = e.engine.related(&l.doc, 5).await?;
+        let good = related
+            .iter()
+            .filter(|id| topic_of.get(id) == Some(&l.topic.as_str()))
+            .count();
+        hits += good;
+        slots += 5;
+        let entry = by_topic
+            .entry((l.doc.locale.clone(), l.topic.as_str()))
+            .or_default();
+        entry.0 += good;
+        entry.1 += 5;
+    }
+    // Only reported (tests never assert on time): the mean time of one `related` call.
+    let mean_ms = started.elapsed().as_secs_f64() * 1000.0 / set.len() as f64;
+    let precision = hits as f64 / slots as f64;
+    let engine = e.engine.name();
+    let detail: Vec<String> = by_topic
+        .iter()
+        .map(|((locale, topic), (good, n))| {
+            format!("{locale}/{topic} {:.2}", *good as f64 / *n as f64)
+        })
+        .collect();
+    loud(&format!(
+        "related precision@5 on {engine}: {precision:.3} over {} articles, {mean_ms:.1} ms a call ({})",
+        set.len(),
+        detail.join(", ")
+    ));
+    assert!(
+        precision >= 0.8,
+        "precision@5 of related on {engine} is {precision:.3}, below 0.8"
+    );
     Ok(())
 }

@@ -9,6 +9,7 @@ e2e!(
     sites_are_found_by_id_or_any_form_of_domain,
     only_owners_manage_a_site_and_editors_write_content,
     a_site_keeps_at_least_one_owner,
+    every_site_id_argument_also_takes_the_domain,
 );
 
 async fn a_site_domain_is_normalized_and_its_creator_owns_it(app: TestApp) -> Result<()> {
@@ -196,5 +197,102 @@ async fn a_site_keeps_at_least_one_owner(app: TestApp) -> Result<()> {
         )
         .await?;
     assert_eq!(error_code(&body)?, "CONFLICT");
+    Ok(())
+}
+
+async fn every_site_id_argument_also_takes_the_domain(app: TestApp) -> Result<()> {
+    let owner = app.signup("owner@either.example.com").await?;
+    let site = app
+        .create_site(&owner.token, "either.example.com", &["en"])
+        .await?;
+    app.signup("ed@either.example.com").await?;
+    // The domain in any form a `site` argument accepts, here with www and capitals.
+    let domain = "WWW.Either.example.com";
+    let writes = [
+        (
+            "mutation($s: ID!) { createArticle(input: { siteId: $s, title: \"By domain\" }) { site { id } } }",
+            "/createArticle/site/id",
+        ),
+        (
+            "mutation($s: ID!) { createTag(input: { siteId: $s, name: \"Fairs\" }) { siteId } }",
+            "/createTag/siteId",
+        ),
+        (
+            "mutation($s: ID!) { createWebhook(input: { siteId: $s, url: \"https://hooks.example.com/x\", events: [\"article.published\"] }) { siteId } }",
+            "/createWebhook/siteId",
+        ),
+        (
+            "mutation($s: ID!) { createApiToken(input: { name: \"ci\", scopes: [\"content:read\"], siteId: $s }) { apiToken { siteId } } }",
+            "/createApiToken/apiToken/siteId",
+        ),
+        (
+            "query($s: ID!) { webhooks(siteId: $s) { siteId } }",
+            "/webhooks/0/siteId",
+        ),
+    ];
+    for (query, pointer) in writes {
+        let body = app
+            .graphql_as(&owner.token, query, json!({ "s": domain }))
+            .await?;
+        assert_eq!(str_at(ok(&body)?, pointer)?, site, "{query}");
+    }
+    let member = app
+        .graphql_as(
+            &owner.token,
+            "mutation($s: ID!) { setSiteMember(siteId: $s, email: \"ed@either.example.com\", role: EDITOR) { role } }",
+            json!({ "s": "either.example.com" }),
+        )
+        .await?;
+    assert_eq!(ok(&member)?["setSiteMember"]["role"], "EDITOR");
+    // The ID keeps working as before.
+    let by_id = app
+        .graphql_as(
+            &owner.token,
+            "query($s: ID!) { webhooks(siteId: $s) { siteId } }",
+            json!({ "s": site }),
+        )
+        .await?;
+    assert_eq!(str_at(ok(&by_id)?, "/webhooks/0/siteId")?, site);
+
+    // An unknown domain is NOT_FOUND on the argument; something that is neither an ID nor a
+    // domain is BAD_USER_INPUT on it; both change nothing.
+    for (value, code) in [
+        ("nowhere.example.com", "NOT_FOUND"),
+        ("not a domain!", "BAD_USER_INPUT"),
+    ] {
+        let body = app
+            .graphql_as(
+                &owner.token,
+                "mutation($s: ID!) { createTag(input: { siteId: $s, name: \"Other\" }) { id } }",
+                json!({ "s": value }),
+            )
+            .await?;
+        assert_eq!(error_code(&body)?, code, "{body}");
+        assert_eq!(
+            error_field(&body).as_deref(),
+            Some("input.siteId"),
+            "{body}"
+        );
+        let body = app
+            .graphql_as(
+                &owner.token,
+                "mutation($s: ID!) { createArticle(input: { siteId: $s, title: \"Nowhere\" }) { id } }",
+                json!({ "s": value }),
+            )
+            .await?;
+        assert_eq!(error_code(&body)?, code, "{body}");
+        assert!(
+            error_field(&body).is_some_and(|f| f.ends_with("siteId")),
+            "{body}"
+        );
+    }
+    let tags = app
+        .graphql_as(
+            &owner.token,
+            "{ tags(site: \"either.example.com\") { totalCount } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(ok(&tags)?["tags"]["totalCount"], 1);
     Ok(())
 }

@@ -50,6 +50,15 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
         (first.created, first.updated, first.failed.len()),
         (2, 0, 1)
     );
+    assert_eq!(
+        (
+            first.created_published,
+            first.created_scheduled,
+            first.created_drafts
+        ),
+        (1, 0, 1),
+        "the file without published_at is a draft, and the report says so"
+    );
     std::fs::write(
         dir.path().join("canton-fair.md"),
         "---\ntitle: Canton Fair guide (2026)\ntags: [Fairs]\npublished_at: 2026-04-15T08:00:00Z\n---\nUpdated.\n",
@@ -74,6 +83,31 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
     assert_eq!(
         ok(&drafts)?["articles"]["edges"][0]["node"]["translations"],
         json!([{ "slug": "canton-fair" }])
+    );
+
+    // A future published_at on a published article would take it offline: refused, unchanged.
+    std::fs::write(
+        dir.path().join("canton-fair.md"),
+        "---\ntitle: Canton Fair guide (moved)\npublished_at: 2099-01-01T00:00:00Z\n---\nLater.\n",
+    )?;
+    let third = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+        .await
+        .map_err(err)?;
+    let refused: Vec<&String> = third.failed.iter().map(|(_, why)| why).collect();
+    assert_eq!(refused.len(), 2, "{refused:?}");
+    assert!(
+        refused.iter().any(|why| why.starts_with("published_at: ")),
+        "{refused:?}"
+    );
+    let read = app
+        .graphql(
+            "{ article(site: \"import.example.com\", slug: \"canton-fair\") { title status } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(
+        ok(&read)?["article"],
+        json!({ "title": "Canton Fair guide (2026)", "status": "PUBLISHED" })
     );
 
     let out = tempfile::tempdir()?;

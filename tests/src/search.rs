@@ -211,3 +211,49 @@ macro_rules! e2e_search {
         }
     )+};
 }
+
+/// One article of the labelled evaluation set for related articles.
+pub struct Labelled {
+    /// The index document (all on one site).
+    pub doc: SearchDoc,
+    /// The topic: the ground truth of what is related.
+    pub topic: String,
+}
+
+/// The labelled evaluation set of `tests/fixtures/related-eval.txt`, on one site.
+pub fn related_eval_set(site: uuid::Uuid) -> Result<Vec<Labelled>> {
+    let text = include_str!("../fixtures/related-eval.txt");
+    let mut out: Vec<Labelled> = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        let Some(header) = line.strip_prefix("=== ") else {
+            continue;
+        };
+        let fields: Vec<&str> = header.split('|').map(str::trim).collect();
+        let [topic, locale, tags] = fields[..] else {
+            bail!("bad header {line:?}");
+        };
+        let title = lines.next().unwrap_or_default().trim();
+        let mut body = Vec::new();
+        while let Some(next) = lines.peek() {
+            if next.starts_with("=== ") {
+                break;
+            }
+            body.push(next.trim());
+            lines.next();
+        }
+        let body = body.join("\n").trim().to_owned();
+        let tags: Vec<&str> = tags
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .collect();
+        let mut d = doc(site, locale, title, &body, &tags);
+        d.published_at = 1_700_000_000 + out.len() as i64;
+        out.push(Labelled {
+            doc: d,
+            topic: topic.to_owned(),
+        });
+    }
+    Ok(out)
+}

@@ -1,16 +1,56 @@
 //! Heading anchors: readable in any script, stable for the same text, unique in a document.
 use crate::domain::Slug;
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasher, BuildHasherDefault, Hasher, RandomState};
 
 /// Hands out unique anchors for the headings of one document, in time linear in the number of
 /// headings: each base remembers the next suffix to try, so a thousand `# h` headings cost a
 /// thousand look-ups, not half a million (the suffix search used to start at `-2` every time).
 #[derive(Default)]
 pub struct Anchors {
-    used: HashSet<String>,
+    /// Keyed hashes of the anchors handed out. The key is random per document, so nobody can
+    /// make two anchors collide on purpose; an accidental collision (odds 1 in 2^64 per pair)
+    /// would only skip a suffix, never repeat an anchor, since equal anchors hash alike.
+    used: HashSet<u64, BuildHasherDefault<Prehashed>>,
+    hasher: RandomState,
     next_suffix: HashMap<String, u64>,
+    /// The slug of each heading text seen, so a repeated heading is slugged once.
+    bases: HashMap<String, String>,
     /// Candidates tried so far (the work done; the tests bound it).
     tries: usize,
+}
+
+/// A hasher for values that are already keyed hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
+}
+
+/// Appends `n` in decimal (what `to_string` does, without formatting machinery or allocation).
+fn push_decimal(out: &mut String, mut n: u64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    out.extend(digits[at..].iter().map(|&d| char::from(d)));
 }
 
 impl Anchors {
@@ -21,19 +61,30 @@ impl Anchors {
     /// another anchor (`overview-2` from the text "Overview 2"); an anchor splits into base and
     /// suffix at its last `-` only, so over a document the failed tries are at most the anchors.
     pub fn anchor_for(&mut self, text: &str) -> String {
-        let base = Slug::from_title(text)
-            .map(Slug::into_string)
-            .unwrap_or_else(|| "section".to_owned());
-        self.tries += 1;
-        if self.used.insert(base.clone()) {
-            return base;
+        if !self.bases.contains_key(text) {
+            let base = Slug::from_title(text)
+                .map(Slug::into_string)
+                .unwrap_or_else(|| "section".to_owned());
+            self.bases.insert(text.to_owned(), base);
         }
-        let next = self.next_suffix.entry(base.clone()).or_insert(2);
+        let base = self.bases.get(text).map_or("section", String::as_str);
+        self.tries += 1;
+        if self.used.insert(self.hasher.hash_one(base)) {
+            return base.to_owned();
+        }
+        let next = match self.next_suffix.get_mut(base) {
+            Some(next) => next,
+            None => self.next_suffix.entry(base.to_owned()).or_insert(2),
+        };
+        let mut candidate = String::with_capacity(base.len() + 8);
         loop {
-            let candidate = format!("{base}-{next}");
+            candidate.clear();
+            candidate.push_str(base);
+            candidate.push('-');
+            push_decimal(&mut candidate, *next);
             *next += 1;
             self.tries += 1;
-            if self.used.insert(candidate.clone()) {
+            if self.used.insert(self.hasher.hash_one(&candidate)) {
                 return candidate;
             }
         }

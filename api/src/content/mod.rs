@@ -3,8 +3,11 @@
 //! no database, no I/O, so they are cheap to test and to benchmark.
 
 mod anchors;
+mod balance;
+mod entities;
 mod excerpt;
 mod markdown;
+mod safe_events;
 mod sanitize;
 mod words;
 

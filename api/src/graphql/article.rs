@@ -230,6 +230,8 @@ impl ArticleMutation {
     /// Publishes an article now, or schedules it when `at` is in the future (status SCHEDULED
     /// until a background job publishes it at that time). Idempotent: an article already
     /// published (or already scheduled for `at`) is returned unchanged, with no new event.
+    /// A published article cannot be scheduled, since it would go offline until `at`: that is
+    /// refused with `CONFLICT` on `at` (unpublish it first to schedule it anyway).
     async fn publish_article(
         &self,
         ctx: &Context<'_>,

@@ -4,10 +4,10 @@ use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::deal::{
     LinkDeal, LinkDealFilter, ProposeLinkDealInput, SubmitLinkPlacementInput,
 };
-use crate::graphql::types::id_arg;
 use crate::graphql::types::market::{
     CreateLinkOfferInput, LinkOffer, LinkOfferFilter, SiteVerification, UpdateLinkOfferInput,
 };
+use crate::graphql::types::{id_arg, site_id_arg};
 use crate::services::market::{check, deal, offer, verify};
 use crate::services::pagination::PageRequest;
 use crate::services::site::find_site;
@@ -110,7 +110,7 @@ impl MarketMutation {
     async fn verify_site(
         &self,
         ctx: &Context<'_>,
-        site_id: ID,
+        #[graphql(desc = "The site, by ID or domain.")] site_id: ID,
     ) -> async_graphql::Result<SiteVerification> {
         let st = state(ctx)?;
         Ok(SiteVerification(
@@ -118,7 +118,7 @@ impl MarketMutation {
                 &st.db,
                 &st.checker,
                 principal(ctx),
-                id_arg("siteId", &site_id)?,
+                site_id_arg(&st.db, "siteId", &site_id).await?,
             )
             .await?,
         ))
@@ -130,8 +130,11 @@ impl MarketMutation {
         ctx: &Context<'_>,
         input: CreateLinkOfferInput,
     ) -> async_graphql::Result<LinkOffer> {
+        let db = &state(ctx)?.db;
         let new = offer::NewOffer {
-            site_id: id_arg("siteId", &input.site_id).map_err(|e| e.in_input("input"))?,
+            site_id: site_id_arg(db, "siteId", &input.site_id)
+                .await
+                .map_err(|e| e.in_input("input"))?,
             title: input.title,
             description: input.description,
             placement: input.placement.into(),
@@ -141,7 +144,7 @@ impl MarketMutation {
             slots: input.slots,
             requirements: input.requirements,
         };
-        let created = offer::create_offer(&state(ctx)?.db, principal(ctx), new)
+        let created = offer::create_offer(db, principal(ctx), new)
             .await
             .map_err(|e| e.in_input("input"))?;
         Ok(LinkOffer(created))
@@ -175,16 +178,13 @@ impl MarketMutation {
         input: ProposeLinkDealInput,
     ) -> async_graphql::Result<LinkDeal> {
         let offer_id = id_arg("offerId", &input.offer_id).map_err(|e| e.in_input("input"))?;
-        let site_id = id_arg("siteId", &input.site_id).map_err(|e| e.in_input("input"))?;
-        let created = deal::propose_deal(
-            &state(ctx)?.db,
-            principal(ctx),
-            offer_id,
-            site_id,
-            input.message,
-        )
-        .await
-        .map_err(|e| e.in_input("input"))?;
+        let db = &state(ctx)?.db;
+        let site_id = site_id_arg(db, "siteId", &input.site_id)
+            .await
+            .map_err(|e| e.in_input("input"))?;
+        let created = deal::propose_deal(db, principal(ctx), offer_id, site_id, input.message)
+            .await
+            .map_err(|e| e.in_input("input"))?;
         Ok(LinkDeal(created))
     }
 

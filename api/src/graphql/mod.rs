@@ -1,5 +1,6 @@
 //! The GraphQL API: schema, types and thin resolvers that call services.
 
+mod admin;
 mod article;
 mod context;
 mod error;
@@ -41,6 +42,7 @@ pub struct Mutation(
     webhook::WebhookMutation,
     media::MediaMutation,
     market::MarketMutation,
+    admin::AdminMutation,
 );
 
 /// The schema type.

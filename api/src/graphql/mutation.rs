@@ -7,7 +7,7 @@ use crate::graphql::types::auth::{
 use crate::graphql::types::site::{CreateSiteInput, Site, SiteMember, SiteRole, UpdateSiteInput};
 use crate::graphql::types::tag::{CreateTagInput, Tag, UpdateTagInput};
 use crate::graphql::types::user::User;
-use crate::graphql::types::{id_arg, to_id};
+use crate::graphql::types::{id_arg, site_id_arg, to_id};
 use crate::services::{api_token, session, site, tag, user};
 use async_graphql::{Context, ID, Object};
 use secrecy::SecretString;
@@ -82,11 +82,10 @@ impl ContentMutation {
         input: CreateApiTokenInput,
     ) -> async_graphql::Result<CreatedApiToken> {
         let st = state(ctx)?;
-        let site_id = input
-            .site_id
-            .as_ref()
-            .map(|id| id_arg("input.siteId", id))
-            .transpose()?;
+        let site_id = match &input.site_id {
+            Some(site) => Some(site_id_arg(&st.db, "input.siteId", site).await?),
+            None => None,
+        };
         let new = api_token::NewApiToken {
             name: input.name,
             scopes: input.scopes,
@@ -157,7 +156,7 @@ impl ContentMutation {
     async fn set_site_member(
         &self,
         ctx: &Context<'_>,
-        site_id: ID,
+        #[graphql(desc = "The site, by ID or domain.")] site_id: ID,
         email: String,
         role: SiteRole,
     ) -> async_graphql::Result<SiteMember> {
@@ -165,7 +164,7 @@ impl ContentMutation {
         let member = site::set_member(
             db,
             principal(ctx),
-            id_arg("siteId", &site_id)?,
+            site_id_arg(db, "siteId", &site_id).await?,
             &email,
             role.into(),
         )
@@ -183,13 +182,14 @@ impl ContentMutation {
     async fn remove_site_member(
         &self,
         ctx: &Context<'_>,
-        site_id: ID,
+        #[graphql(desc = "The site, by ID or domain.")] site_id: ID,
         user_id: ID,
     ) -> async_graphql::Result<bool> {
+        let db = &state(ctx)?.db;
         Ok(site::remove_member(
-            &state(ctx)?.db,
+            db,
             principal(ctx),
-            id_arg("siteId", &site_id)?,
+            site_id_arg(db, "siteId", &site_id).await?,
             id_arg("userId", &user_id)?,
         )
         .await?)
@@ -202,7 +202,7 @@ impl ContentMutation {
         input: CreateTagInput,
     ) -> async_graphql::Result<Tag> {
         let db = &state(ctx)?.db;
-        let site_id = id_arg("input.siteId", &input.site_id)?;
+        let site_id = site_id_arg(db, "input.siteId", &input.site_id).await?;
         let created = tag::create_tag(
             db,
             principal(ctx),

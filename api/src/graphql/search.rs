@@ -28,6 +28,13 @@ impl SearchHit {
     async fn excerpt_highlight(&self) -> &str {
         &self.0.excerpt_html
     }
+
+    /// The passage of the body around the best match, as HTML: about 30 words or 60 Chinese
+    /// characters, escaped, with the matched words in `<em>` and `…` where the body was cut.
+    /// Without a match in the body (or without a query), the start of the body.
+    async fn snippet(&self) -> &str {
+        &self.0.snippet_html
+    }
 }
 
 /// How many matching articles carry a tag.
@@ -54,6 +61,7 @@ impl SearchResult {
                     article: h.article.clone(),
                     title_html: h.title_html.clone(),
                     excerpt_html: h.excerpt_html.clone(),
+                    snippet_html: h.snippet_html.clone(),
                 })
             })
             .collect()
@@ -113,6 +121,7 @@ impl SearchQuery {
             first: first.map(i64::from),
             offset: offset.map(i64::from),
             skip_highlights,
+            skip_snippets: !hits.field("snippet").exists(),
         };
         let page =
             search::search_articles(&st.db, &st.search, input, st.settings.max_page_size).await?;

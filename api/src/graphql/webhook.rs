@@ -1,7 +1,7 @@
 //! Webhooks and live article events.
 use crate::graphql::context::{principal, state};
-use crate::graphql::types::id_arg;
 use crate::graphql::types::to_id;
+use crate::graphql::types::{id_arg, site_id_arg};
 use crate::services::{json_strings, site, webhook};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject, Subscription};
 use chrono::{DateTime, Utc};
@@ -90,7 +90,7 @@ impl WebhookDelivery {
 /// A webhook to create.
 #[derive(InputObject)]
 pub struct CreateWebhookInput {
-    /// The site.
+    /// The site (its ID or domain).
     pub site_id: ID,
     /// Absolute http(s) URL.
     pub url: String,
@@ -120,11 +120,15 @@ impl WebhookQuery {
     async fn webhooks(
         &self,
         ctx: &Context<'_>,
-        site_id: ID,
+        #[graphql(desc = "The site, by ID or domain.")] site_id: ID,
     ) -> async_graphql::Result<Vec<Webhook>> {
-        let hooks =
-            webhook::list_webhooks(&state(ctx)?.db, principal(ctx), id_arg("siteId", &site_id)?)
-                .await?;
+        let db = &state(ctx)?.db;
+        let hooks = webhook::list_webhooks(
+            db,
+            principal(ctx),
+            site_id_arg(db, "siteId", &site_id).await?,
+        )
+        .await?;
         Ok(hooks.into_iter().map(Webhook).collect())
     }
 
@@ -158,16 +162,11 @@ impl WebhookMutation {
         ctx: &Context<'_>,
         input: CreateWebhookInput,
     ) -> async_graphql::Result<Webhook> {
-        let site_id = id_arg("input.siteId", &input.site_id)?;
-        let hook = webhook::create_webhook(
-            &state(ctx)?.db,
-            principal(ctx),
-            site_id,
-            &input.url,
-            &input.events,
-        )
-        .await
-        .map_err(|e| e.in_input("input"))?;
+        let db = &state(ctx)?.db;
+        let site_id = site_id_arg(db, "input.siteId", &input.site_id).await?;
+        let hook = webhook::create_webhook(db, principal(ctx), site_id, &input.url, &input.events)
+            .await
+            .map_err(|e| e.in_input("input"))?;
         Ok(Webhook(hook))
     }
 

@@ -111,16 +111,23 @@ impl OutboxHandler for Deliverer {
         let mut update: webhook_delivery::ActiveModel = delivery.clone().into();
         update.attempts = Set(attempts);
         let Some(hook) = hook.filter(|h| h.active) else {
+            let why = "the webhook is inactive";
+            log_failure(&delivery, attempts, None, why, false);
             update.status = Set("failed".into());
-            update.last_error = Set(Some("the webhook is inactive".into()));
+            update.last_error = Set(Some(why.into()));
             update.update(&self.db).await?;
             return Ok(());
         };
+        let host = url::Url::parse(&hook.url)
+            .ok()
+            .and_then(|u| u.host_str().map(str::to_owned));
         if let Ok(url) = url::Url::parse(&hook.url)
             && let Err(refused) = self.guard.vet_url(&url)
         {
+            let why = refused.to_string();
+            log_failure(&delivery, attempts, host.as_deref(), &why, false);
             update.status = Set("failed".into());
-            update.last_error = Set(Some(refused.to_string()));
+            update.last_error = Set(Some(why));
             update.update(&self.db).await?;
             return Ok(());
         }
@@ -156,7 +163,9 @@ impl OutboxHandler for Deliverer {
             Err(err) => format!("could not reach the receiver: {}", without_url(&err)),
         };
         update.last_error = Set(Some(failure.clone()));
-        if attempts >= webhook::MAX_ATTEMPTS {
+        let retried = attempts < webhook::MAX_ATTEMPTS;
+        log_failure(&delivery, attempts, host.as_deref(), &failure, retried);
+        if !retried {
             update.status = Set("failed".into());
             update.update(&self.db).await?;
             return Ok(());
@@ -165,6 +174,27 @@ impl OutboxHandler for Deliverer {
         update.update(&self.db).await?;
         Err(anyhow::anyhow!(failure))
     }
+}
+
+/// Logs a failed delivery attempt: which webhook, delivery and event, the receiver's host (not
+/// its URL, whose path or query may carry a token) and why. Never the secret or the body.
+fn log_failure(
+    delivery: &webhook_delivery::Model,
+    attempts: i32,
+    host: Option<&str>,
+    why: &str,
+    retried: bool,
+) {
+    tracing::warn!(
+        webhook_id = %delivery.webhook_id,
+        delivery_id = %delivery.id,
+        event = %delivery.event,
+        host = host.unwrap_or("-"),
+        attempts,
+        will_retry = retried,
+        error = why,
+        "webhook delivery failed"
+    );
 }
 
 /// A transport error's text without the URL (which may carry a secret token in its path).

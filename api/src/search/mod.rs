@@ -6,13 +6,14 @@
 pub mod embedded;
 pub mod han;
 pub mod meili;
+pub(crate) mod related;
+pub mod snippet;
 pub mod text;
 pub mod typo;
 
 use crate::config::Settings;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 use uuid::Uuid;
 
 /// One published article as an index holds it.
@@ -64,6 +65,8 @@ pub struct SearchRequest {
     /// Leave the hits' titles and excerpts unmarked (the client did not ask for highlights):
     /// marking them means segmenting their text again.
     pub skip_highlights: bool,
+    /// Leave the hits' snippets empty (the client did not ask for them).
+    pub skip_snippets: bool,
 }
 
 /// One ranked hit.
@@ -75,6 +78,10 @@ pub struct SearchHit {
     pub title: String,
     /// The excerpt with matches marked.
     pub excerpt: String,
+    /// The passage of the body around the best match (about 30 words or 60 Chinese
+    /// characters), matches marked, [`snippet::CROP_MARKER`] where the body was cut; empty when
+    /// the request skipped snippets.
+    pub snippet: String,
 }
 
 /// A page of hits with facet counts.
@@ -189,8 +196,9 @@ impl SearchEngine {
         }
     }
 
-    /// Other articles of `doc`'s site and locale, by shared tags, then text similarity; never
-    /// `doc` itself. `doc` need not be indexed.
+    /// Other articles of `doc`'s site and locale, ranked by the words and tags they share
+    /// with it, each weighted by its rarity (see [`related`]); never `doc` itself. `doc` need
+    /// not be indexed.
     pub async fn related(&self, doc: &SearchDoc, limit: usize) -> anyhow::Result<Vec<Uuid>> {
         match self {
             Self::Embedded(e) => e.related(doc, limit).await,
@@ -225,44 +233,26 @@ impl SearchEngine {
     }
 }
 
-/// A related-article candidate from one engine query.
-pub(crate) struct Candidate {
-    pub id: Uuid,
-    pub tags: Vec<String>,
-    /// Text similarity, normalised to 0..=1 by the caller's engine.
-    pub text_score: f64,
-    pub published_at: i64,
-}
-
-/// Ranks related-article candidates the same way on both engines: each shared tag outweighs
-/// any text similarity; then text similarity; then the newest.
-pub(crate) fn rank_related(doc: &SearchDoc, candidates: Vec<Candidate>, limit: usize) -> Vec<Uuid> {
-    let mut merged: HashMap<Uuid, (f64, i64)> = HashMap::new();
-    for c in candidates {
-        if c.id == doc.id {
-            continue;
+/// The words of `text` by space-separated part, each word once and at most `max` in all:
+/// every word must match; when no article has them all, a search falls back to the articles
+/// matching every word of any one part. A part without spaces (a Chinese phrase) stays whole.
+pub(crate) fn query_parts(text: &str, max: usize) -> Vec<Vec<String>> {
+    let mut seen: Vec<String> = Vec::new();
+    let mut parts = Vec::new();
+    for chunk in text.split_whitespace() {
+        let mut part = Vec::new();
+        for w in text::words(chunk) {
+            if seen.len() == max {
+                break;
+            }
+            if !seen.contains(&w.text) {
+                seen.push(w.text.clone());
+                part.push(w.text);
+            }
         }
-        let shared = c.tags.iter().filter(|t| doc.tags.contains(t)).count();
-        let score = shared as f64 + c.text_score.clamp(0.0, 0.99);
-        let entry = merged.entry(c.id).or_insert((0.0, c.published_at));
-        entry.0 = entry.0.max(score);
-    }
-    let mut ranked: Vec<(Uuid, f64, i64)> =
-        merged.into_iter().map(|(id, (s, p))| (id, s, p)).collect();
-    ranked.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.2.cmp(&a.2)).then(a.0.cmp(&b.0)));
-    ranked.into_iter().take(limit).map(|(id, ..)| id).collect()
-}
-
-/// The query words of `text`, at most `max` (Meilisearch also reads only the first ten).
-pub(crate) fn query_words(text: &str, max: usize) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for w in text::words(text) {
-        if !out.contains(&w.text) {
-            out.push(w.text);
-        }
-        if out.len() == max {
-            break;
+        if !part.is_empty() {
+            parts.push(part);
         }
     }
-    out
+    parts
 }

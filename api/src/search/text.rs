@@ -197,23 +197,45 @@ pub fn highlight(text: &str, query: &[String]) -> String {
     out
 }
 
-/// Escapes `marked` for HTML and turns the match markers into `<em>` and `</em>`.
+/// Escapes `marked` for HTML and turns the match markers into `<em>` and `</em>`; two marked
+/// words that touch become one (Meilisearch marks the parts of a Chinese word one by one).
+/// The tags always pair up, whatever markers the text holds.
 pub fn to_html(marked: &str) -> String {
     let mut out = String::with_capacity(marked.len() + 16);
-    for c in marked.chars() {
+    let merged = marked.replace("\u{E001}\u{E000}", "");
+    let mut open = false;
+    for c in merged.chars() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
-            '\u{E000}' => out.push_str("<em>"),
-            '\u{E001}' => out.push_str("</em>"),
+            '\u{E000}' if !open => {
+                out.push_str("<em>");
+                open = true;
+            }
+            '\u{E001}' if open => {
+                out.push_str("</em>");
+                open = false;
+            }
+            '\u{E000}' | '\u{E001}' => {}
             c => out.push(c),
         }
     }
+    if open {
+        out.push_str("</em>");
+    }
     out
 }
+
+/// `text` without the match markers, so that only an engine's marks are ever read as matches.
+pub fn without_marks(text: &str) -> String {
+    text.replace([MARK_START_CHAR, MARK_END_CHAR], "")
+}
+
+const MARK_START_CHAR: char = '\u{E000}';
+const MARK_END_CHAR: char = '\u{E001}';
 
 #[cfg(test)]
 mod tests {
@@ -289,5 +311,10 @@ mod tests {
     fn highlights_are_escaped_and_marked() {
         let marked = highlight("FOB <vs> CIF", &["fob".to_owned()]);
         assert_eq!(to_html(&marked), "<em>FOB</em> &lt;vs&gt; CIF");
+        let touching = format!("{MARK_START}阳极{MARK_END}{MARK_START}氧化{MARK_END}工艺");
+        assert_eq!(to_html(&touching), "<em>阳极氧化</em>工艺");
+        let stray = format!("a{MARK_END}b{MARK_START}c{MARK_START}d");
+        assert_eq!(to_html(&stray), "ab<em>cd</em>");
+        assert_eq!(without_marks(&stray), "abcd");
     }
 }

@@ -35,9 +35,12 @@ pub struct SearchInput {
     pub offset: Option<i64>,
     /// The client reads no highlight: titles and excerpts are left unmarked.
     pub skip_highlights: bool,
+    /// The client reads no snippet.
+    pub skip_snippets: bool,
 }
 
-/// One hit: the article and its highlighted title and excerpt (HTML, matches in `<em>`).
+/// One hit: the article, its highlighted title and excerpt, and the snippet of its body (HTML,
+/// matches in `<em>`).
 pub struct ArticleHit {
     /// The article, as stored now.
     pub article: article::Model,
@@ -45,6 +48,8 @@ pub struct ArticleHit {
     pub title_html: String,
     /// The excerpt, HTML-escaped, matches in `<em>`.
     pub excerpt_html: String,
+    /// The passage of the body around the best match, HTML-escaped, matches in `<em>`.
+    pub snippet_html: String,
 }
 
 /// A page of search results.
@@ -100,6 +105,7 @@ pub async fn search_articles(
         limit: usize::try_from(first).unwrap_or(0),
         offset: usize::try_from(offset).unwrap_or(0),
         skip_highlights: input.skip_highlights,
+        skip_snippets: input.skip_snippets,
     };
     let found = engine.search(&request).await.map_err(AppError::internal)?;
     let ids: Vec<Uuid> = found.hits.iter().map(|h| h.id).collect();
@@ -112,6 +118,7 @@ pub async fn search_articles(
                 article,
                 title_html: text::to_html(&hit.title),
                 excerpt_html: text::to_html(&hit.excerpt),
+                snippet_html: text::to_html(&hit.snippet),
             })
         })
         .collect();
@@ -214,13 +221,14 @@ pub fn to_doc(a: &article::Model, tags: Vec<String>) -> SearchDoc {
             crate::content::derive_excerpt(source, crate::content::MAX_EXCERPT_UNITS)
         }
     };
+    // The engines' match markers never come from an article.
     SearchDoc {
         id: a.id,
         site: a.site_id,
         locale: a.locale.clone(),
-        title: a.title.clone(),
-        excerpt,
-        body: rendered.text.clone(),
+        title: text::without_marks(&a.title),
+        excerpt: text::without_marks(&excerpt),
+        body: text::without_marks(&rendered.text),
         tags,
         status: "published".to_owned(),
         published_at: a.published_at.unwrap_or(a.updated_at).timestamp(),

@@ -4,7 +4,7 @@ use crate::auth::secrets::random_token;
 use crate::domain::{DomainName, Locale, bounded_text};
 use crate::error::{AppError, AppResult, on_constraint};
 use crate::services::pagination::{Cursor, Page, PageRequest};
-use crate::services::{authz, json_strings, now, parse_id};
+use crate::services::{authz, json_strings, now};
 use entities::site;
 use entities::site_member::{self, SiteRole};
 use sea_orm::{
@@ -321,16 +321,30 @@ pub async fn find_site(
     SiteKey::parse(field, id_or_domain)?.load(db).await
 }
 
-/// A site by the ID a client gave in `field`.
+/// A site by the ID or domain a client gave in `field`; NOT_FOUND on `field`.
 pub async fn require_site(
     db: &impl ConnectionTrait,
     field: &str,
-    id: &str,
+    id_or_domain: &str,
 ) -> AppResult<site::Model> {
-    let id = parse_id(field, id)?;
-    get_site(db, id)
-        .await?
-        .ok_or_else(|| AppError::not_found("site").at(field))
+    SiteKey::parse(field, id_or_domain)?
+        .load(db)
+        .await
+        .map_err(|e| e.at(field))
+}
+
+/// The ID of the site a client named in `field` by ID or by domain, as every site argument
+/// accepts. An ID is taken as given (the service using it answers NOT_FOUND when no site has
+/// it, as before domains were accepted); a domain is looked up (NOT_FOUND on `field`).
+pub async fn site_id_of(
+    db: &impl ConnectionTrait,
+    field: &str,
+    id_or_domain: &str,
+) -> AppResult<Uuid> {
+    match SiteKey::parse(field, id_or_domain)? {
+        SiteKey::Id(id) => Ok(id),
+        key => Ok(key.load(db).await.map_err(|e| e.at(field))?.id),
+    }
 }
 
 /// All sites, oldest first.

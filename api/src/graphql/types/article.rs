@@ -277,8 +277,10 @@ impl Article {
         self.0.updated_at
     }
 
-    /// Other published articles of the same site and locale, most shared tags first, then the
-    /// most similar text; never this article.
+    /// Other published articles of the same site and locale, ranked by the words and tags they
+    /// share with this one, each weighted by how rare it is on the site, title and tag matches
+    /// above body words (stop words and one-character Chinese words left out); never this
+    /// article.
     #[graphql(
         complexity = "crate::graphql::types::connection::list_complexity(first, child_complexity)"
     )]

@@ -128,7 +128,7 @@ impl From<Option<ArticleOrderBy>> for Order {
 /// An article to create; it starts as a draft.
 #[derive(InputObject)]
 pub struct CreateArticleInput {
-    /// The site's ID.
+    /// The site (its ID or domain).
     pub site_id: ID,
     /// Locale; the site's default when absent. Must be one of the site's locales.
     pub locale: Option<String>,

@@ -112,7 +112,7 @@ pub struct CreateApiTokenInput {
     pub name: String,
     /// Scopes: `content:read`, `content:write`, `deals:read`, `deals:write`.
     pub scopes: Vec<String>,
-    /// Restrict the token to this site.
+    /// Restrict the token to this site (its ID or domain).
     pub site_id: Option<ID>,
     /// Days until it expires; never when absent.
     pub expires_in_days: Option<i32>,

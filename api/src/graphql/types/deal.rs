@@ -305,7 +305,8 @@ pub struct SubmitLinkPlacementInput {
 pub struct ProposeLinkDealInput {
     /// The offer to answer.
     pub offer_id: ID,
-    /// Your verified site that will take (and, if reciprocal, give) the link.
+    /// Your verified site that will take (and, if reciprocal, give) the link (its ID or
+    /// domain).
     pub site_id: ID,
     /// A message to the offering site.
     pub message: Option<String>,

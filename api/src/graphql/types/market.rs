@@ -228,7 +228,7 @@ impl SiteVerification {
 /// An offer to publish.
 #[derive(InputObject)]
 pub struct CreateLinkOfferInput {
-    /// Your verified site.
+    /// Your verified site (its ID or domain).
     pub site_id: ID,
     /// Short title.
     pub title: String,

@@ -21,6 +21,16 @@ pub fn id_arg(field: &str, id: &ID) -> AppResult<Uuid> {
     crate::services::parse_id(field, id.as_str())
 }
 
+/// The site a client named in a `siteId` argument, by its ID or (like every `site` argument)
+/// by its domain.
+pub async fn site_id_arg(
+    db: &impl sea_orm::ConnectionTrait,
+    field: &str,
+    id_or_domain: &ID,
+) -> AppResult<Uuid> {
+    crate::services::site::site_id_of(db, field, id_or_domain.as_str()).await
+}
+
 /// The `ID` of a UUID.
 pub fn to_id(id: Uuid) -> ID {
     ID(id.to_string())

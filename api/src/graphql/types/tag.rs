@@ -31,7 +31,7 @@ impl Tag {
 /// A tag to create.
 #[derive(InputObject)]
 pub struct CreateTagInput {
-    /// The site.
+    /// The site (its ID or domain).
     pub site_id: ID,
     /// Display name.
     pub name: String,

@@ -13,6 +13,9 @@ pub(super) const SEGMENTATION_FILE: &str = "wharf-segmentation";
 /// index is marked current at once.
 pub(super) fn is_stale(dir: &Path, documents: u64) -> anyhow::Result<bool> {
     let indexed_with = std::fs::read_to_string(dir.join(SEGMENTATION_FILE)).ok();
+    if indexed_with.as_deref().map(str::trim) == Some(PENDING) {
+        return Ok(true);
+    }
     let current = text::SEGMENTATION_VERSION.to_string();
     if indexed_with.as_deref().map(str::trim) == Some(current.as_str()) {
         return Ok(false);
@@ -22,6 +25,15 @@ pub(super) fn is_stale(dir: &Path, documents: u64) -> anyhow::Result<bool> {
         return Ok(false);
     }
     Ok(true)
+}
+
+/// What the marker holds while an index replaced by an empty one awaits its rebuild.
+const PENDING: &str = "rebuild";
+
+/// Records that the index in `dir` must be rebuilt before it is current, even while empty.
+pub(super) fn mark_pending(dir: &Path) -> anyhow::Result<()> {
+    std::fs::write(dir.join(SEGMENTATION_FILE), PENDING)
+        .with_context(|| format!("writing {SEGMENTATION_FILE} in {}", dir.display()))
 }
 
 /// Records that every document in `dir` was cut with the current segmentation.

@@ -47,3 +47,45 @@ async fn an_index_built_with_another_segmentation_is_marked_for_rebuild() -> any
     assert!(!index.needs_rebuild(), "the rebuild is remembered");
     Ok(())
 }
+
+#[tokio::test]
+async fn an_index_of_an_older_layout_is_replaced_and_rebuilt() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    // An index as an older build wrote it: another set of fields, one document.
+    {
+        let mut b = tantivy::schema::Schema::builder();
+        let title = b.add_text_field("title", tantivy::schema::TEXT);
+        let old = Index::create_in_dir(dir.path(), b.build())?;
+        let mut writer: IndexWriter = old.writer(15_000_000)?;
+        let mut d = TantivyDocument::default();
+        d.add_text(title, "old");
+        writer.add_document(d)?;
+        writer.commit()?;
+        std::fs::write(
+            dir.path().join(SEGMENTATION_FILE),
+            text::SEGMENTATION_VERSION.to_string(),
+        )?;
+    }
+    let index = EmbeddedIndex::open(dir.path())?;
+    assert!(
+        index.needs_rebuild(),
+        "the new, empty index awaits its rebuild"
+    );
+    drop(index);
+    let index = EmbeddedIndex::open(dir.path())?;
+    assert!(index.needs_rebuild(), "still after a restart, though empty");
+    let d = article("Экспорт мебели");
+    index.upsert(vec![d.clone()]).await?;
+    index.mark_rebuilt()?;
+    let found = index
+        .search(&SearchRequest {
+            text: "мебели".into(),
+            limit: 5,
+            ..SearchRequest::default()
+        })
+        .await?;
+    assert_eq!(found.hits.first().map(|h| h.id), Some(d.id));
+    drop(index);
+    assert!(!EmbeddedIndex::open(dir.path())?.needs_rebuild());
+    Ok(())
+}

@@ -18,6 +18,9 @@ pub const MAX_SCHEDULE_DAYS: i64 = 3650;
 /// Publishes an article now, or schedules it when `at` is in the future. The first publication
 /// time is kept when an article is published again.
 ///
+/// A published article cannot be scheduled: that would take it offline until `at` (`CONFLICT` on
+/// `at`). To publish it again later, unpublish it first, knowing readers lose it meanwhile.
+///
 /// Idempotent: publishing a published article, or scheduling one again for the same time,
 /// changes nothing, records no event and answers the article as it is. The decision is taken on
 /// the row read under the write lock (see [`locked_article`]), so of concurrent identical calls
@@ -48,6 +51,13 @@ pub async fn publish_article(
             if current.status == ArticleStatus::Scheduled && current.scheduled_at == Some(at) {
                 txn.rollback().await?;
                 return Ok(current);
+            }
+            if current.status == ArticleStatus::Published {
+                txn.rollback().await?;
+                return Err(AppError::conflict(
+                    "at",
+                    "the article is already published; scheduling it would take it offline until `at`. Leave `at` out to keep it published, or unpublish it first to schedule it",
+                ));
             }
             active.status = Set(ArticleStatus::Scheduled);
             active.scheduled_at = Set(Some(at));

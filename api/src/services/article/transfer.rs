@@ -88,6 +88,12 @@ pub fn format_file(front: &FrontMatter, body: &str) -> Result<String, String> {
 pub struct ImportReport {
     /// Articles created.
     pub created: usize,
+    /// Of the created articles, those published (readers, search and related articles see them).
+    pub created_published: usize,
+    /// Of the created articles, those scheduled (a `published_at` in the future).
+    pub created_scheduled: usize,
+    /// Of the created articles, the drafts (no `published_at`): invisible to readers and search.
+    pub created_drafts: usize,
     /// Articles updated.
     pub updated: usize,
     /// Files refused, with the reason.
@@ -119,7 +125,12 @@ pub async fn import_dir(
     max_body_bytes: usize,
 ) -> AppResult<ImportReport> {
     let mut files = Vec::new();
-    markdown_files(dir, &mut files).map_err(AppError::internal)?;
+    markdown_files(dir, &mut files).map_err(|e| {
+        AppError::bad_input(
+            "dir",
+            format!("cannot read the folder {}: {e}", dir.display()),
+        )
+    })?;
     files.sort();
     let mut parsed = Vec::new();
     let mut report = ImportReport::default();
@@ -135,8 +146,15 @@ pub async fn import_dir(
     parsed.sort_by_key(|(_, f, _)| f.translation_of.is_some());
     for (path, front, body) in parsed {
         match import_one(db, principal, site, &path, front, body, max_body_bytes).await {
-            Ok(true) => report.created += 1,
-            Ok(false) => report.updated += 1,
+            Ok((true, status)) => {
+                report.created += 1;
+                match status {
+                    ArticleStatus::Published => report.created_published += 1,
+                    ArticleStatus::Scheduled => report.created_scheduled += 1,
+                    ArticleStatus::Draft => report.created_drafts += 1,
+                }
+            }
+            Ok((false, _)) => report.updated += 1,
             Err(e) => report.failed.push((
                 path,
                 format!(
@@ -150,6 +168,7 @@ pub async fn import_dir(
     Ok(report)
 }
 
+/// Imports one file; answers whether it created the article, and the article's status after.
 async fn import_one(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
@@ -158,7 +177,7 @@ async fn import_one(
     front: FrontMatter,
     body: String,
     max_body_bytes: usize,
-) -> AppResult<bool> {
+) -> AppResult<(bool, ArticleStatus)> {
     let stem = path
         .file_stem()
         .and_then(|s| s.to_str())
@@ -178,6 +197,16 @@ async fn import_one(
         .filter(article::Column::Slug.eq(slug.as_str()))
         .one(db)
         .await?;
+    if let (Some(a), Some(at)) = (&existing, front.published_at)
+        && a.status == ArticleStatus::Published
+        && at > now()
+    {
+        // Checked before anything is written, so a refused file changes nothing.
+        return Err(AppError::conflict(
+            "published_at",
+            "the article is already published; a published_at in the future would take it offline until then (unpublish it first to schedule it)",
+        ));
+    }
     let created = existing.is_none();
     let current = match existing {
         Some(a) => {
@@ -227,10 +256,14 @@ async fn import_one(
             create_article(db, principal, new, max_body_bytes).await?
         }
     };
+    let mut status = current.status;
     if let Some(at) = front.published_at {
         if at > now() {
-            publish_article(db, principal, current.id, Some(at)).await?;
+            status = publish_article(db, principal, current.id, Some(at))
+                .await?
+                .status;
         } else {
+            status = ArticleStatus::Published;
             let published = if current.status == ArticleStatus::Published {
                 current
             } else {
@@ -250,7 +283,7 @@ async fn import_one(
             }
         }
     }
-    Ok(created)
+    Ok((created, status))
 }
 
 /// Writes every article of `site` to `dir` as `{locale}/{slug}.md`; returns how many.

@@ -1,10 +1,11 @@
 //! The Meilisearch engine, through `meilisearch-sdk`. Every write waits for its task and counts
 //! only when the task succeeded, so the outbox retries anything Meilisearch did not confirm.
-use super::text::{MARK_END, MARK_START};
-use super::{SearchDoc, SearchHit, SearchRequest, SearchResults};
+use super::SearchDoc;
 use anyhow::bail;
 use meilisearch_sdk::client::Client;
-use meilisearch_sdk::search::Selectors;
+
+mod related;
+mod search;
 use meilisearch_sdk::settings::Settings as IndexSettings;
 use meilisearch_sdk::task_info::TaskInfo;
 use secrecy::{ExposeSecret, SecretString};
@@ -13,8 +14,6 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use uuid::Uuid;
-
-mod related;
 
 /// How long a write waits for Meilisearch to finish its task.
 const TASK_TIMEOUT: Duration = Duration::from_secs(30);
@@ -30,8 +29,6 @@ async fn timed<T>(
         Err(_) => bail!("meilisearch did not answer within {REQUEST_TIMEOUT:?}"),
     }
 }
-/// Candidates looked at per related-article query.
-const RELATED_POOL: usize = 50;
 
 /// The fields of an indexed article Wharf reads back.
 #[derive(Deserialize)]
@@ -42,8 +39,6 @@ struct Stored {
     title: String,
     #[serde(default)]
     excerpt: String,
-    #[serde(default)]
-    tags: Vec<String>,
     #[serde(default)]
     published_at: i64,
 }
@@ -73,14 +68,6 @@ fn filter(site: Option<Uuid>, locale: Option<&str>, tags: &[String]) -> String {
         parts.push(format!("tags = {}", quote(tag)));
     }
     parts.join(" AND ")
-}
-
-fn formatted(hit: &meilisearch_sdk::search::SearchResult<Stored>, field: &str) -> Option<String> {
-    hit.formatted_result
-        .as_ref()
-        .and_then(|f| f.get(field))
-        .and_then(|v| v.as_str())
-        .map(str::to_owned)
 }
 
 impl MeiliIndex {
@@ -166,58 +153,6 @@ impl MeiliIndex {
     pub async fn delete_index(&self) -> anyhow::Result<()> {
         let task = timed(self.client.delete_index(&self.uid)).await?;
         self.confirm(task).await
-    }
-
-    /// Runs a search.
-    pub async fn search(&self, r: &SearchRequest) -> anyhow::Result<SearchResults> {
-        let filter = filter(r.site, r.locale.as_deref(), &r.tags);
-        let index = self.client.index(&self.uid);
-        let mut query = index.search();
-        query
-            .with_query(&r.text)
-            .with_offset(r.offset)
-            .with_limit(r.limit)
-            .with_filter(&filter)
-            .with_facets(Selectors::Some(&["tags"]))
-            .with_attributes_to_retrieve(Selectors::Some(&[
-                "id",
-                "title",
-                "excerpt",
-                "tags",
-                "publishedAt",
-            ]));
-        if !r.skip_highlights {
-            query
-                .with_attributes_to_highlight(Selectors::Some(&["title", "excerpt"]))
-                .with_highlight_pre_tag(MARK_START)
-                .with_highlight_post_tag(MARK_END);
-        }
-        if r.text.trim().is_empty() {
-            query.with_sort(&["publishedAt:desc"]);
-        }
-        let found = timed(query.execute::<Stored>()).await?;
-        let hits = found
-            .hits
-            .iter()
-            .map(|hit| SearchHit {
-                id: hit.result.id,
-                title: formatted(hit, "title").unwrap_or_else(|| hit.result.title.clone()),
-                excerpt: formatted(hit, "excerpt").unwrap_or_else(|| hit.result.excerpt.clone()),
-            })
-            .collect();
-        let mut tag_counts: Vec<(String, u64)> = found
-            .facet_distribution
-            .and_then(|mut d| d.remove("tags"))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(tag, n)| (tag, n as u64))
-            .collect();
-        tag_counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-        Ok(SearchResults {
-            hits,
-            tag_counts,
-            estimated_total: found.estimated_total_hits.or(found.total_hits).unwrap_or(0) as u64,
-        })
     }
 
     /// Whether the server answers its health check within two seconds.
