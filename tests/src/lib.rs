@@ -21,6 +21,7 @@ use std::sync::Once;
 use wharf::config::{Environment, LogFormat};
 use wharf::{Application, Settings};
 
+pub mod meili;
 pub mod partner;
 pub use partner::{Page, PartnerServer};
 pub mod search;
