@@ -11,10 +11,14 @@
 #   cargo run --release
 #
 # Against real sites, drop the two local servers, use real domains, and put the pages where
-# the script writes them. Needs curl, jq and python3.
+# the script writes them. Needs curl, jq and python3. ALPHA_PORT and BETA_PORT move the two local
+# sites (scripts/readme-walkthrough does, to stay clear of anything else on this machine). Exits
+# non-zero unless the deal goes live.
 set -euo pipefail
 
 API=${API:-http://127.0.0.1:8080/graphql}
+ALPHA_PORT=${ALPHA_PORT:-8701}
+BETA_PORT=${BETA_PORT:-8702}
 ALPHA=alpha-export.test
 BETA=beta-trade.test
 RUN=$RANDOM
@@ -30,8 +34,8 @@ gql() { # gql TOKEN QUERY [VARIABLES_JSON] -> prints the JSON answer; fails on G
 # Two local "websites", one folder each.
 WEB=$(mktemp -d)
 mkdir -p "$WEB/alpha" "$WEB/beta/.well-known"
-python3 -m http.server 8701 --bind 127.0.0.1 --directory "$WEB/alpha" >/dev/null 2>&1 & A_PID=$!
-python3 -m http.server 8702 --bind 127.0.0.1 --directory "$WEB/beta" >/dev/null 2>&1 & B_PID=$!
+python3 -m http.server "$ALPHA_PORT" --bind 127.0.0.1 --directory "$WEB/alpha" >/dev/null 2>&1 & A_PID=$!
+python3 -m http.server "$BETA_PORT" --bind 127.0.0.1 --directory "$WEB/beta" >/dev/null 2>&1 & B_PID=$!
 trap 'kill $A_PID $B_PID 2>/dev/null; rm -rf "$WEB"' EXIT
 sleep 1
 
@@ -96,3 +100,4 @@ echo "deal $DEAL is $STATUS"
 # 8. Status and history: every transition (who, when) and every check.
 gql "$B_TOKEN" 'query($d: ID!) { linkDeal(id: $d) { status version events { fromStatus toStatus note createdAt actor { displayName } } checks { side live rel anchorText httpStatus noindex robotsBlocked redirectChain error checkedAt } } }' \
   "{\"d\": \"$DEAL\"}" | jq .data.linkDeal
+[ "$STATUS" = LIVE ] || { echo "the deal did not go live" >&2; exit 1; }
