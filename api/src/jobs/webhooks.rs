@@ -1,7 +1,8 @@
 //! Outbox handlers for site events: fan-out to webhooks and live subscribers, and delivery.
 use crate::jobs::outbox::OutboxHandler;
-use crate::linkcheck::guard::Guard;
+use crate::net::guard::Guard;
 use crate::services::outbox::kinds;
+use crate::services::webhook::SiteEvent;
 use crate::services::{now, webhook};
 use anyhow::Context;
 use entities::{outbox, webhook as hook_entity, webhook_delivery};
@@ -11,17 +12,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 use uuid::Uuid;
-
-/// A site event as live subscribers receive it.
-#[derive(Clone, Debug)]
-pub struct SiteEvent {
-    /// The site.
-    pub site_id: Uuid,
-    /// `article.published`, …
-    pub event: String,
-    /// The event's data.
-    pub data: serde_json::Value,
-}
 
 /// Fans `webhook.event` rows out to deliveries and to live subscribers.
 pub struct EventFanOut {

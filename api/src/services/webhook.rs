@@ -17,6 +17,17 @@ use sea_orm::{
 use serde_json::json;
 use uuid::Uuid;
 
+/// A site event as live subscribers receive it.
+#[derive(Clone, Debug)]
+pub struct SiteEvent {
+    /// The site.
+    pub site_id: Uuid,
+    /// `article.published`, …
+    pub event: String,
+    /// The event's data.
+    pub data: serde_json::Value,
+}
+
 /// Events a webhook may subscribe to.
 pub const EVENTS: &[&str] = &[
     "article.published",

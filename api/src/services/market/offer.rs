@@ -1,7 +1,7 @@
 //! Link offers: placements a verified site offers to partners.
 use super::{OfferKind, OfferStatus, Placement, require_site_agent};
 use crate::auth::{Principal, Scope};
-use crate::domain::{Locale, bounded_text};
+use crate::domain::{bounded_text, parse_categories, parse_languages};
 use crate::error::{AppError, AppResult};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::site::get_site;
@@ -12,9 +12,6 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use uuid::Uuid;
-
-/// Most categories or languages on one offer or profile.
-pub const MAX_TAGS: usize = 20;
 
 /// An offer to publish.
 pub struct NewOffer {
@@ -68,42 +65,6 @@ pub struct OfferFilter {
     pub placement: Option<Placement>,
     /// Only this status (non-open statuses only for the site's own agents).
     pub status: Option<OfferStatus>,
-}
-
-/// Normalizes market categories: trimmed, lowercase, unique.
-pub fn parse_categories(field: &str, raw: &[String]) -> AppResult<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for c in raw {
-        let c = bounded_text(field, &c.to_lowercase(), 1, 60)?;
-        if !out.contains(&c) {
-            out.push(c);
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_TAGS} values"),
-        ));
-    }
-    Ok(out)
-}
-
-/// Normalizes languages as locale tags (`zh_cn` → `zh-CN`), unique.
-pub fn parse_languages(field: &str, raw: &[String]) -> AppResult<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for l in raw {
-        let l = Locale::parse(field, l)?.into_string();
-        if !out.contains(&l) {
-            out.push(l);
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_TAGS} values"),
-        ));
-    }
-    Ok(out)
 }
 
 /// Publishes an offer for a verified site.
