@@ -3,7 +3,7 @@ use super::DealStatus;
 use crate::auth::{Principal, Scope};
 use crate::error::AppResult;
 use crate::services::pagination::{Cursor, Page, PageRequest};
-use entities::{link_check, link_deal, link_deal_event};
+use entities::{link_check, link_deal, link_deal_event, link_offer};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -91,5 +91,15 @@ pub async fn deal_checks(
         .order_by_desc(link_check::Column::Id)
         .limit(limit)
         .all(db)
+        .await?)
+}
+
+/// The offer a deal answers, in whatever status it is now (`None` once it is deleted).
+pub async fn offer_of(
+    db: &impl ConnectionTrait,
+    deal: &link_deal::Model,
+) -> AppResult<Option<link_offer::Model>> {
+    Ok(link_offer::Entity::find_by_id(deal.offer_id)
+        .one(db)
         .await?)
 }

@@ -4,6 +4,10 @@
 //! transaction of the change. The worker fans it out into one delivery per matching webhook,
 //! each delivered (and retried with backoff) from the outbox, so a receiver that is down loses
 //! nothing: deliveries wait until it answers 2xx, up to [`MAX_ATTEMPTS`].
+mod delivery;
+
+pub use delivery::{Outcome, delivery_with_webhook, record_attempt};
+
 use crate::auth::Principal;
 use crate::auth::secrets::random_token;
 use crate::error::{AppError, AppResult};
