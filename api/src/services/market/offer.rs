@@ -53,8 +53,8 @@ pub struct OfferPatch {
 /// Filters of the offer list. Anonymous callers and other sites see open offers only.
 #[derive(Default)]
 pub struct OfferFilter {
-    /// Only offers of this site.
-    pub site_id: Option<Uuid>,
+    /// Only offers of this site (ID or domain).
+    pub site: Option<String>,
     /// Only offers in this category.
     pub category: Option<String>,
     /// Only offers in this language.
@@ -183,9 +183,10 @@ pub async fn list_offers(
     filter: OfferFilter,
     page: &PageRequest,
 ) -> AppResult<Page<link_offer::Model>> {
+    let site_id = super::filter_site_id(db, filter.site.as_deref()).await?;
     let status = filter.status.unwrap_or(OfferStatus::Open);
     if status != OfferStatus::Open {
-        let allowed = match filter.site_id {
+        let allowed = match site_id {
             Some(site) => super::is_site_agent(db, principal, site, Scope::DealsRead).await?,
             None => false,
         };
@@ -198,7 +199,7 @@ pub async fn list_offers(
     }
     let mut query =
         link_offer::Entity::find().filter(link_offer::Column::Status.eq(status.as_str()));
-    if let Some(site) = filter.site_id {
+    if let Some(site) = site_id {
         query = query.filter(link_offer::Column::SiteId.eq(site));
     }
     if let Some(kind) = filter.kind {
