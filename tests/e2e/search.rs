@@ -3,13 +3,18 @@
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use wharf_tests::{TestApp, e2e, error_code, ok, spawn_app_tweaked, str_at};
+use wharf_tests::{TestApp, e2e, e2e_search, error_code, ok, spawn_app_tweaked, str_at};
 
-e2e!(
+// The engine-independent tests also run on Meilisearch when `MEILI_URL` is set.
+e2e_search!(
     published_articles_are_found_and_leave_the_index_when_unpublished_or_deleted,
     drafts_are_never_found,
     related_articles_come_from_the_same_site_and_locale_ranked_by_shared_words_and_tags,
     a_search_scoped_to_a_site_never_returns_another_sites_article,
+);
+
+// These reach into the embedded engine (its writer lock, its folder, its segmentation marker).
+e2e!(
     writes_succeed_while_the_index_is_locked_and_the_index_converges_after,
     reindex_rebuilds_the_index_from_the_database,
     an_index_of_an_older_word_segmentation_is_rebuilt_at_start,

@@ -17,6 +17,7 @@ pub mod app;
 pub mod client;
 pub mod fixtures;
 mod macros;
+pub mod meili;
 pub mod partner;
 pub mod receiver;
 pub mod s3;

@@ -2,7 +2,7 @@
 //! engine always and against Meilisearch when `MEILI_URL` points to a server (each run in its
 //! own index, deleted afterwards). Without `MEILI_URL` the Meilisearch runs are skipped with a
 //! loud line; `WHARF_TEST_REQUIRE=meilisearch` turns that skip into a failure.
-use crate::{loud, required};
+use crate::{MediaStore, Stack, TestApp, loud, required, spawn_app_tweaked};
 use anyhow::{Result, bail};
 use secrecy::SecretString;
 use std::sync::Once;
@@ -42,23 +42,9 @@ pub async fn test_engine(kind: Engine) -> Result<Option<TestEngine>> {
             }))
         }
         Engine::Meilisearch => {
-            let url = std::env::var("MEILI_URL")
-                .or_else(|_| std::env::var("WHARF_MEILI_URL"))
-                .ok()
-                .filter(|v| !v.is_empty());
-            let Some(url) = url else {
-                if required("meilisearch") {
-                    bail!("WHARF_TEST_REQUIRE lists meilisearch but MEILI_URL is not set");
-                }
-                MEILI_SKIP.call_once(|| {
-                    loud("\n!!!!!!!! SKIPPED: the search conformance suite on Meilisearch (set MEILI_URL=http://... and MEILI_API_KEY to run it) !!!!!!!!\n");
-                });
+            let Some((url, key)) = meili_server()? else {
                 return Ok(None);
             };
-            let key = ["MEILI_API_KEY", "MEILI_MASTER_KEY", "WHARF_MEILI_API_KEY"]
-                .iter()
-                .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
-                .map(SecretString::from);
             let prefix = format!("wharf_test_{}", uuid::Uuid::new_v4().simple());
             let index = MeiliIndex::new(&url, key.as_ref(), &prefix)?;
             let engine = SearchEngine::Meili(index.clone());
@@ -70,6 +56,55 @@ pub async fn test_engine(kind: Engine) -> Result<Option<TestEngine>> {
             }))
         }
     }
+}
+
+/// The Meilisearch server of `MEILI_URL` and its key, or `None` when it is not set (skipped
+/// with a loud line once; a failure when `WHARF_TEST_REQUIRE` lists `meilisearch`).
+pub fn meili_server() -> Result<Option<(String, Option<SecretString>)>> {
+    let url = std::env::var("MEILI_URL")
+        .or_else(|_| std::env::var("WHARF_MEILI_URL"))
+        .ok()
+        .filter(|v| !v.is_empty());
+    let Some(url) = url else {
+        if required("meilisearch") {
+            bail!("WHARF_TEST_REQUIRE lists meilisearch but MEILI_URL is not set");
+        }
+        MEILI_SKIP.call_once(|| {
+            loud("\n!!!!!!!! SKIPPED: the search tests on Meilisearch (set MEILI_URL=http://... and MEILI_API_KEY to run them) !!!!!!!!\n");
+        });
+        return Ok(None);
+    };
+    let key = ["MEILI_API_KEY", "MEILI_MASTER_KEY", "WHARF_MEILI_API_KEY"]
+        .iter()
+        .find_map(|k| std::env::var(k).ok().filter(|v| !v.is_empty()))
+        .map(SecretString::from);
+    Ok(Some((url, key)))
+}
+
+/// Runs an end-to-end test on a server (SQLite) whose search engine is a fresh index on the
+/// Meilisearch server of `MEILI_URL`, deleted afterwards; skipped like [`meili_server`].
+pub async fn on_meilisearch<F, Fut>(test: F) -> Result<()>
+where
+    F: FnOnce(TestApp) -> Fut,
+    Fut: std::future::Future<Output = Result<()>>,
+{
+    let Some((url, key)) = meili_server()? else {
+        return Ok(());
+    };
+    let prefix = format!("wharf_e2e_{}", uuid::Uuid::new_v4().simple());
+    let tweak = |s: &mut wharf::Settings| {
+        s.meili_url = Some(url.clone());
+        s.meili_api_key = key.clone();
+        s.meili_index_prefix = prefix.clone();
+    };
+    let Some(app) = spawn_app_tweaked(Stack::Sqlite, MediaStore::Local, tweak).await? else {
+        return Ok(());
+    };
+    let outcome = test(app).await;
+    MeiliIndex::new(&url, key.as_ref(), &prefix)?
+        .delete_index()
+        .await?;
+    outcome
 }
 
 impl TestEngine {
@@ -142,6 +177,36 @@ macro_rules! conformance {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn meilisearch() -> anyhow::Result<()> {
                 run(Engine::Meilisearch).await
+            }
+        }
+    )+};
+}
+
+/// Declares end-to-end search tests that run once per stack on the embedded engine and once on
+/// Meilisearch (see [`on_meilisearch`]): `e2e_search!(name)` for `async fn name(app: TestApp)`.
+#[macro_export]
+macro_rules! e2e_search {
+    ($($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                match $crate::spawn_app($crate::Stack::Sqlite).await? {
+                    Some(app) => super::$name(app).await,
+                    None => Ok(()),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                match $crate::spawn_app($crate::Stack::Postgres).await? {
+                    Some(app) => super::$name(app).await,
+                    None => Ok(()),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn meilisearch() -> anyhow::Result<()> {
+                $crate::search::on_meilisearch(super::$name).await
             }
         }
     )+};

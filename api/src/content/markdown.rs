@@ -86,6 +86,7 @@ fn capped_events(
     // For each open tag: whether its start was kept (so its end is kept too).
     let mut open: Vec<bool> = Vec::new();
     let mut depth = 0usize;
+    let mut text = TextRun::default();
     for (n, event) in Parser::new_ext(markdown, options()).enumerate() {
         if n % DEADLINE_EVERY == DEADLINE_EVERY - 1
             && deadline.is_some_and(|d| std::time::Instant::now() > d)
@@ -93,24 +94,69 @@ fn capped_events(
             return Err(TooSlow);
         }
         match event {
+            Event::Text(t) => {
+                text.add(t);
+                continue;
+            }
             Event::Start(tag) => {
                 let keep = is_leaf_block(&tag) || depth < MAX_NESTING;
                 open.push(keep);
                 if keep {
                     depth += 1;
+                    text.flush(&mut events);
                     events.push(Event::Start(tag));
                 }
             }
             Event::End(end) => {
                 if open.pop().unwrap_or(true) {
                     depth = depth.saturating_sub(1);
+                    text.flush(&mut events);
                     events.push(Event::End(end));
                 }
             }
-            other => events.push(other),
+            other => {
+                text.flush(&mut events);
+                events.push(other);
+            }
         }
     }
+    text.flush(&mut events);
     Ok(events)
+}
+
+/// Consecutive text events joined into one. The parser gives a run of `*`, `[` or `](` that
+/// forms nothing as one event per delimiter (a MiB of them: a million events), and every later
+/// pass pays per event; joined, they cost one.
+#[derive(Default)]
+struct TextRun<'a> {
+    first: Option<CowStr<'a>>,
+    /// The run so far once it has more than one piece.
+    joined: String,
+}
+
+impl<'a> TextRun<'a> {
+    fn add(&mut self, text: CowStr<'a>) {
+        match &self.first {
+            None => self.first = Some(text),
+            Some(first) => {
+                if self.joined.is_empty() {
+                    self.joined.push_str(first);
+                }
+                self.joined.push_str(&text);
+            }
+        }
+    }
+
+    fn flush(&mut self, events: &mut Vec<Event<'a>>) {
+        let Some(first) = self.first.take() else {
+            return;
+        };
+        if self.joined.is_empty() {
+            events.push(Event::Text(first));
+        } else {
+            events.push(Event::Text(CowStr::from(std::mem::take(&mut self.joined))));
+        }
+    }
 }
 
 /// Renders markdown, in time linear in its length for every construct.

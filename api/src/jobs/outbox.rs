@@ -14,12 +14,33 @@ pub trait OutboxHandler: Send + Sync {
     fn kinds(&self) -> Vec<&'static str>;
     /// Performs one row's work. `Ok` only when the other system confirmed it.
     async fn handle(&self, row: &row::Model) -> anyhow::Result<()>;
+    /// Rows claimed at once for this handler; above 1, they go to [`Self::handle_batch`].
+    fn batch_size(&self) -> u64 {
+        1
+    }
+    /// Performs several rows' work together; one outcome per row, in order (a missing outcome
+    /// counts as a failure). By default, one row after the other.
+    async fn handle_batch(&self, rows: &[row::Model]) -> Vec<anyhow::Result<()>> {
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            out.push(self.handle(row).await);
+        }
+        out
+    }
 }
+
+/// Rows claimed at once for handlers that take them one by one.
+const SINGLE_CLAIM: u64 = 20;
+/// How long a claim holds its rows before another worker may take them.
+const LEASE_SECS: i64 = 60;
 
 /// Runs the handlers over the outbox until told to stop.
 pub struct OutboxWorker {
     db: sea_orm::DatabaseConnection,
+    /// Handlers of one row at a time, by kind.
     handlers: HashMap<&'static str, Arc<dyn OutboxHandler>>,
+    /// Handlers of batches, with their kinds.
+    batched: Vec<(Arc<dyn OutboxHandler>, Vec<&'static str>)>,
     wake: Arc<Notify>,
     poll: Duration,
     cache: Option<Arc<crate::cache::ResponseCache>>,
@@ -31,6 +52,7 @@ impl OutboxWorker {
         Self {
             db,
             handlers: HashMap::new(),
+            batched: Vec::new(),
             wake,
             poll,
             cache: None,
@@ -46,39 +68,80 @@ impl OutboxWorker {
 
     /// Registers a handler for its kinds.
     pub fn with(mut self, handler: Arc<dyn OutboxHandler>) -> Self {
+        if handler.batch_size() > 1 {
+            let kinds = handler.kinds();
+            self.batched.push((handler, kinds));
+            return self;
+        }
         for kind in handler.kinds() {
             self.handlers.insert(kind, handler.clone());
         }
         self
     }
 
-    /// Claims and runs one batch; returns how many rows it handled.
+    /// Claims and runs one batch of each handler; returns how many rows it handled.
     pub async fn run_once(&self) -> usize {
         let kinds: Vec<&str> = self.handlers.keys().copied().collect();
-        let rows = match store::claim(&self.db, &kinds, 20, chrono::Duration::seconds(60)).await {
-            Ok(rows) => rows,
-            Err(err) => {
-                err.log_if_internal();
-                return 0;
-            }
-        };
+        let mut handled = 0;
+        let rows = self.claim(&kinds, SINGLE_CLAIM).await;
         for row in &rows {
             let Some(handler) = self.handlers.get(row.kind.as_str()) else {
                 continue;
             };
             let outcome = handler.handle(row).await;
-            let saved = match outcome {
-                Ok(()) => store::complete(&self.db, row.id).await,
-                Err(err) => {
-                    tracing::warn!(id = row.id, kind = %row.kind, attempts = row.attempts, error = %err, "outbox work failed; will retry");
-                    store::retry_later(&self.db, row, &err.to_string()).await
-                }
-            };
-            if let Err(err) = saved {
+            self.settle(std::slice::from_ref(row), vec![outcome]).await;
+        }
+        handled += rows.len();
+        for (handler, kinds) in &self.batched {
+            let rows = self.claim(kinds, handler.batch_size()).await;
+            if rows.is_empty() {
+                continue;
+            }
+            let outcomes = handler.handle_batch(&rows).await;
+            self.settle(&rows, outcomes).await;
+            handled += rows.len();
+        }
+        handled
+    }
+
+    async fn claim(&self, kinds: &[&str], limit: u64) -> Vec<row::Model> {
+        match store::claim(
+            &self.db,
+            kinds,
+            limit,
+            chrono::Duration::seconds(LEASE_SECS),
+        )
+        .await
+        {
+            Ok(rows) => rows,
+            Err(err) => {
                 err.log_if_internal();
+                Vec::new()
             }
         }
-        rows.len()
+    }
+
+    /// Marks the rows that succeeded done (in one statement) and schedules the others again.
+    async fn settle(&self, rows: &[row::Model], outcomes: Vec<anyhow::Result<()>>) {
+        let mut outcomes = outcomes.into_iter();
+        let mut done = Vec::with_capacity(rows.len());
+        for row in rows {
+            let outcome = outcomes
+                .next()
+                .unwrap_or_else(|| Err(anyhow::anyhow!("the handler gave no outcome")));
+            match outcome {
+                Ok(()) => done.push(row.id),
+                Err(err) => {
+                    tracing::warn!(id = row.id, kind = %row.kind, attempts = row.attempts, error = %err, "outbox work failed; will retry");
+                    if let Err(err) = store::retry_later(&self.db, row, &err.to_string()).await {
+                        err.log_if_internal();
+                    }
+                }
+            }
+        }
+        if let Err(err) = store::complete_many(&self.db, &done).await {
+            err.log_if_internal();
+        }
     }
 
     /// Loops until `stop` turns true; finishes the batch in hand before returning.

@@ -2,24 +2,51 @@
 use crate::jobs::outbox::OutboxHandler;
 use crate::search::SearchEngine;
 use crate::services::outbox::kinds;
-use crate::services::search::sync_article;
+use crate::services::search::{sync_article, sync_articles};
 use anyhow::Context;
 use entities::outbox as row;
 use sea_orm::DatabaseConnection;
+use std::collections::HashSet;
 use uuid::Uuid;
 
+/// Rows applied together: one Meilisearch task (or one tantivy commit) for all of them.
+pub const BATCH: u64 = 500;
+/// A row that failed this many attempts in a batch is tried on its own from then on, so one
+/// document the engine refuses cannot hold back the others for ever.
+const ALONE_AFTER_ATTEMPTS: i32 = 3;
+
 /// Applies `search.upsert` and `search.delete` rows. Both reload the article and index what is
-/// published at that moment, so rows may run in any order and more than once.
+/// published at that moment, so rows may run in any order and more than once; a batch needs
+/// one write to the engine however many rows (and repeats of one article) it holds.
 pub struct SearchIndexer {
     db: DatabaseConnection,
     engine: SearchEngine,
+    batch: u64,
 }
 
 impl SearchIndexer {
-    /// A handler writing to `engine`.
+    /// A handler writing to `engine`, [`BATCH`] rows at a time.
     pub fn new(db: DatabaseConnection, engine: SearchEngine) -> Self {
-        Self { db, engine }
+        Self {
+            db,
+            engine,
+            batch: BATCH,
+        }
     }
+
+    /// The same, `batch` rows at a time.
+    pub fn with_batch(mut self, batch: u64) -> Self {
+        self.batch = batch.max(1);
+        self
+    }
+}
+
+fn article_id(row: &row::Model) -> anyhow::Result<Uuid> {
+    row.payload
+        .get("article_id")
+        .and_then(|v| v.as_str())
+        .and_then(|v| Uuid::parse_str(v).ok())
+        .context("the payload has no article_id")
 }
 
 #[async_trait::async_trait]
@@ -29,12 +56,38 @@ impl OutboxHandler for SearchIndexer {
     }
 
     async fn handle(&self, row: &row::Model) -> anyhow::Result<()> {
-        let id = row
-            .payload
-            .get("article_id")
-            .and_then(|v| v.as_str())
-            .and_then(|v| Uuid::parse_str(v).ok())
-            .context("the payload has no article_id")?;
-        sync_article(&self.db, &self.engine, id).await
+        sync_article(&self.db, &self.engine, article_id(row)?).await
+    }
+
+    fn batch_size(&self) -> u64 {
+        self.batch
+    }
+
+    async fn handle_batch(&self, rows: &[row::Model]) -> Vec<anyhow::Result<()>> {
+        let mut ids = Vec::new();
+        let mut seen = HashSet::new();
+        for row in rows {
+            if let Ok(id) = article_id(row)
+                && row.attempts <= ALONE_AFTER_ATTEMPTS
+                && seen.insert(id)
+            {
+                ids.push(id);
+            }
+        }
+        let together = sync_articles(&self.db, &self.engine, &ids)
+            .await
+            .map_err(|e| format!("{e:#}"));
+        let mut out = Vec::with_capacity(rows.len());
+        for row in rows {
+            let outcome = match article_id(row) {
+                Ok(id) if seen.contains(&id) && row.attempts <= ALONE_AFTER_ATTEMPTS => {
+                    together.clone().map_err(anyhow::Error::msg)
+                }
+                // Retried too often in batches (or the payload is bad): on its own.
+                _ => self.handle(row).await,
+            };
+            out.push(outcome);
+        }
+        out
     }
 }

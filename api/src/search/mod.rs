@@ -166,6 +166,20 @@ impl SearchEngine {
         }
     }
 
+    /// Adds or replaces `docs` and removes `ids` (absent ones are ignored) as one write: one
+    /// commit on the embedded engine; on Meilisearch both tasks are sent, then waited for
+    /// together. Returns once the engine confirmed both.
+    pub async fn apply(&self, docs: Vec<SearchDoc>, ids: Vec<Uuid>) -> anyhow::Result<()> {
+        match self {
+            Self::Embedded(e) if !(docs.is_empty() && ids.is_empty()) => e.apply(docs, ids).await,
+            Self::Embedded(_) => Ok(()),
+            Self::Meili(_) => {
+                tokio::try_join!(self.upsert(docs), self.delete(ids))?;
+                Ok(())
+            }
+        }
+    }
+
     /// Removes every document.
     pub async fn clear(&self) -> anyhow::Result<()> {
         match self {

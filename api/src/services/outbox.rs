@@ -103,6 +103,14 @@ fn claim_sql(
 
 /// Marks a claimed row done.
 pub async fn complete(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
+    complete_many(db, &[id]).await
+}
+
+/// Marks claimed rows done, in one statement.
+pub async fn complete_many(db: &impl ConnectionTrait, ids: &[i64]) -> AppResult<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
     outbox::Entity::update_many()
         .col_expr(outbox::Column::DoneAt, Expr::value(now()))
         .col_expr(
@@ -113,7 +121,7 @@ pub async fn complete(db: &impl ConnectionTrait, id: i64) -> AppResult<()> {
             outbox::Column::LastError,
             Expr::value(Option::<String>::None),
         )
-        .filter(outbox::Column::Id.eq(id))
+        .filter(outbox::Column::Id.is_in(ids.iter().copied()))
         .exec(db)
         .await?;
     Ok(())

@@ -257,8 +257,43 @@ pub async fn sync_article(
     }
 }
 
-/// Rebuilds the index from the database: clears it, then adds every published article in
-/// batches of `batch`. Returns how many were indexed.
+/// Like [`sync_article`] for many articles at once: one database read of the articles and
+/// their tags, then one index write for all (see [`SearchEngine::apply`]). The index ends up as
+/// the database stands when it is read, whatever order the changes were made in.
+pub async fn sync_articles(
+    db: &impl ConnectionTrait,
+    engine: &SearchEngine,
+    ids: &[Uuid],
+) -> anyhow::Result<()> {
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let published: Vec<article::Model> = article::Entity::find()
+        .filter(article::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .filter(|a| a.status == ArticleStatus::Published)
+        .collect();
+    let kept: std::collections::HashSet<Uuid> = published.iter().map(|a| a.id).collect();
+    let gone: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|id| !kept.contains(id))
+        .collect();
+    let docs = search_docs(db, &published)
+        .await
+        .map_err(|e| anyhow::anyhow!("loading the articles' tags: {}", e.message))?;
+    engine.apply(docs, gone).await
+}
+
+/// Index writes of `wharf reindex` in flight at once: the next batch is read from the database
+/// while the engine indexes the previous ones (Meilisearch also merges queued batches).
+const REINDEX_IN_FLIGHT: usize = 4;
+
+/// Rebuilds the index from the database: clears it, then streams every published article into
+/// it in batches of `batch` (one engine write each, a few in flight). Returns how many were
+/// indexed.
 pub async fn reindex(
     db: &impl ConnectionTrait,
     engine: &SearchEngine,
@@ -268,6 +303,7 @@ pub async fn reindex(
     engine.clear().await?;
     let mut after: Option<Uuid> = None;
     let mut total = 0;
+    let mut in_flight = std::collections::VecDeque::new();
     loop {
         let mut query = article::Entity::find()
             .filter(article::Column::Status.eq(ArticleStatus::Published))
@@ -283,9 +319,22 @@ pub async fn reindex(
             .await
             .map_err(|e| anyhow::anyhow!("loading tags: {}", e.message))?;
         total += docs.len() as u64;
-        engine.upsert(docs).await?;
+        if in_flight.len() == REINDEX_IN_FLIGHT
+            && let Some(oldest) = in_flight.pop_front()
+        {
+            finish(oldest).await?;
+        }
+        let engine = engine.clone();
+        in_flight.push_back(tokio::spawn(async move { engine.upsert(docs).await }));
         tracing::info!(indexed = total, "reindexing");
+    }
+    while let Some(oldest) = in_flight.pop_front() {
+        finish(oldest).await?;
     }
     engine.mark_rebuilt()?;
     Ok(total)
+}
+
+async fn finish(write: tokio::task::JoinHandle<anyhow::Result<()>>) -> anyhow::Result<()> {
+    write.await?
 }

@@ -4,7 +4,7 @@ use super::text::{self, WordTokenizer};
 use super::{SearchDoc, SearchRequest, SearchResults};
 use anyhow::Context;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use tantivy::query::{ConstScoreQuery, Occur, Query, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
@@ -41,6 +41,8 @@ struct Inner {
     writer: Mutex<Option<IndexWriter>>,
     /// Whether the last write went through (reported by `/readyz`).
     last_write_ok: AtomicBool,
+    /// Commits made since the index was opened.
+    commits: AtomicU64,
     /// Whether the documents were indexed with another word segmentation and need a rebuild.
     stale: AtomicBool,
     f: Fields,
@@ -69,6 +71,7 @@ impl EmbeddedIndex {
                 reader,
                 writer: Mutex::new(None),
                 last_write_ok: AtomicBool::new(true),
+                commits: AtomicU64::new(0),
                 stale: AtomicBool::new(stale),
                 f,
             }),
@@ -97,24 +100,24 @@ impl EmbeddedIndex {
 
     /// Adds or replaces documents and commits.
     pub async fn upsert(&self, docs: Vec<SearchDoc>) -> anyhow::Result<()> {
-        self.blocking(move |inner| {
-            inner.write(|writer, f| {
-                for doc in &docs {
-                    writer.delete_term(Term::from_field_text(f.id, &doc.id.to_string()));
-                    writer.add_document(to_document(f, doc))?;
-                }
-                Ok(())
-            })
-        })
-        .await
+        self.apply(docs, Vec::new()).await
     }
 
     /// Removes documents and commits.
     pub async fn delete(&self, ids: Vec<Uuid>) -> anyhow::Result<()> {
+        self.apply(Vec::new(), ids).await
+    }
+
+    /// Adds or replaces `docs` and removes `ids`, in one commit.
+    pub async fn apply(&self, docs: Vec<SearchDoc>, ids: Vec<Uuid>) -> anyhow::Result<()> {
         self.blocking(move |inner| {
             inner.write(|writer, f| {
                 for id in &ids {
                     writer.delete_term(Term::from_field_text(f.id, &id.to_string()));
+                }
+                for doc in &docs {
+                    writer.delete_term(Term::from_field_text(f.id, &doc.id.to_string()));
+                    writer.add_document(to_document(f, doc))?;
                 }
                 Ok(())
             })
@@ -158,6 +161,11 @@ impl EmbeddedIndex {
         Ok(())
     }
 
+    /// Commits made through this handle since it was opened (each write is one).
+    pub fn commits(&self) -> u64 {
+        self.inner.commits.load(Ordering::Relaxed)
+    }
+
     /// Whether the index is there and the last write to it went through.
     pub fn healthy(&self) -> bool {
         self.inner.dir.join("meta.json").is_file()
@@ -194,6 +202,7 @@ impl Inner {
             let writer = slot.as_mut().context("no index writer")?;
             change(writer, &self.f)?;
             writer.commit().context("committing the search index")?;
+            self.commits.fetch_add(1, Ordering::Relaxed);
             self.reader.reload()?;
             Ok(())
         })();
