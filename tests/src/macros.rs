@@ -9,6 +9,8 @@
 /// - `e2e!(media; name, ...)`: once per media store too, local disk and the S3 server (modules
 ///   `local` and `s3`); `e2e!(media, settings = tweak; ...)` with changed settings;
 /// - `e2e!(stores = [s3: S3WrongSecret]; name, ...)`: over chosen stores (`module: MediaStore`);
+/// - `e2e!(search; name, ...)`: a `meilisearch` test too, the same body on a server whose
+///   search engine is Meilisearch (see [`on_meilisearch`](crate::search::on_meilisearch));
 /// - `e2e!(partner = configure; name, ...)`: with a [`PartnerServer`](crate::PartnerServer)
 ///   serving partner sites' pages, for `async fn name(app: TestApp, partner: PartnerServer)`,
 ///   where `fn configure(&mut Settings, &PartnerServer)` adjusts the server's settings.
@@ -72,6 +74,16 @@ macro_rules! e2e {
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn postgres() -> anyhow::Result<()> {
                 run($crate::Stack::Postgres).await
+            }
+        }
+    )+};
+    (search; $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            $crate::e2e!(@stacks (super) $name Local []);
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn meilisearch() -> anyhow::Result<()> {
+                $crate::search::on_meilisearch(super::$name).await
             }
         }
     )+};
