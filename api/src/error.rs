@@ -189,6 +189,21 @@ impl fmt::Debug for AppError {
     }
 }
 
+/// The message safe to show; the code, field and cause are in the struct (and in `Debug`).
+impl fmt::Display for AppError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for AppError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.source
+            .as_ref()
+            .map(|cause| &**cause as &(dyn std::error::Error + 'static))
+    }
+}
+
 impl From<DbErr> for AppError {
     fn from(err: DbErr) -> Self {
         Self::internal(err)
@@ -225,4 +240,27 @@ pub fn on_constraint_with(
         return conflict();
     }
     AppError::internal(err)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_error_displays_its_safe_message_and_chains_its_cause() {
+        let err = AppError::internal(anyhow::anyhow!("disk on fire"));
+        assert_eq!(err.to_string(), "internal server error");
+        let cause = std::error::Error::source(&err).map(ToString::to_string);
+        assert_eq!(cause.as_deref(), Some("disk on fire"));
+
+        let err = AppError::bad_input("slug", "slug is too long");
+        assert_eq!(err.to_string(), "slug is too long");
+        assert!(std::error::Error::source(&err).is_none());
+        // Jobs and the CLI take it with `?` into `anyhow`, and can still tell what it was.
+        let any = anyhow::Error::from(err);
+        assert_eq!(
+            any.downcast_ref::<AppError>().map(|e| e.code),
+            Some(ErrorCode::BadUserInput)
+        );
+    }
 }

@@ -1,6 +1,7 @@
 //! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
 //! GraphiQL), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
 mod access;
+mod execute;
 mod media;
 mod ws;
 
@@ -19,8 +20,6 @@ use serde_json::json;
 
 /// Most operations in one batched request.
 pub const MAX_BATCH: usize = 10;
-/// Longest query text of one operation, in bytes.
-pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 
 /// Most files in one multipart request.
 pub const MAX_UPLOAD_FILES: usize = 10;
@@ -35,7 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
                     .guard(actix_web::guard::Header("upgrade", "websocket"))
                     .to(ws::graphql_ws),
             )
-            .route(web::get().to(crate::execute::graphql_get)),
+            .route(web::get().to(execute::graphql_get)),
     )
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(readyz))
@@ -145,7 +144,7 @@ async fn graphql_post(
             }
         }
     };
-    crate::execute::execute(&req, &schema, &state, batch, false).await
+    execute::execute(&req, &schema, &state, batch, false).await
 }
 
 /// The caller's IP address (from proxy headers only when configured to trust them).

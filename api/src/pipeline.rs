@@ -7,13 +7,15 @@ use crate::error::{AppError, ErrorCode};
 use crate::graphql::{
     ClientIp, Loaders, check_document, fill_missing_codes, parse_failed, persisted_failed,
 };
-use crate::http::MAX_QUERY_BYTES;
 use crate::services::session;
 use crate::state::AppState;
 use async_graphql::parser::types::OperationType;
 use async_graphql::{Request, Response, ServerError};
 use std::net::IpAddr;
 use std::time::Duration;
+
+/// Longest query text of one operation, in bytes.
+pub const MAX_QUERY_BYTES: usize = 32 * 1024;
 
 /// Why an operation was not let in.
 pub enum Refused {

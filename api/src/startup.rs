@@ -7,7 +7,8 @@ use crate::jobs::outbox::OutboxWorker;
 use crate::jobs::search::SearchIndexer;
 use crate::jobs::watcher::Watcher;
 use crate::jobs::webhooks::{Deliverer, EventFanOut};
-use crate::linkcheck::Checker;
+use crate::linkcheck::{Checker, CheckerConfig};
+use crate::net::guard::Guard;
 use crate::search::SearchEngine;
 use crate::state::AppState;
 use crate::storage::Storage;
@@ -115,7 +116,7 @@ impl Application {
         {
             tracing::warn!(allow = ?settings.checker_allow_hosts, "the link checker may reach these private networks (WHARF_CHECKER_ALLOW_HOSTS)");
         }
-        let checker = Arc::new(Checker::from_settings(&settings)?);
+        let checker = Arc::new(checker_from_settings(&settings)?);
         let limits = Arc::new(crate::ratelimit::RateLimits::from_settings(&settings));
         let sockets = Arc::new(crate::sockets::SocketLimits::from_settings(&settings));
         let state = AppState {
@@ -294,4 +295,18 @@ fn write_private(path: &Path, contents: &str) -> anyhow::Result<()> {
         .with_context(|| format!("writing {}", path.display()))?;
     file.write_all(contents.as_bytes())?;
     Ok(())
+}
+
+/// The backlink checker the settings describe.
+fn checker_from_settings(settings: &Settings) -> anyhow::Result<Checker> {
+    let guard = Guard::new(&settings.checker_allow_hosts, &settings.checker_resolve)?;
+    Checker::new(
+        CheckerConfig {
+            timeout: Duration::from_millis(settings.checker_timeout_ms),
+            max_body_bytes: settings.checker_max_body_bytes,
+            max_redirects: settings.checker_max_redirects,
+            user_agent: settings.checker_user_agent.clone(),
+        },
+        guard,
+    )
 }

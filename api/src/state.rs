@@ -33,7 +33,7 @@ pub struct AppState {
     /// Statements run on the pool since start.
     pub queries: Arc<AtomicU64>,
     /// Site events for live subscribers of this instance.
-    pub live_events: tokio::sync::broadcast::Sender<crate::jobs::webhooks::SiteEvent>,
+    pub live_events: tokio::sync::broadcast::Sender<crate::services::webhook::SiteEvent>,
     /// Media storage (local disk or S3).
     pub storage: Storage,
     /// The backlink checker (site verification and link checks), with its SSRF guard.

@@ -6,8 +6,8 @@
 //! `BENCH_CHECKS` change the shape).
 use futures_util::StreamExt;
 use std::time::{Duration, Instant};
-use wharf::linkcheck::guard::Guard;
 use wharf::linkcheck::{Checker, CheckerConfig};
+use wharf::net::guard::Guard;
 use wharf_tests::{Page, PartnerServer};
 
 fn env_or(name: &str, default: usize) -> usize {

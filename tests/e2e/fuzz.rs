@@ -6,7 +6,7 @@ use anyhow::{Result, bail};
 use serde_json::{Map, Value, json};
 use std::time::Duration;
 use wharf::Settings;
-use wharf_tests::{TestApp, WsClient, e2e_with, ok};
+use wharf_tests::{TestApp, WsClient, e2e, ok};
 
 fn no_limits(s: &mut Settings) {
     s.rate_limit_anonymous_per_minute = 0;
@@ -15,7 +15,7 @@ fn no_limits(s: &mut Settings) {
     s.rate_limit_token_per_minute = 0;
 }
 
-e2e_with!(super::no_limits;
+e2e!(settings = no_limits;
     generated_operations_never_fail_the_server,
     generated_operations_over_websocket_never_fail_the_server,
     malformed_bodies_never_fail_the_server,

@@ -2,7 +2,7 @@
 use anyhow::Result;
 use serde_json::json;
 use wharf::Settings;
-use wharf_tests::{TestApp, e2e_with, error_code, ok, str_at};
+use wharf_tests::{TestApp, e2e, error_code, ok, str_at};
 
 fn tight(s: &mut Settings) {
     s.rate_limit_sign_in_account_per_minute = 3;
@@ -11,7 +11,7 @@ fn tight(s: &mut Settings) {
     s.rate_limit_token_per_minute = 3;
 }
 
-e2e_with!(super::tight; sign_in_attempts_are_limited_per_account, anonymous_callers_and_tokens_are_limited_with_retry_after);
+e2e!(settings = tight; sign_in_attempts_are_limited_per_account, anonymous_callers_and_tokens_are_limited_with_retry_after);
 
 const LOGIN: &str =
     "mutation($e: String!) { login(email: $e, password: \"wrong password\") { accessToken } }";

@@ -3,8 +3,8 @@
 //! database involved.
 use anyhow::Result;
 use std::time::Duration;
-use wharf::linkcheck::guard::Guard;
 use wharf::linkcheck::{Checker, CheckerConfig, LinkReport};
+use wharf::net::guard::Guard;
 use wharf_tests::{Page, PartnerServer};
 
 const SITE: &str = "blog.test";

@@ -4,7 +4,7 @@ use anyhow::Result;
 use serde_json::json;
 use wharf::Settings;
 use wharf::config::Environment;
-use wharf_tests::{TestApp, e2e, e2e_with, error_code};
+use wharf_tests::{TestApp, e2e, error_code};
 
 const METRICS_TOKEN: &str = "scrape-token-for-the-tests-0123";
 
@@ -18,11 +18,11 @@ fn production_with_metrics_token_and_graphiql(s: &mut Settings) {
     s.graphiql = Some(true);
 }
 
-e2e_with!(super::production;
+e2e!(settings = production;
     production_validation_errors_suggest_no_field_names,
     production_hides_graphiql_and_metrics_by_default,
 );
-e2e_with!(super::production_with_metrics_token_and_graphiql;
+e2e!(settings = production_with_metrics_token_and_graphiql;
     metrics_answer_only_the_holder_of_the_metrics_token,
 );
 e2e!(development_validation_errors_keep_their_suggestions);

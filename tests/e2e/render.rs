@@ -4,14 +4,14 @@
 use anyhow::Result;
 use serde_json::json;
 use wharf::Settings;
-use wharf_tests::{TestApp, e2e, e2e_with, error_code, ok, str_at};
+use wharf_tests::{TestApp, e2e, error_code, ok, str_at};
 
 fn one_ms_budget(s: &mut Settings) {
     s.render_budget_ms = 1;
 }
 
 e2e!(adversarial_bodies_render_with_unique_anchors_and_capped_nesting);
-e2e_with!(super::one_ms_budget; a_render_past_its_budget_answers_timeout_and_the_server_stays_up);
+e2e!(settings = one_ms_budget; a_render_past_its_budget_answers_timeout_and_the_server_stays_up);
 
 const READ: &str = "query($id: ID!) { article(id: $id) { html toc { anchor } } }";
 

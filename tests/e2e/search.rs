@@ -3,10 +3,10 @@
 use anyhow::{Result, bail};
 use serde_json::{Value, json};
 use std::time::{Duration, Instant};
-use wharf_tests::{TestApp, e2e, e2e_search, error_code, ok, spawn_app_tweaked, str_at};
+use wharf_tests::{TestApp, e2e, error_code, ok, spawn_app_tweaked, str_at};
 
 // The engine-independent tests also run on Meilisearch when `MEILI_URL` is set.
-e2e_search!(
+e2e!(search;
     published_articles_are_found_and_leave_the_index_when_unpublished_or_deleted,
     drafts_are_never_found,
     related_articles_come_from_the_same_site_and_locale_ranked_by_shared_words_and_tags,

@@ -7,7 +7,7 @@ use anyhow::Result;
 use serde_json::{Value, json};
 use std::time::Duration;
 use wharf::Settings;
-use wharf_tests::{TestApp, WsClient, e2e, e2e_with, error_code, ok, str_at};
+use wharf_tests::{TestApp, WsClient, e2e, error_code, ok, str_at};
 
 /// Access tokens that live 2 s; sockets re-check their credential every second.
 fn short_tokens(s: &mut Settings) {
@@ -30,8 +30,8 @@ fn tight(s: &mut Settings) {
 }
 
 e2e!(a_revoked_api_token_stops_working_on_its_open_socket);
-e2e_with!(super::short_tokens; an_expired_access_token_closes_its_socket);
-e2e_with!(super::tight;
+e2e!(settings = short_tokens; an_expired_access_token_closes_its_socket);
+e2e!(settings = tight;
     websocket_operations_count_against_the_http_rate_limits,
     sign_in_attempts_over_websocket_are_counted_per_address,
     a_mutation_over_websocket_refreshes_what_anonymous_readers_get,

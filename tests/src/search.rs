@@ -182,36 +182,6 @@ macro_rules! conformance {
     )+};
 }
 
-/// Declares end-to-end search tests that run once per stack on the embedded engine and once on
-/// Meilisearch (see [`on_meilisearch`]): `e2e_search!(name)` for `async fn name(app: TestApp)`.
-#[macro_export]
-macro_rules! e2e_search {
-    ($($name:ident),+ $(,)?) => {$(
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() -> anyhow::Result<()> {
-                match $crate::spawn_app($crate::Stack::Sqlite).await? {
-                    Some(app) => super::$name(app).await,
-                    None => Ok(()),
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() -> anyhow::Result<()> {
-                match $crate::spawn_app($crate::Stack::Postgres).await? {
-                    Some(app) => super::$name(app).await,
-                    None => Ok(()),
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn meilisearch() -> anyhow::Result<()> {
-                $crate::search::on_meilisearch(super::$name).await
-            }
-        }
-    )+};
-}
-
 /// One article of the labelled evaluation set for related articles.
 pub struct Labelled {
     /// The index document (all on one site).

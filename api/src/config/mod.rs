@@ -348,7 +348,7 @@ impl Settings {
         if self.checker_timeout_ms == 0 || self.checker_recheck_interval_secs == 0 {
             bail!("checker_timeout_ms and checker_recheck_interval_secs must be positive");
         }
-        crate::linkcheck::guard::Guard::new(&self.checker_allow_hosts, &self.checker_resolve)?;
+        crate::net::guard::Guard::new(&self.checker_allow_hosts, &self.checker_resolve)?;
         if let Some(url) = &self.database_url
             && !(url.starts_with("sqlite:")
                 || url.starts_with("postgres://")

@@ -4,11 +4,13 @@
 mod domain_name;
 mod email;
 mod locale;
+mod market;
 mod slug;
 mod text;
 
 pub use domain_name::DomainName;
 pub use email::Email;
 pub use locale::Locale;
+pub use market::{MAX_TAGS, parse_categories, parse_languages};
 pub use slug::Slug;
 pub use text::{bounded_text, optional_text};

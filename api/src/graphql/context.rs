@@ -1,6 +1,7 @@
 //! Reading the shared state and the caller from a resolver's context.
 use crate::auth::Principal;
 use crate::graphql::Loaders;
+use crate::services::pagination::PageRequest;
 use crate::state::AppState;
 use async_graphql::Context;
 
@@ -17,6 +18,26 @@ pub fn principal<'a>(ctx: &Context<'a>) -> &'a Principal {
 /// The request's data loaders.
 pub fn loaders<'a>(ctx: &Context<'a>) -> async_graphql::Result<&'a Loaders> {
     ctx.data::<Loaders>()
+}
+
+/// The paging arguments of a connection field (`first`, `after`).
+pub struct PageArgs {
+    /// How many items, at most the server's page size.
+    pub first: Option<i32>,
+    /// The cursor of the item before the page.
+    pub after: Option<String>,
+}
+
+impl PageArgs {
+    /// The page to read from a list in `order`; BAD_USER_INPUT on `first` or `after`.
+    pub fn parse(self, ctx: &Context<'_>, order: &str) -> async_graphql::Result<PageRequest> {
+        Ok(PageRequest::parse(
+            self.first.map(i64::from),
+            self.after.as_deref(),
+            order,
+            state(ctx)?.settings.max_page_size,
+        )?)
+    }
 }
 
 /// The caller's IP address, as the HTTP layer determined it.

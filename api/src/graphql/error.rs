@@ -6,23 +6,27 @@ use crate::error::{AppError, ErrorCode};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
 use async_graphql::{ErrorExtensionValues, ServerError};
 
-impl From<AppError> for async_graphql::Error {
-    fn from(err: AppError) -> Self {
-        err.log_if_internal();
-        let mut extensions = ErrorExtensionValues::default();
-        extensions.set("code", err.code.as_str());
-        if let Some(field) = &err.field {
-            extensions.set("field", field.as_str());
-        }
-        if let Some(path) = err.field_path() {
-            extensions.set("fieldPath", path);
-        }
-        async_graphql::Error {
-            message: err.message,
-            source: None,
-            extensions: Some(extensions),
-        }
+/// A service error in a response gets its code, the field at fault and the field's path.
+///
+/// `?` turns an [`AppError`] into an `async_graphql::Error` through async-graphql's conversion for
+/// any `Display` error, which keeps the `AppError` as the error's source; the codes are set here,
+/// once, when the response leaves the pipeline, and internal errors are logged with their cause.
+fn apply_app_error(err: &mut ServerError) {
+    let Some(app) = err.source::<AppError>() else {
+        return;
+    };
+    app.log_if_internal();
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", app.code.as_str());
+    if let Some(field) = &app.field {
+        extensions.set("field", field.as_str());
     }
+    if let Some(path) = app.field_path() {
+        extensions.set("fieldPath", path);
+    }
+    let message = app.message.clone();
+    err.message = message;
+    err.extensions = Some(extensions);
 }
 
 fn set_code(mut err: ServerError, code: &str, reason: &str) -> ServerError {
@@ -150,9 +154,11 @@ pub fn persisted_failed(err: PersistedError) -> ServerError {
 
 /// Errors still without a code after execution come from async-graphql itself: the depth and
 /// cost limits, validation, and input coercion (a variable of the wrong type, an unknown input
-/// field). All are the client's. Resolver errors always carry their code.
+/// field). All are the client's. Resolver errors carry their service error (see
+/// [`apply_app_error`]).
 pub fn fill_missing_codes(response: &mut async_graphql::Response) {
     for err in &mut response.errors {
+        apply_app_error(err);
         let has_code = err
             .extensions
             .as_ref()

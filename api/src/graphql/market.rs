@@ -1,5 +1,5 @@
 //! Reads and writes of the link-exchange market. Thin: each resolver calls one service.
-use crate::graphql::context::{principal, state};
+use crate::graphql::context::{PageArgs, principal, state};
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::deal::{
     LinkDeal, LinkDealFilter, ProposeLinkDealInput, SubmitLinkPlacementInput,
@@ -9,8 +9,6 @@ use crate::graphql::types::market::{
 };
 use crate::graphql::types::{id_arg, site_id_arg};
 use crate::services::market::{check, deal, offer, verify};
-use crate::services::pagination::PageRequest;
-use crate::services::site::find_site;
 use async_graphql::{Context, ID, Object};
 
 /// Reads of the market: open offers (anyone), deals (their sites' agents).
@@ -30,19 +28,10 @@ impl MarketQuery {
         filter: Option<LinkOfferFilter>,
     ) -> async_graphql::Result<Conn<LinkOffer>> {
         let st = state(ctx)?;
-        let page = PageRequest::parse(
-            first.map(i64::from),
-            after.as_deref(),
-            "offers",
-            st.settings.max_page_size,
-        )?;
+        let page = PageArgs { first, after }.parse(ctx, "offers")?;
         let f = filter.unwrap_or_default();
-        let site_id = match &f.site {
-            Some(site) => Some(find_site(&st.db, "filter.site", site).await?.id),
-            None => None,
-        };
         let filter = offer::OfferFilter {
-            site_id,
+            site: f.site,
             category: f.category,
             language: f.language,
             kind: f.kind.map(Into::into),
@@ -71,19 +60,10 @@ impl MarketQuery {
         filter: Option<LinkDealFilter>,
     ) -> async_graphql::Result<Conn<LinkDeal>> {
         let st = state(ctx)?;
-        let page = PageRequest::parse(
-            first.map(i64::from),
-            after.as_deref(),
-            "deals",
-            st.settings.max_page_size,
-        )?;
+        let page = PageArgs { first, after }.parse(ctx, "deals")?;
         let f = filter.unwrap_or_default();
-        let site_id = match &f.site {
-            Some(site) => Some(find_site(&st.db, "filter.site", site).await?.id),
-            None => None,
-        };
         let filter = deal::DealFilter {
-            site_id,
+            site: f.site,
             status: f.status.map(Into::into),
         };
         let page = deal::list_deals(&st.db, principal(ctx), filter, &page).await?;

@@ -1,11 +1,10 @@
 //! Media reads and writes: uploads (multipart and direct), deletion, article cover images.
-use crate::graphql::context::{principal, state};
+use crate::graphql::context::{PageArgs, principal, state};
 use crate::graphql::types::article::Article;
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::media::{Media, UploadUrl};
 use crate::graphql::types::{id_arg, to_id};
 use crate::services::media::{self, NewUpload, UploadRequest};
-use crate::services::pagination::PageRequest;
 use crate::services::site;
 use async_graphql::{Context, ID, Object, Upload};
 use std::io::Read;
@@ -34,12 +33,7 @@ impl MediaQuery {
     ) -> async_graphql::Result<Conn<Media>> {
         let st = state(ctx)?;
         let site = site::find_site(&st.db, "site", &site).await?;
-        let page = PageRequest::parse(
-            first.map(i64::from),
-            after.as_deref(),
-            media::LIST_ORDER,
-            st.settings.max_page_size,
-        )?;
+        let page = PageArgs { first, after }.parse(ctx, media::LIST_ORDER)?;
         Ok(connection(
             media::list_media(&st.db, principal(ctx), site.id, &page).await?,
             Media,

@@ -1,13 +1,12 @@
 //! Read operations.
 use crate::error::AppError;
-use crate::graphql::context::{principal, state};
+use crate::graphql::context::{PageArgs, principal, state};
 use crate::graphql::types::auth::ApiToken;
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::id_arg;
 use crate::graphql::types::site::Site;
 use crate::graphql::types::tag::Tag;
 use crate::graphql::types::user::User;
-use crate::services::pagination::PageRequest;
 use crate::services::{api_token, site, tag, user};
 use async_graphql::{Context, ID, Object};
 
@@ -52,12 +51,7 @@ impl ContentQuery {
         after: Option<String>,
     ) -> async_graphql::Result<Conn<Site>> {
         let st = state(ctx)?;
-        let page = PageRequest::parse(
-            first.map(i64::from),
-            after.as_deref(),
-            "sites",
-            st.settings.max_page_size,
-        )?;
+        let page = PageArgs { first, after }.parse(ctx, "sites")?;
         Ok(connection(site::list_sites(&st.db, &page).await?, Site))
     }
 
@@ -73,12 +67,7 @@ impl ContentQuery {
     ) -> async_graphql::Result<Conn<Tag>> {
         let st = state(ctx)?;
         let site = site::find_site(&st.db, "site", &site).await?;
-        let page = PageRequest::parse(
-            first.map(i64::from),
-            after.as_deref(),
-            "tags",
-            st.settings.max_page_size,
-        )?;
+        let page = PageArgs { first, after }.parse(ctx, "tags")?;
         Ok(connection(
             tag::list_tags(&st.db, principal(ctx), site.id, &page).await?,
             Tag,

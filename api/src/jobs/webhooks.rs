@@ -1,27 +1,17 @@
 //! Outbox handlers for site events: fan-out to webhooks and live subscribers, and delivery.
 use crate::jobs::outbox::OutboxHandler;
-use crate::linkcheck::guard::Guard;
+use crate::net::guard::Guard;
 use crate::services::outbox::kinds;
+use crate::services::webhook::{Outcome, SiteEvent};
 use crate::services::{now, webhook};
 use anyhow::Context;
-use entities::{outbox, webhook as hook_entity, webhook_delivery};
-use sea_orm::{ActiveModelTrait, DatabaseConnection, EntityTrait, Set};
+use entities::{outbox, webhook_delivery};
+use sea_orm::DatabaseConnection;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
 use uuid::Uuid;
-
-/// A site event as live subscribers receive it.
-#[derive(Clone, Debug)]
-pub struct SiteEvent {
-    /// The site.
-    pub site_id: Uuid,
-    /// `article.published`, …
-    pub event: String,
-    /// The event's data.
-    pub data: serde_json::Value,
-}
 
 /// Fans `webhook.event` rows out to deliveries and to live subscribers.
 pub struct EventFanOut {
@@ -98,24 +88,19 @@ impl OutboxHandler for Deliverer {
             .as_str()
             .and_then(|s| s.parse().ok())
             .context("no delivery_id")?;
-        let Some(delivery) = webhook_delivery::Entity::find_by_id(id)
-            .one(&self.db)
-            .await?
-        else {
+        let Some((delivery, hook)) = webhook::delivery_with_webhook(&self.db, id).await? else {
             return Ok(()); // its webhook was deleted
         };
-        let hook = hook_entity::Entity::find_by_id(delivery.webhook_id)
-            .one(&self.db)
-            .await?;
         let attempts = delivery.attempts + 1;
-        let mut update: webhook_delivery::ActiveModel = delivery.clone().into();
-        update.attempts = Set(attempts);
+        let given_up = |error: String| Outcome::Failed {
+            status: None,
+            error,
+            retry: false,
+        };
         let Some(hook) = hook.filter(|h| h.active) else {
             let why = "the webhook is inactive";
             log_failure(&delivery, attempts, None, why, false);
-            update.status = Set("failed".into());
-            update.last_error = Set(Some(why.into()));
-            update.update(&self.db).await?;
+            webhook::record_attempt(&self.db, &delivery, attempts, given_up(why.into())).await?;
             return Ok(());
         };
         let host = url::Url::parse(&hook.url)
@@ -126,9 +111,7 @@ impl OutboxHandler for Deliverer {
         {
             let why = refused.to_string();
             log_failure(&delivery, attempts, host.as_deref(), &why, false);
-            update.status = Set("failed".into());
-            update.last_error = Set(Some(why));
-            update.update(&self.db).await?;
+            webhook::record_attempt(&self.db, &delivery, attempts, given_up(why)).await?;
             return Ok(());
         }
         let body = serde_json::to_string(&delivery.payload)?;
@@ -147,32 +130,34 @@ impl OutboxHandler for Deliverer {
             .body(body)
             .send()
             .await;
-        let failure = match sent {
+        let (status, failure) = match sent {
             Ok(resp) if resp.status().is_success() => {
-                update.status = Set("delivered".into());
-                update.response_status = Set(Some(i32::from(resp.status().as_u16())));
-                update.delivered_at = Set(Some(now()));
-                update.last_error = Set(None);
-                update.update(&self.db).await?;
+                let status = resp.status().as_u16();
+                let outcome = Outcome::Delivered { status };
+                webhook::record_attempt(&self.db, &delivery, attempts, outcome).await?;
                 return Ok(());
             }
-            Ok(resp) => {
-                update.response_status = Set(Some(i32::from(resp.status().as_u16())));
-                format!("the receiver answered {}", resp.status())
-            }
-            Err(err) => format!("could not reach the receiver: {}", without_url(&err)),
+            Ok(resp) => (
+                Some(resp.status().as_u16()),
+                format!("the receiver answered {}", resp.status()),
+            ),
+            Err(err) => (
+                None,
+                format!("could not reach the receiver: {}", without_url(&err)),
+            ),
         };
-        update.last_error = Set(Some(failure.clone()));
-        let retried = attempts < webhook::MAX_ATTEMPTS;
-        log_failure(&delivery, attempts, host.as_deref(), &failure, retried);
-        if !retried {
-            update.status = Set("failed".into());
-            update.update(&self.db).await?;
-            return Ok(());
+        let retry = attempts < webhook::MAX_ATTEMPTS;
+        log_failure(&delivery, attempts, host.as_deref(), &failure, retry);
+        let outcome = Outcome::Failed {
+            status,
+            error: failure.clone(),
+            retry,
+        };
+        webhook::record_attempt(&self.db, &delivery, attempts, outcome).await?;
+        if retry {
+            return Err(anyhow::anyhow!(failure));
         }
-        update.status = Set("pending".into());
-        update.update(&self.db).await?;
-        Err(anyhow::anyhow!(failure))
+        Ok(())
     }
 }
 

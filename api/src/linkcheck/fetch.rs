@@ -2,8 +2,8 @@
 //! SSRF guard) up to a limit, and a body limit on the bytes received and on the bytes decoded
 //! (gzip, deflate and brotli are undone by [`super::body`]).
 use super::body::{BodyDecoder, BodyError, Coding};
-use super::guard::RefusedAddress;
 use super::{Checker, FetchError, Fetched};
+use crate::net::guard::RefusedAddress;
 use reqwest::header::LOCATION;
 use url::Url;
 

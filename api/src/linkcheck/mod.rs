@@ -3,16 +3,15 @@
 //!
 //! Fetching: a total timeout, a body limit (on the decoded bytes: gzip, deflate and brotli are
 //! asked for and undone by [`body`]), redirects followed one at a time (each hop vetted by the
-//! SSRF [`guard`]) up to a limit, its own user agent. One request at a time per host;
+//! SSRF guard, [`crate::net::guard`]) up to a limit, its own user agent. One request at a time per host;
 //! robots.txt cached per origin. Reading: [`html`] decodes the charset and parses the page.
 mod body;
 pub mod directives;
 mod fetch;
-pub mod guard;
 pub mod html;
 pub mod robots;
 
-use guard::Guard;
+use crate::net::guard::Guard;
 use robots::Robots;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -158,20 +157,6 @@ impl Checker {
             robots: Mutex::new(HashMap::new()),
             hosts: Mutex::new(HashMap::new()),
         })
-    }
-
-    /// The checker the settings describe.
-    pub fn from_settings(settings: &crate::config::Settings) -> anyhow::Result<Self> {
-        let guard = Guard::new(&settings.checker_allow_hosts, &settings.checker_resolve)?;
-        Self::new(
-            CheckerConfig {
-                timeout: Duration::from_millis(settings.checker_timeout_ms),
-                max_body_bytes: settings.checker_max_body_bytes,
-                max_redirects: settings.checker_max_redirects,
-                user_agent: settings.checker_user_agent.clone(),
-            },
-            guard,
-        )
     }
 
     /// Fetches a page as text (charset decoded), for site verification.

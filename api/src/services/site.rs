@@ -181,14 +181,16 @@ pub async fn update_site(
         active.country = Set(parse_country(&c)?);
     }
     if let Some(c) = patch.categories {
-        active.categories = Set(serde_json::json!(
-            crate::services::market::offer::parse_categories("categories", &c)?
-        ));
+        active.categories = Set(serde_json::json!(crate::domain::parse_categories(
+            "categories",
+            &c
+        )?));
     }
     if let Some(l) = patch.languages {
-        active.languages = Set(serde_json::json!(
-            crate::services::market::offer::parse_languages("languages", &l)?
-        ));
+        active.languages = Set(serde_json::json!(crate::domain::parse_languages(
+            "languages",
+            &l
+        )?));
     }
     active.updated_at = Set(now());
     active

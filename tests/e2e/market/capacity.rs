@@ -6,9 +6,9 @@ use entities::link_deal;
 use futures_util::future::join_all;
 use sea_orm::PaginatorTrait;
 use serde_json::{Value, json};
-use wharf_tests::{PartnerServer, TestApp, e2e_partner, error_code, error_field, ok, str_at};
+use wharf_tests::{PartnerServer, TestApp, e2e, error_code, error_field, ok, str_at};
 
-e2e_partner!(crowded;
+e2e!(partner = crowded;
     twenty_concurrent_accepts_with_one_slot_left_accept_exactly_one,
     twenty_concurrent_proposals_for_one_site_and_offer_open_exactly_one,
     upgrading_keeps_the_furthest_open_deal_of_each_site_and_offer,

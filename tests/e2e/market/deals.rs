@@ -3,14 +3,14 @@
 use super::*;
 use anyhow::{Context, Result};
 use serde_json::{Value, json};
-use wharf_tests::{Page, PartnerServer, TestApp, e2e_partner, error_code, ok, str_at};
+use wharf_tests::{Page, PartnerServer, TestApp, e2e, error_code, ok, str_at};
 
-e2e_partner!(quiet;
+e2e!(partner = quiet;
     the_integrator_flow_takes_a_deal_from_offer_to_live_broken_and_restored,
     two_conflicting_transitions_at_once_apply_exactly_one,
     stale_proposals_expire_by_the_clock,
 );
-e2e_partner!(cooling; checking_a_deal_again_at_once_is_rate_limited);
+e2e!(partner = cooling; checking_a_deal_again_at_once_is_rate_limited);
 
 async fn the_integrator_flow_takes_a_deal_from_offer_to_live_broken_and_restored(
     app: TestApp,

@@ -2,9 +2,9 @@
 use super::*;
 use anyhow::Result;
 use serde_json::{Value, json};
-use wharf_tests::{Page, PartnerServer, TestApp, e2e_partner, error_code, ok};
+use wharf_tests::{Page, PartnerServer, TestApp, e2e, error_code, ok};
 
-e2e_partner!(quiet;
+e2e!(partner = quiet;
     anonymous_readers_list_open_offers_with_filters,
     only_verified_sites_offer_and_deal,
     a_site_market_profile_is_edited_by_its_owner,

@@ -2,10 +2,10 @@
 use super::*;
 use anyhow::Result;
 use serde_json::json;
-use wharf_tests::{Page, PartnerServer, TestApp, e2e_partner, ok};
+use wharf_tests::{Page, PartnerServer, TestApp, e2e, ok};
 
-e2e_partner!(guarded; verification_refuses_private_loopback_metadata_and_redirected_addresses);
-e2e_partner!(production; in_production_loopback_is_refused_without_an_allow_list);
+e2e!(partner = guarded; verification_refuses_private_loopback_metadata_and_redirected_addresses);
+e2e!(partner = production; in_production_loopback_is_refused_without_an_allow_list);
 
 async fn verification_refuses_private_loopback_metadata_and_redirected_addresses(
     app: TestApp,

@@ -1,10 +1,10 @@
 //! The watcher: deals go live, break and come back without anyone asking.
 use super::*;
 use anyhow::Result;
-use wharf_tests::{PartnerServer, TestApp, e2e_partner, ok};
+use wharf_tests::{PartnerServer, TestApp, e2e, ok};
 
-e2e_partner!(watching; the_watcher_makes_deals_live_breaks_and_restores_them);
-e2e_partner!(quiet; a_due_deal_is_claimed_by_one_watcher_at_a_time);
+e2e!(partner = watching; the_watcher_makes_deals_live_breaks_and_restores_them);
+e2e!(partner = quiet; a_due_deal_is_claimed_by_one_watcher_at_a_time);
 
 async fn the_watcher_makes_deals_live_breaks_and_restores_them(
     app: TestApp,

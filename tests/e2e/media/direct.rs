@@ -1,7 +1,7 @@
 //! Direct uploads: presigned (S3) or signed (local) PUT, then `confirmUpload`.
 use super::*;
 
-e2e_media!(a_direct_upload_is_checked_before_it_is_recorded);
+e2e!(media; a_direct_upload_is_checked_before_it_is_recorded);
 
 async fn a_direct_upload_is_checked_before_it_is_recorded(app: TestApp) -> Result<()> {
     let (token, site) = setup(&app).await?;

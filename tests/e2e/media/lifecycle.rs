@@ -3,12 +3,12 @@ use super::*;
 use entities::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 
-e2e_media!(
+e2e!(media;
     the_media_of_a_site_are_listed_newest_first_for_members,
     deleting_media_removes_the_row_and_then_the_object,
     an_article_cover_image_is_set_read_and_cleared,
 );
-e2e_stores!([s3: S3]; a_failed_object_delete_is_retried_from_the_outbox);
+e2e!(stores = [s3: S3]; a_failed_object_delete_is_retried_from_the_outbox);
 
 async fn deleting_media_removes_the_row_and_then_the_object(app: TestApp) -> Result<()> {
     let (token, site) = setup(&app).await?;

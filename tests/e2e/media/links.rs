@@ -1,7 +1,7 @@
 //! Signed links and tickets: tampered or expired ones are refused, by Wharf and by S3.
 use super::*;
 
-e2e_media!(tampered_or_expired_links_and_tickets_are_refused);
+e2e!(media; tampered_or_expired_links_and_tickets_are_refused);
 
 async fn tampered_or_expired_links_and_tickets_are_refused(app: TestApp) -> Result<()> {
     let (token, site) = setup(&app).await?;

@@ -17,8 +17,8 @@ use sea_orm::{EntityTrait, PaginatorTrait};
 use serde_json::{Value, json};
 use std::time::Duration;
 use wharf_tests::{
-    MediaStore, Stack, TEST_JWT_SECRET, TEST_MEDIA_MAX_BYTES, TestApp, e2e_media, e2e_stores,
-    error_code, error_field, ok, spawn_app_tweaked, str_at,
+    MediaStore, Stack, TEST_JWT_SECRET, TEST_MEDIA_MAX_BYTES, TestApp, e2e, error_code,
+    error_field, ok, spawn_app_tweaked, str_at,
 };
 
 const MEDIA_FIELDS: &str =

@@ -1,8 +1,8 @@
 //! S3 that refuses Wharf (a wrong secret) or does not answer: clear errors, no rows.
 use super::*;
 
-e2e_stores!([s3: S3WrongSecret]; a_wrong_s3_secret_is_refused_and_leaves_no_row);
-e2e_stores!([s3: S3Unreachable]; an_unreachable_s3_gives_a_clear_error_and_no_row);
+e2e!(stores = [s3: S3WrongSecret]; a_wrong_s3_secret_is_refused_and_leaves_no_row);
+e2e!(stores = [s3: S3Unreachable]; an_unreachable_s3_gives_a_clear_error_and_no_row);
 
 async fn a_wrong_s3_secret_is_refused_and_leaves_no_row(app: TestApp) -> Result<()> {
     let (token, site) = setup(&app).await?;

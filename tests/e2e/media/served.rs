@@ -2,7 +2,7 @@
 //! with a safe filename; Wharf's own responses sandboxed (CSP) and never sniffed.
 use super::*;
 
-e2e_media!(files_that_are_not_images_are_served_as_sandboxed_downloads);
+e2e!(media; files_that_are_not_images_are_served_as_sandboxed_downloads);
 
 const CSP: &str = "sandbox; default-src 'none'";
 

@@ -1,7 +1,7 @@
 //! A direct upload must be exactly the size announced when its URL was asked for.
 use super::*;
 
-e2e_media!(a_direct_upload_of_another_size_than_announced_is_refused_and_removed);
+e2e!(media; a_direct_upload_of_another_size_than_announced_is_refused_and_removed);
 
 async fn a_direct_upload_of_another_size_than_announced_is_refused_and_removed(
     app: TestApp,

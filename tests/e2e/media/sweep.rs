@@ -7,12 +7,12 @@ use sea_orm::sea_query::Expr;
 use sea_orm::{ColumnTrait, QueryFilter};
 use std::collections::BTreeMap;
 use wharf::services::media::pending::sweep_abandoned;
-use wharf_tests::e2e_media_with;
+use wharf_tests::e2e;
 
-e2e_media_with!(sweep_often;
+e2e!(media, settings = sweep_often;
     abandoned_uploads_are_swept_once_by_two_servers_and_confirmed_files_stay,
 );
-e2e_media_with!(sweep_never;
+e2e!(media, settings = sweep_never;
     twenty_concurrent_sweeps_take_each_upload_once,
     a_confirmation_racing_the_sweep_either_records_the_file_or_finds_it_gone,
 );

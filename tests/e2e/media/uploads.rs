@@ -1,7 +1,7 @@
 //! Uploads in the request (GraphQL multipart): sniffing, limits, filenames, serving.
 use super::*;
 
-e2e_media!(
+e2e!(media;
     a_multipart_upload_is_sniffed_recorded_and_served,
     a_lying_or_disallowed_upload_is_refused_and_leaves_nothing,
     an_oversized_upload_is_refused_and_leaves_nothing,

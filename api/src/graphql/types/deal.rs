@@ -8,7 +8,7 @@ use crate::services::json_strings;
 use crate::services::market::{self as svc, deal};
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
-use entities::{link_check, link_deal, link_deal_event, link_offer};
+use entities::{link_check, link_deal, link_deal_event};
 
 /// Where one side's link sits.
 #[derive(SimpleObject)]
@@ -33,7 +33,9 @@ impl LinkDeal {
 
     /// The offer the deal answers.
     async fn offer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<LinkOffer>> {
-        Ok(link_offer_by_id(ctx, self.0.offer_id).await?.map(LinkOffer))
+        Ok(deal::offer_of(&state(ctx)?.db, &self.0)
+            .await?
+            .map(LinkOffer))
     }
 
     /// The site that published the offer.
@@ -142,16 +144,6 @@ impl LinkDeal {
     async fn updated_at(&self) -> DateTime<Utc> {
         self.0.updated_at
     }
-}
-
-async fn link_offer_by_id(
-    ctx: &Context<'_>,
-    id: uuid::Uuid,
-) -> async_graphql::Result<Option<link_offer::Model>> {
-    use sea_orm::EntityTrait;
-    Ok(link_offer::Entity::find_by_id(id)
-        .one(&state(ctx)?.db)
-        .await?)
 }
 
 /// One transition of a deal.

@@ -15,7 +15,7 @@ use sea_orm::{
 };
 use uuid::Uuid;
 
-pub use super::deal_read::{DealFilter, deal_checks, deal_events, list_deals};
+pub use super::deal_read::{DealFilter, deal_checks, deal_events, list_deals, offer_of};
 
 /// How long a proposal waits for an answer.
 pub const PROPOSAL_TTL_DAYS: i64 = 14;

@@ -3,7 +3,7 @@ use super::DealStatus;
 use crate::auth::{Principal, Scope};
 use crate::error::AppResult;
 use crate::services::pagination::{Cursor, Page, PageRequest};
-use entities::{link_check, link_deal, link_deal_event};
+use entities::{link_check, link_deal, link_deal_event, link_offer};
 use sea_orm::sea_query::{Condition, Expr};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect,
@@ -13,8 +13,8 @@ use uuid::Uuid;
 /// Filters of the deal list.
 #[derive(Default)]
 pub struct DealFilter {
-    /// Only deals of this site (either side).
-    pub site_id: Option<Uuid>,
+    /// Only deals of this site (either side; ID or domain).
+    pub site: Option<String>,
     /// Only deals in this status.
     pub status: Option<DealStatus>,
 }
@@ -26,16 +26,17 @@ pub async fn list_deals(
     filter: DealFilter,
     page: &PageRequest,
 ) -> AppResult<Page<link_deal::Model>> {
+    let site_id = super::filter_site_id(db, filter.site.as_deref()).await?;
     principal.require_user()?;
     let mut query = link_deal::Entity::find();
-    if !principal.is_admin() || filter.site_id.is_some() {
+    if !principal.is_admin() || site_id.is_some() {
         // One site when an admin names it or an admin's token is restricted to it; else the
         // sites the caller's credential reaches as a member.
-        let mut sites = match filter.site_id.or(principal.site_restriction()) {
+        let mut sites = match site_id.or(principal.site_restriction()) {
             Some(site) if principal.is_admin_on(site) => vec![site],
             _ => crate::services::authz::caller_sites(db, principal).await?,
         };
-        if let Some(only) = filter.site_id {
+        if let Some(only) = site_id {
             sites.retain(|s| *s == only);
         }
         sites.retain(|s| principal.token_allows(Scope::DealsRead, Some(*s)));
@@ -91,5 +92,15 @@ pub async fn deal_checks(
         .order_by_desc(link_check::Column::Id)
         .limit(limit)
         .all(db)
+        .await?)
+}
+
+/// The offer a deal answers, in whatever status it is now (`None` once it is deleted).
+pub async fn offer_of(
+    db: &impl ConnectionTrait,
+    deal: &link_deal::Model,
+) -> AppResult<Option<link_offer::Model>> {
+    Ok(link_offer::Entity::find_by_id(deal.offer_id)
+        .one(db)
         .await?)
 }

@@ -20,6 +20,7 @@ pub mod verify;
 use crate::auth::{Principal, Scope};
 use crate::error::{AppError, AppResult};
 use crate::services::authz::caller_role;
+use crate::services::site::SiteKey;
 use entities::site_member::SiteRole;
 use sea_orm::ConnectionTrait;
 use uuid::Uuid;
@@ -165,4 +166,15 @@ pub async fn is_site_agent(
         Scope::DealsWrite => role == Some(SiteRole::Owner),
         _ => role.is_some(),
     })
+}
+
+/// The site a market list's `filter.site` names by ID or domain, resolved as article lists do
+/// ([`SiteKey`]); NOT_FOUND when there is no such site.
+async fn filter_site_id(db: &impl ConnectionTrait, site: Option<&str>) -> AppResult<Option<Uuid>> {
+    match site {
+        Some(given) => Ok(Some(
+            SiteKey::parse("filter.site", given)?.load(db).await?.id,
+        )),
+        None => Ok(None),
+    }
 }

@@ -1,7 +1,7 @@
 //! Link offers: placements a verified site offers to partners.
 use super::{OfferKind, OfferStatus, Placement, require_site_agent};
 use crate::auth::{Principal, Scope};
-use crate::domain::{Locale, bounded_text};
+use crate::domain::{bounded_text, parse_categories, parse_languages};
 use crate::error::{AppError, AppResult};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::site::get_site;
@@ -12,9 +12,6 @@ use sea_orm::{
     QuerySelect, Set,
 };
 use uuid::Uuid;
-
-/// Most categories or languages on one offer or profile.
-pub const MAX_TAGS: usize = 20;
 
 /// An offer to publish.
 pub struct NewOffer {
@@ -56,8 +53,8 @@ pub struct OfferPatch {
 /// Filters of the offer list. Anonymous callers and other sites see open offers only.
 #[derive(Default)]
 pub struct OfferFilter {
-    /// Only offers of this site.
-    pub site_id: Option<Uuid>,
+    /// Only offers of this site (ID or domain).
+    pub site: Option<String>,
     /// Only offers in this category.
     pub category: Option<String>,
     /// Only offers in this language.
@@ -68,42 +65,6 @@ pub struct OfferFilter {
     pub placement: Option<Placement>,
     /// Only this status (non-open statuses only for the site's own agents).
     pub status: Option<OfferStatus>,
-}
-
-/// Normalizes market categories: trimmed, lowercase, unique.
-pub fn parse_categories(field: &str, raw: &[String]) -> AppResult<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for c in raw {
-        let c = bounded_text(field, &c.to_lowercase(), 1, 60)?;
-        if !out.contains(&c) {
-            out.push(c);
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_TAGS} values"),
-        ));
-    }
-    Ok(out)
-}
-
-/// Normalizes languages as locale tags (`zh_cn` → `zh-CN`), unique.
-pub fn parse_languages(field: &str, raw: &[String]) -> AppResult<Vec<String>> {
-    let mut out: Vec<String> = Vec::new();
-    for l in raw {
-        let l = Locale::parse(field, l)?.into_string();
-        if !out.contains(&l) {
-            out.push(l);
-        }
-    }
-    if out.len() > MAX_TAGS {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_TAGS} values"),
-        ));
-    }
-    Ok(out)
 }
 
 /// Publishes an offer for a verified site.
@@ -222,9 +183,10 @@ pub async fn list_offers(
     filter: OfferFilter,
     page: &PageRequest,
 ) -> AppResult<Page<link_offer::Model>> {
+    let site_id = super::filter_site_id(db, filter.site.as_deref()).await?;
     let status = filter.status.unwrap_or(OfferStatus::Open);
     if status != OfferStatus::Open {
-        let allowed = match filter.site_id {
+        let allowed = match site_id {
             Some(site) => super::is_site_agent(db, principal, site, Scope::DealsRead).await?,
             None => false,
         };
@@ -237,7 +199,7 @@ pub async fn list_offers(
     }
     let mut query =
         link_offer::Entity::find().filter(link_offer::Column::Status.eq(status.as_str()));
-    if let Some(site) = filter.site_id {
+    if let Some(site) = site_id {
         query = query.filter(link_offer::Column::SiteId.eq(site));
     }
     if let Some(kind) = filter.kind {

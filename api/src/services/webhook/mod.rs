@@ -4,6 +4,10 @@
 //! transaction of the change. The worker fans it out into one delivery per matching webhook,
 //! each delivered (and retried with backoff) from the outbox, so a receiver that is down loses
 //! nothing: deliveries wait until it answers 2xx, up to [`MAX_ATTEMPTS`].
+mod delivery;
+
+pub use delivery::{Outcome, delivery_with_webhook, record_attempt};
+
 use crate::auth::Principal;
 use crate::auth::secrets::random_token;
 use crate::error::{AppError, AppResult};
@@ -16,6 +20,17 @@ use sea_orm::{
 };
 use serde_json::json;
 use uuid::Uuid;
+
+/// A site event as live subscribers receive it.
+#[derive(Clone, Debug)]
+pub struct SiteEvent {
+    /// The site.
+    pub site_id: Uuid,
+    /// `article.published`, …
+    pub event: String,
+    /// The event's data.
+    pub data: serde_json::Value,
+}
 
 /// Events a webhook may subscribe to.
 pub const EVENTS: &[&str] = &[

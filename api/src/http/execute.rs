@@ -1,11 +1,11 @@
 //! Running GraphQL requests over HTTP: `POST /graphql` and cacheable `GET /graphql` reads,
 //! with automatic persisted queries, credentials, rate limits, the anonymous response cache,
 //! ETag / `Cache-Control`, and metrics.
+use super::{bearer, error_response, from_app_error, graphiql, rate_limited};
 use crate::auth::Principal;
 use crate::cache::{Cached, ResponseCache};
 use crate::error::ErrorCode;
 use crate::graphql::WharfSchema;
-use crate::http::{bearer, error_response, from_app_error, graphiql, rate_limited};
 use crate::pipeline::{self, Kind, Refused};
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
@@ -105,7 +105,7 @@ pub async fn execute(
     {
         return from_app_error(&err);
     }
-    let ip = crate::http::client_ip(req, &state.settings);
+    let ip = super::client_ip(req, &state.settings);
     let principal = match bearer(req) {
         Err(err) => return from_app_error(&err),
         Ok(token) => match pipeline::admit(state, token, ip).await {

@@ -1,4 +1,4 @@
-//! The SSRF guard: which addresses the checker may connect to, and a DNS resolver that vets
+//! The SSRF guard: which addresses the link checker and webhook deliveries may connect to, and a DNS resolver that vets
 //! every address it hands to the HTTP client.
 //!
 //! The resolver runs for every new connection, so each redirect hop (the checker follows them
