@@ -5,7 +5,7 @@
 //! figures are in `docs/benchmarks.md`.
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use std::hint::black_box;
-use wharf::content::{MAX_EXCERPT_UNITS, derive_excerpt, render, text_stats};
+use wharf::content::{MAX_EXCERPT_UNITS, derive_excerpt, random_markdown, render, text_stats};
 
 /// A long Chinese technical article like the product's seed page: numbered, nested headings
 /// (一、… / 3.1 … / 4.1.1 …), paragraphs, lists, a table, code and links.
@@ -112,61 +112,6 @@ fn adversarial() -> Vec<(&'static str, String)> {
     ]
 }
 
-/// A deterministic random mixture of the adversarial pieces and ordinary markdown, 1 MiB.
-fn random_mixture(seed: u64) -> String {
-    const PIECES: &[&str] = &[
-        "# h\n",
-        "## 标题\n",
-        "> ",
-        ">",
-        "- ",
-        "1. ",
-        "  ",
-        "*",
-        "_",
-        "**",
-        "`",
-        "[",
-        "]",
-        "(",
-        ")",
-        "![",
-        "<div>",
-        "</div>",
-        "<b>",
-        "|",
-        "|-",
-        "\n",
-        "\n\n",
-        "text ",
-        "扩散模型",
-        "[^a]",
-        "~~",
-        "\\",
-        "&amp;",
-        "<http://x",
-        "```\n",
-        "    ",
-    ];
-    let mut state = seed | 1;
-    let mut next = || {
-        // xorshift64*
-        state ^= state >> 12;
-        state ^= state << 25;
-        state ^= state >> 27;
-        state.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    };
-    let mut s = String::with_capacity(MIB);
-    while s.len() < MIB - 16 {
-        let piece = PIECES[(next() % PIECES.len() as u64) as usize];
-        let times = 1 + next() % 64;
-        for _ in 0..times {
-            s.push_str(piece);
-        }
-    }
-    s
-}
-
 fn bench_adversarial(c: &mut Criterion) {
     let mut group = c.benchmark_group("render_adversarial_1mib");
     group.sample_size(10);
@@ -176,7 +121,7 @@ fn bench_adversarial(c: &mut Criterion) {
         group.bench_function(name, |b| b.iter(|| render(black_box(&body))));
     }
     for seed in [1u64, 2, 3, 4] {
-        let body = random_mixture(seed);
+        let body = random_markdown(seed, MIB);
         group.bench_function(format!("random_mixture_{seed}"), |b| {
             b.iter(|| render(black_box(&body)))
         });

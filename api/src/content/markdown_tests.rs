@@ -136,45 +136,10 @@ fn a_passed_deadline_stops_rendering() {
 
 #[test]
 fn random_markdown_renders_with_capped_depth_and_unique_anchors() {
-    // A deterministic mixture of every construct (xorshift, so a failure reproduces);
+    // A deterministic mixture of every construct (`content::random_markdown`, shared with the bench);
     // speed on 1 MiB mixtures is measured in the render benchmark, not here.
-    const PIECES: &[&str] = &[
-        "# h\n",
-        "## 标题\n",
-        "> ",
-        ">",
-        "- ",
-        "1. ",
-        "  ",
-        "*",
-        "_",
-        "**",
-        "`",
-        "[",
-        "]",
-        "(",
-        ")",
-        "![",
-        "<div>",
-        "</div>",
-        "|",
-        "|-",
-        "\n",
-        "\n\n",
-        "text ",
-        "[^a]",
-        "~~",
-    ];
-    let mut state = 0x9E37_79B9_7F4A_7C15u64;
-    for _ in 0..20 {
-        let mut body = String::new();
-        while body.len() < 32 * 1024 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            let piece = PIECES[(state % PIECES.len() as u64) as usize];
-            body.push_str(&piece.repeat(1 + (state >> 32) as usize % 40));
-        }
+    for seed in 1..=20 {
+        let body = super::super::random_markdown(seed, 32 * 1024);
         let r = render(&body);
         let mut anchors = std::collections::HashSet::new();
         fn walk<'a>(toc: &'a [TocEntry], out: &mut std::collections::HashSet<&'a str>) -> bool {
@@ -182,8 +147,12 @@ fn random_markdown_renders_with_capped_depth_and_unique_anchors() {
                 .all(|e| out.insert(e.anchor.as_str()) && walk(&e.children, out))
         }
         assert!(walk(&r.toc, &mut anchors), "anchors repeat");
-        // Raw `<div>`s in the markdown pass through to the sanitizer uncapped, each level
-        // closed by the parser's own rules; markdown containers stay within the cap.
+        // Markdown containers stay within their cap, raw HTML within the balancer's.
+        assert!(
+            depth(&r.html) <= crate::content::balance::MAX_DEPTH + 2,
+            "{} deep",
+            depth(&r.html)
+        );
         assert!(r.html.len() < body.len() * 12, "output grows linearly");
     }
 }

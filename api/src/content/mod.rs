@@ -7,12 +7,14 @@ mod balance;
 mod entities;
 mod excerpt;
 mod markdown;
+mod random;
 mod safe_events;
 mod sanitize;
 mod words;
 
 pub use excerpt::{MAX_EXCERPT_UNITS, derive_excerpt};
 pub use markdown::{MAX_NESTING, Rendered, TocEntry, TooSlow, render, render_until};
+pub use random::random_markdown;
 pub use words::{TextStats, text_stats};
 
 use crate::error::{AppError, ErrorCode};
