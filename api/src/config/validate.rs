@@ -1,0 +1,113 @@
+//! Checks of the settings, run once at start: a bad value stops Wharf with a message naming it.
+use super::{Environment, Settings};
+use anyhow::{Context, bail};
+
+impl Settings {
+    pub(super) fn validate(&self) -> anyhow::Result<()> {
+        use secrecy::ExposeSecret;
+        if self.max_page_size == 0 || self.max_page_size > 1000 {
+            bail!("max_page_size must be between 1 and 1000");
+        }
+        if self.render_budget_ms == 0 {
+            bail!("render_budget_ms must be at least 1");
+        }
+        if self.ws_init_timeout_ms == 0 || self.ws_recheck_secs == 0 {
+            bail!("ws_init_timeout_ms and ws_recheck_secs must be at least 1");
+        }
+        if self.max_article_body_bytes >= self.max_request_bytes {
+            bail!("max_article_body_bytes must be smaller than max_request_bytes");
+        }
+        if self.access_token_ttl_secs == 0 || self.refresh_token_ttl_secs == 0 {
+            bail!("token lifetimes must be positive");
+        }
+        if let Some(secret) = &self.jwt_secret
+            && secret.expose_secret().len() < 32
+        {
+            bail!("jwt_secret must be at least 32 bytes");
+        }
+        if let Some(token) = &self.metrics_token
+            && token.expose_secret().len() < 16
+        {
+            bail!("metrics_token must be at least 16 bytes");
+        }
+        if self.environment == Environment::Production && self.jwt_secret.is_none() {
+            bail!("WHARF_JWT_SECRET is required in production (all instances must share it)");
+        }
+        if self.checker_failures_before_broken == 0 || self.checker_concurrency == 0 {
+            bail!("checker_failures_before_broken and checker_concurrency must be at least 1");
+        }
+        if self.checker_timeout_ms == 0 || self.checker_recheck_interval_secs == 0 {
+            bail!("checker_timeout_ms and checker_recheck_interval_secs must be positive");
+        }
+        crate::net::guard::Guard::new(&self.checker_allow_hosts, &self.checker_resolve)?;
+        if let Some(url) = &self.database_url
+            && !(url.starts_with("sqlite:")
+                || url.starts_with("postgres://")
+                || url.starts_with("postgresql://"))
+        {
+            bail!("DATABASE_URL must start with sqlite: or postgres://");
+        }
+        self.validate_media()
+    }
+
+    pub(super) fn validate_media(&self) -> anyhow::Result<()> {
+        for (name, url) in [
+            ("public_url", &self.public_url),
+            ("s3_endpoint", &self.s3_endpoint),
+            ("media_public_base_url", &self.media_public_base_url),
+        ] {
+            if let Some(url) = url {
+                let parsed = url::Url::parse(url)
+                    .with_context(|| format!("{name} is not a valid URL: {url:?}"))?;
+                if !matches!(parsed.scheme(), "http" | "https") {
+                    bail!("{name} must be an http or https URL");
+                }
+            }
+        }
+        if self.media_max_bytes == 0 {
+            bail!("media_max_bytes must be positive");
+        }
+        if self.max_multipart_bytes <= self.media_max_bytes {
+            bail!("max_multipart_bytes must be larger than media_max_bytes");
+        }
+        if self.media_url_ttl_secs == 0 || self.media_upload_ttl_secs == 0 {
+            bail!("media URL lifetimes must be positive");
+        }
+        // SigV4 presigned URLs cannot live longer than seven days.
+        if self.s3_bucket.is_some()
+            && (self.media_url_ttl_secs > 604_800 || self.media_upload_ttl_secs > 604_800)
+        {
+            bail!("with S3, media URL lifetimes must be at most 604800 seconds (7 days)");
+        }
+        if self.media_upload_abandon_after_secs <= self.media_upload_ttl_secs {
+            bail!(
+                "media_upload_abandon_after_secs must exceed media_upload_ttl_secs (an upload is swept only once its link has expired)"
+            );
+        }
+        if self.media_upload_sweep_poll_ms == 0 {
+            bail!("media_upload_sweep_poll_ms must be positive");
+        }
+        if self.s3_access_key_id.is_some() != self.s3_secret_access_key.is_some() {
+            bail!("set both s3_access_key_id and s3_secret_access_key, or neither");
+        }
+        if self.media_allowed_types.is_empty() {
+            bail!("media_allowed_types must list at least one type");
+        }
+        if let Some(url) = &self.meili_url {
+            let parsed = url::Url::parse(url)
+                .map_err(|e| anyhow::anyhow!("MEILI_URL {url:?} is not a valid URL: {e}"))?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                bail!("MEILI_URL must be an http:// or https:// URL");
+            }
+        }
+        if self.meili_index_prefix.is_empty()
+            || !self
+                .meili_index_prefix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        {
+            bail!("meili_index_prefix must be non-empty ASCII letters, digits, `_` or `-`");
+        }
+        Ok(())
+    }
+}
