@@ -67,22 +67,14 @@ async fn probe_postgres(url: &str) -> anyhow::Result<()> {
     }
 }
 
-/// Opens the pool like [`connect`] and counts every statement it runs (for metrics, and for
-/// tests that prove a page costs a fixed number of queries).
-pub async fn connect_counted(
-    settings: &Settings,
-) -> anyhow::Result<(DatabaseConnection, Arc<AtomicU64>)> {
-    let mut db = connect(settings).await?;
-    let counter = Arc::new(AtomicU64::new(0));
-    count_into(&mut db, &counter);
-    Ok((db, counter))
-}
-
-/// Adds every statement `db` runs to `counter`.
-pub fn count_into(db: &mut DatabaseConnection, counter: &Arc<AtomicU64>) {
-    let c = counter.clone();
+/// Adds every statement `db` runs to each of `counters` (for metrics, and for tests that prove
+/// a page costs a fixed number of queries).
+pub fn count_into(db: &mut DatabaseConnection, counters: &[Arc<AtomicU64>]) {
+    let counters = counters.to_vec();
     db.set_metric_callback(move |_| {
-        c.fetch_add(1, Ordering::Relaxed);
+        for c in &counters {
+            c.fetch_add(1, Ordering::Relaxed);
+        }
     });
 }
 

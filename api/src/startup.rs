@@ -19,6 +19,7 @@ use secrecy::ExposeSecret;
 use std::net::TcpListener;
 use std::path::Path;
 use std::sync::Arc;
+use std::sync::atomic::AtomicU64;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
@@ -37,7 +38,12 @@ pub struct Application {
 impl Application {
     /// Connects to the database, applies migrations, and binds the listener.
     pub async fn build(settings: Settings) -> anyhow::Result<Self> {
-        let (db, queries) = db::connect_counted(&settings).await?;
+        let mut db = db::connect(&settings).await?;
+        // Every statement (metrics), and the requests' alone (tests count a request's cost
+        // without the background jobs' polls).
+        let queries = Arc::new(AtomicU64::new(0));
+        let request_queries = Arc::new(AtomicU64::new(0));
+        db::count_into(&mut db, &[queries.clone(), request_queries.clone()]);
         if settings.auto_migrate {
             db::migrate(&db).await?;
         }
@@ -47,7 +53,7 @@ impl Application {
         // connections live.
         let mut jobs_db =
             db::connect_sized(&settings, settings.database_max_connections.clamp(1, 4)).await?;
-        db::count_into(&mut jobs_db, &queries);
+        db::count_into(&mut jobs_db, std::slice::from_ref(&queries));
         let secret = jwt_secret(&settings)?;
         let auth = AuthConfig {
             jwt: JwtKeys::new(&secret, settings.access_token_ttl_secs)?,
@@ -130,6 +136,7 @@ impl Application {
             response_cache,
             persisted: Arc::new(crate::cache::PersistedQueries::new(4096)),
             queries,
+            request_queries,
             live_events,
             storage,
             checker,

@@ -30,8 +30,10 @@ pub struct AppState {
     pub limits: Arc<crate::ratelimit::RateLimits>,
     /// WebSocket connections and subscriptions held per client address on this instance.
     pub sockets: Arc<crate::sockets::SocketLimits>,
-    /// Statements run on the pool since start.
+    /// Statements run since start (requests and background jobs).
     pub queries: Arc<AtomicU64>,
+    /// Statements run for requests since start (the background jobs' pool not counted).
+    pub request_queries: Arc<AtomicU64>,
     /// Site events for live subscribers of this instance.
     pub live_events: tokio::sync::broadcast::Sender<crate::services::webhook::SiteEvent>,
     /// Media storage (local disk or S3).

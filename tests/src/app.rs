@@ -53,7 +53,8 @@ pub struct TestApp {
     pub stack: Stack,
     /// The server's own database handle, for assertions on what was stored.
     pub db: sea_orm::DatabaseConnection,
-    /// Statements the server has run (see `queries_during`).
+    /// Statements the server has run for requests, background jobs not counted (see
+    /// `queries_during`).
     pub queries: std::sync::Arc<std::sync::atomic::AtomicU64>,
     /// The media store in use.
     pub store: MediaStore,
@@ -210,7 +211,7 @@ async fn start(settings: Settings, data: tempfile::TempDir) -> Result<TestApp> {
     let app = Application::build(settings).await?;
     let address = format!("http://127.0.0.1:{}", app.port());
     let db = app.state().db.clone();
-    let queries = app.state().queries.clone();
+    let queries = app.state().request_queries.clone();
     let stop = app.stop_handle();
     let server = tokio::spawn(app.run_until_stopped());
     Ok(TestApp {
