@@ -231,6 +231,8 @@ async fn database(
             version: Set(1),
             created_at: Set(now),
             updated_at: Set(now),
+            digest_rev: Set(None),
+            digest: Set(None),
         });
         article::Entity::insert_many(rows).exec(&db).await.unwrap();
     }

@@ -185,7 +185,10 @@ async fn main() -> anyhow::Result<()> {
                 &principal,
                 &site,
                 &dir,
-                settings.max_article_body_bytes,
+                services::article::BodyLimits {
+                    max_bytes: settings.max_article_body_bytes,
+                    render_budget: std::time::Duration::from_millis(settings.render_budget_ms),
+                },
             )
             .await
             .map_err(|e| anyhow::anyhow!("{}", e.message))?;

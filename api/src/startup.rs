@@ -214,8 +214,11 @@ impl Application {
             .search
             .needs_rebuild()
             .then(|| tokio::spawn(rebuild_search_index(self.jobs_state.clone())));
+        let digests = tokio::spawn(fill_article_digests(self.jobs_state.clone()));
         let served = self.server.await;
         let _ = stop.send(true);
+        // Rows it did not reach are filled at the next start; reads render them meanwhile.
+        digests.abort();
         // An unfinished rebuild starts again at the next start (the index stays marked stale).
         if let Some(rebuild) = rebuild {
             rebuild.abort();
@@ -246,6 +249,19 @@ async fn rebuild_search_index(state: AppState) {
         Ok(count) => tracing::info!(indexed = count, "search index rebuilt"),
         Err(err) => {
             tracing::error!(error = %err, "rebuilding the search index failed; run `wharf reindex`")
+        }
+    }
+}
+
+/// Makes the article digests that are missing (rows from before digests, or imported straight
+/// into the database) or stale (made by an older renderer). Lists render those rows meanwhile.
+async fn fill_article_digests(state: AppState) {
+    let budget = Duration::from_millis(state.settings.render_budget_ms);
+    match crate::services::article::digest::backfill(&state.db, budget).await {
+        Ok(0) => {}
+        Ok(count) => tracing::info!(articles = count, "article digests made"),
+        Err(err) => {
+            tracing::error!(error = %err, "making article digests failed; retried at the next start")
         }
     }
 }

@@ -45,6 +45,12 @@ pub struct Model {
     pub version: i32,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
+    /// The renderer revision that made `digest`; `None` before the first digest.
+    pub digest_rev: Option<i32>,
+    /// What lists show of the body, derived from it when it was written (JSON: excerpt, word
+    /// count, reading time, table of contents); `None` when it could not be made in time.
+    #[sea_orm(column_type = "Text", nullable)]
+    pub digest: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

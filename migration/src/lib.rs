@@ -13,6 +13,7 @@ mod m20261128_000004_delivery;
 mod m20261128_000005_newest_first;
 mod m20261130_000006_one_open_deal;
 mod m20261203_000001_media_uploads;
+mod m20261204_000001_article_digest;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000005_newest_first::Migration),
             Box::new(m20261130_000006_one_open_deal::Migration),
             Box::new(m20261203_000001_media_uploads::Migration),
+            Box::new(m20261204_000001_article_digest::Migration),
         ]
     }
 }

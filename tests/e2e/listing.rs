@@ -380,6 +380,11 @@ async fn every_field_of_a_list_equals_the_article_read_alone(app: TestApp) -> Re
         "createdAt",
         "updatedAt",
         "excerpt",
+        "wordCount",
+        "readingMinutes",
+        "toc { level text anchor children { text anchor } }",
+        "coverImage { id }",
+        "ogImage { id }",
         "html",
     ];
     let all = fields.join(" ");

@@ -28,6 +28,7 @@ mod search_outage;
 mod shutdown;
 mod sites;
 mod slugs;
+mod storefront;
 mod transfer;
 mod webhooks;
 mod websocket;

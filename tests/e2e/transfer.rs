@@ -5,6 +5,11 @@ use wharf::auth::Principal;
 use wharf::services::article::transfer::{export_dir, import_dir, parse_file};
 use wharf_tests::{TestApp, e2e, ok};
 
+const LIMITS: wharf::services::article::BodyLimits = wharf::services::article::BodyLimits {
+    max_bytes: 1 << 20,
+    render_budget: std::time::Duration::from_secs(10),
+};
+
 e2e!(importing_twice_updates_in_place_and_export_writes_the_same_format);
 
 fn err(e: wharf::error::AppError) -> anyhow::Error {
@@ -43,7 +48,7 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
     )?;
     std::fs::write(dir.path().join("broken.md"), "no front matter here")?;
 
-    let first = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+    let first = import_dir(&app.db, &principal, &site, dir.path(), LIMITS)
         .await
         .map_err(err)?;
     assert_eq!(
@@ -63,7 +68,7 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
         dir.path().join("canton-fair.md"),
         "---\ntitle: Canton Fair guide (2026)\ntags: [Fairs]\npublished_at: 2026-04-15T08:00:00Z\n---\nUpdated.\n",
     )?;
-    let second = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+    let second = import_dir(&app.db, &principal, &site, dir.path(), LIMITS)
         .await
         .map_err(err)?;
     assert_eq!(
@@ -90,7 +95,7 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
         dir.path().join("canton-fair.md"),
         "---\ntitle: Canton Fair guide (moved)\npublished_at: 2099-01-01T00:00:00Z\n---\nLater.\n",
     )?;
-    let third = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+    let third = import_dir(&app.db, &principal, &site, dir.path(), LIMITS)
         .await
         .map_err(err)?;
     let refused: Vec<&String> = third.failed.iter().map(|(_, why)| why).collect();
@@ -123,7 +128,7 @@ async fn importing_twice_updates_in_place_and_export_writes_the_same_format(
     assert_eq!(front.tags, vec!["展会"]);
     assert!(body.contains("第一期四月开幕"));
     // What export wrote imports again without changes to the count.
-    let again = import_dir(&app.db, &principal, &site, out.path(), 1 << 20)
+    let again = import_dir(&app.db, &principal, &site, out.path(), LIMITS)
         .await
         .map_err(err)?;
     assert_eq!(

@@ -6,7 +6,7 @@ use super::safe_events::make_safe;
 use pulldown_cmark::{CowStr, Event, InlineStr, Options, Parser, Tag, TagEnd, html};
 
 /// One heading in the table of contents, with the headings nested under it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct TocEntry {
     /// 1 for `#`, 2 for `##`, …
     pub level: u8,

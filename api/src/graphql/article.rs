@@ -106,6 +106,15 @@ const FIELD_COLUMNS: &[(&str, &[article_entity::Column])] = {
         ("slug", &[C::Slug]),
         ("title", &[C::Title]),
         ("hasExplicitExcerpt", &[C::Excerpt]),
+        // The derived fields come from the digest kept with the row (the version names the
+        // rendering when a row has no usable digest yet and its body must be read after all).
+        (
+            "excerpt",
+            &[C::Excerpt, C::DigestRev, C::Digest, C::Version],
+        ),
+        ("wordCount", &[C::DigestRev, C::Digest, C::Version]),
+        ("readingMinutes", &[C::DigestRev, C::Digest, C::Version]),
+        ("toc", &[C::DigestRev, C::Digest, C::Version]),
         ("status", &[C::Status]),
         ("publishedAt", &[C::PublishedAt]),
         ("scheduledAt", &[C::ScheduledAt]),
@@ -115,12 +124,22 @@ const FIELD_COLUMNS: &[(&str, &[article_entity::Column])] = {
         ("metaDescription", &[C::MetaDescription]),
         ("canonicalUrl", &[C::CanonicalUrl]),
         ("ogImageId", &[C::OgImageMediaId]),
+        ("coverImage", &[C::CoverMediaId]),
+        ("ogImage", &[C::OgImageMediaId]),
         ("translationGroupId", &[C::TranslationGroupId]),
         ("version", &[C::Version]),
         ("createdAt", &[C::CreatedAt]),
         ("updatedAt", &[C::UpdatedAt]),
     ]
 };
+
+/// The limits article bodies are written under.
+fn body_limits(st: &crate::state::AppState) -> article::BodyLimits {
+    article::BodyLimits {
+        max_bytes: st.settings.max_article_body_bytes,
+        render_budget: std::time::Duration::from_millis(st.settings.render_budget_ms),
+    }
+}
 
 /// Whether the nodes of an article connection ask for their tags (then read with the page).
 fn wants_tags(connection: &async_graphql::Lookahead<'_>) -> bool {
@@ -167,14 +186,10 @@ impl ArticleMutation {
         input: CreateArticleInput,
     ) -> async_graphql::Result<Article> {
         let st = state(ctx)?;
-        let created = article::create_article(
-            &st.db,
-            principal(ctx),
-            input.into(),
-            st.settings.max_article_body_bytes,
-        )
-        .await
-        .map_err(|e| e.in_input("input"))?;
+        let created =
+            article::create_article(&st.db, principal(ctx), input.into(), body_limits(st))
+                .await
+                .map_err(|e| e.in_input("input"))?;
         Ok(Article(created))
     }
 
@@ -191,7 +206,7 @@ impl ArticleMutation {
             principal(ctx),
             id_arg("id", &id)?,
             input.into(),
-            st.settings.max_article_body_bytes,
+            body_limits(st),
         )
         .await
         .map_err(|e| e.in_input("input"))?;
@@ -209,14 +224,8 @@ impl ArticleMutation {
         let id = id_arg("articleId", &article_id)?;
         let patch =
             article::revision::revision_as_patch(&st.db, principal(ctx), id, revision).await?;
-        let updated = article::update_article(
-            &st.db,
-            principal(ctx),
-            id,
-            patch,
-            st.settings.max_article_body_bytes,
-        )
-        .await?;
+        let updated =
+            article::update_article(&st.db, principal(ctx), id, patch, body_limits(st)).await?;
         Ok(Article(updated))
     }
 

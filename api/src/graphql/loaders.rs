@@ -2,7 +2,7 @@
 use crate::error::AppError;
 use crate::services::tag::tags_of_articles;
 use async_graphql::dataloader::{DataLoader, Loader};
-use entities::{site, tag, user};
+use entities::{media, site, tag, user};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -33,6 +33,8 @@ pub struct SiteLoader(DatabaseConnection);
 pub struct UserLoader(DatabaseConnection);
 /// The tags of articles, by article ID.
 pub struct ArticleTagsLoader(DatabaseConnection);
+/// Media items by ID (article covers).
+pub struct MediaLoader(DatabaseConnection);
 
 impl Loader<Uuid> for SiteLoader {
     type Value = site::Model;
@@ -62,6 +64,20 @@ impl Loader<Uuid> for UserLoader {
     }
 }
 
+impl Loader<Uuid> for MediaLoader {
+    type Value = media::Model;
+    type Error = LoadError;
+
+    async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, media::Model>, LoadError> {
+        let rows = media::Entity::find()
+            .filter(media::Column::Id.is_in(keys.iter().copied()))
+            .all(&self.0)
+            .await
+            .map_err(AppError::from)?;
+        Ok(rows.into_iter().map(|m| (m.id, m)).collect())
+    }
+}
+
 impl Loader<Uuid> for ArticleTagsLoader {
     type Value = Vec<tag::Model>;
     type Error = LoadError;
@@ -81,6 +97,8 @@ pub struct Loaders {
     pub users: Arc<DataLoader<UserLoader>>,
     /// Tags by article ID.
     pub article_tags: Arc<DataLoader<ArticleTagsLoader>>,
+    /// Media items by ID.
+    pub media: Arc<DataLoader<MediaLoader>>,
     /// Tags of the articles of a listed page, read with the page in one statement: each entry
     /// is taken by the first `tags` field of that article, with no batching delay.
     page_tags: Arc<std::sync::Mutex<HashMap<Uuid, Vec<tag::Model>>>>,
@@ -93,6 +111,7 @@ impl Loaders {
             sites: Arc::new(DataLoader::new(SiteLoader(db.clone()), tokio::spawn)),
             users: Arc::new(DataLoader::new(UserLoader(db.clone()), tokio::spawn)),
             article_tags: Arc::new(DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn)),
+            media: Arc::new(DataLoader::new(MediaLoader(db.clone()), tokio::spawn)),
             page_tags: Arc::default(),
         }
     }

@@ -106,6 +106,15 @@ impl Revision {
 }
 
 impl Article {
+    /// What lists show of the body: the digest kept with the row when it is current, else made
+    /// from a rendering.
+    async fn digest(&self, ctx: &Context<'_>) -> async_graphql::Result<content::Digest> {
+        match content::Digest::stored(self.0.digest_rev, self.0.digest.as_deref()) {
+            Some(digest) => Ok(digest),
+            None => Ok(content::Digest::of(&*self.rendered(ctx).await?)),
+        }
+    }
+
     /// The rendered body: cached, or rendered off the request workers within the budget.
     async fn rendered(
         &self,
@@ -155,13 +164,7 @@ impl Article {
 
     /// Table of contents, nested by heading level.
     async fn toc(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TocEntry>> {
-        Ok(self
-            .rendered(ctx)
-            .await?
-            .toc
-            .iter()
-            .map(Into::into)
-            .collect())
+        Ok(self.digest(ctx).await?.toc.iter().map(Into::into).collect())
     }
 
     /// The explicit excerpt, or one derived from the text (plain text, cut at a word or
@@ -169,15 +172,7 @@ impl Article {
     async fn excerpt(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         Ok(match self.0.excerpt.as_deref() {
             Some(explicit) => explicit.to_owned(),
-            None => {
-                let r = self.rendered(ctx).await?;
-                let source = if r.paragraphs.trim().is_empty() {
-                    &r.text
-                } else {
-                    &r.paragraphs
-                };
-                content::derive_excerpt(source, content::MAX_EXCERPT_UNITS)
-            }
+            None => self.digest(ctx).await?.excerpt,
         })
     }
 
@@ -188,14 +183,12 @@ impl Article {
 
     /// Words in the text; each Chinese or Japanese character counts as one.
     async fn word_count(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let words = content::text_stats(&self.rendered(ctx).await?.text).words;
-        Ok(i32::try_from(words).unwrap_or(i32::MAX))
+        Ok(i32::try_from(self.digest(ctx).await?.words).unwrap_or(i32::MAX))
     }
 
     /// Minutes to read (230 words or 400 Chinese characters a minute), rounded up.
     async fn reading_minutes(&self, ctx: &Context<'_>) -> async_graphql::Result<i32> {
-        let minutes = content::text_stats(&self.rendered(ctx).await?.text).reading_minutes;
-        Ok(i32::try_from(minutes).unwrap_or(i32::MAX))
+        Ok(i32::try_from(self.digest(ctx).await?.minutes).unwrap_or(i32::MAX))
     }
 
     /// Draft, scheduled or published.
@@ -311,8 +304,10 @@ impl Article {
         let Some(id) = self.0.og_image_media_id else {
             return Ok(None);
         };
-        let db = &crate::graphql::context::state(ctx)?.db;
-        Ok(crate::services::media::media_by_id(db, id)
+        // Batched: a page of articles costs one statement for all its images.
+        Ok(crate::graphql::context::loaders(ctx)?
+            .media
+            .load_one(id)
             .await?
             .map(super::media::Media))
     }
@@ -325,8 +320,10 @@ impl Article {
         let Some(id) = self.0.cover_media_id else {
             return Ok(None);
         };
-        let db = &crate::graphql::context::state(ctx)?.db;
-        Ok(crate::services::media::media_by_id(db, id)
+        // Batched: a page of articles costs one statement for all its images.
+        Ok(crate::graphql::context::loaders(ctx)?
+            .media
+            .load_one(id)
             .await?
             .map(super::media::Media))
     }

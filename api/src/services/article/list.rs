@@ -236,6 +236,8 @@ fn partial_article(
         version: 0,
         created_at: DateTime::UNIX_EPOCH,
         updated_at: DateTime::UNIX_EPOCH,
+        digest_rev: None,
+        digest: None,
     };
     for (i, column) in columns.iter().enumerate() {
         match column {
@@ -259,6 +261,8 @@ fn partial_article(
             C::Version => a.version = row.try_get_by_index(i)?,
             C::CreatedAt => a.created_at = row.try_get_by_index(i)?,
             C::UpdatedAt => a.updated_at = row.try_get_by_index(i)?,
+            C::DigestRev => a.digest_rev = row.try_get_by_index(i)?,
+            C::Digest => a.digest = row.try_get_by_index(i)?,
         }
     }
     Ok(a)
@@ -353,11 +357,21 @@ pub async fn list_articles(
                 .apply(query)
                 .limit(page.first + 1)
                 .build(db.get_database_backend());
-            db.query_all_raw(statement)
+            let mut rows: Vec<_> = db
+                .query_all_raw(statement)
                 .await?
                 .iter()
                 .map(|row| partial_article(row, &columns))
-                .collect::<Result<_, _>>()?
+                .collect::<Result<_, _>>()?;
+            let has = |c: article::Column| {
+                columns
+                    .iter()
+                    .any(|x| std::mem::discriminant(x) == std::mem::discriminant(&c))
+            };
+            if has(article::Column::Digest) && !has(article::Column::Body) {
+                super::digest::load_missing_bodies(db, &mut rows).await?;
+            }
+            rows
         }
     };
     if rows.is_empty()

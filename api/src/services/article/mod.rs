@@ -1,6 +1,7 @@
 //! Articles: reading with visibility rules, listing with filters and keyset pagination, and
 //! writing (create, update, publish, unpublish, delete).
 
+pub mod digest;
 pub mod events;
 mod list;
 mod publish;
@@ -10,6 +11,7 @@ pub mod transfer;
 mod translation;
 mod write;
 
+pub use digest::BodyLimits;
 pub use list::{ArticleFilter, ArticleOrder, add_column, list_articles};
 pub use publish::{publish_article, publish_due, unpublish_article};
 pub use seo::SeoPatch;

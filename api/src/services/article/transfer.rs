@@ -122,7 +122,7 @@ pub async fn import_dir(
     principal: &Principal,
     site: &site::Model,
     dir: &Path,
-    max_body_bytes: usize,
+    limits: super::BodyLimits,
 ) -> AppResult<ImportReport> {
     let mut files = Vec::new();
     markdown_files(dir, &mut files).map_err(|e| {
@@ -145,7 +145,7 @@ pub async fn import_dir(
     }
     parsed.sort_by_key(|(_, f, _)| f.translation_of.is_some());
     for (path, front, body) in parsed {
-        match import_one(db, principal, site, &path, front, body, max_body_bytes).await {
+        match import_one(db, principal, site, &path, front, body, limits).await {
             Ok((true, status)) => {
                 report.created += 1;
                 match status {
@@ -176,7 +176,7 @@ async fn import_one(
     path: &Path,
     front: FrontMatter,
     body: String,
-    max_body_bytes: usize,
+    limits: super::BodyLimits,
 ) -> AppResult<(bool, ArticleStatus)> {
     let stem = path
         .file_stem()
@@ -217,7 +217,7 @@ async fn import_one(
                 tags: Some(front.tags.clone()),
                 ..Default::default()
             };
-            update_article(db, principal, a.id, patch, max_body_bytes).await?
+            update_article(db, principal, a.id, patch, limits).await?
         }
         None => {
             let translation_of = match &front.translation_of {
@@ -253,7 +253,7 @@ async fn import_one(
                 translation_of,
                 seo: SeoPatch::default(),
             };
-            create_article(db, principal, new, max_body_bytes).await?
+            create_article(db, principal, new, limits).await?
         }
     };
     let mut status = current.status;

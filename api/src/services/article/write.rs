@@ -1,4 +1,5 @@
 //! Changing articles.
+use super::digest::{self, BodyLimits};
 use super::seo::SeoPatch;
 use super::{article_for_write, events, publish::locked_article, revision::record_revision};
 use crate::auth::Principal;
@@ -167,15 +168,17 @@ pub async fn create_article(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     input: NewArticle,
-    max_body_bytes: usize,
+    limits: BodyLimits,
 ) -> AppResult<article::Model> {
     let site = require_site(db, "siteId", &input.site_id).await?;
     let author_id = authz::require_content_writer(db, principal, site.id).await?;
     let locale = require_site_locale(&site, "locale", input.locale.as_deref())?;
     let title = bounded_text("title", &input.title, 1, MAX_TITLE_CHARS)?;
-    check_body(&input.body, max_body_bytes)?;
+    check_body(&input.body, limits.max_bytes)?;
     let excerpt = optional_text("excerpt", input.excerpt.as_deref(), MAX_EXCERPT_CHARS)?;
     let id = Uuid::now_v7();
+    // Rendered before the transaction: a write lock is never held while a body renders.
+    let (digest_rev, digest) = digest::make(id, 1, &input.body, limits.render_budget).await;
     let group = translation_group(
         db,
         principal,
@@ -210,6 +213,8 @@ pub async fn create_article(
         version: Set(1),
         created_at: Set(now),
         updated_at: Set(now),
+        digest_rev: Set(Some(digest_rev)),
+        digest: Set(digest),
     };
     input.seo.apply(&txn, site.id, &mut active).await?;
     let article = active
@@ -228,7 +233,7 @@ pub async fn update_article(
     principal: &Principal,
     id: Uuid,
     patch: ArticlePatch,
-    max_body_bytes: usize,
+    limits: BodyLimits,
 ) -> AppResult<article::Model> {
     let (current, editor) = article_for_write(db, principal, id).await?;
     if let Some(expected) = patch.expected_version
@@ -247,8 +252,11 @@ pub async fn update_article(
         active.title = Set(bounded_text("title", title, 1, MAX_TITLE_CHARS)?);
     }
     if let Some(body) = patch.body {
-        check_body(&body, max_body_bytes)?;
+        check_body(&body, limits.max_bytes)?;
+        let (rev, made) = digest::make(id, current.version + 1, &body, limits.render_budget).await;
         active.body = Set(body);
+        active.digest_rev = Set(Some(rev));
+        active.digest = Set(made);
     }
     if let Some(excerpt) = &patch.excerpt {
         active.excerpt = Set(optional_text("excerpt", Some(excerpt), MAX_EXCERPT_CHARS)?);

@@ -1,0 +1,255 @@
+//! The storefront list: every field it shows, with every filter and ordering, costs a fixed
+//! number of statements and no body reads; derived fields come from the digest kept with the row.
+use anyhow::Result;
+use sea_orm::{ConnectionTrait, Statement};
+use serde_json::{Value, json};
+use wharf_tests::{TestApp, e2e, ok, str_at};
+
+e2e!(
+    storefront_fields_cost_at_most_one_statement_each_with_any_filter_and_order,
+    derived_fields_come_from_the_digest_and_rows_without_one_still_answer,
+);
+
+const SITE: &str = "shop.example.com";
+
+/// Three published articles (two English, one Chinese) with tags, headings and a cover.
+async fn seed(app: &TestApp) -> Result<(String, Vec<String>)> {
+    let user = app.signup("store@example.com").await?;
+    let site = app.create_site(&user.token, SITE, &["en", "zh-CN"]).await?;
+    let cover = crate::media::upload_ok(
+        app,
+        &user.token,
+        &site,
+        "cover.png",
+        "image/png",
+        crate::media::png(4, 3, 256),
+    )
+    .await?;
+    let mut ids = Vec::new();
+    for (locale, title, body, tags) in [
+        (
+            "en",
+            "Incoterms explained",
+            "# Incoterms\n\nFOB and CIF for buyers.\n\n## FOB\n\nFree on board.\n",
+            json!(["trade", "shipping"]),
+        ),
+        (
+            "en",
+            "Trade fairs",
+            "Canton fair in spring.\n\n## Booths\n\nBook early.\n",
+            json!(["trade"]),
+        ),
+        (
+            "zh-CN",
+            "外贸展会",
+            "# 广交会\n\n春季广交会的准备工作。\n\n## 展位\n\n尽早预订。\n",
+            json!(["trade", "展会"]),
+        ),
+    ] {
+        let a = app
+            .create_article(
+                &user.token,
+                json!({ "siteId": site, "locale": locale, "title": title, "body": body, "tags": tags }),
+            )
+            .await?;
+        let id = str_at(&a, "/id")?;
+        ok(&app
+            .graphql_as(
+                &user.token,
+                "mutation($a: ID!, $m: ID) { setArticleCoverImage(articleId: $a, mediaId: $m) { id } }",
+                json!({ "a": id, "m": str_at(&cover, "/id")? }),
+            )
+            .await?)?;
+        app.publish(&user.token, &id).await?;
+        ids.push(id);
+    }
+    Ok((user.token, ids))
+}
+
+/// The statements one anonymous request ran (the background jobs' are not counted), and its
+/// answer. `query` starts with `query($first: Int)`.
+async fn cost(app: &TestApp, query: &str) -> Result<(u64, Value)> {
+    static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    // A new operation name each time: the anonymous response cache never answers.
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let named = query.replacen("query(", &format!("query Call{call}("), 1);
+    let (answer, n) = app
+        .queries_during(app.graphql(&named, json!({ "first": 20 })))
+        .await?;
+    Ok((n, answer))
+}
+
+async fn storefront_fields_cost_at_most_one_statement_each_with_any_filter_and_order(
+    app: TestApp,
+) -> Result<()> {
+    seed(&app).await?;
+    let filters = [
+        format!("{{site: \"{SITE}\"}}"),
+        format!("{{site: \"{SITE}\", status: PUBLISHED}}"),
+        format!("{{site: \"{SITE}\", tag: \"trade\"}}"),
+        format!("{{site: \"{SITE}\", locale: \"zh-CN\"}}"),
+    ];
+    let orders = [
+        "{field: PUBLISHED_AT}",
+        "{field: PUBLISHED_AT, direction: ASC}",
+        "{field: TITLE, direction: ASC}",
+        "{field: TITLE, direction: DESC}",
+        "{field: UPDATED_AT}",
+        "{field: CREATED_AT}",
+    ];
+    let fields = [
+        "excerpt",
+        "readingMinutes",
+        "wordCount",
+        "toc { level text anchor children { anchor } }",
+        "tags { id name slug }",
+        "author { displayName }",
+        "coverImage { id contentType }",
+    ];
+    for filter in &filters {
+        for order in &orders {
+            let list = |extra: &str| {
+                format!(
+                    "query($first: Int) {{ articles(first: $first, filter: {filter}, orderBy: {order}) {{ edges {{ node {{ id slug title publishedAt {extra} }} }} }} }}"
+                )
+            };
+            let (base, data) = cost(&app, &list("")).await?;
+            let count = data["data"]["articles"]["edges"]
+                .as_array()
+                .map_or(0, Vec::len);
+            assert!(count > 0, "{filter} {order}: empty page: {data}");
+            assert_eq!(
+                base, 1,
+                "{filter} {order}: the page alone took {base} statements"
+            );
+            for field in fields {
+                let (n, data) = cost(&app, &list(field)).await?;
+                ok(&data)?;
+                assert!(
+                    n <= base + 1,
+                    "{filter} {order}: `{field}` took {n} statements (page alone: {base})"
+                );
+            }
+            let (all, data) = cost(&app, &list(&fields.join(" "))).await?;
+            ok(&data)?;
+            // The page, its tags, its authors and its covers.
+            assert!(
+                all <= 4,
+                "{filter} {order}: every field took {all} statements"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The digest's excerpt, with the rest of the stored digest as it is.
+async fn set_digest_excerpt(app: &TestApp, id: &str, excerpt: &str) -> Result<()> {
+    let backend = app.db.get_database_backend();
+    let uuid = uuid::Uuid::parse_str(id)?;
+    let row = app
+        .db
+        .query_one_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => "SELECT digest FROM articles WHERE id = $1",
+                _ => "SELECT digest FROM articles WHERE id = ?",
+            },
+            [uuid.into()],
+        ))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no article {id}"))?;
+    let mut digest: Value = serde_json::from_str(&row.try_get::<String>("", "digest")?)?;
+    digest["excerpt"] = json!(excerpt);
+    app.db
+        .execute_raw(Statement::from_sql_and_values(
+            backend,
+            match backend {
+                sea_orm::DatabaseBackend::Postgres => {
+                    "UPDATE articles SET digest = $1 WHERE id = $2"
+                }
+                _ => "UPDATE articles SET digest = ? WHERE id = ?",
+            },
+            [digest.to_string().into(), uuid.into()],
+        ))
+        .await?;
+    Ok(())
+}
+
+async fn derived_fields_come_from_the_digest_and_rows_without_one_still_answer(
+    app: TestApp,
+) -> Result<()> {
+    let (_, ids) = seed(&app).await?;
+    let list = format!(
+        "query($first: Int) {{ articles(first: $first, filter: {{site: \"{SITE}\"}}, orderBy: {{field: TITLE, direction: ASC}}) {{ nodes {{ id title excerpt wordCount readingMinutes toc {{ level text anchor children {{ level text anchor }} }} }} }} }}"
+    );
+    let alone = |id: &str| {
+        let id = id.to_owned();
+        let app = &app;
+        async move {
+            let data = app
+                .graphql(
+                    "query($id: ID!) { article(id: $id) { id title excerpt wordCount readingMinutes toc { level text anchor children { level text anchor } } } }",
+                    json!({ "id": id }),
+                )
+                .await?;
+            Ok::<_, anyhow::Error>(ok(&data)?["article"].clone())
+        }
+    };
+    let (_, before) = cost(&app, &list).await?;
+    let nodes = ok(&before)?["articles"]["nodes"].clone();
+    for node in nodes.as_array().into_iter().flatten() {
+        assert_eq!(*node, alone(node["id"].as_str().unwrap_or_default()).await?);
+    }
+    let zh = nodes
+        .as_array()
+        .and_then(|n| n.iter().find(|a| a["title"] == "外贸展会"))
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(zh["excerpt"], "春季广交会的准备工作。 尽早预订。", "{zh}");
+    assert_eq!(zh["toc"][0]["text"], "广交会", "{zh}");
+    assert_eq!(zh["toc"][0]["children"][0]["text"], "展位", "{zh}");
+
+    // The list shows what the digest holds: it neither reads nor renders the body.
+    set_digest_excerpt(&app, &ids[1], "from the digest").await?;
+    let (_, data) = cost(&app, &list).await?;
+    let shown: Vec<&str> = ok(&data)?["articles"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|n| n["excerpt"].as_str())
+        .collect();
+    assert!(shown.contains(&"from the digest"), "{data}");
+
+    // Rows written without a digest (older servers, direct imports) answer the same, at the
+    // cost of one more statement for their bodies, until the background fill reaches them.
+    app.db
+        .execute_unprepared("UPDATE articles SET digest = NULL, digest_rev = NULL")
+        .await?;
+    let (n, without) = cost(&app, &list).await?;
+    assert_eq!(
+        without, before,
+        "rows without a digest must answer the same"
+    );
+    assert_eq!(
+        n, 2,
+        "the page, then the bodies of the rows without a digest"
+    );
+    let filled =
+        wharf::services::article::digest::backfill(&app.db, std::time::Duration::from_secs(10))
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    assert_eq!(filled, 3);
+    let (n, after) = cost(&app, &list).await?;
+    assert_eq!(after, before);
+    assert_eq!(n, 1, "the page alone once every row has its digest");
+    // A stale digest (another renderer) is not used, and the fill replaces it.
+    app.db
+        .execute_unprepared("UPDATE articles SET digest = '{\"excerpt\":\"stale\",\"words\":1,\"minutes\":1,\"toc\":[]}', digest_rev = 1")
+        .await?;
+    let (_, stale) = cost(&app, &list).await?;
+    assert_eq!(
+        stale, before,
+        "a digest of another renderer must not be shown"
+    );
+    Ok(())
+}
