@@ -345,5 +345,7 @@ impl Settings {
 
 mod sources;
 #[cfg(test)]
+mod sources_tests;
+#[cfg(test)]
 mod tests;
 mod validate;

@@ -1,7 +1,7 @@
 //! Where settings come from, as figment providers: the optional TOML file and the environment.
 //! Every value keeps its origin, so an error names the variable (`WHARF_PORT`) or the file and
 //! its key, never the value of a secret.
-use figment::error::Kind;
+use figment::error::{Actual, Kind};
 use figment::providers::Serialized;
 use figment::value::{Dict, Empty, Map, Tag, Value};
 use figment::{Error, Metadata, Profile, Provider, Source};
@@ -154,6 +154,13 @@ pub(super) fn explain(error: Error) -> anyhow::Error {
     match &error.kind {
         Kind::UnknownField(..) => {
             anyhow::anyhow!("unknown setting {key}{place}; see the settings table in README.md")
+        }
+        Kind::UnknownVariant(found, variants) => {
+            let variants = variants.join(" or ");
+            anyhow::anyhow!("{key}{place} must be {variants}, not {found:?}")
+        }
+        Kind::InvalidType(Actual::Option, _) => {
+            anyhow::anyhow!("{key}{place} is blank: give it a value, or leave it out")
         }
         Kind::InvalidType(_, expected) | Kind::InvalidValue(_, expected) if secret => {
             anyhow::anyhow!("{key}{place} is not valid: expected {expected}")
