@@ -241,6 +241,40 @@ fn a_postgres_that_is_down_is_reported_as_connection_refused() -> Result<()> {
 }
 
 #[test]
+fn settings_come_from_the_file_then_the_environment_and_a_bad_one_is_named() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    // ./wharf.toml, whose bad `workers` the environment's WHARF_WORKERS=1 overrides.
+    std::fs::write(data.path().join("wharf.toml"), "workers = \"many\"\n")?;
+    let out = run(wharf(data.path()).arg("migrate"))?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(wharf(data.path())
+        .arg("migrate")
+        .env_remove("WHARF_WORKERS"))?;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("workers in wharf.toml is not valid"),
+        "{stderr}"
+    );
+    let out = run(wharf(data.path()).arg("migrate").env("WHARF_PORT", "abc"))?;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("WHARF_PORT is not valid"), "{stderr}");
+    assert!(stderr.contains("expected u16"), "{stderr}");
+    // $WHARF_CONFIG names the file instead.
+    let other = data.path().join("other.toml");
+    std::fs::write(&other, "portt = 1\n")?;
+    let out = run(wharf(data.path())
+        .arg("migrate")
+        .env("WHARF_CONFIG", &other))?;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    let expected = format!("unknown setting portt in {}", other.display());
+    assert!(stderr.contains(&expected), "{stderr}");
+    Ok(())
+}
+
+#[test]
 fn text_logs_into_a_pipe_carry_no_colour_and_the_response_request_id() -> Result<()> {
     let data = tempfile::tempdir()?;
     let server = Server::start(data.path(), false)?;

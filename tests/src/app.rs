@@ -189,7 +189,7 @@ fn test_settings(data_dir: &std::path::Path, database_url: Option<String>) -> Se
         host: "127.0.0.1".into(),
         port: 0,
         data_dir: data_dir.to_path_buf(),
-        database_url,
+        database_url: database_url.map(Into::into),
         database_max_connections: 5,
         jwt_secret: Some(TEST_JWT_SECRET.to_owned().into()),
         workers: 1,

@@ -1,11 +1,12 @@
-//! Typed settings: defaults, then an optional TOML file, then environment variables.
+//! Typed settings: defaults, then an optional TOML file, then environment variables, layered
+//! by figment (`sources.rs` has the two providers).
 //!
 //! The file is `$WHARF_CONFIG` when set, else `./wharf.toml` when it exists. Every environment
 //! variable is `WHARF_` plus the field name in upper case (`WHARF_PORT`), except that the
-//! conventional `DATABASE_URL` is read as well. Settings are validated once, at start.
+//! conventional `DATABASE_URL`, `MEILI_URL`, `MEILI_API_KEY` and `MEILI_MASTER_KEY` are read as
+//! well. Settings are validated once, at start.
 
-use anyhow::Context;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
 
@@ -43,7 +44,8 @@ pub struct Settings {
     /// Folder for the embedded database, search index, media and generated secret.
     pub data_dir: PathBuf,
     /// Database URL: `sqlite://PATH?mode=rwc` or `postgres://...`. Empty: SQLite under `data_dir`.
-    pub database_url: Option<String>,
+    /// Secret, as it may carry a password.
+    pub database_url: Option<SecretString>,
     /// Largest number of pooled database connections.
     pub database_max_connections: u32,
     /// Apply pending migrations when the server starts.
@@ -118,6 +120,7 @@ pub struct Settings {
     pub scheduler_poll_ms: u64,
     /// Networks (IPs or CIDRs) webhook deliveries may reach although they are private or
     /// loopback; cloud metadata addresses stay refused. Env: comma-separated.
+    #[serde(deserialize_with = "sources::list")]
     pub webhook_allow_hosts: Vec<String>,
     /// This server's URL as clients reach it (`https://cms.example.com`); the base of the upload
     /// and download links Wharf signs for local media. Empty: `http://HOST:PORT`.
@@ -143,6 +146,7 @@ pub struct Settings {
     /// Largest `multipart/form-data` request on `/graphql` (operations plus files), in bytes.
     pub max_multipart_bytes: usize,
     /// Media types accepted, as sniffed from the bytes (comma-separated in the environment).
+    #[serde(deserialize_with = "sources::list")]
     pub media_allowed_types: Vec<String>,
     /// Lifetime of signed media download URLs, in seconds.
     pub media_url_ttl_secs: u64,
@@ -177,9 +181,11 @@ pub struct Settings {
     pub checker_concurrency: usize,
     /// Networks (IPs or CIDRs) the checker may reach although they are private or loopback.
     /// Cloud metadata addresses stay refused. Env: comma-separated.
+    #[serde(deserialize_with = "sources::list")]
     pub checker_allow_hosts: Vec<String>,
     /// Static name resolutions for the checker, `host=ip:port` (like curl `--resolve`); the
     /// addresses are vetted like DNS answers. Env: comma-separated.
+    #[serde(deserialize_with = "sources::list")]
     pub checker_resolve: Vec<String>,
     /// Meilisearch server URL (`MEILI_URL`); when set, search goes there instead of the
     /// embedded index under `data_dir/search`.
@@ -293,23 +299,24 @@ impl Settings {
     }
 
     /// Loads settings from an optional file and the given environment (testable form of `load`).
+    /// The defaults are `Settings::default()`, through `#[serde(default)]`.
     pub fn load_from(file: Option<&Path>, env: &[(String, String)]) -> anyhow::Result<Self> {
-        let mut settings = match file {
-            Some(path) => Self::from_file(path)?,
-            None if Path::new("wharf.toml").exists() => Self::from_file(Path::new("wharf.toml"))?,
-            None => Self::default(),
-        };
-        for (key, value) in env {
-            settings.apply_env(key, value)?;
+        let default_file = Path::new("wharf.toml");
+        let file = file.or_else(|| default_file.exists().then_some(default_file));
+        let mut layers = figment::Figment::new();
+        if let Some(path) = file {
+            layers = layers.merge(sources::TomlFile::read(path)?);
         }
+        // Lossy: text from the environment is read as the number or boolean the field asks for.
+        let mut settings: Self = (layers.merge(sources::EnvVars::new(env)))
+            .extract_lossy()
+            .map_err(sources::explain)?;
+        for media_type in &mut settings.media_allowed_types {
+            media_type.make_ascii_lowercase();
+        }
+        settings.meili_index_prefix = settings.meili_index_prefix.trim().to_owned();
         settings.validate()?;
         Ok(settings)
-    }
-
-    fn from_file(path: &Path) -> anyhow::Result<Self> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading settings file {}", path.display()))?;
-        toml::from_str(&text).with_context(|| format!("parsing settings file {}", path.display()))
     }
 
     /// Whether introspection is on: as configured, else only in development.
@@ -327,7 +334,7 @@ impl Settings {
     /// The database URL in use: the configured one, or the SQLite file under `data_dir`.
     pub fn effective_database_url(&self) -> String {
         match &self.database_url {
-            Some(url) => url.clone(),
+            Some(url) => url.expose_secret().to_owned(),
             None => format!(
                 "sqlite://{}?mode=rwc",
                 self.data_dir.join("wharf.db").display()
@@ -336,7 +343,9 @@ impl Settings {
     }
 }
 
-mod env;
+mod sources;
+#[cfg(test)]
+mod sources_tests;
 #[cfg(test)]
 mod tests;
 mod validate;

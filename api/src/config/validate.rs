@@ -40,7 +40,7 @@ impl Settings {
             bail!("checker_timeout_ms and checker_recheck_interval_secs must be positive");
         }
         crate::net::guard::Guard::new(&self.checker_allow_hosts, &self.checker_resolve)?;
-        if let Some(url) = &self.database_url
+        if let Some(url) = self.database_url.as_ref().map(ExposeSecret::expose_secret)
             && !(url.starts_with("sqlite:")
                 || url.starts_with("postgres://")
                 || url.starts_with("postgresql://"))
