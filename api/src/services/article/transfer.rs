@@ -73,13 +73,13 @@ pub fn parse_file(text: &str) -> Result<(FrontMatter, String), String> {
         .or_else(|| after.strip_prefix('\n'))
         .unwrap_or(after);
     let front: FrontMatter =
-        serde_yaml::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
+        yaml_serde::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
     Ok((front, body.to_owned()))
 }
 
 /// Writes front matter and body as one file.
 pub fn format_file(front: &FrontMatter, body: &str) -> Result<String, String> {
-    let yaml = serde_yaml::to_string(front).map_err(|e| e.to_string())?;
+    let yaml = yaml_serde::to_string(front).map_err(|e| e.to_string())?;
     Ok(format!("---\n{yaml}---\n{body}"))
 }
 
