@@ -22,7 +22,8 @@ use url::Url;
 const ROBOTS_TTL: Duration = Duration::from_secs(3600);
 /// Past this many hosts, idle per-host locks and stale robots.txt entries are dropped.
 const MAX_TRACKED_HOSTS: usize = 10_000;
-/// The crawler whose robots.txt group decides whether a page may be indexed.
+/// The crawler whose robots.txt group decides whether a page may be indexed. The checker fetches
+/// under its own `User-Agent`, but the question is whether Google may crawl the page.
 const INDEXING_AGENT: &str = "googlebot";
 
 /// How the checker fetches.
@@ -264,10 +265,8 @@ impl Checker {
         }
         let robots = match url.join("/robots.txt") {
             Ok(robots_url) => match self.fetch(&robots_url).await {
-                Ok(f) if (200..300).contains(&f.status) => {
-                    let (text, _) = html::decode(&f.body, f.content_type.as_deref());
-                    Robots::parse(&text, INDEXING_AGENT)
-                }
+                // The bytes as fetched: robots.txt is UTF-8 (RFC 9309), whatever the header says.
+                Ok(f) if (200..300).contains(&f.status) => Robots::parse(&f.body, INDEXING_AGENT),
                 // Missing or unreadable: nothing is disallowed.
                 _ => Robots::allow_all(),
             },

@@ -73,13 +73,13 @@ pub fn parse_file(text: &str) -> Result<(FrontMatter, String), String> {
         .or_else(|| after.strip_prefix('\n'))
         .unwrap_or(after);
     let front: FrontMatter =
-        serde_yaml::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
+        yaml_serde::from_str(yaml).map_err(|e| format!("front matter: {e}"))?;
     Ok((front, body.to_owned()))
 }
 
 /// Writes front matter and body as one file.
 pub fn format_file(front: &FrontMatter, body: &str) -> Result<String, String> {
-    let yaml = serde_yaml::to_string(front).map_err(|e| e.to_string())?;
+    let yaml = yaml_serde::to_string(front).map_err(|e| e.to_string())?;
     Ok(format!("---\n{yaml}---\n{body}"))
 }
 
@@ -337,26 +337,5 @@ pub async fn export_dir(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn front_matter_round_trips() -> Result<(), String> {
-        let text = "---\ntitle: 扩散模型入门\nslug: diffusion\nlocale: zh-CN\ntags: [AI, 外贸]\ntranslation_of: diffusion\npublished_at: 2026-01-05T08:00:00Z\nexcerpt: 简介\n---\n# 正文\n\n内容\n";
-        let (front, body) = parse_file(text)?;
-        assert_eq!(front.title, "扩散模型入门");
-        assert_eq!(front.tags, vec!["AI", "外贸"]);
-        assert_eq!(body, "# 正文\n\n内容\n");
-        let again = format_file(&front, &body)?;
-        assert_eq!(parse_file(&again)?, (front, body));
-        Ok(())
-    }
-
-    #[test]
-    fn bad_files_are_refused_with_a_reason() {
-        assert!(parse_file("no front matter").is_err());
-        assert!(parse_file("---\ntitle: x\n").is_err());
-        assert!(parse_file("---\ntitle: x\ncolour: red\n---\n").is_err());
-        assert!(parse_file("---\nslug: x\n---\n").is_err());
-    }
-}
+#[path = "transfer_tests.rs"]
+mod tests;
