@@ -14,7 +14,7 @@
 use super::DealStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::now;
-use crate::services::outbox::{enqueue, kinds};
+use crate::services::outbox::{OutboxJob, enqueue};
 use entities::{link_deal, link_deal_event};
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
 use uuid::Uuid;
@@ -187,12 +187,13 @@ pub(super) async fn record_event(
         });
         let event = event_name(from, to);
         for site in [deal.offer_site_id, deal.partner_site_id] {
-            enqueue(
-                txn,
-                kinds::WEBHOOK_EVENT,
-                serde_json::json!({ "site_id": site, "event": event, "at": at, "data": data }),
-            )
-            .await?;
+            let job = OutboxJob::WebhookEvent {
+                site_id: site,
+                event: event.clone(),
+                data: data.clone(),
+                at,
+            };
+            enqueue(txn, &job).await?;
         }
     }
     Ok(())
