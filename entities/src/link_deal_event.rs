@@ -1,4 +1,5 @@
 //! One transition of a deal: who moved it from which status to which, and when.
+use crate::link_deal::DealStatus;
 use sea_orm::entity::prelude::*;
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
@@ -7,8 +8,8 @@ pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
     pub deal_id: Uuid,
-    pub from_status: Option<String>,
-    pub to_status: String,
+    pub from_status: Option<DealStatus>,
+    pub to_status: DealStatus,
     /// None when the checker made the transition.
     pub actor_id: Option<Uuid>,
     #[sea_orm(column_type = "Text", nullable)]

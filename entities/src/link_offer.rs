@@ -1,6 +1,54 @@
 //! A link placement a verified site offers in the exchange market.
 use sea_orm::entity::prelude::*;
 
+/// Where on the offering site the link goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(32))")]
+pub enum Placement {
+    /// The home page.
+    #[sea_orm(string_value = "homepage")]
+    Homepage,
+    /// The footer of every page.
+    #[sea_orm(string_value = "footer")]
+    Footer,
+    /// A sidebar.
+    #[sea_orm(string_value = "sidebar")]
+    Sidebar,
+    /// Inside an article.
+    #[sea_orm(string_value = "article")]
+    Article,
+    /// A partners (友情链接) page.
+    #[sea_orm(string_value = "partners_page")]
+    PartnersPage,
+}
+
+/// Whether both sites link to each other.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum OfferKind {
+    /// Both sites place a link.
+    #[sea_orm(string_value = "reciprocal")]
+    Reciprocal,
+    /// Only the offering site places a link.
+    #[sea_orm(string_value = "one_way")]
+    OneWay,
+}
+
+/// Whether an offer takes proposals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, EnumIter, DeriveActiveEnum)]
+#[sea_orm(rs_type = "String", db_type = "String(StringLen::N(16))")]
+pub enum OfferStatus {
+    /// Takes proposals.
+    #[sea_orm(string_value = "open")]
+    Open,
+    /// Temporarily takes none.
+    #[sea_orm(string_value = "paused")]
+    Paused,
+    /// Ended.
+    #[sea_orm(string_value = "closed")]
+    Closed,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
 #[sea_orm(table_name = "link_offers")]
 pub struct Model {
@@ -11,10 +59,8 @@ pub struct Model {
     pub title: String,
     #[sea_orm(column_type = "Text")]
     pub description: String,
-    /// homepage, footer, sidebar, article, partners_page
-    pub placement: String,
-    /// reciprocal or one_way
-    pub kind: String,
+    pub placement: Placement,
+    pub kind: OfferKind,
     /// JSON array of languages.
     pub languages: Json,
     /// JSON array of categories.
@@ -22,8 +68,7 @@ pub struct Model {
     pub slots: i32,
     #[sea_orm(column_type = "Text", nullable)]
     pub requirements: Option<String>,
-    /// open, paused, closed
-    pub status: String,
+    pub status: OfferStatus,
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
 }

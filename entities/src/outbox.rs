@@ -7,8 +7,10 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i64,
-    /// search.upsert, search.delete, webhook, media.delete, ...
+    /// What to do (`search.upsert`, `webhook.event`, `media.delete`, ...): the tag of the
+    /// server's typed job (`wharf::services::outbox::OutboxJob`).
     pub kind: String,
+    /// The job's fields, as a JSON object.
     pub payload: Json,
     pub attempts: i32,
     pub available_at: DateTimeUtc,

@@ -6,7 +6,7 @@ use entities::outbox;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
-use wharf::jobs::outbox::OutboxHandler;
+use wharf::jobs::outbox::{Claimed, OutboxHandler};
 use wharf::jobs::search::SearchIndexer;
 use wharf::search::meili::MeiliIndex;
 use wharf::search::{SearchEngine, SearchRequest, embedded::EmbeddedIndex};
@@ -107,8 +107,12 @@ async fn apply(
     engine: &SearchEngine,
     rows: &[outbox::Model],
 ) -> Vec<anyhow::Result<()>> {
+    let jobs: Vec<Claimed> = match rows.iter().map(Claimed::read).collect() {
+        Ok(jobs) => jobs,
+        Err(err) => return vec![Err(err)],
+    };
     SearchIndexer::new(app.db.clone(), engine.clone())
-        .handle_batch(rows)
+        .handle_batch(&jobs)
         .await
 }
 

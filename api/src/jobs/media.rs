@@ -1,13 +1,12 @@
 //! Deleting stored objects from the outbox: a Media row is deleted together with a
 //! `media.delete` row in one transaction, and this handler removes the object, retried until the
 //! store confirms.
-use crate::jobs::outbox::OutboxHandler;
-use crate::services::outbox::kinds;
+use crate::jobs::outbox::{Claimed, OutboxHandler, not_mine};
+use crate::services::outbox::{OutboxJob, kinds};
 use crate::storage::Storage;
 use anyhow::Context;
-use entities::outbox as row;
 
-/// Performs `media.delete` work.
+/// Performs [`OutboxJob::MediaDelete`] jobs.
 pub struct MediaDeleteHandler {
     storage: Storage,
 }
@@ -25,12 +24,10 @@ impl OutboxHandler for MediaDeleteHandler {
         vec![kinds::MEDIA_DELETE]
     }
 
-    async fn handle(&self, row: &row::Model) -> anyhow::Result<()> {
-        let key = row
-            .payload
-            .get("key")
-            .and_then(serde_json::Value::as_str)
-            .context("media.delete payload has no key")?;
+    async fn handle(&self, job: &Claimed) -> anyhow::Result<()> {
+        let OutboxJob::MediaDelete { key } = &job.job else {
+            return Err(not_mine("the media deleter", &job.job));
+        };
         self.storage
             .delete(key)
             .await

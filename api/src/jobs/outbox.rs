@@ -1,32 +1,64 @@
-//! The outbox worker: claims due rows, hands each to the handler of its kind, and marks it done
-//! only when the handler confirms; failures are retried with backoff.
-use crate::services::outbox as store;
+//! The outbox worker: claims due rows, reads each back as an [`OutboxJob`], hands it to the
+//! handler of its kind, and marks it done only when the handler confirms; failures are retried
+//! with backoff. A row whose payload this version cannot read fails the same way (logged, its
+//! error recorded, tried again later: an instance of a newer version may read it), and the
+//! other rows go on.
+use crate::services::outbox::{self as store, OutboxJob};
 use entities::outbox as row;
 use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, watch};
 
+/// A claimed row's job, read back from its columns.
+#[derive(Clone, Debug)]
+pub struct Claimed {
+    /// The row's ID.
+    pub id: i64,
+    /// Attempts so far, this one included.
+    pub attempts: i32,
+    /// The work.
+    pub job: OutboxJob,
+}
+
+impl Claimed {
+    /// Reads `row`'s job; the error says what in its payload this version cannot read.
+    pub fn read(row: &row::Model) -> anyhow::Result<Self> {
+        let job = OutboxJob::from_row(row)
+            .map_err(|err| anyhow::anyhow!("unreadable {} payload: {err}", row.kind))?;
+        Ok(Self {
+            id: row.id,
+            attempts: row.attempts,
+            job,
+        })
+    }
+}
+
 /// Something that performs one kind (or several kinds) of outbox work.
 #[async_trait::async_trait]
 pub trait OutboxHandler: Send + Sync {
     /// The kinds this handler performs.
     fn kinds(&self) -> Vec<&'static str>;
-    /// Performs one row's work. `Ok` only when the other system confirmed it.
-    async fn handle(&self, row: &row::Model) -> anyhow::Result<()>;
+    /// Performs one job. `Ok` only when the other system confirmed it.
+    async fn handle(&self, job: &Claimed) -> anyhow::Result<()>;
     /// Rows claimed at once for this handler; above 1, they go to [`Self::handle_batch`].
     fn batch_size(&self) -> u64 {
         1
     }
-    /// Performs several rows' work together; one outcome per row, in order (a missing outcome
-    /// counts as a failure). By default, one row after the other.
-    async fn handle_batch(&self, rows: &[row::Model]) -> Vec<anyhow::Result<()>> {
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            out.push(self.handle(row).await);
+    /// Performs several jobs together; one outcome per job, in order (a missing outcome
+    /// counts as a failure). By default, one job after the other.
+    async fn handle_batch(&self, jobs: &[Claimed]) -> Vec<anyhow::Result<()>> {
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            out.push(self.handle(job).await);
         }
         out
     }
+}
+
+/// A job of another kind than the handler performs (the worker never hands one over).
+pub fn not_mine(handler: &str, job: &OutboxJob) -> anyhow::Error {
+    anyhow::anyhow!("{handler} cannot perform {} work", job.kind())
 }
 
 /// Rows claimed at once for handlers that take them one by one.
@@ -88,7 +120,10 @@ impl OutboxWorker {
             let Some(handler) = self.handlers.get(row.kind.as_str()) else {
                 continue;
             };
-            let outcome = handler.handle(row).await;
+            let outcome = match Claimed::read(row) {
+                Ok(job) => handler.handle(&job).await,
+                Err(unreadable) => Err(unreadable),
+            };
             self.settle(std::slice::from_ref(row), vec![outcome]).await;
         }
         handled += rows.len();
@@ -97,7 +132,7 @@ impl OutboxWorker {
             if rows.is_empty() {
                 continue;
             }
-            let outcomes = handler.handle_batch(&rows).await;
+            let outcomes = run_batch(handler.as_ref(), &rows).await;
             self.settle(&rows, outcomes).await;
             handled += rows.len();
         }
@@ -164,4 +199,35 @@ impl OutboxWorker {
             }
         }
     }
+}
+
+/// Hands the readable rows to `handler` as one batch; one outcome per row, in order, the
+/// unreadable ones failed.
+async fn run_batch(handler: &dyn OutboxHandler, rows: &[row::Model]) -> Vec<anyhow::Result<()>> {
+    let mut jobs = Vec::with_capacity(rows.len());
+    let mut unreadable = Vec::with_capacity(rows.len());
+    for row in rows {
+        match Claimed::read(row) {
+            Ok(job) => {
+                jobs.push(job);
+                unreadable.push(None);
+            }
+            Err(err) => unreadable.push(Some(err)),
+        }
+    }
+    let mut done = if jobs.is_empty() {
+        Vec::new()
+    } else {
+        handler.handle_batch(&jobs).await
+    }
+    .into_iter();
+    unreadable
+        .into_iter()
+        .map(|failed| match failed {
+            Some(err) => Err(err),
+            None => done
+                .next()
+                .unwrap_or_else(|| Err(anyhow::anyhow!("the handler gave no outcome"))),
+        })
+        .collect()
 }

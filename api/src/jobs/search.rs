@@ -1,10 +1,8 @@
 //! The outbox handler that keeps the search index in step with the database.
-use crate::jobs::outbox::OutboxHandler;
+use crate::jobs::outbox::{Claimed, OutboxHandler, not_mine};
 use crate::search::SearchEngine;
-use crate::services::outbox::kinds;
+use crate::services::outbox::{OutboxJob, kinds};
 use crate::services::search::{sync_article, sync_articles};
-use anyhow::Context;
-use entities::outbox as row;
 use sea_orm::DatabaseConnection;
 use std::collections::HashSet;
 use uuid::Uuid;
@@ -15,7 +13,7 @@ pub const BATCH: u64 = 500;
 /// document the engine refuses cannot hold back the others for ever.
 const ALONE_AFTER_ATTEMPTS: i32 = 3;
 
-/// Applies `search.upsert` and `search.delete` rows. Both reload the article and index what is
+/// Applies [`OutboxJob::SearchUpsert`] and [`OutboxJob::SearchDelete`] jobs. Both reload the article and index what is
 /// published at that moment, so rows may run in any order and more than once; a batch needs
 /// one write to the engine however many rows (and repeats of one article) it holds.
 pub struct SearchIndexer {
@@ -41,12 +39,13 @@ impl SearchIndexer {
     }
 }
 
-fn article_id(row: &row::Model) -> anyhow::Result<Uuid> {
-    row.payload
-        .get("article_id")
-        .and_then(|v| v.as_str())
-        .and_then(|v| Uuid::parse_str(v).ok())
-        .context("the payload has no article_id")
+fn article_id(job: &OutboxJob) -> anyhow::Result<Uuid> {
+    match job {
+        OutboxJob::SearchUpsert { article_id } | OutboxJob::SearchDelete { article_id } => {
+            Ok(*article_id)
+        }
+        other => Err(not_mine("the search indexer", other)),
+    }
 }
 
 #[async_trait::async_trait]
@@ -55,20 +54,20 @@ impl OutboxHandler for SearchIndexer {
         vec![kinds::SEARCH_UPSERT, kinds::SEARCH_DELETE]
     }
 
-    async fn handle(&self, row: &row::Model) -> anyhow::Result<()> {
-        sync_article(&self.db, &self.engine, article_id(row)?).await
+    async fn handle(&self, job: &Claimed) -> anyhow::Result<()> {
+        sync_article(&self.db, &self.engine, article_id(&job.job)?).await
     }
 
     fn batch_size(&self) -> u64 {
         self.batch
     }
 
-    async fn handle_batch(&self, rows: &[row::Model]) -> Vec<anyhow::Result<()>> {
+    async fn handle_batch(&self, jobs: &[Claimed]) -> Vec<anyhow::Result<()>> {
         let mut ids = Vec::new();
         let mut seen = HashSet::new();
-        for row in rows {
-            if let Ok(id) = article_id(row)
-                && row.attempts <= ALONE_AFTER_ATTEMPTS
+        for job in jobs {
+            if let Ok(id) = article_id(&job.job)
+                && job.attempts <= ALONE_AFTER_ATTEMPTS
                 && seen.insert(id)
             {
                 ids.push(id);
@@ -77,14 +76,14 @@ impl OutboxHandler for SearchIndexer {
         let together = sync_articles(&self.db, &self.engine, &ids)
             .await
             .map_err(|e| format!("{e:#}"));
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let outcome = match article_id(row) {
-                Ok(id) if seen.contains(&id) && row.attempts <= ALONE_AFTER_ATTEMPTS => {
+        let mut out = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            let outcome = match article_id(&job.job) {
+                Ok(id) if seen.contains(&id) && job.attempts <= ALONE_AFTER_ATTEMPTS => {
                     together.clone().map_err(anyhow::Error::msg)
                 }
-                // Retried too often in batches (or the payload is bad): on its own.
-                _ => self.handle(row).await,
+                // Retried too often in batches (or not search work): on its own.
+                _ => self.handle(job).await,
             };
             out.push(outcome);
         }

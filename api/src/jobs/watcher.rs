@@ -4,6 +4,7 @@
 use crate::services::market::check::{claim_due, expire_due, record_outcome, run_checks};
 use crate::state::AppState;
 use futures_util::StreamExt;
+use sea_orm::ActiveEnum;
 use std::time::Duration;
 use tokio::sync::watch;
 
@@ -42,7 +43,7 @@ impl Watcher {
                 };
                 match outcome {
                     Ok(checked) if checked.status != deal.status => {
-                        tracing::info!(deal = %deal.id, from = %deal.status, to = %checked.status, "deal status changed");
+                        tracing::info!(deal = %deal.id, from = %deal.status.to_value(), to = %checked.status.to_value(), "deal status changed");
                     }
                     Ok(_) => {}
                     Err(e) if e.code == crate::error::ErrorCode::Conflict => {

@@ -1,19 +1,17 @@
 //! Outbox handlers for site events: fan-out to webhooks and live subscribers, and delivery.
-use crate::jobs::outbox::OutboxHandler;
+use crate::jobs::outbox::{Claimed, OutboxHandler, not_mine};
 use crate::net::guard::Guard;
-use crate::services::outbox::kinds;
+use crate::services::outbox::{OutboxJob, kinds};
 use crate::services::webhook::{Outcome, SiteEvent};
 use crate::services::{now, webhook};
-use anyhow::Context;
-use entities::{outbox, webhook_delivery};
+use entities::webhook_delivery;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast;
-use uuid::Uuid;
 
-/// Fans `webhook.event` rows out to deliveries and to live subscribers.
+/// Fans [`OutboxJob::WebhookEvent`] jobs out to deliveries and to live subscribers.
 pub struct EventFanOut {
     /// The database.
     pub db: DatabaseConnection,
@@ -27,33 +25,34 @@ impl OutboxHandler for EventFanOut {
         vec![kinds::WEBHOOK_EVENT]
     }
 
-    async fn handle(&self, row: &outbox::Model) -> anyhow::Result<()> {
-        let p = &row.payload;
-        let site_id: Uuid = p["site_id"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .context("event without site_id")?;
-        let event = p["event"]
-            .as_str()
-            .context("event without name")?
-            .to_owned();
-        let body = json!({ "event": event, "siteId": site_id, "createdAt": p["at"], "eventId": row.id, "data": p["data"] });
+    async fn handle(&self, job: &Claimed) -> anyhow::Result<()> {
+        let OutboxJob::WebhookEvent {
+            site_id,
+            event,
+            data,
+            at,
+        } = &job.job
+        else {
+            return Err(not_mine("the event fan-out", &job.job));
+        };
+        // What receivers get: the event as recorded, identified by its outbox row.
+        let body = json!({ "event": event, "siteId": site_id, "createdAt": at, "eventId": job.id, "data": data });
         let txn = crate::services::begin_write(&self.db).await?;
-        webhook::fan_out(&txn, site_id, &event, &body)
+        webhook::fan_out(&txn, *site_id, event, &body)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         txn.commit().await?;
         // No receiver is not an error: nobody is subscribed right now.
         let _ = self.live.send(SiteEvent {
-            site_id,
-            event,
-            data: p["data"].clone(),
+            site_id: *site_id,
+            event: event.clone(),
+            data: data.clone(),
         });
         Ok(())
     }
 }
 
-/// Delivers `webhook.deliver` rows: signed POSTs, 2xx confirms, anything else is retried.
+/// Delivers [`OutboxJob::WebhookDeliver`] jobs: signed POSTs, 2xx confirms, anything else is retried.
 pub struct Deliverer {
     db: DatabaseConnection,
     client: reqwest::Client,
@@ -83,12 +82,12 @@ impl OutboxHandler for Deliverer {
         vec![kinds::WEBHOOK_DELIVER]
     }
 
-    async fn handle(&self, row: &outbox::Model) -> anyhow::Result<()> {
-        let id: Uuid = row.payload["delivery_id"]
-            .as_str()
-            .and_then(|s| s.parse().ok())
-            .context("no delivery_id")?;
-        let Some((delivery, hook)) = webhook::delivery_with_webhook(&self.db, id).await? else {
+    async fn handle(&self, job: &Claimed) -> anyhow::Result<()> {
+        let OutboxJob::WebhookDeliver { delivery_id } = job.job else {
+            return Err(not_mine("the deliverer", &job.job));
+        };
+        let Some((delivery, hook)) = webhook::delivery_with_webhook(&self.db, delivery_id).await?
+        else {
             return Ok(()); // its webhook was deleted
         };
         let attempts = delivery.attempts + 1;

@@ -4,7 +4,7 @@
 //! Rows are claimed with a lease (`locked_until`), so several API instances on one PostgreSQL
 //! share the work without doing any row twice at once (`FOR UPDATE SKIP LOCKED`); on SQLite the
 //! single writer gives the same guarantee.
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::services::now;
 use chrono::{DateTime, Duration, Utc};
 use entities::outbox;
@@ -13,35 +13,120 @@ use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult,
     PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Set, Statement,
 };
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-/// Kinds of outbox work. A handler registers for the kinds it performs.
+/// The stored names of the kinds of outbox work (the `kind` column); a handler registers for
+/// the kinds it performs. Each is the tag of one [`OutboxJob`] variant.
 pub mod kinds {
-    /// Put a published article into the search index. Payload: `{"article_id": "…"}`.
+    /// [`OutboxJob::SearchUpsert`](super::OutboxJob::SearchUpsert).
     pub const SEARCH_UPSERT: &str = "search.upsert";
-    /// Remove an article from the search index. Payload: `{"article_id": "…"}`.
+    /// [`OutboxJob::SearchDelete`](super::OutboxJob::SearchDelete).
     pub const SEARCH_DELETE: &str = "search.delete";
-    /// A site event for its webhooks and subscribers (article.published, deal.live, …).
-    /// Payload: `{"site_id": "…", "event": "…", "data": {…}}`; fanned out to one
-    /// `webhook.deliver` row per matching webhook.
+    /// [`OutboxJob::WebhookEvent`](super::OutboxJob::WebhookEvent).
     pub const WEBHOOK_EVENT: &str = "webhook.event";
-    /// Deliver one webhook event. Payload: `{"delivery_id": "…"}`.
+    /// [`OutboxJob::WebhookDeliver`](super::OutboxJob::WebhookDeliver).
     pub const WEBHOOK_DELIVER: &str = "webhook.deliver";
-    /// Delete a stored object. Payload: `{"key": "…"}`.
+    /// [`OutboxJob::MediaDelete`](super::OutboxJob::MediaDelete).
     pub const MEDIA_DELETE: &str = "media.delete";
+}
+
+/// One piece of outbox work, as the producer writes it and the worker's handler matches on it.
+///
+/// A row stores it in two columns: the tag in `kind` and the fields, as a JSON object, in
+/// `payload` (`search.upsert` / `{"article_id": "…"}`). That shape is what rows already in a
+/// database hold: change a variant only in ways that still read them.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "payload")]
+pub enum OutboxJob {
+    /// Bring the search index in step with an article that is published now: the handler
+    /// reloads it and indexes it, or removes it when it is no longer published.
+    #[serde(rename = "search.upsert")]
+    SearchUpsert {
+        /// The article.
+        article_id: Uuid,
+    },
+    /// The same after an article stopped being published (it may be gone).
+    #[serde(rename = "search.delete")]
+    SearchDelete {
+        /// The article.
+        article_id: Uuid,
+    },
+    /// A site event (`article.published`, `deal.live`, …) for its webhooks and live
+    /// subscribers; fanned out to one [`OutboxJob::WebhookDeliver`] per matching webhook.
+    #[serde(rename = "webhook.event")]
+    WebhookEvent {
+        /// The site whose webhooks hear it.
+        site_id: Uuid,
+        /// The event's name.
+        event: String,
+        /// What receivers learn (sent to them as it is).
+        data: serde_json::Value,
+        /// When it happened (the delivered `createdAt`).
+        at: DateTime<Utc>,
+    },
+    /// Deliver one webhook event recorded in `webhook_deliveries`.
+    #[serde(rename = "webhook.deliver")]
+    WebhookDeliver {
+        /// The delivery.
+        delivery_id: Uuid,
+    },
+    /// Delete a stored object.
+    #[serde(rename = "media.delete")]
+    MediaDelete {
+        /// Its key in the media store.
+        key: String,
+    },
+}
+
+impl OutboxJob {
+    /// Its stored kind (one of [`kinds`]).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::SearchUpsert { .. } => kinds::SEARCH_UPSERT,
+            Self::SearchDelete { .. } => kinds::SEARCH_DELETE,
+            Self::WebhookEvent { .. } => kinds::WEBHOOK_EVENT,
+            Self::WebhookDeliver { .. } => kinds::WEBHOOK_DELIVER,
+            Self::MediaDelete { .. } => kinds::MEDIA_DELETE,
+        }
+    }
+
+    /// Reads a stored row back; an error names what this version cannot read in it.
+    pub fn from_row(row: &outbox::Model) -> Result<Self, serde_json::Error> {
+        Self::from_stored(&row.kind, row.payload.clone())
+    }
+
+    fn from_stored(kind: &str, payload: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let mut stored = serde_json::Map::new();
+        stored.insert("kind".into(), kind.into());
+        stored.insert("payload".into(), payload);
+        serde_json::from_value(serde_json::Value::Object(stored))
+    }
+
+    /// The `kind` and `payload` columns that store it.
+    fn to_stored(&self) -> Result<(String, serde_json::Value), serde_json::Error> {
+        let mut stored = match serde_json::to_value(self)? {
+            serde_json::Value::Object(map) => map,
+            _ => return Err(serde::ser::Error::custom("a job is stored as an object")),
+        };
+        let kind = match stored.remove("kind") {
+            Some(serde_json::Value::String(kind)) => kind,
+            _ => return Err(serde::ser::Error::custom("a job has a kind")),
+        };
+        let payload = stored.remove("payload").unwrap_or_default();
+        Ok((kind, payload))
+    }
 }
 
 /// Longest wait between two attempts of one row.
 pub const MAX_BACKOFF_SECS: i64 = 600;
 
 /// Records work to do; call it with the transaction of the change that causes it.
-pub async fn enqueue(
-    db: &impl ConnectionTrait,
-    kind: &str,
-    payload: serde_json::Value,
-) -> AppResult<()> {
+pub async fn enqueue(db: &impl ConnectionTrait, job: &OutboxJob) -> AppResult<()> {
+    let (kind, payload) = job.to_stored().map_err(AppError::internal)?;
     let now = now();
     outbox::ActiveModel {
-        kind: Set(kind.to_owned()),
+        kind: Set(kind),
         payload: Set(payload),
         attempts: Set(0),
         available_at: Set(now),
@@ -165,4 +250,78 @@ pub async fn backlog(db: &impl ConnectionTrait) -> AppResult<(u64, i64)> {
         .map(|o| (now() - o.created_at).num_seconds().max(0))
         .unwrap_or(0);
     Ok((count, lag))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const ID: &str = "0193a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+    const AT: &str = "2026-11-28T09:30:00.123456Z";
+
+    /// Every kind in the shape the `json!` payloads of earlier versions stored, and the job
+    /// each reads back as.
+    fn stored_by_earlier_versions() -> Vec<(&'static str, serde_json::Value, OutboxJob)> {
+        let id: Uuid = ID.parse().unwrap_or_default();
+        let at: DateTime<Utc> = AT.parse().unwrap_or_default();
+        let data = json!({ "article": { "id": ID, "title": "Pallets" } });
+        vec![
+            (
+                "search.upsert",
+                json!({ "article_id": ID }),
+                OutboxJob::SearchUpsert { article_id: id },
+            ),
+            (
+                "search.delete",
+                json!({ "article_id": ID }),
+                OutboxJob::SearchDelete { article_id: id },
+            ),
+            (
+                "webhook.event",
+                json!({ "site_id": ID, "event": "article.published", "data": data, "at": AT }),
+                OutboxJob::WebhookEvent {
+                    site_id: id,
+                    event: "article.published".into(),
+                    data: data.clone(),
+                    at,
+                },
+            ),
+            (
+                "webhook.deliver",
+                json!({ "delivery_id": ID }),
+                OutboxJob::WebhookDeliver { delivery_id: id },
+            ),
+            (
+                "media.delete",
+                json!({ "key": "incoming/abc.png" }),
+                OutboxJob::MediaDelete {
+                    key: "incoming/abc.png".into(),
+                },
+            ),
+        ]
+    }
+
+    #[test]
+    fn rows_stored_by_earlier_versions_read_back_and_are_written_the_same() {
+        for (kind, payload, job) in stored_by_earlier_versions() {
+            let read = OutboxJob::from_stored(kind, payload.clone()).map_err(|e| e.to_string());
+            assert_eq!(read, Ok(job.clone()), "{kind}");
+            assert_eq!(job.kind(), kind);
+            let written = job.to_stored().map_err(|e| e.to_string());
+            assert_eq!(written, Ok((kind.to_owned(), payload)), "{kind}");
+        }
+    }
+
+    #[test]
+    fn unreadable_payloads_are_errors_that_say_why() {
+        let missing = OutboxJob::from_stored("search.upsert", json!({ "id": ID }));
+        assert!(missing.is_err_and(|e| e.to_string().contains("article_id")));
+        let bad_id = OutboxJob::from_stored("webhook.deliver", json!({ "delivery_id": "x" }));
+        assert!(bad_id.is_err());
+        let not_object = OutboxJob::from_stored("media.delete", json!("key"));
+        assert!(not_object.is_err());
+        let unknown = OutboxJob::from_stored("mail.send", json!({ "to": "a@b.c" }));
+        assert!(unknown.is_err_and(|e| e.to_string().contains("mail.send")));
+    }
 }

@@ -3,6 +3,7 @@ use crate::auth::Principal;
 use crate::auth::secrets::random_token;
 use crate::domain::{DomainName, Locale, bounded_text};
 use crate::error::{AppError, AppResult, on_constraint};
+use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, json_strings, now};
 use entities::site;
@@ -228,12 +229,7 @@ pub async fn delete_site(
         .all(&txn)
         .await?;
     for key in keys {
-        crate::services::outbox::enqueue(
-            &txn,
-            crate::services::outbox::kinds::MEDIA_DELETE,
-            serde_json::json!({ "key": key }),
-        )
-        .await?;
+        enqueue(&txn, &OutboxJob::MediaDelete { key }).await?;
     }
     // A concurrent delete got there first: its events stand, this one's are rolled back.
     let deleted = site::Entity::delete_by_id(site.id).exec(&txn).await?;

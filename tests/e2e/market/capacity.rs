@@ -211,7 +211,7 @@ async fn twenty_concurrent_proposals_for_one_site_and_offer_open_exactly_one(
         "a second open deal for the same site and offer must violate a unique index: {refused:?}"
     );
     // Deals that are over do not count: a cancelled one may sit beside a new proposal.
-    twin.status = sea_orm::Set("cancelled".into());
+    twin.status = sea_orm::Set(link_deal::DealStatus::Cancelled);
     sea_orm::ActiveModelTrait::insert(twin, &app.db).await?;
 
     // Once the open deal is over, the site may propose again, once.
@@ -252,20 +252,21 @@ async fn upgrading_keeps_the_furthest_open_deal_of_each_site_and_offer(
     app.db
         .execute_unprepared("DROP INDEX ux_link_deals_open_offer_partner")
         .await?;
-    let twin = |of: &link_deal::Model, status: &str, later: i64| {
+    use link_deal::DealStatus::{Accepted, Cancelled, Proposed};
+    let twin = |of: &link_deal::Model, status: link_deal::DealStatus, later: i64| {
         let mut t: link_deal::ActiveModel = of.clone().into();
         t.id = Set(uuid::Uuid::now_v7());
-        t.status = Set(status.to_owned());
+        t.status = Set(status);
         t.created_at = Set(of.created_at + chrono::Duration::seconds(later));
         t
     };
     // First offer: a later proposal, an accepted deal (kept: furthest along), a cancelled one.
-    let a_later = twin(&firsts[0], "proposed", 1).insert(&app.db).await?;
-    let a_accepted = twin(&firsts[0], "accepted", 2).insert(&app.db).await?;
-    let a_over = twin(&firsts[0], "cancelled", 3).insert(&app.db).await?;
+    let a_later = twin(&firsts[0], Proposed, 1).insert(&app.db).await?;
+    let a_accepted = twin(&firsts[0], Accepted, 2).insert(&app.db).await?;
+    let a_over = twin(&firsts[0], Cancelled, 3).insert(&app.db).await?;
     // Second offer: two later proposals; the earliest is kept.
-    let b_later = twin(&firsts[1], "proposed", 1).insert(&app.db).await?;
-    let b_latest = twin(&firsts[1], "proposed", 2).insert(&app.db).await?;
+    let b_later = twin(&firsts[1], Proposed, 1).insert(&app.db).await?;
+    let b_latest = twin(&firsts[1], Proposed, 2).insert(&app.db).await?;
 
     app.db
         .execute_unprepared(
@@ -285,19 +286,19 @@ async fn upgrading_keeps_the_furthest_open_deal_of_each_site_and_offer(
         }
     };
     let expected = [
-        (firsts[0].id, "cancelled"),
-        (a_later.id, "cancelled"),
-        (a_accepted.id, "accepted"),
-        (a_over.id, "cancelled"),
-        (firsts[1].id, "proposed"),
-        (b_later.id, "cancelled"),
-        (b_latest.id, "cancelled"),
+        (firsts[0].id, Cancelled),
+        (a_later.id, Cancelled),
+        (a_accepted.id, Accepted),
+        (a_over.id, Cancelled),
+        (firsts[1].id, Proposed),
+        (b_later.id, Cancelled),
+        (b_latest.id, Cancelled),
     ];
     for (id, want) in expected {
         assert_eq!(status(id).await?, want, "deal {id}");
     }
     // And the index is back.
-    let again = twin(&firsts[1], "proposed", 5).insert(&app.db).await;
+    let again = twin(&firsts[1], Proposed, 5).insert(&app.db).await;
     assert!(
         matches!(
             again.as_ref().map_err(sea_orm::DbErr::sql_err),

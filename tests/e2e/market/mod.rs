@@ -5,6 +5,7 @@ mod capacity;
 mod deals;
 mod offers;
 mod ssrf;
+mod stored;
 mod watch;
 
 use anyhow::Result;

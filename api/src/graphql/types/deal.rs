@@ -1,11 +1,11 @@
 //! Deals as the API shows them: the deal, its placements, events and checks.
-use super::market::{DealSide, DealStatus, LinkOffer, parse_or};
+use super::market::{DealSide, DealStatus, LinkOffer};
 use super::site::Site;
 use super::to_id;
 use super::user::User;
 use crate::graphql::context::state;
 use crate::services::json_strings;
-use crate::services::market::{self as svc, deal};
+use crate::services::market::deal;
 use async_graphql::{Context, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::{link_check, link_deal, link_deal_event};
@@ -50,13 +50,7 @@ impl LinkDeal {
 
     /// Where the deal stands.
     async fn status(&self) -> DealStatus {
-        parse_or(
-            &self.0.status,
-            svc::DealStatus::ALL,
-            svc::DealStatus::as_str,
-            svc::DealStatus::Cancelled,
-        )
-        .into()
+        self.0.status.into()
     }
 
     /// Optimistic-lock counter; it grows with every change.
@@ -153,26 +147,12 @@ pub struct DealEvent(pub link_deal_event::Model);
 impl DealEvent {
     /// The status before; null for the proposal.
     async fn from_status(&self) -> Option<DealStatus> {
-        self.0.from_status.as_deref().map(|s| {
-            parse_or(
-                s,
-                svc::DealStatus::ALL,
-                svc::DealStatus::as_str,
-                svc::DealStatus::Cancelled,
-            )
-            .into()
-        })
+        self.0.from_status.map(Into::into)
     }
 
     /// The status after (equal to `fromStatus` for a placement submission).
     async fn to_status(&self) -> DealStatus {
-        parse_or(
-            &self.0.to_status,
-            svc::DealStatus::ALL,
-            svc::DealStatus::as_str,
-            svc::DealStatus::Cancelled,
-        )
-        .into()
+        self.0.to_status.into()
     }
 
     /// Who did it; null when the link checker or the clock did.
@@ -198,13 +178,7 @@ pub struct LinkCheck(pub link_check::Model);
 impl LinkCheck {
     /// Whose placement was checked.
     async fn side(&self) -> DealSide {
-        parse_or(
-            &self.0.side,
-            svc::Side::ALL,
-            svc::Side::as_str,
-            svc::Side::Offer,
-        )
-        .into()
+        self.0.side.into()
     }
 
     /// The page checked.

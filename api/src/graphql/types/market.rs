@@ -8,106 +8,72 @@ use async_graphql::{Context, Enum, ID, InputObject, Object};
 use chrono::{DateTime, Utc};
 use entities::link_offer;
 
-/// Declares a GraphQL enum mirroring a service enum, with conversions both ways.
-macro_rules! mirror_enum {
-    ($(#[$m:meta])* $name:ident = $svc:path { $($(#[$vm:meta])* $variant:ident),+ $(,)? }) => {
-        $(#[$m])*
-        #[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
-        pub enum $name { $($(#[$vm])* $variant),+ }
-
-        impl From<$name> for $svc {
-            fn from(v: $name) -> Self {
-                match v { $($name::$variant => <$svc>::$variant),+ }
-            }
-        }
-
-        impl From<$svc> for $name {
-            fn from(v: $svc) -> Self {
-                match v { $(<$svc>::$variant => $name::$variant),+ }
-            }
-        }
-    };
+/// Where on the offering site the link goes.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "svc::Placement")]
+pub enum LinkPlacement {
+    /// The home page.
+    Homepage,
+    /// The footer of every page.
+    Footer,
+    /// A sidebar.
+    Sidebar,
+    /// Inside an article.
+    Article,
+    /// A partners (友情链接) page.
+    PartnersPage,
 }
 
-mirror_enum!(
-    /// Where on the offering site the link goes.
-    LinkPlacement = svc::Placement {
-        /// The home page.
-        Homepage,
-        /// The footer of every page.
-        Footer,
-        /// A sidebar.
-        Sidebar,
-        /// Inside an article.
-        Article,
-        /// A partners (友情链接) page.
-        PartnersPage,
-    }
-);
+/// Whether both sites link to each other.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "svc::OfferKind")]
+pub enum OfferKind {
+    /// Both sites place a link.
+    Reciprocal,
+    /// Only the offering site places a link.
+    OneWay,
+}
 
-mirror_enum!(
-    /// Whether both sites link to each other.
-    OfferKind = svc::OfferKind {
-        /// Both sites place a link.
-        Reciprocal,
-        /// Only the offering site places a link.
-        OneWay,
-    }
-);
+/// Whether an offer takes proposals.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "svc::OfferStatus")]
+pub enum OfferStatus {
+    /// Takes proposals.
+    Open,
+    /// Temporarily takes none.
+    Paused,
+    /// Ended.
+    Closed,
+}
 
-mirror_enum!(
-    /// Whether an offer takes proposals.
-    OfferStatus = svc::OfferStatus {
-        /// Takes proposals.
-        Open,
-        /// Temporarily takes none.
-        Paused,
-        /// Ended.
-        Closed,
-    }
-);
+/// A deal's status: PROPOSED → ACCEPTED → LIVE ⇄ BROKEN; REJECTED, CANCELLED, EXPIRED end it.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "svc::DealStatus")]
+pub enum DealStatus {
+    /// The partner proposed; the offering site decides.
+    Proposed,
+    /// Accepted; placements are being submitted and checked.
+    Accepted,
+    /// Every required link was verified; Wharf keeps watching it.
+    Live,
+    /// A watched link failed several checks in a row.
+    Broken,
+    /// The offering site said no.
+    Rejected,
+    /// One side ended it.
+    Cancelled,
+    /// Nobody acted in time.
+    Expired,
+}
 
-mirror_enum!(
-    /// A deal's status: PROPOSED → ACCEPTED → LIVE ⇄ BROKEN; REJECTED, CANCELLED, EXPIRED end it.
-    DealStatus = svc::DealStatus {
-        /// The partner proposed; the offering site decides.
-        Proposed,
-        /// Accepted; placements are being submitted and checked.
-        Accepted,
-        /// Every required link was verified; Wharf keeps watching it.
-        Live,
-        /// A watched link failed several checks in a row.
-        Broken,
-        /// The offering site said no.
-        Rejected,
-        /// One side ended it.
-        Cancelled,
-        /// Nobody acted in time.
-        Expired,
-    }
-);
-
-mirror_enum!(
-    /// One of the two sites of a deal.
-    DealSide = svc::Side {
-        /// The site that published the offer.
-        Offer,
-        /// The site that proposed the deal.
-        Partner,
-    }
-);
-
-/// Reads a stored enum name, with a fallback for a value this version does not know.
-pub(crate) fn parse_or<T: Copy>(
-    raw: &str,
-    all: &[T],
-    name: impl Fn(T) -> &'static str,
-    fallback: T,
-) -> T {
-    all.iter()
-        .copied()
-        .find(|v| name(*v) == raw)
-        .unwrap_or(fallback)
+/// One of the two sites of a deal.
+#[derive(Enum, Copy, Clone, Eq, PartialEq, Debug)]
+#[graphql(remote = "svc::Side")]
+pub enum DealSide {
+    /// The site that published the offer.
+    Offer,
+    /// The site that proposed the deal.
+    Partner,
 }
 
 /// A link placement a verified site offers.
@@ -137,24 +103,12 @@ impl LinkOffer {
 
     /// Where the link goes.
     async fn placement(&self) -> LinkPlacement {
-        parse_or(
-            &self.0.placement,
-            svc::Placement::ALL,
-            svc::Placement::as_str,
-            svc::Placement::Homepage,
-        )
-        .into()
+        self.0.placement.into()
     }
 
     /// Reciprocal or one-way.
     async fn kind(&self) -> OfferKind {
-        parse_or(
-            &self.0.kind,
-            svc::OfferKind::ALL,
-            svc::OfferKind::as_str,
-            svc::OfferKind::Reciprocal,
-        )
-        .into()
+        self.0.kind.into()
     }
 
     /// Languages of the placement page.
@@ -179,13 +133,7 @@ impl LinkOffer {
 
     /// Open, paused or closed.
     async fn status(&self) -> OfferStatus {
-        parse_or(
-            &self.0.status,
-            svc::OfferStatus::ALL,
-            svc::OfferStatus::as_str,
-            svc::OfferStatus::Closed,
-        )
-        .into()
+        self.0.status.into()
     }
 
     /// When it was published.

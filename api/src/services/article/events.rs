@@ -2,7 +2,7 @@
 //! transaction: the search index follows every change to a published article, and webhooks and
 //! subscribers hear of publications, updates, unpublications and deletions.
 use crate::error::AppResult;
-use crate::services::outbox::{enqueue, kinds};
+use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::webhook;
 use entities::article::{self, ArticleStatus};
 use sea_orm::ConnectionTrait;
@@ -25,8 +25,8 @@ pub async fn article_changed(
     };
     let id = article.id;
     match (is_public(before), is_public(after)) {
-        (_, true) => enqueue(db, kinds::SEARCH_UPSERT, json!({ "article_id": id })).await?,
-        (true, false) => enqueue(db, kinds::SEARCH_DELETE, json!({ "article_id": id })).await?,
+        (_, true) => enqueue(db, &OutboxJob::SearchUpsert { article_id: id }).await?,
+        (true, false) => enqueue(db, &OutboxJob::SearchDelete { article_id: id }).await?,
         (false, false) => {}
     }
     let event = match (before, is_public(before), after, is_public(after)) {

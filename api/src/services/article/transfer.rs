@@ -18,7 +18,7 @@ use super::{ArticlePatch, NewArticle, SeoPatch, create_article, publish_article,
 use crate::auth::Principal;
 use crate::domain::Slug;
 use crate::error::{AppError, AppResult};
-use crate::services::outbox::{enqueue, kinds};
+use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::{now, tag as tags};
 use chrono::{DateTime, Utc};
 use entities::article::{self, ArticleStatus};
@@ -274,12 +274,7 @@ async fn import_one(
                 let mut active: article::ActiveModel = published.into();
                 active.published_at = Set(Some(at));
                 active.update(db).await?;
-                enqueue(
-                    db,
-                    kinds::SEARCH_UPSERT,
-                    serde_json::json!({ "article_id": id }),
-                )
-                .await?;
+                enqueue(db, &OutboxJob::SearchUpsert { article_id: id }).await?;
             }
         }
     }

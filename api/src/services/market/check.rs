@@ -3,7 +3,7 @@
 //! Used by `checkLinkDeal` (on demand) and by the watcher (due deals, claimed with a lease so
 //! that several instances on one database never check one deal at once).
 use super::deal::{get_deal, sides_of};
-use super::machine::{apply_transition, status_of};
+use super::machine::apply_transition;
 use super::{DealStatus, OfferKind, Side};
 use crate::auth::{Principal, Scope};
 use crate::config::Settings;
@@ -14,8 +14,8 @@ use chrono::{DateTime, Duration, Utc};
 use entities::{link_check, link_deal, link_offer};
 use rand::Rng;
 use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Set, Statement,
-    TransactionSession, TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ConnectionTrait, DbBackend, EntityTrait, FromQueryResult, Set,
+    Statement, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -70,11 +70,11 @@ pub async fn record_outcome(
     deal: &link_deal::Model,
     reports: &[(Side, LinkReport)],
 ) -> AppResult<link_deal::Model> {
-    let status = status_of(deal)?;
+    let status = deal.status;
     let offer = link_offer::Entity::find_by_id(deal.offer_id)
         .one(db)
         .await?;
-    let reciprocal = offer.is_none_or(|o| o.kind == OfferKind::Reciprocal.as_str());
+    let reciprocal = offer.is_none_or(|o| o.kind == OfferKind::Reciprocal);
     let live = |side: Side| reports.iter().any(|(s, r)| *s == side && r.live);
     let all_live = live(Side::Offer) && (!reciprocal || live(Side::Partner));
     let now = now();
@@ -90,7 +90,7 @@ pub async fn record_outcome(
         link_check::ActiveModel {
             id: Set(Uuid::now_v7()),
             deal_id: Set(deal.id),
-            side: Set(side.as_str().to_owned()),
+            side: Set(*side),
             page_url: Set(report.page_url.clone()),
             http_status: Set(report.http_status.map(i32::from)),
             live: Set(report.live),
@@ -128,7 +128,7 @@ pub async fn record_outcome(
                 "status",
                 format!(
                     "the deal is {}; only accepted, live and broken deals are checked",
-                    status.as_str()
+                    status.to_value()
                 ),
             ));
         }
@@ -160,7 +160,7 @@ fn summary(reports: &[(Side, LinkReport)]) -> String {
             } else {
                 r.error.clone().unwrap_or_else(|| reason(r))
             };
-            format!("{}: {verdict}", side.as_str())
+            format!("{}: {verdict}", side.to_value())
         })
         .collect::<Vec<_>>()
         .join("; ")
@@ -209,7 +209,7 @@ pub async fn check_deal_now(
             "only the deal's sites may check it (owners, or API tokens with deals:write)",
         ));
     }
-    let status = status_of(&deal)?;
+    let status = deal.status;
     if !matches!(
         status,
         DealStatus::Accepted | DealStatus::Live | DealStatus::Broken
@@ -218,7 +218,7 @@ pub async fn check_deal_now(
             "status",
             format!(
                 "the deal is {}; only accepted, live and broken deals are checked",
-                status.as_str()
+                status.to_value()
             ),
         ));
     }
@@ -281,10 +281,7 @@ pub async fn claim_due(db: &impl ConnectionTrait, limit: u64) -> AppResult<Vec<l
 pub async fn expire_due(db: &(impl ConnectionTrait + TransactionTrait)) -> AppResult<usize> {
     use sea_orm::{ColumnTrait, QueryFilter, QuerySelect};
     let due = link_deal::Entity::find()
-        .filter(
-            link_deal::Column::Status
-                .is_in([DealStatus::Proposed.as_str(), DealStatus::Accepted.as_str()]),
-        )
+        .filter(link_deal::Column::Status.is_in([DealStatus::Proposed, DealStatus::Accepted]))
         .filter(link_deal::Column::ExpiresAt.lte(now()))
         .limit(100)
         .all(db)

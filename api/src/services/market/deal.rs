@@ -1,6 +1,6 @@
 //! Deals: proposing, deciding, placing links, and reading deals with their history. The rules
 //! of moving a deal live in [`super::machine`].
-use super::machine::{Mover, apply_transition, check_transition, record_event, status_of};
+use super::machine::{Mover, apply_transition, check_transition, is_final, record_event};
 use super::{DealStatus, OfferKind, OfferStatus, Side, is_site_agent, require_site_agent};
 use crate::auth::{Principal, Scope};
 use crate::domain::bounded_text;
@@ -10,8 +10,8 @@ use crate::services::{for_update, now, site::get_site};
 use chrono::Duration;
 use entities::{link_deal, link_offer};
 use sea_orm::{
-    ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, Set,
-    TransactionSession, TransactionTrait,
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, Set, TransactionSession, TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -100,10 +100,10 @@ pub async fn propose_deal(
         .await?
         .ok_or_else(|| AppError::not_found("site").at("siteId"))?;
     let user_id = require_site_agent(db, principal, site.id).await?;
-    if offer.status != OfferStatus::Open.as_str() {
+    if offer.status != OfferStatus::Open {
         return Err(AppError::conflict(
             "offerId",
-            format!("the offer is {}", offer.status),
+            format!("the offer is {}", offer.status.to_value()),
         ));
     }
     let offer_site_verified = get_site(db, offer.site_id)
@@ -134,16 +134,16 @@ pub async fn propose_deal(
     let txn = crate::services::begin_write(db).await?;
     // Under the offer's lock, so concurrent proposals for one site see each other.
     let offer = locked_offer(&txn, offer.id).await?;
-    if offer.status != OfferStatus::Open.as_str() {
+    if offer.status != OfferStatus::Open {
         return Err(AppError::conflict(
             "offerId",
-            format!("the offer is {}", offer.status),
+            format!("the offer is {}", offer.status.to_value()),
         ));
     }
     let open = link_deal::Entity::find()
         .filter(link_deal::Column::OfferId.eq(offer.id))
         .filter(link_deal::Column::PartnerSiteId.eq(site.id))
-        .filter(link_deal::Column::Status.is_in(OPEN.map(|s| s.as_str())))
+        .filter(link_deal::Column::Status.is_in(OPEN))
         .count(&txn)
         .await?;
     if open > 0 {
@@ -155,7 +155,7 @@ pub async fn propose_deal(
         offer_site_id: Set(offer.site_id),
         partner_site_id: Set(site.id),
         proposed_by: Set(Some(user_id)),
-        status: Set(DealStatus::Proposed.as_str().to_owned()),
+        status: Set(DealStatus::Proposed),
         version: Set(1),
         message: Set(message),
         offer_page_url: Set(None),
@@ -201,7 +201,7 @@ pub async fn act_on_deal(
 ) -> AppResult<link_deal::Model> {
     let user_id = principal.require_user()?;
     let deal = get_deal(db, principal, id).await?;
-    let from = status_of(&deal)?;
+    let from = deal.status;
     let to = match action {
         DealAction::Accept => DealStatus::Accepted,
         DealAction::Reject => DealStatus::Rejected,
@@ -221,7 +221,7 @@ pub async fn act_on_deal(
     if to == DealStatus::Accepted {
         changes.expires_at = Set(Some(now() + Duration::days(ACCEPTED_TTL_DAYS)));
     }
-    if to.is_final() {
+    if is_final(to) {
         changes.next_check_at = Set(None);
         changes.expires_at = Set(None);
     }
@@ -232,7 +232,7 @@ pub async fn act_on_deal(
         let offer = locked_offer(&txn, deal.offer_id).await?;
         let taken = link_deal::Entity::find()
             .filter(link_deal::Column::OfferId.eq(offer.id))
-            .filter(link_deal::Column::Status.is_in(ACTIVE.map(|s| s.as_str())))
+            .filter(link_deal::Column::Status.is_in(ACTIVE))
             .count(&txn)
             .await?;
         if taken >= u64::try_from(offer.slots).unwrap_or(0) {
@@ -310,13 +310,13 @@ pub async fn submit_placement(
             ));
         }
     };
-    let status = status_of(&deal)?;
+    let status = deal.status;
     if !ACTIVE.contains(&status) {
         return Err(AppError::conflict(
             "status",
             format!(
                 "placements are submitted once the deal is accepted; it is {}",
-                status.as_str()
+                status.to_value()
             ),
         ));
     }
@@ -349,13 +349,13 @@ pub async fn submit_placement(
     let offer = link_offer::Entity::find_by_id(deal.offer_id)
         .one(db)
         .await?;
-    let reciprocal = offer.is_none_or(|o| o.kind == OfferKind::Reciprocal.as_str());
+    let reciprocal = offer.is_none_or(|o| o.kind == OfferKind::Reciprocal);
     let offer_in = side == Side::Offer || deal.offer_page_url.is_some();
     let partner_in = side == Side::Partner || deal.partner_page_url.is_some() || !reciprocal;
     if offer_in && partner_in {
         changes.next_check_at = Set(Some(now()));
     }
-    let note = format!("{} placement submitted: {page_url}", side.as_str());
+    let note = format!("{} placement submitted: {page_url}", side.to_value());
     let txn = crate::services::begin_write(db).await?;
     let deal = apply_transition(&txn, &deal, None, Some(user_id), Some(note), changes).await?;
     txn.commit().await?;

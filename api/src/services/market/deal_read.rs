@@ -49,7 +49,7 @@ pub async fn list_deals(
         query = query.filter(Expr::value(false));
     }
     if let Some(status) = filter.status {
-        query = query.filter(link_deal::Column::Status.eq(status.as_str()));
+        query = query.filter(link_deal::Column::Status.eq(status));
     }
     let total = query.clone().count(db).await?;
     if let Some(after) = &page.after {

@@ -14,9 +14,12 @@
 use super::DealStatus;
 use crate::error::{AppError, AppResult};
 use crate::services::now;
-use crate::services::outbox::{enqueue, kinds};
+use crate::services::outbox::{OutboxJob, enqueue};
 use entities::{link_deal, link_deal_event};
-use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
+use sea_orm::{
+    ActiveEnum, ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, Iterable, QueryFilter,
+    Set,
+};
 use uuid::Uuid;
 
 /// Who moves a deal.
@@ -52,23 +55,22 @@ pub fn movers(from: DealStatus, to: DealStatus) -> Option<&'static [Mover]> {
 /// `FORBIDDEN` when it exists but belongs to the other side.
 pub fn check_transition(from: DealStatus, to: DealStatus, by: &[Mover]) -> AppResult<()> {
     let Some(allowed) = movers(from, to) else {
-        let next: Vec<&str> = DealStatus::ALL
-            .iter()
-            .filter(|s| movers(from, **s).is_some())
-            .map(|s| s.as_str())
+        let next: Vec<String> = DealStatus::iter()
+            .filter(|s| movers(from, *s).is_some())
+            .map(|s| s.to_value())
             .collect();
         return Err(AppError::conflict(
             "status",
             format!(
                 "invalid transition: the deal is {} and cannot become {}{}",
-                from.as_str(),
-                to.as_str(),
+                from.to_value(),
+                to.to_value(),
                 if next.is_empty() {
                     " (it is over)".to_owned()
                 } else {
                     format!(
                         " (from {} it can become {})",
-                        from.as_str(),
+                        from.to_value(),
                         next.join(", ")
                     )
                 }
@@ -87,8 +89,8 @@ pub fn check_transition(from: DealStatus, to: DealStatus, by: &[Mover]) -> AppRe
     };
     Err(AppError::forbidden(format!(
         "only {who} may move a deal from {} to {}",
-        from.as_str(),
-        to.as_str()
+        from.to_value(),
+        to.to_value()
     )))
 }
 
@@ -96,19 +98,16 @@ pub fn check_transition(from: DealStatus, to: DealStatus, by: &[Mover]) -> AppRe
 pub fn event_name(from: Option<DealStatus>, to: DealStatus) -> String {
     match (from, to) {
         (Some(DealStatus::Broken), DealStatus::Live) => "deal.restored".into(),
-        (_, to) => format!("deal.{}", to.as_str()),
+        (_, to) => format!("deal.{}", to.to_value()),
     }
 }
 
-/// The status of a stored deal.
-pub fn status_of(deal: &link_deal::Model) -> AppResult<DealStatus> {
-    DealStatus::parse("status", &deal.status).map_err(|_| {
-        AppError::internal(anyhow::anyhow!(
-            "deal {} has unknown status {}",
-            deal.id,
-            deal.status
-        ))
-    })
+/// Whether a deal in `status` is over.
+pub fn is_final(status: DealStatus) -> bool {
+    matches!(
+        status,
+        DealStatus::Rejected | DealStatus::Cancelled | DealStatus::Expired
+    )
 }
 
 /// Applies a checked transition to the version of `deal` read by the caller, with `changes`
@@ -121,10 +120,10 @@ pub async fn apply_transition(
     note: Option<String>,
     mut changes: link_deal::ActiveModel,
 ) -> AppResult<link_deal::Model> {
-    let from = status_of(deal)?;
+    let from = deal.status;
     let now = now();
     if let Some(to) = to {
-        changes.status = Set(to.as_str().to_owned());
+        changes.status = Set(to);
     }
     changes.version = Set(deal.version + 1);
     changes.updated_at = Set(now);
@@ -143,7 +142,7 @@ pub async fn apply_transition(
             "version",
             format!(
                 "the deal changed while you acted on it (it is now {}); reload it and retry",
-                current.status
+                current.status.to_value()
             ),
         ));
     }
@@ -167,8 +166,8 @@ pub(super) async fn record_event(
     link_deal_event::ActiveModel {
         id: Set(Uuid::now_v7()),
         deal_id: Set(deal.id),
-        from_status: Set(from.map(|s| s.as_str().to_owned())),
-        to_status: Set(to.as_str().to_owned()),
+        from_status: Set(from),
+        to_status: Set(to),
         actor_id: Set(actor),
         note: Set(note),
         created_at: Set(at),
@@ -181,18 +180,19 @@ pub(super) async fn record_event(
             "offer_id": deal.offer_id,
             "offer_site_id": deal.offer_site_id,
             "partner_site_id": deal.partner_site_id,
-            "from": from.map(|s| s.as_str()),
-            "status": to.as_str(),
+            "from": from.map(|s| s.to_value()),
+            "status": to.to_value(),
             "at": at,
         });
         let event = event_name(from, to);
         for site in [deal.offer_site_id, deal.partner_site_id] {
-            enqueue(
-                txn,
-                kinds::WEBHOOK_EVENT,
-                serde_json::json!({ "site_id": site, "event": event, "at": at, "data": data }),
-            )
-            .await?;
+            let job = OutboxJob::WebhookEvent {
+                site_id: site,
+                event: event.clone(),
+                data: data.clone(),
+                at,
+            };
+            enqueue(txn, &job).await?;
         }
     }
     Ok(())
@@ -217,8 +217,9 @@ mod tests {
         assert_eq!(invalid.as_ref().map(|e| e.code), Some(ErrorCode::Conflict));
         assert!(invalid.is_some_and(|e| e.message.contains("is live and cannot become accepted")));
         for end in [Rejected, Cancelled, Expired] {
-            for to in DealStatus::ALL {
-                assert!(movers(end, *to).is_none(), "{end:?} is final");
+            assert!(is_final(end));
+            for to in DealStatus::iter() {
+                assert!(movers(end, to).is_none(), "{end:?} is final");
             }
         }
         assert_eq!(event_name(Some(Broken), Live), "deal.restored");

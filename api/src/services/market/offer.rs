@@ -96,8 +96,8 @@ pub async fn create_offer(
         created_by: Set(Some(user_id)),
         title: Set(bounded_text("title", &input.title, 1, 200)?),
         description: Set(bounded_text("description", &input.description, 0, 5000)?),
-        placement: Set(input.placement.as_str().to_owned()),
-        kind: Set(input.kind.as_str().to_owned()),
+        placement: Set(input.placement),
+        kind: Set(input.kind),
         languages: Set(serde_json::json!(parse_languages(
             "languages",
             &input.languages
@@ -111,7 +111,7 @@ pub async fn create_offer(
             .requirements
             .map(|r| bounded_text("requirements", &r, 0, 5000))
             .transpose()?),
-        status: Set(OfferStatus::Open.as_str().to_owned()),
+        status: Set(OfferStatus::Open),
         created_at: Set(now),
         updated_at: Set(now),
     }
@@ -151,7 +151,7 @@ pub async fn update_offer(
         active.requirements = Set(Some(bounded_text("requirements", &r, 0, 5000)?));
     }
     if let Some(status) = patch.status {
-        active.status = Set(status.as_str().to_owned());
+        active.status = Set(status);
     }
     active.updated_at = Set(now());
     Ok(active.update(db).await?)
@@ -167,7 +167,7 @@ pub async fn get_offer(
         .one(db)
         .await?
         .ok_or_else(|| AppError::not_found("offer"))?;
-    if offer.status != OfferStatus::Open.as_str()
+    if offer.status != OfferStatus::Open
         && !super::is_site_agent(db, principal, offer.site_id, Scope::DealsRead).await?
     {
         return Err(AppError::not_found("offer"));
@@ -197,16 +197,15 @@ pub async fn list_offers(
             ));
         }
     }
-    let mut query =
-        link_offer::Entity::find().filter(link_offer::Column::Status.eq(status.as_str()));
+    let mut query = link_offer::Entity::find().filter(link_offer::Column::Status.eq(status));
     if let Some(site) = site_id {
         query = query.filter(link_offer::Column::SiteId.eq(site));
     }
     if let Some(kind) = filter.kind {
-        query = query.filter(link_offer::Column::Kind.eq(kind.as_str()));
+        query = query.filter(link_offer::Column::Kind.eq(kind));
     }
     if let Some(placement) = filter.placement {
-        query = query.filter(link_offer::Column::Placement.eq(placement.as_str()));
+        query = query.filter(link_offer::Column::Placement.eq(placement));
     }
     let category = match &filter.category {
         Some(c) => parse_categories("filter.category", std::slice::from_ref(c))?.pop(),

@@ -11,7 +11,7 @@ use uuid::Uuid;
 /// Deals of the site (either side) that are live now.
 pub async fn live_deals(db: &impl ConnectionTrait, site_id: Uuid) -> AppResult<u64> {
     Ok(link_deal::Entity::find()
-        .filter(link_deal::Column::Status.eq(DealStatus::Live.as_str()))
+        .filter(link_deal::Column::Status.eq(DealStatus::Live))
         .filter(
             Condition::any()
                 .add(link_deal::Column::OfferSiteId.eq(site_id))

@@ -16,7 +16,7 @@ pub use direct::{UploadRequest, UploadTicket, confirm_upload, create_upload_url}
 use crate::auth::Principal;
 use crate::config::Settings;
 use crate::error::{AppError, AppResult, ErrorCode};
-use crate::services::outbox::{self, kinds};
+use crate::services::outbox::{self, OutboxJob};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, now, site};
 use crate::storage::{ServedAs, Storage, StorageError};
@@ -161,9 +161,10 @@ pub(super) async fn record(
 pub(super) async fn discard(db: &impl ConnectionTrait, storage: &Storage, key: &str) {
     if let Err(err) = storage.delete(key).await {
         tracing::warn!(key, error = %err, "could not delete a refused object; queued for retry");
-        if let Err(err) =
-            outbox::enqueue(db, kinds::MEDIA_DELETE, serde_json::json!({ "key": key })).await
-        {
+        let job = OutboxJob::MediaDelete {
+            key: key.to_owned(),
+        };
+        if let Err(err) = outbox::enqueue(db, &job).await {
             err.log_if_internal();
         }
     }
@@ -241,12 +242,10 @@ pub async fn delete_media(
     if deleted.rows_affected != 1 {
         return Err(AppError::not_found("media"));
     }
-    outbox::enqueue(
-        &txn,
-        kinds::MEDIA_DELETE,
-        serde_json::json!({ "key": found.storage_key }),
-    )
-    .await?;
+    let job = OutboxJob::MediaDelete {
+        key: found.storage_key,
+    };
+    outbox::enqueue(&txn, &job).await?;
     txn.commit().await?;
     Ok(())
 }

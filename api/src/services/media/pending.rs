@@ -10,7 +10,7 @@
 //! each upload is swept once, and a confirmation racing the sweep either wins (the file is
 //! recorded and kept) or finds the upload gone (`NOT_FOUND`).
 use crate::error::{AppError, AppResult};
-use crate::services::outbox::{self, kinds};
+use crate::services::outbox::{self, OutboxJob};
 use crate::services::{begin_write, now};
 use crate::storage::INCOMING_PREFIX;
 use chrono::{DateTime, Duration, Utc};
@@ -182,12 +182,8 @@ pub async fn sweep_abandoned(
     .all(&txn)
     .await?;
     for upload in &swept {
-        outbox::enqueue(
-            &txn,
-            kinds::MEDIA_DELETE,
-            serde_json::json!({ "key": incoming_key(upload) }),
-        )
-        .await?;
+        let key = incoming_key(upload);
+        outbox::enqueue(&txn, &OutboxJob::MediaDelete { key }).await?;
     }
     txn.commit().await?;
     Ok(swept.into_iter().map(|u| u.storage_key).collect())

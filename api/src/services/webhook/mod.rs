@@ -11,7 +11,7 @@ pub use delivery::{Outcome, delivery_with_webhook, record_attempt};
 use crate::auth::Principal;
 use crate::auth::secrets::random_token;
 use crate::error::{AppError, AppResult};
-use crate::services::outbox::{enqueue, kinds};
+use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::{authz, json_strings, now};
 use entities::{webhook, webhook_delivery};
 use sea_orm::{
@@ -206,12 +206,13 @@ pub async fn emit(
     event: &str,
     data: serde_json::Value,
 ) -> AppResult<()> {
-    enqueue(
-        db,
-        kinds::WEBHOOK_EVENT,
-        json!({ "site_id": site_id, "event": event, "data": data, "at": now() }),
-    )
-    .await
+    let job = OutboxJob::WebhookEvent {
+        site_id,
+        event: event.to_owned(),
+        data,
+        at: now(),
+    };
+    enqueue(db, &job).await
 }
 
 /// Fans one site event out into a pending delivery (and an outbox row) per matching webhook.
@@ -247,7 +248,7 @@ pub async fn fan_out(
         }
         .insert(db)
         .await?;
-        enqueue(db, kinds::WEBHOOK_DELIVER, json!({ "delivery_id": id })).await?;
+        enqueue(db, &OutboxJob::WebhookDeliver { delivery_id: id }).await?;
         n += 1;
     }
     Ok(n)
@@ -268,12 +269,7 @@ pub async fn redeliver(
     model.status = Set("pending".into());
     model.attempts = Set(0);
     let updated = model.update(db).await?;
-    enqueue(
-        db,
-        kinds::WEBHOOK_DELIVER,
-        json!({ "delivery_id": delivery_id }),
-    )
-    .await?;
+    enqueue(db, &OutboxJob::WebhookDeliver { delivery_id }).await?;
     Ok(updated)
 }
 
