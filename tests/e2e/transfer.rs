@@ -216,7 +216,7 @@ excerpt: |-
         dir.path().join("draft.md"),
         "---\ntitle: '草稿: 未完'\n---\n还没写完。\n",
     )?;
-    let first = import_dir(&app.db, &principal, &site, dir.path(), 1 << 20)
+    let first = import_dir(&app.db, &principal, &site, dir.path(), LIMITS)
         .await
         .map_err(err)?;
     assert_eq!(
@@ -255,7 +255,7 @@ excerpt: |-
         Some("2026-01-05T08:00:00.123456+00:00")
     );
 
-    let again = import_dir(&app.db, &principal, &site, out.path(), 1 << 20)
+    let again = import_dir(&app.db, &principal, &site, out.path(), LIMITS)
         .await
         .map_err(err)?;
     assert_eq!(
