@@ -14,6 +14,7 @@ mod m20261128_000005_newest_first;
 mod m20261130_000006_one_open_deal;
 mod m20261203_000001_media_uploads;
 mod m20261204_000001_article_digest;
+mod m20261204_000002_list_orders;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261130_000006_one_open_deal::Migration),
             Box::new(m20261203_000001_media_uploads::Migration),
             Box::new(m20261204_000001_article_digest::Migration),
+            Box::new(m20261204_000002_list_orders::Migration),
         ]
     }
 }

@@ -17,6 +17,7 @@ mod market;
 mod media;
 mod outbox;
 mod passwords;
+mod plans;
 mod production;
 mod publishing;
 mod render;

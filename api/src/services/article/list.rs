@@ -192,9 +192,15 @@ impl ArticleOrder {
         } else {
             Order::Asc
         };
-        query
-            .order_by_with_nulls(self.column(), order.clone(), NullOrdering::Last)
-            .order_by(article::Column::Id, order)
+        // Only publication time can be missing. The other columns are NOT NULL, and saying
+        // `NULLS LAST` for them would keep PostgreSQL from reading `DESC` orders backwards
+        // from an ascending index (it would sort instead).
+        let query = if self.nullable() {
+            query.order_by_with_nulls(self.column(), order.clone(), NullOrdering::Last)
+        } else {
+            query.order_by(self.column(), order.clone())
+        };
+        query.order_by(article::Column::Id, order)
     }
 }
 
