@@ -1,13 +1,14 @@
-//! An in-memory cache of anonymous read responses.
+//! An in-memory cache of anonymous read responses, and the store of persisted queries.
 //!
-//! Entries live at most `ttl` and are dropped at once when this instance changes content (any
+//! Responses live at most `ttl` and are dropped at once when this instance changes content (any
 //! mutation it serves, or a scheduled publication). Changes made through another instance show
-//! here after at most `ttl` — the bound stated in the README.
+//! here after at most `ttl` — the bound stated in the README. The responses are held in a `moka`
+//! cache: concurrent (a read takes no lock that workers share), bounded in entries with
+//! least-recently-used eviction, expiring by age, and emptied in one step.
 use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 /// A cached response.
 #[derive(Clone)]
@@ -18,28 +19,26 @@ pub struct Cached {
     pub etag: String,
 }
 
-struct Entry {
-    value: Cached,
-    at: Instant,
-    generation: u64,
-}
+/// The longest TTL the cache takes (moka's own limit is 1,000 years).
+const MAX_TTL: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 
 /// The cache.
 pub struct ResponseCache {
-    entries: Mutex<lru::LruCache<[u8; 32], Entry>>,
-    generation: AtomicU64,
-    ttl: Duration,
+    /// `None` when the TTL is zero (the cache is off).
+    entries: Option<moka::sync::Cache<[u8; 32], Cached>>,
 }
 
 impl ResponseCache {
     /// A cache of `capacity` responses kept `ttl` (zero disables it).
     pub fn new(capacity: usize, ttl: Duration) -> Self {
-        let cap = NonZeroUsize::new(capacity.max(1)).unwrap_or(NonZeroUsize::MIN);
-        Self {
-            entries: Mutex::new(lru::LruCache::new(cap)),
-            generation: AtomicU64::new(0),
-            ttl,
-        }
+        let entries = (!ttl.is_zero()).then(|| {
+            moka::sync::Cache::builder()
+                .max_capacity(u64::try_from(capacity.max(1)).unwrap_or(u64::MAX))
+                .eviction_policy(moka::policy::EvictionPolicy::lru())
+                .time_to_live(ttl.min(MAX_TTL))
+                .build()
+        });
+        Self { entries }
     }
 
     /// The key of a read: operation text, variables, operation name.
@@ -54,21 +53,7 @@ impl ResponseCache {
 
     /// The fresh entry for `key`.
     pub fn get(&self, key: &[u8; 32]) -> Option<Cached> {
-        if self.ttl.is_zero() {
-            return None;
-        }
-        let generation = self.generation.load(Ordering::Acquire);
-        let mut entries = self.entries.lock().ok()?;
-        match entries.get(key) {
-            Some(e) if e.generation == generation && e.at.elapsed() < self.ttl => {
-                Some(e.value.clone())
-            }
-            Some(_) => {
-                entries.pop(key);
-                None
-            }
-            None => None,
-        }
+        self.entries.as_ref()?.get(key)
     }
 
     /// Stores a response; returns it with its ETag.
@@ -77,25 +62,18 @@ impl ResponseCache {
             etag: etag_of(&body),
             body,
         };
-        if !self.ttl.is_zero()
-            && let Ok(mut entries) = self.entries.lock()
-        {
-            let generation = self.generation.load(Ordering::Acquire);
-            entries.put(
-                key,
-                Entry {
-                    value: value.clone(),
-                    at: Instant::now(),
-                    generation,
-                },
-            );
+        if let Some(entries) = &self.entries {
+            entries.insert(key, value.clone());
         }
         value
     }
 
-    /// Forgets everything (content changed).
+    /// Forgets everything (content changed): entries stored before this call are never
+    /// answered again.
     pub fn invalidate(&self) {
-        self.generation.fetch_add(1, Ordering::AcqRel);
+        if let Some(entries) = &self.entries {
+            entries.invalidate_all();
+        }
     }
 }
 
@@ -181,6 +159,8 @@ mod tests {
         assert_eq!(cache.get(&k).map(|c| c.etag), Some(stored.etag));
         cache.invalidate();
         assert!(cache.get(&k).is_none());
+        cache.put(k, bytes::Bytes::from_static(b"{\"data\":2}"));
+        assert!(cache.get(&k).is_some(), "stored after the change, kept");
         assert_ne!(
             ResponseCache::key(&["ab", "c"]),
             ResponseCache::key(&["a", "bc"])
@@ -188,6 +168,42 @@ mod tests {
         let off = ResponseCache::new(10, Duration::ZERO);
         off.put(k, bytes::Bytes::new());
         assert!(off.get(&k).is_none());
+        let short = ResponseCache::new(10, Duration::from_millis(50));
+        short.put(k, bytes::Bytes::new());
+        assert!(short.get(&k).is_some());
+        std::thread::sleep(Duration::from_millis(80));
+        assert!(short.get(&k).is_none(), "expired after its TTL");
+        // A TTL past moka's limit is taken as the longest it allows, not a panic at start.
+        ResponseCache::new(10, Duration::from_secs(u64::MAX));
+    }
+
+    #[test]
+    fn the_cache_keeps_at_most_its_capacity_dropping_the_least_recently_used() {
+        let cache = ResponseCache::new(3, Duration::from_secs(60));
+        let key = |i: u8| ResponseCache::key(&[&i.to_string()]);
+        // moka applies reads and writes to its recency order in batches; settle each step so
+        // the order is the one written here.
+        let settle = || {
+            if let Some(entries) = &cache.entries {
+                entries.run_pending_tasks();
+            }
+        };
+        for i in 0..3 {
+            cache.put(key(i), bytes::Bytes::new());
+            settle();
+        }
+        assert!(
+            cache.get(&key(0)).is_some(),
+            "0 is now the most recently used"
+        );
+        settle();
+        cache.put(key(3), bytes::Bytes::new());
+        settle();
+        assert_eq!(cache.entries.as_ref().map(|e| e.entry_count()), Some(3));
+        assert!(cache.get(&key(1)).is_none(), "the least recently used went");
+        for i in [0, 2, 3] {
+            assert!(cache.get(&key(i)).is_some(), "{i} stays");
+        }
     }
 
     fn by_hash(query: &str, hash: &str) -> async_graphql::Request {

@@ -1,9 +1,27 @@
 //! Prometheus metrics at `/metrics`: GraphQL operations (count by outcome, latency histogram),
 //! HTTP responses by status class, the database pool, statements run, outbox backlog and lag,
 //! and link-check outcomes.
-use std::collections::HashMap;
-use std::fmt::Write;
-use std::sync::{LazyLock, Mutex};
+//!
+//! Recorded through the `metrics` facade into metrics-exporter-prometheus's recorder, installed
+//! once per process, which writes the page (text format 0.0.4). Recording takes no lock that
+//! workers share: counters are atomics, latencies go into a lock-free bucket that the exporter
+//! folds into the histogram when it renders (and every few seconds, so nothing piles up between
+//! scrapes), and each thread keeps the handles of the operation names it has met.
+use metrics::{Counter, Histogram, counter, describe_counter, describe_gauge, describe_histogram};
+use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::sync::{OnceLock, PoisonError, RwLock};
+use std::time::Duration;
+
+const OPERATIONS: &str = "wharf_graphql_operations_total";
+const OPERATION_SECONDS: &str = "wharf_graphql_operation_seconds";
+const HTTP: &str = "wharf_http_responses_total";
+const CHECKS: &str = "wharf_link_checks_total";
+const STATEMENTS: &str = "wharf_db_statements_total";
+const POOL: &str = "wharf_db_pool_connections";
+const OUTBOX_PENDING: &str = "wharf_outbox_pending";
+const OUTBOX_LAG: &str = "wharf_outbox_lag_seconds";
 
 /// Latency buckets in seconds.
 const BUCKETS: [f64; 11] = [
@@ -12,22 +30,118 @@ const BUCKETS: [f64; 11] = [
 /// Distinct operation names tracked; later ones are counted as `other` (names are chosen by
 /// clients, so their number must be bounded).
 const MAX_OPERATIONS: usize = 200;
+/// Status classes by the status's first digit (statuses are 100–999).
+const CLASSES: [&str; 10] = [
+    "0xx", "1xx", "2xx", "3xx", "4xx", "5xx", "6xx", "7xx", "8xx", "9xx",
+];
+/// Link-check outcomes, all on the page from the start.
+const CHECK_OUTCOMES: [&str; 3] = ["live", "not_live", "error"];
+/// How often latencies recorded since the last scrape are folded into the histograms.
+const UPKEEP_EVERY: Duration = Duration::from_secs(5);
 
-#[derive(Default)]
-struct Histogram {
-    counts: [u64; BUCKETS.len()],
-    sum: f64,
-    count: u64,
+/// The process's recorder and the handles every thread shares.
+struct Recorder {
+    handle: PrometheusHandle,
+    /// By status class; a class is on the page once it has been answered.
+    http: [OnceLock<Counter>; 10],
+    checks: [Counter; 3],
+    /// Operation names given a series so far, at most [`MAX_OPERATIONS`]. Read only when a
+    /// thread meets a name it has no handles for.
+    operations: RwLock<HashSet<String>>,
 }
 
-#[derive(Default)]
-struct Registry {
-    operations: HashMap<String, (u64, u64, Histogram)>,
-    http: HashMap<u16, u64>,
-    checks: HashMap<&'static str, u64>,
+/// One operation name's series.
+struct Operation {
+    ok: Counter,
+    error: Counter,
+    seconds: Histogram,
 }
 
-static REGISTRY: LazyLock<Mutex<Registry>> = LazyLock::new(Mutex::default);
+thread_local! {
+    /// This thread's handles by operation name (admitted names only, so at most
+    /// [`MAX_OPERATIONS`] + 1 with `other`).
+    static OPERATION_HANDLES: RefCell<HashMap<String, Operation>> = RefCell::default();
+}
+
+static RECORDER: OnceLock<Option<Recorder>> = OnceLock::new();
+
+/// The installed recorder; `None` when another one holds the `metrics` facade.
+fn recorder() -> Option<&'static Recorder> {
+    RECORDER.get_or_init(install).as_ref()
+}
+
+fn install() -> Option<Recorder> {
+    let recorder = PrometheusBuilder::new()
+        .set_buckets_for_metric(Matcher::Full(OPERATION_SECONDS.into()), &BUCKETS)
+        .inspect_err(|err| tracing::error!(%err, "metrics: bad histogram buckets"))
+        .ok()?
+        .build_recorder();
+    let handle = recorder.handle();
+    if let Err(err) = metrics::set_global_recorder(recorder) {
+        tracing::error!(%err, "metrics: another recorder is installed; /metrics stays empty");
+        return None;
+    }
+    describe_counter!(OPERATIONS, "GraphQL operations by name and outcome.");
+    describe_histogram!(OPERATION_SECONDS, "GraphQL operation latency.");
+    describe_counter!(HTTP, "HTTP responses by status class.");
+    describe_counter!(CHECKS, "Link checks by outcome.");
+    let upkeep = handle.clone();
+    let spawned = std::thread::Builder::new()
+        .name("metrics-upkeep".into())
+        .spawn(move || {
+            loop {
+                std::thread::sleep(UPKEEP_EVERY);
+                upkeep.run_upkeep();
+            }
+        });
+    if let Err(err) = spawned {
+        tracing::warn!(%err, "metrics: no upkeep thread; latencies are folded in at each scrape only");
+    }
+    Some(Recorder {
+        handle,
+        http: Default::default(),
+        checks: CHECK_OUTCOMES.map(|outcome| counter!(CHECKS, "outcome" => outcome)),
+        operations: RwLock::default(),
+    })
+}
+
+impl Recorder {
+    /// Whether `name` has (or now gets) series of its own.
+    fn admit(&self, name: &str) -> bool {
+        {
+            let names = self
+                .operations
+                .read()
+                .unwrap_or_else(PoisonError::into_inner);
+            if names.contains(name) {
+                return true;
+            }
+            if names.len() >= MAX_OPERATIONS {
+                return false;
+            }
+        }
+        let mut names = self
+            .operations
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
+        if names.len() >= MAX_OPERATIONS && !names.contains(name) {
+            return false;
+        }
+        names.insert(name.to_owned());
+        true
+    }
+}
+
+impl Operation {
+    fn new(name: &str) -> Self {
+        let name = name.to_owned();
+        Self {
+            ok: counter!(OPERATIONS, "operation" => name.clone(), "outcome" => "ok"),
+            error: counter!(OPERATIONS, "operation" => name.clone(), "outcome" => "error"),
+            seconds: metrics::histogram!(OPERATION_SECONDS, "operation" => name),
+        }
+    }
+}
 
 /// A safe label value: letters, digits and `_`, at most 64 characters.
 fn label(name: &str) -> String {
@@ -45,38 +159,41 @@ fn label(name: &str) -> String {
 
 /// Records one GraphQL operation.
 pub fn observe_operation(name: Option<&str>, ok: bool, seconds: f64) {
-    let Ok(mut r) = REGISTRY.lock() else { return };
-    let mut key = label(name.unwrap_or_default());
-    if !r.operations.contains_key(&key) && r.operations.len() >= MAX_OPERATIONS {
-        key = "other".into();
-    }
-    let entry = r.operations.entry(key).or_default();
-    if ok {
-        entry.0 += 1;
-    } else {
-        entry.1 += 1;
-    }
-    let h = &mut entry.2;
-    for (i, b) in BUCKETS.iter().enumerate() {
-        if seconds <= *b {
-            h.counts[i] += 1;
-        }
-    }
-    h.sum += seconds;
-    h.count += 1;
+    let Some(recorder) = recorder() else { return };
+    let name = label(name.unwrap_or_default());
+    OPERATION_HANDLES.with_borrow_mut(|handles| {
+        let key = if handles.contains_key(&name) || recorder.admit(&name) {
+            name
+        } else {
+            "other".to_owned()
+        };
+        let op = handles
+            .entry(key)
+            .or_insert_with_key(|name| Operation::new(name));
+        (if ok { &op.ok } else { &op.error }).increment(1);
+        op.seconds.record(seconds);
+    });
 }
 
 /// Records an HTTP response status.
 pub fn observe_http(status: u16) {
-    if let Ok(mut r) = REGISTRY.lock() {
-        *r.http.entry(status / 100).or_default() += 1;
+    let Some(recorder) = recorder() else { return };
+    let class = usize::from(status / 100);
+    if let (Some(cell), Some(name)) = (recorder.http.get(class), CLASSES.get(class)) {
+        cell.get_or_init(|| counter!(HTTP, "class" => *name))
+            .increment(1);
     }
 }
 
 /// Records a link check's outcome: `live`, `not_live` or `error`.
 pub fn observe_check(outcome: &'static str) {
-    if let Ok(mut r) = REGISTRY.lock() {
-        *r.checks.entry(outcome).or_default() += 1;
+    let Some(recorder) = recorder() else { return };
+    if let Some((_, counter)) = CHECK_OUTCOMES
+        .iter()
+        .zip(&recorder.checks)
+        .find(|(known, _)| **known == outcome)
+    {
+        counter.increment(1);
     }
 }
 
@@ -90,102 +207,31 @@ pub struct Gauges {
     pub outbox: Option<(u64, i64)>,
 }
 
-/// The Prometheus text exposition.
+/// The Prometheus text exposition: what was recorded, then the values read for this scrape
+/// (through a recorder of their own, so a value that could not be read is absent, not stale).
 pub fn render(g: &Gauges) -> String {
-    let mut out = String::new();
-    let Ok(r) = REGISTRY.lock() else { return out };
-    let _ = writeln!(
-        out,
-        "# HELP wharf_graphql_operations_total GraphQL operations by name and outcome.\n# TYPE wharf_graphql_operations_total counter"
-    );
-    let mut names: Vec<&String> = r.operations.keys().collect();
-    names.sort();
-    for name in &names {
-        let (ok, err, _) = &r.operations[*name];
-        let _ = writeln!(
-            out,
-            "wharf_graphql_operations_total{{operation=\"{name}\",outcome=\"ok\"}} {ok}"
-        );
-        let _ = writeln!(
-            out,
-            "wharf_graphql_operations_total{{operation=\"{name}\",outcome=\"error\"}} {err}"
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP wharf_graphql_operation_seconds GraphQL operation latency.\n# TYPE wharf_graphql_operation_seconds histogram"
-    );
-    for name in &names {
-        let h = &r.operations[*name].2;
-        for (i, b) in BUCKETS.iter().enumerate() {
-            let _ = writeln!(
-                out,
-                "wharf_graphql_operation_seconds_bucket{{operation=\"{name}\",le=\"{b}\"}} {}",
-                h.counts[i]
-            );
+    let Some(recorder) = recorder() else {
+        return String::new();
+    };
+    let mut page = recorder.handle.render();
+    let now = PrometheusBuilder::new().build_recorder();
+    metrics::with_local_recorder(&now, || {
+        describe_counter!(STATEMENTS, "SQL statements run.");
+        counter!(STATEMENTS).absolute(g.statements);
+        if let Some((size, idle)) = g.pool {
+            describe_gauge!(POOL, "Database pool connections.");
+            metrics::gauge!(POOL, "state" => "open").set(size);
+            metrics::gauge!(POOL, "state" => "idle").set(idle as f64);
         }
-        let _ = writeln!(
-            out,
-            "wharf_graphql_operation_seconds_bucket{{operation=\"{name}\",le=\"+Inf\"}} {}",
-            h.count
-        );
-        let _ = writeln!(
-            out,
-            "wharf_graphql_operation_seconds_sum{{operation=\"{name}\"}} {}",
-            h.sum
-        );
-        let _ = writeln!(
-            out,
-            "wharf_graphql_operation_seconds_count{{operation=\"{name}\"}} {}",
-            h.count
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP wharf_http_responses_total HTTP responses by status class.\n# TYPE wharf_http_responses_total counter"
-    );
-    let mut classes: Vec<_> = r.http.iter().collect();
-    classes.sort();
-    for (class, n) in classes {
-        let _ = writeln!(out, "wharf_http_responses_total{{class=\"{class}xx\"}} {n}");
-    }
-    let _ = writeln!(
-        out,
-        "# HELP wharf_link_checks_total Link checks by outcome.\n# TYPE wharf_link_checks_total counter"
-    );
-    for outcome in ["live", "not_live", "error"] {
-        let _ = writeln!(
-            out,
-            "wharf_link_checks_total{{outcome=\"{outcome}\"}} {}",
-            r.checks.get(outcome).copied().unwrap_or(0)
-        );
-    }
-    let _ = writeln!(
-        out,
-        "# HELP wharf_db_statements_total SQL statements run.\n# TYPE wharf_db_statements_total counter\nwharf_db_statements_total {}",
-        g.statements
-    );
-    if let Some((size, idle)) = g.pool {
-        let _ = writeln!(
-            out,
-            "# HELP wharf_db_pool_connections Database pool connections.\n# TYPE wharf_db_pool_connections gauge"
-        );
-        let _ = writeln!(
-            out,
-            "wharf_db_pool_connections{{state=\"open\"}} {size}\nwharf_db_pool_connections{{state=\"idle\"}} {idle}"
-        );
-    }
-    if let Some((pending, lag)) = g.outbox {
-        let _ = writeln!(
-            out,
-            "# HELP wharf_outbox_pending Outbox rows not yet done.\n# TYPE wharf_outbox_pending gauge\nwharf_outbox_pending {pending}"
-        );
-        let _ = writeln!(
-            out,
-            "# HELP wharf_outbox_lag_seconds Age of the oldest outbox row not yet done.\n# TYPE wharf_outbox_lag_seconds gauge\nwharf_outbox_lag_seconds {lag}"
-        );
-    }
-    out
+        if let Some((pending, lag)) = g.outbox {
+            describe_gauge!(OUTBOX_PENDING, "Outbox rows not yet done.");
+            metrics::gauge!(OUTBOX_PENDING).set(pending as f64);
+            describe_gauge!(OUTBOX_LAG, "Age of the oldest outbox row not yet done.");
+            metrics::gauge!(OUTBOX_LAG).set(lag as f64);
+        }
+    });
+    page.push_str(&now.handle().render());
+    page
 }
 
 #[cfg(test)]
@@ -198,5 +244,29 @@ mod tests {
         assert_eq!(label("a\"}b{"), "ab");
         assert_eq!(label(""), "anonymous");
         assert_eq!(label(&"x".repeat(100)).len(), 64);
+    }
+
+    #[test]
+    fn operation_names_past_the_bound_are_counted_as_other() {
+        for i in 0..MAX_OPERATIONS + 50 {
+            observe_operation(Some(&format!("Bounded{i}")), true, 0.002);
+        }
+        let page = render(&Gauges {
+            pool: None,
+            statements: 7,
+            outbox: None,
+        });
+        let names: HashSet<&str> = page
+            .lines()
+            .filter(|l| l.starts_with("wharf_graphql_operations_total{"))
+            .filter_map(|l| l.split('"').nth(1))
+            .collect();
+        assert!(names.len() <= MAX_OPERATIONS + 1, "{} names", names.len());
+        assert!(names.contains("other"), "{page}");
+        assert!(page.contains("wharf_db_statements_total 7"), "{page}");
+        assert!(
+            !page.contains("wharf_outbox_pending"),
+            "read values only: {page}"
+        );
     }
 }

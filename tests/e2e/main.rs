@@ -15,6 +15,7 @@ mod listing;
 mod maintenance;
 mod market;
 mod media;
+mod metrics;
 mod outbox;
 mod passwords;
 mod plans;
