@@ -1,8 +1,9 @@
 //! An in-memory cache of anonymous read responses.
 //!
 //! Entries live at most `ttl` and are dropped at once when this instance changes content (any
-//! mutation it serves, or a scheduled publication). Changes made through another instance show
-//! here after at most `ttl` — the bound stated in the README.
+//! mutation it serves, or a scheduled publication). Changes made through another instance empty
+//! it too on PostgreSQL, within milliseconds (`cache_sync.rs`); on SQLite they show here after
+//! at most `ttl` — the bound stated in the README.
 use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
