@@ -1,9 +1,10 @@
 //! An in-memory cache of anonymous read responses, and the store of persisted queries.
 //!
 //! Responses live at most `ttl` and are dropped at once when this instance changes content (any
-//! mutation it serves, or a scheduled publication). Changes made through another instance show
-//! here after at most `ttl` — the bound stated in the README. The responses are held in a `moka`
-//! cache: concurrent (a read takes no lock that workers share), bounded in entries with
+//! mutation it serves, or a scheduled publication). Changes made through another instance empty
+//! it too on PostgreSQL, within milliseconds (`cache_sync.rs`); on SQLite they show here after
+//! at most `ttl` — the bound stated in the README. The responses are held in a `moka` cache:
+//! concurrent (a read takes no lock that workers share), bounded in entries with
 //! least-recently-used eviction, expiring by age, and emptied in one step.
 use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;

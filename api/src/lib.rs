@@ -3,6 +3,7 @@
 
 pub mod auth;
 pub mod cache;
+pub mod cache_sync;
 pub mod config;
 pub mod content;
 pub mod db;

@@ -116,10 +116,10 @@ pub fn finish(mut response: Response) -> Response {
 }
 
 /// After a write: wake the outbox worker (search, webhooks, deletes) and drop the anonymous
-/// response cache, so readers see the change at once.
+/// response caches, this instance's and the other instances', so readers see the change at once.
 pub fn after_writes(state: &AppState) {
     state.outbox_wake.notify_one();
-    state.response_cache.invalidate();
+    state.invalidation.content_changed();
 }
 
 /// A refusal as a GraphQL error, for transports that answer inside the protocol (WebSocket).

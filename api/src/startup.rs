@@ -97,13 +97,15 @@ impl Application {
             4096,
             Duration::from_millis(settings.response_cache_ttl_ms),
         ));
+        let invalidation =
+            crate::cache_sync::Invalidation::new(response_cache.clone(), db.get_database_backend());
         let (live_events, _) = tokio::sync::broadcast::channel(256);
         let worker = OutboxWorker::new(
             jobs_db.clone(),
             outbox_wake.clone(),
             Duration::from_millis(settings.outbox_poll_ms),
         )
-        .invalidating(response_cache.clone())
+        .invalidating(invalidation.clone())
         .with(Arc::new(EventFanOut {
             db: jobs_db.clone(),
             live: live_events.clone(),
@@ -134,6 +136,7 @@ impl Application {
             limits,
             sockets,
             response_cache,
+            invalidation,
             persisted: Arc::new(crate::cache::PersistedQueries::new(4096)),
             queries,
             request_queries,
@@ -208,7 +211,8 @@ impl Application {
             stopped.clone(),
         ));
         let watcher = Watcher::new(self.jobs_state.clone());
-        let watching = tokio::spawn(watcher.run(stopped));
+        let watching = tokio::spawn(watcher.run(stopped.clone()));
+        let cache_sync = CacheSync::start(&self.state, &self.jobs_state, self.port, stopped);
         let rebuild = self
             .jobs_state
             .search
@@ -228,6 +232,10 @@ impl Application {
             let _ = scheduler.await;
             let _ = sweeper.await;
             let _ = watching.await;
+            // Last, so that what the other jobs' final work made due is still sent.
+            if let Some(cache_sync) = cache_sync {
+                cache_sync.stop().await;
+            }
         };
         if tokio::time::timeout(Duration::from_secs(30), jobs)
             .await
@@ -236,6 +244,51 @@ impl Application {
             tracing::warn!("background jobs did not stop within 30 s");
         }
         served
+    }
+}
+
+/// The two jobs that keep the response caches of instances on one PostgreSQL in step.
+struct CacheSync {
+    listening: tokio::task::JoinHandle<()>,
+    publishing: tokio::task::JoinHandle<()>,
+    stop_publishing: watch::Sender<bool>,
+}
+
+impl CacheSync {
+    /// Starts listening for the other instances' changes and publishing this one's (on the
+    /// jobs' pool), on PostgreSQL (see `cache_sync`); `None` on SQLite.
+    fn start(
+        state: &AppState,
+        jobs_state: &AppState,
+        port: u16,
+        stopped: watch::Receiver<bool>,
+    ) -> Option<Self> {
+        let outgoing = state.invalidation.outgoing()?;
+        let listening = tokio::spawn(crate::cache_sync::listen(
+            state.settings.effective_database_url(),
+            crate::cache_sync::application_name(port),
+            state.response_cache.clone(),
+            stopped,
+        ));
+        let (stop_publishing, publishing_stopped) = watch::channel(false);
+        let publishing = tokio::spawn(crate::cache_sync::publish(
+            jobs_state.db.clone(),
+            outgoing,
+            publishing_stopped,
+        ));
+        Some(Self {
+            listening,
+            publishing,
+            stop_publishing,
+        })
+    }
+
+    /// Stops publishing once what is due was sent; waits for the listener, stopped with the
+    /// other jobs.
+    async fn stop(self) {
+        let _ = self.stop_publishing.send(true);
+        let _ = self.publishing.await;
+        let _ = self.listening.await;
     }
 }
 

@@ -24,6 +24,9 @@ pub struct AppState {
     pub outbox_wake: Arc<Notify>,
     /// Anonymous read responses of this instance.
     pub response_cache: Arc<crate::cache::ResponseCache>,
+    /// Empties the response caches after a change: this instance's and, on PostgreSQL, the
+    /// other instances'.
+    pub invalidation: crate::cache_sync::Invalidation,
     /// Automatic persisted queries registered with this instance.
     pub persisted: Arc<crate::cache::PersistedQueries>,
     /// Rate limits of this instance.

@@ -264,9 +264,15 @@ impl TestApp {
     /// balancer would run: the same JWT secret, migrations left to the first, and its own data
     /// folder (embedded search index, local media).
     pub async fn spawn_second(&self) -> Result<TestApp> {
+        self.spawn_second_tweaked(|_| {}).await
+    }
+
+    /// Like [`TestApp::spawn_second`], with `tweak` applied to the second server's settings last.
+    pub async fn spawn_second_tweaked(&self, tweak: impl FnOnce(&mut Settings)) -> Result<TestApp> {
         let data = tempfile::tempdir()?;
         let mut settings = test_settings(data.path(), Some(self.database_url.clone()));
         settings.auto_migrate = false;
+        tweak(&mut settings);
         let started = start(settings, data).await?;
         Ok(TestApp {
             stack: self.stack,

@@ -13,7 +13,9 @@
 ///   search engine is Meilisearch (see [`on_meilisearch`](crate::search::on_meilisearch));
 /// - `e2e!(partner = configure; name, ...)`: with a [`PartnerServer`](crate::PartnerServer)
 ///   serving partner sites' pages, for `async fn name(app: TestApp, partner: PartnerServer)`,
-///   where `fn configure(&mut Settings, &PartnerServer)` adjusts the server's settings.
+///   where `fn configure(&mut Settings, &PartnerServer)` adjusts the server's settings;
+/// - `e2e!(postgres, settings = tweak; name, ...)`: on PostgreSQL alone (a `postgres` test), for
+///   what only exists there; the module that declares it says why SQLite has no counterpart.
 #[macro_export]
 macro_rules! e2e {
     // The two tests of one stack pair; `$up` leads from the generated module to the caller's.
@@ -98,6 +100,14 @@ macro_rules! e2e {
     )+};
     (stores = $stores:tt, settings = $tweak:ident; $($name:ident),+ $(,)?) => {$(
         $crate::e2e!(@stores $stores [$tweak] $name);
+    )+};
+    (postgres, settings = $tweak:ident; $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                $crate::e2e!(@run (super) $name Postgres Local [$tweak])
+            }
+        }
     )+};
     (settings = $tweak:ident; $($name:ident),+ $(,)?) => {$(
         mod $name {

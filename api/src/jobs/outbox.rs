@@ -75,7 +75,7 @@ pub struct OutboxWorker {
     batched: Vec<(Arc<dyn OutboxHandler>, Vec<&'static str>)>,
     wake: Arc<Notify>,
     poll: Duration,
-    cache: Option<Arc<crate::cache::ResponseCache>>,
+    invalidation: Option<crate::cache_sync::Invalidation>,
 }
 
 impl OutboxWorker {
@@ -87,14 +87,14 @@ impl OutboxWorker {
             batched: Vec::new(),
             wake,
             poll,
-            cache: None,
+            invalidation: None,
         }
     }
 
-    /// Empties `cache` after work is done: what readers see (the search index, deal states,
-    /// publications) may have changed.
-    pub fn invalidating(mut self, cache: Arc<crate::cache::ResponseCache>) -> Self {
-        self.cache = Some(cache);
+    /// Empties the response caches (through `invalidation`) after work is done: what readers
+    /// see (the search index, deal states, publications) may have changed.
+    pub fn invalidating(mut self, invalidation: crate::cache_sync::Invalidation) -> Self {
+        self.invalidation = Some(invalidation);
         self
     }
 
@@ -187,8 +187,8 @@ impl OutboxWorker {
             }
             let handled = self.run_once().await;
             if handled > 0 {
-                if let Some(cache) = &self.cache {
-                    cache.invalidate();
+                if let Some(invalidation) = &self.invalidation {
+                    invalidation.content_changed();
                 }
                 continue;
             }
