@@ -9,6 +9,7 @@
 use sha2::{Digest, Sha256};
 use std::num::NonZeroUsize;
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// A cached response.
@@ -27,6 +28,9 @@ const MAX_TTL: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 pub struct ResponseCache {
     /// `None` when the TTL is zero (the cache is off).
     entries: Option<moka::sync::Cache<[u8; 32], Cached>>,
+    /// Bumped by every [`ResponseCache::invalidate`]: a response computed from data read before
+    /// a change is not stored after it (see [`ResponseCache::put`]).
+    generation: AtomicU64,
 }
 
 impl ResponseCache {
@@ -39,7 +43,15 @@ impl ResponseCache {
                 .time_to_live(ttl.min(MAX_TTL))
                 .build()
         });
-        Self { entries }
+        Self {
+            entries,
+            generation: AtomicU64::new(0),
+        }
+    }
+
+    /// Taken when a read misses, before it reads anything; handed back to [`ResponseCache::put`].
+    pub fn generation(&self) -> u64 {
+        self.generation.load(Ordering::SeqCst)
     }
 
     /// The key of a read: operation text, variables, operation name.
@@ -57,14 +69,23 @@ impl ResponseCache {
         self.entries.as_ref()?.get(key)
     }
 
-    /// Stores a response; returns it with its ETag.
-    pub fn put(&self, key: [u8; 32], body: bytes::Bytes) -> Cached {
+    /// Stores a response computed from what was read after [`ResponseCache::generation`]
+    /// returned `seen`; returns it with its ETag. When content changed meanwhile, the response
+    /// may hold what was there before the change, so it is answered but not stored.
+    pub fn put(&self, key: [u8; 32], body: bytes::Bytes, seen: u64) -> Cached {
         let value = Cached {
             etag: etag_of(&body),
             body,
         };
-        if let Some(entries) = &self.entries {
+        if let Some(entries) = &self.entries
+            && self.generation() == seen
+        {
             entries.insert(key, value.clone());
+            // A change between the check and the insert: its `invalidate_all` may have run
+            // before the insert and so not cover it.
+            if self.generation() != seen {
+                entries.invalidate(&key);
+            }
         }
         value
     }
@@ -72,6 +93,8 @@ impl ResponseCache {
     /// Forgets everything (content changed): entries stored before this call are never
     /// answered again.
     pub fn invalidate(&self) {
+        // First, so that a `put` racing with this call sees the change.
+        self.generation.fetch_add(1, Ordering::SeqCst);
         if let Some(entries) = &self.entries {
             entries.invalidate_all();
         }
@@ -156,26 +179,49 @@ mod tests {
         let cache = ResponseCache::new(10, Duration::from_secs(60));
         let k = ResponseCache::key(&["{ a }", "{}", ""]);
         assert!(cache.get(&k).is_none());
-        let stored = cache.put(k, bytes::Bytes::from_static(b"{\"data\":1}"));
+        let stored = cache.put(
+            k,
+            bytes::Bytes::from_static(b"{\"data\":1}"),
+            cache.generation(),
+        );
         assert_eq!(cache.get(&k).map(|c| c.etag), Some(stored.etag));
         cache.invalidate();
         assert!(cache.get(&k).is_none());
-        cache.put(k, bytes::Bytes::from_static(b"{\"data\":2}"));
+        cache.put(
+            k,
+            bytes::Bytes::from_static(b"{\"data\":2}"),
+            cache.generation(),
+        );
         assert!(cache.get(&k).is_some(), "stored after the change, kept");
         assert_ne!(
             ResponseCache::key(&["ab", "c"]),
             ResponseCache::key(&["a", "bc"])
         );
         let off = ResponseCache::new(10, Duration::ZERO);
-        off.put(k, bytes::Bytes::new());
+        off.put(k, bytes::Bytes::new(), off.generation());
         assert!(off.get(&k).is_none());
         let short = ResponseCache::new(10, Duration::from_millis(50));
-        short.put(k, bytes::Bytes::new());
+        short.put(k, bytes::Bytes::new(), short.generation());
         assert!(short.get(&k).is_some());
         std::thread::sleep(Duration::from_millis(80));
         assert!(short.get(&k).is_none(), "expired after its TTL");
         // A TTL past moka's limit is taken as the longest it allows, not a panic at start.
         ResponseCache::new(10, Duration::from_secs(u64::MAX));
+    }
+
+    #[test]
+    fn a_response_read_before_a_change_is_not_stored_after_it() {
+        let cache = ResponseCache::new(10, Duration::from_secs(60));
+        let k = ResponseCache::key(&["{ a }"]);
+        // A read misses, then a write commits and empties the cache while the read runs.
+        let seen = cache.generation();
+        cache.invalidate();
+        let answered = cache.put(k, bytes::Bytes::from_static(b"{\"data\":\"old\"}"), seen);
+        assert_eq!(&answered.body[..], b"{\"data\":\"old\"}", "still answered");
+        assert!(cache.get(&k).is_none(), "but not kept for later readers");
+        // A read that started after the change is kept.
+        cache.put(k, bytes::Bytes::from_static(b"{}"), cache.generation());
+        assert!(cache.get(&k).is_some());
     }
 
     #[test]
@@ -190,7 +236,7 @@ mod tests {
             }
         };
         for i in 0..3 {
-            cache.put(key(i), bytes::Bytes::new());
+            cache.put(key(i), bytes::Bytes::new(), cache.generation());
             settle();
         }
         assert!(
@@ -198,7 +244,7 @@ mod tests {
             "0 is now the most recently used"
         );
         settle();
-        cache.put(key(3), bytes::Bytes::new());
+        cache.put(key(3), bytes::Bytes::new(), cache.generation());
         settle();
         assert_eq!(cache.entries.as_ref().map(|e| e.entry_count()), Some(3));
         assert!(cache.get(&key(1)).is_none(), "the least recently used went");

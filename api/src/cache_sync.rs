@@ -250,6 +250,7 @@ mod tests {
         cache.put(
             ResponseCache::key(&["{ a }"]),
             bytes::Bytes::from_static(b"{}"),
+            cache.generation(),
         );
     }
 

@@ -135,6 +135,8 @@ pub async fn execute(
         crate::metrics::observe_operation(Some("cached"), true, 0.0);
         return respond(req, &hit, via_get, ttl_secs);
     }
+    // Before anything is read: a change committed from here on keeps this answer out of the cache.
+    let generation = state.response_cache.generation();
     for (request, outcome) in batch.iter_mut().zip(prepared.iter_mut()) {
         if outcome.is_ok() {
             *outcome = pipeline::check(request, via_get, max_aliases);
@@ -184,7 +186,7 @@ pub async fn execute(
         Err(e) => return from_app_error(&crate::error::AppError::internal(e)),
     };
     if let (Some(key), true) = (key, ok && all_reads) {
-        let cached = state.response_cache.put(key, body);
+        let cached = state.response_cache.put(key, body, generation);
         return respond(req, &cached, via_get, ttl_secs);
     }
     let mut builder = HttpResponse::Ok();
