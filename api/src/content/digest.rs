@@ -22,14 +22,9 @@ pub struct Digest {
 impl Digest {
     /// The digest of a rendering.
     pub fn of(rendered: &Rendered) -> Self {
-        let source = if rendered.paragraphs.trim().is_empty() {
-            &rendered.text
-        } else {
-            &rendered.paragraphs
-        };
         let stats = text_stats(&rendered.text);
         Self {
-            excerpt: derive_excerpt(source, MAX_EXCERPT_UNITS),
+            excerpt: derived_excerpt(rendered),
             words: u64::from(stats.words),
             minutes: u64::from(stats.reading_minutes),
             toc: rendered.toc.clone(),
@@ -49,6 +44,17 @@ impl Digest {
         }
         serde_json::from_str(json?).ok()
     }
+}
+
+/// The excerpt derived from a rendering: from its paragraphs, or from all its text when it has
+/// none (a body of only headings, lists or tables).
+pub fn derived_excerpt(rendered: &Rendered) -> String {
+    let source = if rendered.paragraphs.trim().is_empty() {
+        &rendered.text
+    } else {
+        &rendered.paragraphs
+    };
+    derive_excerpt(source, MAX_EXCERPT_UNITS)
 }
 
 /// Bumped by hand when the digest's own format or derivation changes.

@@ -13,7 +13,7 @@ mod safe_events;
 mod sanitize;
 mod words;
 
-pub use digest::{Digest, revision as digest_revision};
+pub use digest::{Digest, derived_excerpt, revision as digest_revision};
 pub use excerpt::{MAX_EXCERPT_UNITS, derive_excerpt};
 pub use markdown::{MAX_NESTING, Rendered, TocEntry, TooSlow, render, render_until};
 pub use random::random_markdown;

@@ -212,14 +212,7 @@ pub fn to_doc(a: &article::Model, tags: Vec<String>) -> SearchDoc {
     let rendered = crate::content::render_cached(a.id, a.version, &a.body);
     let excerpt = match a.excerpt.as_deref().map(str::trim) {
         Some(e) if !e.is_empty() => e.to_owned(),
-        _ => {
-            let source = if rendered.paragraphs.trim().is_empty() {
-                &rendered.text
-            } else {
-                &rendered.paragraphs
-            };
-            crate::content::derive_excerpt(source, crate::content::MAX_EXCERPT_UNITS)
-        }
+        _ => crate::content::derived_excerpt(&rendered),
     };
     // The engines' match markers never come from an article.
     SearchDoc {

@@ -204,12 +204,16 @@ impl ArticleOrder {
     }
 }
 
-/// Adds `column` to a list of columns to read, unless it is there already.
-pub fn add_column(columns: &mut Vec<article::Column>, column: article::Column) {
-    if !columns
+/// Whether `column` is in a list of columns to read.
+fn has_column(columns: &[article::Column], column: article::Column) -> bool {
+    columns
         .iter()
         .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&column))
-    {
+}
+
+/// Adds `column` to a list of columns to read, unless it is there already.
+pub fn add_column(columns: &mut Vec<article::Column>, column: article::Column) {
+    if !has_column(columns, column) {
         columns.push(column);
     }
 }
@@ -369,12 +373,9 @@ pub async fn list_articles(
                 .iter()
                 .map(|row| partial_article(row, &columns))
                 .collect::<Result<_, _>>()?;
-            let has = |c: article::Column| {
-                columns
-                    .iter()
-                    .any(|x| std::mem::discriminant(x) == std::mem::discriminant(&c))
-            };
-            if has(article::Column::Digest) && !has(article::Column::Body) {
+            if has_column(&columns, article::Column::Digest)
+                && !has_column(&columns, article::Column::Body)
+            {
                 super::digest::load_missing_bodies(db, &mut rows).await?;
             }
             rows
