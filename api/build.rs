@@ -8,6 +8,9 @@
 //! `first_child[n + 1]`. Nodes are numbered breadth-first with each node's children sorted by
 //! character, so the children of node `i` are nodes `first_child[i]..first_child[i + 1]`; node 0
 //! is the root.
+//!
+//! It also lists the Studio's files (`studio/`) into `studio-assets.rs`, a table of
+//! `(path, bytes, etag)` the binary serves from memory: the Studio ships inside the binary.
 use std::collections::{BTreeMap, VecDeque};
 use std::path::PathBuf;
 
@@ -23,6 +26,7 @@ struct Node {
 }
 
 fn main() -> Result<(), String> {
+    studio_assets()?;
     println!("cargo:rerun-if-changed={SOURCE}");
     println!("cargo:rerun-if-changed=build.rs");
     let text = std::fs::read_to_string(SOURCE).map_err(|e| format!("{SOURCE}: {e}"))?;
@@ -110,4 +114,48 @@ fn main() -> Result<(), String> {
         ),
     )
     .map_err(|e| e.to_string())
+}
+
+/// Writes `studio-assets.rs`: every file under `studio/` as `(path, include_bytes!, etag)`, the
+/// etag being an FNV-1a hash of the bytes (enough to tell versions apart, not a security hash).
+fn studio_assets() -> Result<(), String> {
+    const DIR: &str = "studio";
+    println!("cargo:rerun-if-changed={DIR}");
+    let root = std::fs::canonicalize(DIR).map_err(|e| format!("{DIR}: {e}"))?;
+    let mut files = Vec::new();
+    let mut stack = vec![root.clone()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).map_err(|e| format!("{}: {e}", dir.display()))? {
+            let path = entry.map_err(|e| e.to_string())?.path();
+            if path.is_dir() {
+                println!("cargo:rerun-if-changed={}", path.display());
+                stack.push(path);
+            } else {
+                println!("cargo:rerun-if-changed={}", path.display());
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    let mut out = String::from("/// The Studio's files: path under `studio/`, bytes, ETag.\n");
+    out.push_str("pub static FILES: &[(&str, &[u8], &str)] = &[\n");
+    for path in files {
+        let rel = path
+            .strip_prefix(&root)
+            .map_err(|e| e.to_string())?
+            .to_string_lossy()
+            .replace('\\', "/");
+        let bytes = std::fs::read(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in &bytes {
+            hash = (hash ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        out.push_str(&format!(
+            "    ({rel:?}, include_bytes!({:?}), \"\\\"{hash:016x}\\\"\"),\n",
+            path.display().to_string()
+        ));
+    }
+    out.push_str("];\n");
+    let dir = PathBuf::from(std::env::var("OUT_DIR").map_err(|e| e.to_string())?);
+    std::fs::write(dir.join("studio-assets.rs"), out).map_err(|e| e.to_string())
 }

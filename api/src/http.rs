@@ -1,9 +1,12 @@
 //! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
-//! GraphiQL), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
+//! the explorer), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
 mod access;
 mod execute;
 mod media;
+mod studio;
 mod ws;
+
+pub use studio::content_security_policy;
 
 pub use access::request_id;
 
@@ -13,7 +16,7 @@ use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{HttpRequest, HttpResponse, web};
 use async_graphql::BatchRequest;
-use async_graphql::http::{GraphiQLSource, MultipartOptions, receive_batch_body};
+use async_graphql::http::{MultipartOptions, receive_batch_body};
 use futures_util::StreamExt;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
@@ -39,7 +42,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/healthz", web::get().to(healthz))
     .route("/readyz", web::get().to(readyz))
     .route("/metrics", web::get().to(metrics))
-    .configure(media::routes);
+    .configure(media::routes)
+    .configure(studio::routes);
 }
 
 /// A GraphQL-shaped error body for failures before execution.
@@ -264,14 +268,10 @@ pub(crate) async fn graphiql(settings: &crate::config::Settings) -> HttpResponse
             Some("MALFORMED_REQUEST"),
         );
     }
-    let page = GraphiQLSource::build()
-        .endpoint("/graphql")
-        .subscription_endpoint("/graphql")
-        .title("Wharf GraphiQL")
-        .finish();
-    HttpResponse::Ok()
-        .content_type(ContentType::html())
-        .body(page)
+    // The explorer is the Studio's own page: it needs no asset from any other host.
+    HttpResponse::Found()
+        .insert_header((header::LOCATION, "/studio/explorer"))
+        .finish()
 }
 
 async fn healthz() -> HttpResponse {

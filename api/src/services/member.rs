@@ -40,6 +40,37 @@ pub async fn list_members(
         .collect())
 }
 
+/// The sites a user belongs to with their role, by site name: for the user themself and admins;
+/// anyone else (and API tokens, which act for one site) gets an empty list.
+pub async fn memberships_of(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    user_id: Uuid,
+) -> AppResult<Vec<(entities::site::Model, SiteRole)>> {
+    let own = matches!(principal, Principal::User { user_id: me, .. } if *me == user_id);
+    if !own && !principal.is_admin() {
+        return Ok(Vec::new());
+    }
+    let rows = site_member::Entity::find()
+        .filter(site_member::Column::UserId.eq(user_id))
+        .all(db)
+        .await?;
+    let ids: Vec<Uuid> = rows.iter().map(|m| m.site_id).collect();
+    let found = entities::site::Entity::find()
+        .filter(entities::site::Column::Id.is_in(ids))
+        .all(db)
+        .await?;
+    let mut sites: Vec<_> = found
+        .into_iter()
+        .filter_map(|s| {
+            let role = rows.iter().find(|m| m.site_id == s.id)?.role;
+            Some((s, role))
+        })
+        .collect();
+    sites.sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()));
+    Ok(sites)
+}
+
 /// Adds a registered user to a site, or changes their role (owners and admins).
 pub async fn set_member(
     db: &impl ConnectionTrait,

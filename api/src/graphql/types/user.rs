@@ -1,12 +1,23 @@
 //! Users as the API shows them.
-use crate::graphql::context::principal;
+use crate::graphql::context::{principal, state};
+use crate::graphql::types::site::{Site, SiteRole};
+use crate::services::member::memberships_of;
 use crate::services::user::can_see_private_fields;
-use async_graphql::{Context, ID, Object};
+use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::user;
 
 /// A person with an account.
 pub struct User(pub user::Model);
+
+/// A site the user belongs to, with their role there.
+#[derive(SimpleObject)]
+pub struct Membership {
+    /// The site.
+    pub site: Site,
+    /// The user's role on it.
+    pub role: SiteRole,
+}
 
 #[Object]
 impl User {
@@ -33,5 +44,18 @@ impl User {
     /// When the account was created.
     async fn created_at(&self) -> DateTime<Utc> {
         self.0.created_at
+    }
+
+    /// The sites the user belongs to, by name, with their role; for the user themself (signed
+    /// in, not through an API token) and admins, empty for anyone else.
+    async fn memberships(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Membership>> {
+        let rows = memberships_of(&state(ctx)?.db, principal(ctx), self.0.id).await?;
+        Ok(rows
+            .into_iter()
+            .map(|(site, role)| Membership {
+                site: Site(site),
+                role: role.into(),
+            })
+            .collect())
     }
 }

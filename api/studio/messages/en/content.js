@@ -1,0 +1,3 @@
+// en messages for the content pages.
+export default {
+};

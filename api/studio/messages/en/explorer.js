@@ -1,0 +1,3 @@
+// en messages for the explorer pages.
+export default {
+};

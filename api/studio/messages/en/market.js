@@ -1,0 +1,3 @@
+// en messages for the market pages.
+export default {
+};

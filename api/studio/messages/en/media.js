@@ -1,0 +1,3 @@
+// en messages for the media pages.
+export default {
+};

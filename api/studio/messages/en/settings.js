@@ -1,0 +1,3 @@
+// en messages for the settings pages.
+export default {
+};

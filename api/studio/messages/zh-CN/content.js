@@ -1,0 +1,3 @@
+// zh-CN messages for the content pages.
+export default {
+};

@@ -1,0 +1,3 @@
+// zh-CN messages for the market pages.
+export default {
+};

@@ -1,0 +1,3 @@
+// zh-CN messages for the media pages.
+export default {
+};
