@@ -78,6 +78,13 @@ function chooseSite(id) {
   render();
 }
 
+// The navigation entry a page belongs to (a deal is part of the market, `/` the articles).
+function section(path) {
+  if (path === "/" || path.startsWith("/articles")) return "/articles";
+  if (path.startsWith("/deals")) return "/market";
+  return "/" + (path.split("/")[1] || "");
+}
+
 function header(active) {
   const user = currentUser();
   const siteSelect = state.memberships?.length
@@ -93,7 +100,7 @@ function header(active) {
     h("a", { href: `${BASE}/`, class: "brand" }, h("img", { src: `${BASE}/assets/icon.svg`, alt: "", width: 24, height: 24 }), "Wharf Studio"),
     menu,
     h("nav", { id: "main-nav", "aria-label": t("nav.main") },
-      h("ul", {}, NAV.map(([href, key]) => h("li", {}, h("a", { href: BASE + href, "aria-current": active.startsWith(href) ? "page" : null }, t(key))))),
+      h("ul", {}, NAV.map(([href, key]) => h("li", {}, h("a", { href: BASE + href, "aria-current": section(active) === href ? "page" : null }, t(key))))),
       h("div", { class: "tools" },
         siteSelect,
         langSelect,
@@ -105,6 +112,7 @@ function header(active) {
 let renderSeq = 0;
 async function render() {
   const seq = ++renderSeq;
+  performance.mark(`studio:start:${seq}`);
   for (const fn of state.cleanup.splice(0)) { try { fn(); } catch { /* page already gone */ } }
   state.leaveGuard = null;
   const app = document.getElementById("app");
@@ -151,6 +159,8 @@ async function render() {
       isCurrent: () => seq === renderSeq,
     };
     await mod.render(main, ctx);
+    // "Ready": the page's data is on screen (read by bench/studio-timings).
+    if (seq === renderSeq) performance.measure("studio:ready", `studio:start:${seq}`);
   } catch (error) {
     if (seq === renderSeq) pageError(main, error, () => render());
   }

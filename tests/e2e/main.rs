@@ -32,6 +32,7 @@ mod shutdown;
 mod sites;
 mod slugs;
 mod storefront;
+mod studio;
 mod transfer;
 mod webhooks;
 mod websocket;

@@ -14,6 +14,7 @@
 //! the [`e2e!`] macro declares a test on every stack (and store, settings or partner server).
 
 pub mod app;
+pub mod browser;
 pub mod client;
 pub mod fixtures;
 mod macros;
@@ -28,6 +29,7 @@ pub use app::{
     MediaStore, Stack, TEST_JWT_SECRET, TEST_MEDIA_MAX_BYTES, TestApp, loud, required, spawn_app,
     spawn_app_tweaked, spawn_app_with,
 };
+pub use browser::{Browser, Lang};
 pub use client::{error_code, error_field, ok, str_at};
 pub use fixtures::Auth;
 pub use partner::{Page, PartnerServer};

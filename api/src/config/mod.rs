@@ -88,9 +88,12 @@ pub struct Settings {
     /// Whether the GraphQL schema may be introspected (GraphiQL needs it). Unset: on in
     /// development, off in production.
     pub graphql_introspection: Option<bool>,
-    /// Whether `GET /graphql` without a query serves GraphiQL. Unset: on in development, off
-    /// in production.
+    /// Whether `GET /graphql` without a query leads to the API explorer (`/studio/explorer`).
+    /// Unset: on in development, off in production.
     pub graphiql: Option<bool>,
+    /// Development only: serve Wharf Studio's files from this folder (`api/studio`) instead of
+    /// the copy built into the binary, to edit them without rebuilding. Ignored in production.
+    pub studio_dir: Option<String>,
     /// Bearer token that `/metrics` requires (`Authorization: Bearer …`), at least 16 bytes.
     /// Unset: `/metrics` is open in development and answers 404 in production.
     pub metrics_token: Option<SecretString>,
@@ -235,6 +238,7 @@ impl Default for Settings {
             max_page_size: 100,
             graphql_introspection: None,
             graphiql: None,
+            studio_dir: None,
             metrics_token: None,
             graphql_max_aliases: 30,
             rate_limit_anonymous_per_minute: 600,

@@ -50,7 +50,7 @@ fn lookup(settings: &Settings, path: &str) -> Option<File> {
         return None;
     }
     if let Some(dir) = dev_dir(settings) {
-        let bytes = std::fs::read(std::path::Path::new(&dir).join(path)).ok()?;
+        let bytes = std::fs::read(std::path::Path::new(dir).join(path)).ok()?;
         let etag = format!("\"dev-{:016x}\"", fnv(&bytes));
         return Some(File {
             bytes: Cow::Owned(bytes),
@@ -67,13 +67,11 @@ fn lookup(settings: &Settings, path: &str) -> Option<File> {
 }
 
 /// The development folder (`WHARF_STUDIO_DIR`), honoured only outside production.
-fn dev_dir(settings: &Settings) -> Option<String> {
+fn dev_dir(settings: &Settings) -> Option<&str> {
     if settings.environment == Environment::Production {
         return None;
     }
-    std::env::var("WHARF_STUDIO_DIR")
-        .ok()
-        .filter(|d| !d.is_empty())
+    settings.studio_dir.as_deref().filter(|d| !d.is_empty())
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
@@ -188,10 +186,10 @@ fn media_origins(settings: &Settings) -> Vec<String> {
         match settings.s3_endpoint.as_deref() {
             Some(endpoint) => {
                 if let Some(o) = origin(endpoint) {
-                    if !settings.s3_path_style {
-                        if let Some((scheme, host)) = o.split_once("://") {
-                            origins.push(format!("{scheme}://{bucket}.{host}"));
-                        }
+                    if !settings.s3_path_style
+                        && let Some((scheme, host)) = o.split_once("://")
+                    {
+                        origins.push(format!("{scheme}://{bucket}.{host}"));
                     }
                     origins.push(o);
                 }
@@ -240,6 +238,43 @@ mod tests {
         }
     }
 
+    /// The keys of a message file (`"key": "text",` lines).
+    fn keys(text: &str) -> std::collections::BTreeSet<String> {
+        text.lines()
+            .filter_map(|l| {
+                l.trim()
+                    .strip_prefix('"')?
+                    .split_once("\":")
+                    .map(|(k, _)| k.to_owned())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_message_exists_in_both_languages() {
+        let file = |p: &str| {
+            embedded::FILES
+                .iter()
+                .find(|(path, _, _)| *path == p)
+                .map(|(_, bytes, _)| String::from_utf8_lossy(bytes).into_owned())
+        };
+        let mut areas = 0;
+        for (path, _, _) in embedded::FILES {
+            let Some(area) = path.strip_prefix("messages/en/") else {
+                continue;
+            };
+            areas += 1;
+            let en = keys(&file(path).unwrap_or_default());
+            let zh = keys(&file(&format!("messages/zh-CN/{area}")).unwrap_or_default());
+            let only_en: Vec<_> = en.difference(&zh).collect();
+            let only_zh: Vec<_> = zh.difference(&en).collect();
+            assert!(only_en.is_empty(), "{area}: missing in zh-CN: {only_en:?}");
+            assert!(only_zh.is_empty(), "{area}: missing in en: {only_zh:?}");
+        }
+        assert!(areas >= 6, "found {areas} message areas");
+        assert!(keys(&file("messages/en/common.js").unwrap_or_default()).len() > 20);
+    }
+
     #[test]
     fn paths_that_leave_the_folder_are_refused() {
         let settings = Settings::default();
@@ -261,7 +296,10 @@ mod tests {
         settings.s3_path_style = true;
         settings.media_public_base_url = Some("https://cdn.example.com/m/; script-src *".into());
         let csp = content_security_policy(&settings);
-        assert!(csp.contains("img-src 'self' data: blob: http://127.0.0.1:9000"), "{csp}");
+        assert!(
+            csp.contains("img-src 'self' data: blob: http://127.0.0.1:9000"),
+            "{csp}"
+        );
         assert!(!csp.contains("script-src *"), "{csp}");
     }
 }

@@ -67,7 +67,7 @@ pub async fn memberships_of(
             Some((s, role))
         })
         .collect();
-    sites.sort_by(|a, b| a.0.name.to_lowercase().cmp(&b.0.name.to_lowercase()));
+    sites.sort_by_key(|(site, _)| site.name.to_lowercase());
     Ok(sites)
 }
 

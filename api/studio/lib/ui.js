@@ -64,7 +64,7 @@ export function select(options, attrs = {}) {
 export function clearErrors(root) {
   for (const e of root.querySelectorAll(".field-error")) { e.hidden = true; e.textContent = ""; }
   for (const c of root.querySelectorAll("[aria-invalid]")) c.removeAttribute("aria-invalid");
-  root.querySelector(":scope > .form-error")?.remove();
+  root.querySelector(":scope > .form-error.generated")?.remove();
 }
 
 // Shows an error: each API error naming a field beside that field (matched by `name`, also
@@ -87,7 +87,7 @@ export function showError(root, error) {
     }
   }
   if (rest.length) {
-    root.prepend(h("div", { class: "form-error", role: "alert" }, rest.map((e) => h("p", {}, describe(e)))));
+    root.prepend(h("div", { class: "form-error generated", role: "alert" }, rest.map((e) => h("p", {}, describe(e)))));
   }
   first?.focus();
 }

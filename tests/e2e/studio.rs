@@ -1,0 +1,471 @@
+//! Wharf Studio in a real browser (headless Chromium over WebDriver, see
+//! `wharf_tests::browser`): what an editor does, checked through the anonymous API as a reader
+//! would see it, and what a person would notice (language, phone width, nothing from other hosts,
+//! no console errors). Each test leaves screenshots (`WHARF_STUDIO_SCREENSHOTS` sends them to the
+//! docs).
+use anyhow::{Result, ensure};
+use serde_json::{Value, json};
+use wharf_tests::{Browser, Lang, TestApp, e2e, ok, str_at};
+
+e2e!(
+    an_editor_publishes_a_chinese_article_and_readers_see_it,
+    the_studio_speaks_chinese_when_the_browser_does,
+    at_phone_width_nothing_overflows_and_the_menu_folds,
+    two_editors_saving_the_same_article_get_a_conflict_not_an_overwrite,
+    unsaved_text_survives_a_reload,
+    scheduling_and_restoring_a_revision,
+    no_studio_page_asks_another_host_or_logs_an_error,
+    bad_input_is_shown_beside_the_field_at_fault,
+);
+
+const PASSWORD: &str = "correct horse battery";
+
+/// An editor with a bilingual site; returns (email, access token, site ID).
+async fn editor(app: &TestApp, email: &str) -> Result<(String, String, String)> {
+    let user = app.signup(email).await?;
+    let site = app
+        .create_site(&user.token, "maoyi.example.com", &["zh-CN", "en"])
+        .await?;
+    Ok((email.to_owned(), user.token, site))
+}
+
+/// The article as an anonymous reader gets it.
+async fn read_anonymously(app: &TestApp, id: &str) -> Result<Value> {
+    let body = app
+        .graphql(
+            "query StudioTestRead($id: ID!) { article(id: $id) { title status html toc { text anchor children { text anchor children { text anchor } } } } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    Ok(ok(&body)?["article"].clone())
+}
+
+/// The article ID in the editor's address (`/studio/articles/ID`), once it has one.
+async fn editor_article_id(browser: &Browser) -> Result<String> {
+    let deadline = tokio::time::Instant::now() + wharf_tests::browser::WAIT;
+    loop {
+        let url = browser.client.current_url().await?;
+        if let Some(id) = url.path().strip_prefix("/studio/articles/") {
+            if !id.is_empty() && id != "new" {
+                return Ok(id.to_owned());
+            }
+        }
+        ensure!(
+            tokio::time::Instant::now() < deadline,
+            "the editor never moved to the saved article's address (at {url})"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+const CHINESE_BODY: &str = "# 出口指南\n\n我们的工厂位于宁波。\n\n## 付款方式\n\n信用证与电汇。\n\n### 电汇细节\n\n30% 预付款。\n\n## 运输\n\nFOB 宁波。\n";
+
+async fn an_editor_publishes_a_chinese_article_and_readers_see_it(app: TestApp) -> Result<()> {
+    let (email, _, _) = editor(&app, "bianji@example.com").await?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open("/studio/articles/new").await?;
+    browser
+        .fill("Title", "外贸出口指南：如何选择供应商")
+        .await?;
+    browser.fill("Body (Markdown)", CHINESE_BODY).await?;
+    browser.fill("Tags", "外贸, guide").await?;
+    // The live preview is the server's renderer: nested headings with their anchors.
+    browser.wait_text("#ed-preview h3", "电汇细节").await?;
+    browser.wait_text(".toc li li li a", "电汇细节").await?;
+    browser.click_text("Save draft").await?;
+    let id = editor_article_id(&browser).await?;
+    browser.wait_text(".badge", "Draft").await?;
+    ensure!(
+        read_anonymously(&app, &id).await?.is_null(),
+        "a draft is not for readers"
+    );
+    browser.click_text("Publish now").await?;
+    browser.wait_text(".badge", "Published").await?;
+    browser.screenshot("editor-en").await?;
+    browser.assert_clean().await?;
+
+    let article = read_anonymously(&app, &id).await?;
+    ensure!(article["status"] == "PUBLISHED", "{article}");
+    ensure!(
+        article["title"] == "外贸出口指南：如何选择供应商",
+        "{article}"
+    );
+    let toc = &article["toc"][0];
+    ensure!(toc["text"] == "出口指南", "{article}");
+    ensure!(
+        toc["children"][0]["children"][0]["text"] == "电汇细节",
+        "{article}"
+    );
+    // The preview showed exactly the reader's HTML.
+    let preview: String = browser
+        .js(
+            "return document.getElementById('ed-preview').innerHTML",
+            vec![],
+        )
+        .await?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(
+        preview == article["html"].as_str().unwrap_or_default(),
+        "preview:\n{preview}\nreaders get:\n{}",
+        article["html"]
+    );
+    browser.close().await
+}
+
+async fn the_studio_speaks_chinese_when_the_browser_does(app: TestApp) -> Result<()> {
+    let (email, token, site) = editor(&app, "zh@example.com").await?;
+    let created = app
+        .create_article(
+            &token,
+            json!({ "siteId": site, "title": "展会预告", "body": CHINESE_BODY, "locale": "zh-CN" }),
+        )
+        .await?;
+    let id = str_at(&created, "/id")?;
+    let Some(browser) = Browser::start(&app, Lang::Chinese).await? else {
+        return Ok(());
+    };
+    browser.open("/studio/login").await?;
+    browser.wait_text("h1", "登录 Wharf Studio").await?;
+    browser.screenshot("login-zh").await?;
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.wait_text("nav a", "文章").await?;
+    browser.wait_text("h1", "文章").await?;
+    browser.wait_text("td a", "展会预告").await?;
+    browser.screenshot("articles-zh").await?;
+    browser.open(&format!("/studio/articles/{id}")).await?;
+    browser.wait_text("h1", "编辑文章").await?;
+    browser.wait_text("#ed-preview h2", "付款方式").await?;
+    browser.wait_text("button", "保存草稿").await?;
+    browser.screenshot("editor-zh").await?;
+    // The switch goes back to English and stays so after a reload.
+    browser
+        .wait("#lang-switch")
+        .await?
+        .select_by_value("en")
+        .await?;
+    browser.wait_text("h1", "Edit article").await?;
+    browser.client.refresh().await?;
+    browser.wait_text("h1", "Edit article").await?;
+    browser.assert_clean().await?;
+    browser.close().await
+}
+
+/// Widest element box on the page minus the viewport: > 0 means a sideways scroll.
+async fn overflow(browser: &Browser) -> Result<i64> {
+    let v = browser
+        .js(
+            "return document.documentElement.scrollWidth - document.documentElement.clientWidth",
+            vec![],
+        )
+        .await?;
+    Ok(v.as_i64().unwrap_or(i64::MAX))
+}
+
+async fn at_phone_width_nothing_overflows_and_the_menu_folds(app: TestApp) -> Result<()> {
+    let (email, token, site) = editor(&app, "phone@example.com").await?;
+    for i in 0..3 {
+        app.create_article(
+            &token,
+            json!({ "siteId": site, "title": format!("很长很长的文章标题，说明我们的产品如何出口到世界各地 {i}"), "body": CHINESE_BODY }),
+        )
+        .await?;
+    }
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.resize(375, 812).await?;
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.wait("td a").await?;
+    ensure!(
+        !browser.wait("#main-nav").await?.is_displayed().await?,
+        "the menu is folded at phone width"
+    );
+    browser.click_text("Menu").await?;
+    ensure!(browser.wait("#main-nav").await?.is_displayed().await?);
+    ensure!(
+        overflow(&browser).await? <= 0,
+        "the article list scrolls sideways"
+    );
+    browser.screenshot("articles-phone").await?;
+    browser.click_text("Articles").await?;
+    browser.open("/studio/articles/new").await?;
+    browser.fill("Body (Markdown)", CHINESE_BODY).await?;
+    browser.wait_text("#ed-preview h1", "出口指南").await?;
+    ensure!(
+        overflow(&browser).await? <= 0,
+        "the editor scrolls sideways"
+    );
+    browser.screenshot("editor-phone").await?;
+    browser.assert_clean().await?;
+    browser.close().await
+}
+
+async fn two_editors_saving_the_same_article_get_a_conflict_not_an_overwrite(
+    app: TestApp,
+) -> Result<()> {
+    let (email, token, site) = editor(&app, "first@example.com").await?;
+    let created = app
+        .create_article(
+            &token,
+            json!({ "siteId": site, "title": "Price list", "body": "v1" }),
+        )
+        .await?;
+    let id = str_at(&created, "/id")?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open(&format!("/studio/articles/{id}")).await?;
+    browser.wait_text("h1", "Edit article").await?;
+    // Meanwhile a second session (the same account elsewhere) saves its change.
+    let second = app
+        .graphql(
+            "mutation StudioTestLogin($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+            json!({ "e": email, "p": PASSWORD }),
+        )
+        .await?;
+    let second = str_at(ok(&second)?, "/login/accessToken")?;
+    let saved = app
+        .graphql_as(
+            &second,
+            "mutation StudioTestSave($id: ID!) { updateArticle(id: $id, input: { body: \"their text\", expectedVersion: 1 }) { version } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    ok(&saved)?;
+    browser.fill("Body (Markdown)", "my text").await?;
+    browser.click_text("Save draft").await?;
+    browser
+        .wait_text("#ed-conflict", "Someone else saved this article")
+        .await?;
+    browser.screenshot("editor-conflict").await?;
+    let stored = app
+        .graphql_as(
+            &token,
+            "query StudioTestBody($id: ID!) { article(id: $id) { body } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    ensure!(
+        ok(&stored)?["article"]["body"] == "their text",
+        "the second save did not overwrite the first: {stored}"
+    );
+    // Keeping mine, knowingly, then saving replaces theirs.
+    browser.click_text("Keep my text").await?;
+    browser.click_text("Save draft").await?;
+    browser.wait_text(".notice", "Saved").await?;
+    let stored = app
+        .graphql_as(
+            &token,
+            "query StudioTestBody2($id: ID!) { article(id: $id) { body } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    ensure!(ok(&stored)?["article"]["body"] == "my text", "{stored}");
+    browser.close().await
+}
+
+async fn unsaved_text_survives_a_reload(app: TestApp) -> Result<()> {
+    let (email, token, site) = editor(&app, "reload@example.com").await?;
+    let created = app
+        .create_article(
+            &token,
+            json!({ "siteId": site, "title": "Catalogue", "body": "old" }),
+        )
+        .await?;
+    let id = str_at(&created, "/id")?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open(&format!("/studio/articles/{id}")).await?;
+    browser
+        .fill("Body (Markdown)", "新的产品目录，尚未保存")
+        .await?;
+    browser.client.refresh().await?;
+    // Chromium may ask about leaving; accept if it does.
+    let _ = browser.client.accept_alert().await;
+    browser.wait_text(".restored", "Unsaved changes").await?;
+    let body = browser
+        .field("Body (Markdown)")
+        .await?
+        .prop("value")
+        .await?;
+    ensure!(
+        body.as_deref() == Some("新的产品目录，尚未保存"),
+        "restored body: {body:?}"
+    );
+    browser.close().await
+}
+
+async fn scheduling_and_restoring_a_revision(app: TestApp) -> Result<()> {
+    let (email, token, site) = editor(&app, "schedule@example.com").await?;
+    let created = app
+        .create_article(
+            &token,
+            json!({ "siteId": site, "title": "Spring fair", "body": "first text" }),
+        )
+        .await?;
+    let id = str_at(&created, "/id")?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open(&format!("/studio/articles/{id}")).await?;
+    browser.fill("Body (Markdown)", "second text").await?;
+    browser.click_text("Save draft").await?;
+    browser.wait_text(".revisions", "Revision 1").await?;
+    // Compare revision 1 with the current text, then restore it.
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(
+            "//li[contains(., 'Revision 1 ')]//button[contains(., 'Compare')]",
+        ))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_text("#ed-revision-diff .del", "first text")
+        .await?;
+    browser
+        .wait_text("#ed-revision-diff .add", "second text")
+        .await?;
+    browser.screenshot("editor-revisions").await?;
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(
+            "//li[contains(., 'Revision 1 ')]//button[contains(., 'Restore')]",
+        ))
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait("dialog[open] button.primary")
+        .await?
+        .click()
+        .await?;
+    browser.wait_text(".notice", "restored").await?;
+    let body = app
+        .graphql_as(
+            &token,
+            "query StudioTestRev($id: ID!) { article(id: $id) { body status scheduledAt } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    ensure!(ok(&body)?["article"]["body"] == "first text", "{body}");
+
+    // Schedule for tomorrow at 09:30 local time (the browser's zone).
+    let when = browser.field("Publish at").await?;
+    browser
+        .js(
+            "const d = new Date(Date.now() + 86400000); const p = (n) => String(n).padStart(2, '0'); \
+             arguments[0].value = `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T09:30`;",
+            vec![serde_json::to_value(&when)?],
+        )
+        .await?;
+    browser.click_text("Schedule").await?;
+    browser.wait_text(".badge", "Scheduled").await?;
+    let body = app
+        .graphql_as(
+            &token,
+            "query StudioTestSched($id: ID!) { article(id: $id) { status scheduledAt } }",
+            json!({ "id": id }),
+        )
+        .await?;
+    let article = &ok(&body)?["article"];
+    ensure!(article["status"] == "SCHEDULED", "{article}");
+    let at = chrono::DateTime::parse_from_rfc3339(article["scheduledAt"].as_str().unwrap_or(""))?;
+    ensure!(
+        at > chrono::Utc::now() + chrono::Duration::hours(1),
+        "{article}"
+    );
+    browser.close().await
+}
+
+async fn no_studio_page_asks_another_host_or_logs_an_error(app: TestApp) -> Result<()> {
+    let (email, token, site) = editor(&app, "offline@example.com").await?;
+    let created = app
+        .create_article(
+            &token,
+            json!({ "siteId": site, "title": "离线", "body": CHINESE_BODY }),
+        )
+        .await?;
+    let id = str_at(&created, "/id")?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.open("/studio/login").await?;
+    browser.wait("form").await?;
+    browser.assert_clean().await?;
+    browser.sign_in(&email, PASSWORD).await?;
+    for (path, marker) in [
+        ("/studio/articles", "h1"),
+        ("/studio/articles/new", "#ed-form"),
+        (&format!("/studio/articles/{id}") as &str, "#ed-preview h1"),
+        ("/studio/tags", "h1"),
+        ("/studio/media", "h1"),
+        ("/studio/market", "h1"),
+        ("/studio/settings", "h1"),
+        ("/studio/account", "h1"),
+        ("/studio/explorer", "h1"),
+        ("/studio/no-such-page", "h1"),
+    ] {
+        browser.open(path).await?;
+        browser.wait(marker).await?;
+        // Give lazy requests (previews, lists) their time.
+        tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        browser
+            .assert_clean()
+            .await
+            .map_err(|e| e.context(format!("on {path}")))?;
+    }
+    // The CSP itself: no inline script, nothing from other hosts.
+    let resp = app
+        .client
+        .get(format!("{}/studio/articles", app.address))
+        .send()
+        .await?;
+    let csp = resp
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    ensure!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    browser.close().await
+}
+
+async fn bad_input_is_shown_beside_the_field_at_fault(app: TestApp) -> Result<()> {
+    let (email, _, _) = editor(&app, "errors@example.com").await?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    // Wrong password: an error on the form, still on the login page.
+    browser.open("/studio/login").await?;
+    browser.fill("Email", &email).await?;
+    browser.fill("Password", "not the password").await?;
+    browser.click_text("Sign in").await?;
+    browser.wait("[role=alert]:not([hidden])").await?;
+    ensure!(browser.client.current_url().await?.path() == "/studio/login");
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open("/studio/articles/new").await?;
+    browser.fill("Title", "Valid title").await?;
+    browser.fill("Slug", "bad slug / with spaces?").await?;
+    browser.click_text("Save draft").await?;
+    let slug_error = browser
+        .wait("[data-field=slug] .field-error:not([hidden])")
+        .await?;
+    ensure!(!slug_error.text().await?.is_empty());
+    let invalid = browser.field("Slug").await?.attr("aria-invalid").await?;
+    ensure!(invalid.as_deref() == Some("true"), "{invalid:?}");
+    browser.screenshot("editor-field-error").await?;
+    browser.close().await
+}
