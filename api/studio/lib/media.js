@@ -170,6 +170,7 @@ export function uploadError(error) {
   const msg = String(e.message || "");
   let title;
   if (e.code === "ABORTED") title = t("media.err.aborted");
+  else if (e.code === "NOT_IMAGE") title = t("media.err.notImage");
   else if (e.code === "NETWORK") title = t("media.err.network");
   else if (e.code === "PAYLOAD_TOO_LARGE" || /larger than|too large/i.test(msg)) title = t("media.err.tooLarge");
   else if (e.field === "contentType") title = t("media.err.type");
@@ -180,7 +181,7 @@ export function uploadError(error) {
   else if (e.field === "token" || e.code === "NOT_FOUND") title = t("media.err.expired");
   else if (e.code === "FORBIDDEN") title = t("media.err.forbidden");
   else title = t("media.err.failed");
-  const detail = e.code === "ABORTED" || e.code === "NETWORK" ? "" : describe(e);
+  const detail = ["ABORTED", "NETWORK", "NOT_IMAGE"].includes(e.code) ? "" : describe(e);
   return { title, detail };
 }
 
@@ -262,7 +263,10 @@ export function mediaPicker(ctx, { onPick, title, imagesOnly = true } = {}) {
     const uploads = uploadList();
     const zone = dropZone(async (files) => {
       files.forEach(uploads.add);
-      const done = await uploadFiles(ctx.site.id, files, uploads.track, { signal: controller.signal });
+      // Here only images can be chosen: anything else is refused before it is sent.
+      const refused = imagesOnly ? files.filter((f) => !f.type.startsWith("image/")) : [];
+      for (const file of refused) uploads.track({ file, phase: "error", error: new ApiError([{ message: t("media.err.notImage"), code: "NOT_IMAGE" }]) });
+      const done = await uploadFiles(ctx.site.id, files.filter((f) => !refused.includes(f)), uploads.track, { signal: controller.signal });
       const added = done.filter((r) => r.media && (!imagesOnly || isImage(r.media))).map((r) => r.media);
       if (!added.length) return;
       status.hidden = true;

@@ -23,7 +23,7 @@ export async function render(root, ctx) {
   const empty = h("p", { class: "muted", hidden: true }, t("media.empty"));
   const count = h("p", { class: "muted media-count", role: "status" });
   const errorBox = h("div");
-  const temporary = h("p", { class: "hint", hidden: true }, t("media.temporaryLinks"));
+  const temporary = h("p", { class: "hint media-note", hidden: true }, t("media.temporaryLinks"));
   const prev = h("button", { type: "button", onclick: () => { cursors.pop(); show(); } }, t("media.prevPage"));
   const next = h("button", { type: "button", onclick: () => { cursors.push(next.dataset.after); show(); } }, t("media.nextPage"));
   const pageInfo = h("span", { class: "muted" });
@@ -34,15 +34,19 @@ export async function render(root, ctx) {
     if (!files.length) return;
     files.forEach(uploads.add);
     active += files.length;
-    const results = await uploadFiles(site.id, files, uploads.track, { signal: controller.signal });
+    // Each file joins the grid as soon as it is recorded (on the first page, where the newest are).
+    const track = (p) => {
+      uploads.track(p);
+      if (p.phase !== "done" || !ctx.isCurrent()) return;
+      total += 1;
+      if (cursors.length === 1) grid.prepend(tile(p.media));
+      if (isTemporaryUrl(p.media.url)) temporary.hidden = false;
+      updateCount();
+    };
+    const results = await uploadFiles(site.id, files, track, { signal: controller.signal });
     active -= files.length;
-    if (!ctx.isCurrent()) return;
-    const added = results.filter((r) => r.media).map((r) => r.media);
-    if (!added.length) return;
-    total += added.length;
-    notice(plural("media.uploadedCount", added.length));
-    if (cursors.length === 1) grid.prepend(...added.map(tile));
-    updateCount();
+    const added = results.filter((r) => r.media).length;
+    if (added && ctx.isCurrent()) notice(plural("media.uploadedCount", added));
   }
   const zone = dropZone(upload);
 

@@ -60,5 +60,6 @@ export default {
   "media.err.forbidden": "The upload was refused",
   "media.err.failed": "The upload failed",
   "media.err.network": "The connection to the server was lost",
+  "media.err.notImage": "Only images can be chosen here",
   "media.err.aborted": "Upload cancelled",
 };

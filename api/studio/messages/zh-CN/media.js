@@ -60,5 +60,6 @@ export default {
   "media.err.forbidden": "上传被拒绝",
   "media.err.failed": "上传失败",
   "media.err.network": "与服务器的连接已断开",
+  "media.err.notImage": "这里只能选择图片",
   "media.err.aborted": "已取消上传",
 };
