@@ -1,8 +1,11 @@
-//! Health, readiness and GraphiQL.
+//! Health, readiness, request IDs, metrics, and the way browsers reach the API explorer.
 use anyhow::Result;
 use wharf_tests::{TestApp, e2e};
 
-e2e!(health_and_readiness_answer, graphiql_is_served_to_browsers);
+e2e!(
+    health_and_readiness_answer,
+    browsers_asking_for_graphql_are_sent_to_the_explorer
+);
 
 async fn health_and_readiness_answer(app: TestApp) -> Result<()> {
     let health = app
@@ -23,20 +26,52 @@ async fn health_and_readiness_answer(app: TestApp) -> Result<()> {
     Ok(())
 }
 
-async fn graphiql_is_served_to_browsers(app: TestApp) -> Result<()> {
-    let resp = app
-        .client
+/// `GET /graphql` without a query sends a browser to the Studio's explorer, a page of this
+/// server under the Studio's strict CSP (it loads nothing from any other host).
+async fn browsers_asking_for_graphql_are_sent_to_the_explorer(app: TestApp) -> Result<()> {
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?;
+    let resp = client
         .get(format!("{}/graphql", app.address))
         .header("accept", "text/html")
         .send()
         .await?;
-    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(resp.status().as_u16(), 302);
+    assert_eq!(resp.headers()["location"], "/studio/explorer");
+
+    let page = client
+        .get(format!("{}/studio/explorer", app.address))
+        .send()
+        .await?;
+    assert_eq!(page.status().as_u16(), 200);
     assert!(
-        resp.headers()["content-type"]
+        page.headers()["content-type"]
             .to_str()?
             .starts_with("text/html")
     );
-    assert!(resp.text().await?.to_lowercase().contains("graphiql"));
+    let csp = page
+        .headers()
+        .get("content-security-policy")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    assert!(csp.contains("script-src 'self'"), "{csp}");
+    assert!(csp.contains("style-src 'self'"), "{csp}");
+    assert!(!csp.contains("http"), "no other host: {csp}");
+    assert!(page.text().await?.contains("/studio/assets/app.js"));
+
+    // The explorer itself ships in the binary.
+    let script = client
+        .get(format!("{}/studio/assets/pages/explorer.js", app.address))
+        .send()
+        .await?;
+    assert_eq!(script.status().as_u16(), 200);
+    assert!(
+        script.headers()["content-type"]
+            .to_str()?
+            .starts_with("text/javascript")
+    );
     Ok(())
 }
 

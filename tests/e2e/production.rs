@@ -1,5 +1,5 @@
-//! What a production server shows strangers: no field suggestions, no GraphiQL unless turned
-//! on, and `/metrics` only to the holder of its token.
+//! What a production server shows strangers: no field suggestions, no way from `/graphql` to the
+//! API explorer unless turned on, and `/metrics` only to the holder of its token.
 use anyhow::Result;
 use serde_json::json;
 use wharf::Settings;
@@ -12,7 +12,7 @@ fn production(s: &mut Settings) {
     s.environment = Environment::Production;
 }
 
-fn production_with_metrics_token_and_graphiql(s: &mut Settings) {
+fn production_with_metrics_token_and_explorer(s: &mut Settings) {
     s.environment = Environment::Production;
     s.metrics_token = Some(METRICS_TOKEN.to_owned().into());
     s.graphiql = Some(true);
@@ -20,9 +20,9 @@ fn production_with_metrics_token_and_graphiql(s: &mut Settings) {
 
 e2e!(settings = production;
     production_validation_errors_suggest_no_field_names,
-    production_hides_graphiql_and_metrics_by_default,
+    production_sends_no_one_to_the_explorer_and_hides_metrics_by_default,
 );
-e2e!(settings = production_with_metrics_token_and_graphiql;
+e2e!(settings = production_with_metrics_token_and_explorer;
     metrics_answer_only_the_holder_of_the_metrics_token,
 );
 e2e!(development_validation_errors_keep_their_suggestions);
@@ -73,7 +73,9 @@ async fn development_validation_errors_keep_their_suggestions(app: TestApp) -> R
     Ok(())
 }
 
-async fn production_hides_graphiql_and_metrics_by_default(app: TestApp) -> Result<()> {
+async fn production_sends_no_one_to_the_explorer_and_hides_metrics_by_default(
+    app: TestApp,
+) -> Result<()> {
     let metrics = app
         .client
         .get(format!("{}/metrics", app.address))
@@ -81,14 +83,21 @@ async fn production_hides_graphiql_and_metrics_by_default(app: TestApp) -> Resul
         .await?;
     assert_eq!(metrics.status().as_u16(), 404);
     assert!(!metrics.text().await?.contains("wharf_"));
-    let graphiql = app
+    // A browser asking `/graphql` for a page gets the old answer, not the explorer.
+    let page = app
         .client
         .get(format!("{}/graphql", app.address))
         .header("accept", "text/html")
         .send()
         .await?;
-    assert_eq!(graphiql.status().as_u16(), 400);
-    assert!(!graphiql.text().await?.to_lowercase().contains("<html"));
+    assert_eq!(page.status().as_u16(), 400);
+    assert!(!page.headers().contains_key("location"));
+    let body: serde_json::Value = page.json().await?;
+    assert_eq!(error_code(&body)?, "BAD_USER_INPUT", "{body}");
+    assert_eq!(
+        body["errors"][0]["extensions"]["reason"],
+        "MALFORMED_REQUEST"
+    );
     // Reads over GET still work.
     let read = app
         .client
@@ -124,13 +133,15 @@ async fn metrics_answer_only_the_holder_of_the_metrics_token(app: TestApp) -> Re
         .await?;
     assert_eq!(right.status().as_u16(), 200);
     assert!(right.text().await?.contains("wharf_http_responses_total"));
-    // WHARF_GRAPHIQL=true turns GraphiQL on in production.
-    let graphiql = app
-        .client
+    // WHARF_GRAPHIQL=true sends browsers from `/graphql` to the explorer in production too.
+    let explorer = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()?
         .get(format!("{}/graphql", app.address))
+        .header("accept", "text/html")
         .send()
         .await?;
-    assert_eq!(graphiql.status().as_u16(), 200);
-    assert!(graphiql.text().await?.to_lowercase().contains("graphiql"));
+    assert_eq!(explorer.status().as_u16(), 302);
+    assert_eq!(explorer.headers()["location"], "/studio/explorer");
     Ok(())
 }
