@@ -140,7 +140,7 @@ function draw(page) {
     page.statusLine,
     page.liveLine,
     page.banner,
-    h("div", { class: "side-by-side" },
+    h("div", { class: "side-by-side deal-top" },
       h("section", { class: "card", "aria-labelledby": "deal-summary" }, h("h2", { id: "deal-summary" }, t("deal.summary")), facts),
       actionsCard(page)),
     linksSection(page, reciprocal),
@@ -183,7 +183,7 @@ function actionsCard(page) {
   const ending = [];
   if (d.status === "PROPOSED") {
     if (offerSide) {
-      forward.push(h("p", {}, t("deal.acceptHint")),
+      forward.push(h("p", {}, t(d.offer?.kind === "ONE_WAY" ? "deal.acceptHintOneWay" : "deal.acceptHint")),
         h("div", { class: "actions" }, button(t("deal.accept"), "primary", `mutation StudioAcceptDeal($id: ID!) { acceptLinkDeal(id: $id) { id status } }`, { done: t("deal.accepted") })));
       ending.push(button(t("deal.reject"), "danger", `mutation StudioRejectDeal($id: ID!, $reason: String) { rejectLinkDeal(id: $id, reason: $reason) { id status } }`,
         { confirmText: t("deal.rejectConfirm", { name: other("OFFER") }), withReason: true, done: t("deal.rejected") }));
@@ -204,7 +204,8 @@ function actionsCard(page) {
   }
   form.append(...forward,
     h("fieldset", { class: "ending" },
-      h("legend", {}, d.status === "PROPOSED" ? t("deal.endProposal") : t("deal.endDeal")),
+      h("legend", {}, d.status !== "PROPOSED" ? t("deal.endDeal")
+        : offerSide && partnerSide ? t("deal.endProposal") : offerSide ? t("deal.endReject") : t("deal.endWithdraw")),
       field(t("deal.reason"), reason, { name: "reason", hint: t("deal.reasonHint") }),
       h("div", { class: "actions" }, ending)));
   card.append(form);

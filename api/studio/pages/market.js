@@ -4,7 +4,7 @@
 // reload of the site); the deal itself lives on /studio/deals/:id (pages/deal.js).
 import { gql, currentUser } from "../lib/api.js";
 import { t, formatDate, formatNumber } from "../lib/i18n.js";
-import { h, clear, field, input, textarea, select, run, showError, confirmDialog, notice, badge, loading, copyButton } from "../lib/ui.js";
+import { h, clear, field, input, textarea, select, run, showError, confirmDialog, notice, badge, loading, copyButton, pageError } from "../lib/ui.js";
 
 export const DEAL_STATUSES = ["PROPOSED", "ACCEPTED", "LIVE", "BROKEN", "REJECTED", "CANCELLED", "EXPIRED"];
 export const PLACEMENTS = ["HOMEPAGE", "FOOTER", "SIDEBAR", "ARTICLE", "PARTNERS_PAGE"];
@@ -88,9 +88,7 @@ async function showPanel(page) {
   try {
     await draw(page, q, live);
   } catch (error) {
-    if (!live()) return;
-    clear(page.panel);
-    showError(page.panel, error);
+    if (live()) pageError(page.panel, error, () => showPanel(page));
   }
 }
 
@@ -99,7 +97,8 @@ async function showPanel(page) {
 // A read-only value with a copy button beside it (the button selects it when the clipboard is
 // not available).
 function copyField(label, value, hint) {
-  const control = input({ readonly: true, value, class: "mono", spellcheck: "false" });
+  // A textarea that grows to its content, so that a long tag stays readable on a phone.
+  const control = textarea({ readonly: true, value, class: "mono copy-text", spellcheck: "false", rows: 1 });
   const f = field(label, control, { hint });
   const row = h("div", { class: "copy-row" });
   control.replaceWith(row);
@@ -162,7 +161,7 @@ async function verifyPanel(page, q, live) {
 // ---- Our offers ---------------------------------------------------------------------------
 
 function offerFacts(o) {
-  return h("dl", { class: "facts" },
+  return h("dl", { class: "facts compact" },
     h("dt", {}, t("market.offer.placement")), h("dd", {}, t(`market.placement.${o.placement}`)),
     h("dt", {}, t("market.offer.kind")), h("dd", {}, t(`market.kind.${o.kind}`)),
     h("dt", {}, t("market.offer.slots")), h("dd", {}, formatNumber(o.slots)),
@@ -346,7 +345,8 @@ async function browsePanel(page, q, live) {
   // Sites of the user that may take an offer: verified, and acted for by the user.
   const mine = (page.ctx.memberships || []).filter((m) => actsFor(page.ctx, m.site.id))
     .map((m) => (m.site.id === page.site.id ? { ...m.site, verified: page.site.verified } : m.site));
-  const items = conn.nodes.map((o) => h("li", {}, browseCard(page, o, mine)));
+  const member = new Set((page.ctx.memberships || []).map((m) => m.site.id));
+  const items = conn.nodes.map((o) => h("li", {}, browseCard(page, o, mine, member)));
   clear(results,
     h("p", { class: "muted count" }, t("market.browse.count", { n: formatNumber(conn.totalCount) })),
     items.length ? h("ul", { class: "offer-list" }, items) : h("p", { class: "muted empty" }, t("market.browse.none")),
@@ -361,14 +361,14 @@ function pager(page, q, info) {
     info.hasNextPage ? h("button", { type: "button", onclick: () => go(page, { ...params, after: info.endCursor }) }, t("common.next")) : null);
 }
 
-function browseCard(page, o, mine) {
+function browseCard(page, o, mine, member) {
   const slot = h("div");
   const card = h("article", { class: "card offer", "aria-labelledby": `browse-${o.id}` },
     h("div", { class: "offer-head" }, h("h3", { id: `browse-${o.id}` }, o.title)),
     h("p", { class: "offer-site" }, o.site ? `${o.site.name} · ${o.site.domain}` : ""),
     o.description ? h("p", { class: "pre" }, o.description) : null,
     offerFacts(o));
-  if (o.site && mine.some((s) => s.id === o.site.id)) {
+  if (o.site && member.has(o.site.id)) {
     card.append(h("p", { class: "actions" }, badge(t("market.browse.yours"), "ok")));
     return card;
   }

@@ -153,6 +153,9 @@ export default {
   "deal.readOnly": "Only the owners of the deal's sites can act on it; you can follow it here.",
   "deal.over": "This deal is over; nothing more can be done.",
   "deal.acceptHint": "Accepting takes one slot of your offer; then both sites place their links.",
+  "deal.acceptHintOneWay": "Accepting takes one slot of your offer; then you place the link.",
+  "deal.endReject": "Decline the proposal",
+  "deal.endWithdraw": "Withdraw the proposal",
   "deal.endProposal": "Decline or withdraw",
   "deal.endDeal": "End the deal",
   "deal.accept": "Accept",
@@ -215,7 +218,7 @@ export default {
   "deal.check.error": "Error",
 
   "deal.history": "History",
-  "deal.event.proposed": "Proposed",
+  "deal.event.proposed": "Deal proposed",
   "deal.event.update": "Placement submitted",
   "deal.event.to": "to",
   "deal.actor.checker": "Wharf link checker",
