@@ -9,7 +9,8 @@ import { h, clear, field, input, textarea, select, run, showError, confirmDialog
 export const DEAL_STATUSES = ["PROPOSED", "ACCEPTED", "LIVE", "BROKEN", "REJECTED", "CANCELLED", "EXPIRED"];
 export const PLACEMENTS = ["HOMEPAGE", "FOOTER", "SIDEBAR", "ARTICLE", "PARTNERS_PAGE"];
 export const KINDS = ["RECIPROCAL", "ONE_WAY"];
-const OFFER_STATUSES = ["OPEN", "PAUSED", "CLOSED"];
+// Deals that are not over: a site has at most one of them per offer.
+const OPEN_DEAL = ["PROPOSED", "ACCEPTED", "LIVE", "BROKEN"];
 const TABS = ["verify", "offers", "browse", "deals"];
 // Names the site verification looks for (api/src/linkcheck/html.rs, services/market/verify.rs).
 export const VERIFICATION_META = "wharf-site-verification";
@@ -333,9 +334,12 @@ async function browsePanel(page, q, live) {
   for (const [k, v] of Object.entries(filters)) if (v) filter[k] = v;
   let data;
   try {
-    data = await gql(`query StudioBrowseOffers($first: Int, $after: String, $filter: LinkOfferFilter) {
-      linkOffers(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } nodes { ${OFFER_FIELDS} } } }`,
-    { first: PAGE_SIZE, after: q.get("after") || null, filter });
+    // With the current site's deals, to point at a deal already under way instead of a second
+    // proposal (the API allows one open deal per offer and site).
+    data = await gql(`query StudioBrowseOffers($first: Int, $after: String, $filter: LinkOfferFilter, $site: String!) {
+      linkOffers(first: $first, after: $after, filter: $filter) { totalCount pageInfo { hasNextPage endCursor } nodes { ${OFFER_FIELDS} } }
+      linkDeals(first: 100, filter: {site: $site}) { nodes { id status offer { id } } } }`,
+    { first: PAGE_SIZE, after: q.get("after") || null, filter, site: page.site.id });
   } catch (error) {
     if (live()) { clear(results); showError(form, error); }
     return;
@@ -346,7 +350,8 @@ async function browsePanel(page, q, live) {
   const mine = (page.ctx.memberships || []).filter((m) => actsFor(page.ctx, m.site.id))
     .map((m) => (m.site.id === page.site.id ? { ...m.site, verified: page.site.verified } : m.site));
   const member = new Set((page.ctx.memberships || []).map((m) => m.site.id));
-  const items = conn.nodes.map((o) => h("li", {}, browseCard(page, o, mine, member)));
+  const open = new Map(data.linkDeals.nodes.filter((d) => OPEN_DEAL.includes(d.status) && d.offer).map((d) => [d.offer.id, d]));
+  const items = conn.nodes.map((o) => h("li", {}, browseCard(page, o, mine, member, open.get(o.id))));
   clear(results,
     h("p", { class: "muted count" }, t("market.browse.count", { n: formatNumber(conn.totalCount) })),
     items.length ? h("ul", { class: "offer-list" }, items) : h("p", { class: "muted empty" }, t("market.browse.none")),
@@ -361,7 +366,7 @@ function pager(page, q, info) {
     info.hasNextPage ? h("button", { type: "button", onclick: () => go(page, { ...params, after: info.endCursor }) }, t("common.next")) : null);
 }
 
-function browseCard(page, o, mine, member) {
+function browseCard(page, o, mine, member, openDeal) {
   const slot = h("div");
   const card = h("article", { class: "card offer", "aria-labelledby": `browse-${o.id}` },
     h("div", { class: "offer-head" }, h("h3", { id: `browse-${o.id}` }, o.title)),
@@ -372,9 +377,14 @@ function browseCard(page, o, mine, member) {
     card.append(h("p", { class: "actions" }, badge(t("market.browse.yours"), "ok")));
     return card;
   }
-  const eligible = mine.filter((s) => s.verified);
+  if (openDeal) {
+    card.append(h("p", { class: "status-line open-deal" }, dealBadge(openDeal.status),
+      h("a", { href: `/studio/deals/${encodeURIComponent(openDeal.id)}` }, t("market.browse.openDeal"))));
+  }
+  // A site has one open deal per offer: the current site's is linked above.
+  const eligible = mine.filter((s) => s.verified && !(openDeal && s.id === page.site.id));
   if (!eligible.length) {
-    card.append(h("p", { class: "hint" }, mine.length ? t("market.browse.verifyToPropose") : t("market.browse.ownersPropose")));
+    if (!openDeal) card.append(h("p", { class: "hint" }, mine.length ? t("market.browse.verifyToPropose") : t("market.browse.ownersPropose")));
     return card;
   }
   const propose = h("button", { type: "button", class: "primary", "aria-expanded": "false" }, t("market.browse.propose"));

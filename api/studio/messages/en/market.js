@@ -96,6 +96,7 @@ export default {
   "market.browse.messageHint": "Introduce your site and say where you would place the link back (optional).",
   "market.browse.send": "Send proposal",
   "market.browse.sent": "Proposal sent",
+  "market.browse.openDeal": "This site already has a deal on this offer",
   "market.browse.verifyToPropose": "Verify one of your sites to propose deals.",
   "market.browse.ownersPropose": "Only site owners can propose deals.",
 

@@ -96,6 +96,7 @@ export default {
   "market.browse.messageHint": "介绍你的站点，并说明会把回链放在哪里（可选）。",
   "market.browse.send": "发送申请",
   "market.browse.sent": "申请已发送",
+  "market.browse.openDeal": "本站点已就此资源发起交换，查看详情",
   "market.browse.verifyToPropose": "请先验证你的站点，才能申请交换。",
   "market.browse.ownersPropose": "只有站点所有者才能申请交换。",
 
