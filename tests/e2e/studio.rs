@@ -5,7 +5,7 @@
 //! docs).
 use anyhow::{Result, ensure};
 use serde_json::{Value, json};
-use wharf_tests::{Browser, Lang, TestApp, e2e, ok, str_at};
+use wharf_tests::{Browser, Lang, PartnerServer, TestApp, e2e, ok, str_at};
 
 e2e!(
     an_editor_publishes_a_chinese_article_and_readers_see_it,
@@ -16,7 +16,14 @@ e2e!(
     scheduling_and_restoring_a_revision,
     no_studio_page_asks_another_host_or_logs_an_error,
     bad_input_is_shown_beside_the_field_at_fault,
+    an_editor_uploads_an_image_and_inserts_it_into_an_article,
 );
+e2e!(partner = market_partners; a_deal_goes_from_proposal_to_live_in_the_studio);
+
+/// The market tests' partner settings: `alpha.test` and `beta.test` served by the test.
+fn market_partners(s: &mut wharf::Settings, partner: &PartnerServer) {
+    crate::market::quiet(s, partner);
+}
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -319,7 +326,8 @@ async fn scheduling_and_restoring_a_revision(app: TestApp) -> Result<()> {
     browser.open(&format!("/studio/articles/{id}")).await?;
     browser.fill("Body (Markdown)", "second text").await?;
     browser.click_text("Save draft").await?;
-    browser.wait_text(".revisions", "Revision 1").await?;
+    // The editor shows the saved article again: its second revision is listed.
+    browser.wait_text(".revisions", "Revision 2").await?;
     // Compare revision 1 with the current text, then restore it.
     browser
         .client
@@ -467,5 +475,141 @@ async fn bad_input_is_shown_beside_the_field_at_fault(app: TestApp) -> Result<()
     let invalid = browser.field("Slug").await?.attr("aria-invalid").await?;
     ensure!(invalid.as_deref() == Some("true"), "{invalid:?}");
     browser.screenshot("editor-field-error").await?;
+    browser.close().await
+}
+
+async fn an_editor_uploads_an_image_and_inserts_it_into_an_article(app: TestApp) -> Result<()> {
+    let (email, token, site) = editor(&app, "photos@example.com").await?;
+    let created = app
+        .create_article(
+            &token,
+            json!({ "siteId": site, "title": "工厂照片", "body": "我们的工厂。" }),
+        )
+        .await?;
+    let id = str_at(&created, "/id")?;
+    let dir = tempfile::tempdir()?;
+    let file = dir.path().join("factory.png");
+    std::fs::write(&file, crate::media::png(64, 48, 2048))?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open("/studio/media").await?;
+    // The file picker's input, as a person choosing a file would fill it.
+    browser
+        .wait("input[type=file]")
+        .await?
+        .send_keys(&file.display().to_string())
+        .await?;
+    browser.wait_text("main", "factory.png").await?;
+    browser
+        .wait("main img[src*='factory'], main img[alt]")
+        .await?;
+    browser.screenshot("media-en").await?;
+    browser.assert_clean().await?;
+
+    browser.open(&format!("/studio/articles/{id}")).await?;
+    browser.wait_text("h1", "Edit article").await?;
+    browser.click_text("Insert image").await?;
+    browser
+        .wait("dialog[open] button.pick")
+        .await?
+        .click()
+        .await?;
+    let body = browser
+        .field("Body (Markdown)")
+        .await?
+        .prop("value")
+        .await?;
+    let body = body.unwrap_or_default();
+    ensure!(
+        body.starts_with("我们的工厂。") && body.contains("!["),
+        "{body}"
+    );
+    browser.wait("#ed-preview img").await?;
+    browser.click_text("Publish now").await?;
+    browser.wait_text(".badge", "Published").await?;
+    let article = read_anonymously(&app, &id).await?;
+    ensure!(
+        article["html"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("<img"),
+        "{article}"
+    );
+    browser.assert_clean().await?;
+    browser.close().await
+}
+
+async fn a_deal_goes_from_proposal_to_live_in_the_studio(
+    app: TestApp,
+    partner: PartnerServer,
+) -> Result<()> {
+    use crate::market::{ALPHA, BETA, create_offer, deal_op, link_page, party, place, propose};
+    let alpha = party(&app, &partner, ALPHA, false).await?;
+    let beta = party(&app, &partner, BETA, true).await?;
+    let offer = create_offer(&app, &alpha, "RECIPROCAL", "machinery").await?;
+    let deal = propose(&app, &beta, &offer).await?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    // Alpha's owner accepts the proposal and says where the link to Beta sits.
+    browser.sign_in(&format!("owner@{ALPHA}"), PASSWORD).await?;
+    browser.open(&format!("/studio/deals/{deal}")).await?;
+    browser.wait_text(".badge", "Proposed").await?;
+    browser.click_text("Accept").await?;
+    if let Ok(ok_button) = browser
+        .client
+        .find(fantoccini::Locator::Css("dialog[open] button.primary"))
+        .await
+    {
+        ok_button.click().await?;
+    }
+    browser.wait_text(".badge", "Accepted").await?;
+    partner.set(ALPHA, "/partners", link_page(BETA, "Beta Export 外贸"));
+    partner.set(BETA, "/links", link_page(ALPHA, "阿尔法 机械"));
+    browser
+        .fill("Page with the link", &format!("http://{ALPHA}/partners"))
+        .await?;
+    browser
+        .fill("Link target", &format!("https://www.{BETA}/"))
+        .await?;
+    browser.fill("Anchor text", "Beta Export 外贸").await?;
+    browser.click_text("Submit placement").await?;
+    browser.wait_text(".notice", "Placement saved").await?;
+    // Beta places its link and checks the deal through the API; the open page follows live.
+    place(
+        &app,
+        &beta,
+        &deal,
+        &format!("http://www.{BETA}/links"),
+        &format!("https://www.{ALPHA}/"),
+        "阿尔法 机械",
+    )
+    .await?;
+    let checked = deal_op(&app, &beta.token, "checkLinkDeal", &deal).await?;
+    ensure!(
+        ok(&checked)?["checkLinkDeal"]["status"] == "LIVE",
+        "{checked}"
+    );
+    browser.wait_text(".badge", "Live").await?;
+    // Check now from the Studio: both links are checked again and found.
+    browser.click_text("Check now").await?;
+    browser.wait_text("main", "The link is found").await?;
+    browser.screenshot("deal-en").await?;
+    browser.assert_clean().await?;
+    browser.close().await?;
+
+    let Some(browser) = Browser::start(&app, Lang::Chinese).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&format!("owner@{ALPHA}"), PASSWORD).await?;
+    browser.open(&format!("/studio/deals/{deal}")).await?;
+    browser.wait_text("main", "阿尔法 机械").await?;
+    browser.screenshot("deal-zh").await?;
+    browser.open("/studio/media").await?;
+    browser.wait("main h1").await?;
+    browser.screenshot("media-zh").await?;
+    browser.assert_clean().await?;
     browser.close().await
 }

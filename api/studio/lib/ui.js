@@ -151,11 +151,12 @@ export function loading(root) {
 }
 
 // A table with a header row; rows are arrays of cells.
+// On a phone each row becomes a card: every cell carries its column's name (`data-label`).
 export function table(headers, rows, { caption } = {}) {
-  return h("div", { class: "table-wrap" }, h("table", {},
-    caption ? h("caption", {}, caption) : null,
+  return h("div", { class: "table-wrap" }, h("table", { class: "stack" },
+    caption ? h("caption", { class: "sr-only" }, caption) : null,
     h("thead", {}, h("tr", {}, headers.map((x) => h("th", { scope: "col" }, x)))),
-    h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c) => h("td", {}, c)))))));
+    h("tbody", {}, rows.map((r) => h("tr", {}, r.map((c, i) => h("td", { "data-label": headers[i] ?? "" }, c)))))));
 }
 
 export function copyButton(text) {

@@ -227,7 +227,7 @@ export async function render(root, ctx) {
       field(t("editor.slug"), slug, { name: "slug", hint: t("editor.slugHint") }),
       field(t("articles.locale"), locale, { name: "locale" })),
     field(t("articles.tags"), tags, { name: "tags", hint: t("editor.tagsHint") }),
-    h("div", { class: "status-line" }, h("span", { class: "muted" }, t("editor.body")), insertImage),
+    h("div", { class: "actions body-tools" }, insertImage),
     field(t("editor.body"), body, { name: "body", hint: t("editor.bodyHint") }),
     stats,
     h("details", {}, h("summary", {}, t("editor.seo")),
