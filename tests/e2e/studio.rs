@@ -18,7 +18,13 @@ e2e!(
     bad_input_is_shown_beside_the_field_at_fault,
     an_editor_uploads_an_image_and_inserts_it_into_an_article,
 );
+e2e!(settings = short_sessions; the_session_refreshes_itself_across_tabs_and_reloads);
 e2e!(partner = market_partners; a_deal_goes_from_proposal_to_live_in_the_studio);
+
+/// Access tokens that last two seconds: every few requests need a refresh.
+fn short_sessions(s: &mut wharf::Settings) {
+    s.access_token_ttl_secs = 2;
+}
 
 /// The market tests' partner settings: `alpha.test` and `beta.test` served by the test.
 fn market_partners(s: &mut wharf::Settings, partner: &PartnerServer) {
@@ -611,5 +617,50 @@ async fn a_deal_goes_from_proposal_to_live_in_the_studio(
     browser.wait("main h1").await?;
     browser.screenshot("media-zh").await?;
     browser.assert_clean().await?;
+    browser.close().await
+}
+
+async fn the_session_refreshes_itself_across_tabs_and_reloads(app: TestApp) -> Result<()> {
+    let (email, _, _) = editor(&app, "tabs@example.com").await?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    let first = browser.client.window().await?;
+    let second = browser.client.new_window(true).await?.handle;
+    // Both tabs outlive their access token, then load pages at the same moment: refresh tokens
+    // work once, so only tabs that take turns (and use the newest token) stay signed in.
+    for round in 0..3 {
+        tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+        let url = format!("{}/studio/tags?round={round}", browser.base);
+        browser.client.switch_to_window(second.clone()).await?;
+        browser
+            .js("window.location.href = arguments[0]", vec![json!(url)])
+            .await?;
+        browser.client.switch_to_window(first.clone()).await?;
+        browser.client.goto(&url).await?;
+        browser.wait_text("h1", "Tags").await?;
+        browser.client.switch_to_window(second.clone()).await?;
+        browser.wait_text("h1", "Tags").await?;
+        ensure!(
+            !browser.body_text().await?.contains("Sign in to Wharf Studio"),
+            "round {round}: the second tab lost the session"
+        );
+        browser.client.switch_to_window(first.clone()).await?;
+        ensure!(
+            !browser.body_text().await?.contains("Sign in to Wharf Studio"),
+            "round {round}: the first tab lost the session"
+        );
+    }
+    // A reload keeps the session too.
+    browser.client.refresh().await?;
+    browser.wait("#sign-out").await?;
+    browser.wait_text("h1", "Tags").await?;
+    browser.assert_clean().await?;
+    // Signing out in one tab signs the other out as well.
+    browser.click_text("Sign out").await?;
+    browser.wait_text("h1", "Sign in to Wharf Studio").await?;
+    browser.client.switch_to_window(second).await?;
+    browser.wait_text("h1", "Sign in to Wharf Studio").await?;
     browser.close().await
 }

@@ -7,6 +7,7 @@ const REFRESH_KEY = "wharf.studio.refresh";
 const USER_KEY = "wharf.studio.user";
 let access = null;
 let accessExpires = 0;
+let accessIssued = 0;
 let inFlight = 0;
 const listeners = new Set();
 
@@ -41,6 +42,7 @@ export function signedIn() { return !!localStorage.getItem(REFRESH_KEY); }
 function keep(payload) {
   access = payload.accessToken;
   accessExpires = Date.parse(payload.accessTokenExpiresAt) || 0;
+  accessIssued = Date.now();
   localStorage.setItem(REFRESH_KEY, payload.refreshToken);
   localStorage.setItem(USER_KEY, JSON.stringify(payload.user));
   changed();
@@ -90,12 +92,19 @@ async function withLock(fn) {
   return fn();
 }
 
+// Whether the access token in memory is good for a while yet: more than 30 s, or half its
+// lifetime when tokens are shorter than a minute.
+function fresh() {
+  const margin = Math.min(30_000, (accessExpires - accessIssued) / 2);
+  return !!access && accessExpires - Date.now() > margin;
+}
+
 // A valid access token, refreshing it when it is missing or about to expire.
 async function token(force = false) {
   if (!signedIn()) return null;
-  if (!force && access && accessExpires - Date.now() > 30_000) return access;
+  if (!force && fresh()) return access;
   return withLock(async () => {
-    if (!force && access && accessExpires - Date.now() > 30_000) return access;
+    if (!force && fresh()) return access;
     const refresh = localStorage.getItem(REFRESH_KEY);
     if (!refresh) return null;
     const json = await post({
