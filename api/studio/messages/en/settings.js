@@ -33,7 +33,7 @@ export default {
   "settings.site.countryHint": "Two-letter code such as CN, DE or US.",
   "settings.site.categories": "Categories",
   "settings.site.categoriesHint": "Comma-separated, for example machinery, packaging.",
-  "settings.site.languages": "Languages",
+  "settings.site.languages": "Content languages",
   "settings.site.languagesHint": "Comma-separated locale codes, for example en, zh-CN.",
   "settings.site.domainHint": "Without https:// and www. Changing it changes the addresses storefronts use to find the site.",
   "settings.site.defaultLocaleHint": "Articles are written in this language unless you choose another.",

@@ -3,7 +3,7 @@
 import { gql, currentUser } from "../../lib/api.js";
 import { t, formatDate } from "../../lib/i18n.js";
 import { h, clear, field, input, select, run, notice, badge, confirmDialog, table, showError, loading } from "../../lib/ui.js";
-import { canManage, roleLabel, roleOptions, onceBox } from "./shared.js";
+import { canManage, roleLabel, roleOptions, onceBox, stacked } from "./shared.js";
 
 export async function renderMembers(panel, ctx) {
   const manage = canManage(ctx);
@@ -30,7 +30,7 @@ export async function renderMembers(panel, ctx) {
     });
     const headers = [t("common.name"), t("settings.members.email"), t("settings.members.role")];
     if (manage) headers.push(t("common.actions"));
-    clear(listBox, table(headers, rows, { caption: t("settings.members.count", { count: members.length }) }));
+    clear(listBox, stacked(table(headers, rows, { caption: t("settings.members.count", { count: members.length }) })));
   }
   const refresh = () => loadMembers().catch((err) => showError(listBox, err));
 
@@ -121,10 +121,10 @@ function invitations(ctx) {
       return;
     }
     if (!list.length) { clear(pending, h("p", { class: "muted" }, t("settings.invite.none"))); return; }
-    clear(pending, table(
+    clear(pending, stacked(table(
       [t("settings.members.email"), t("settings.members.role"), t("settings.invite.sent"), t("settings.invite.expires"), t("common.actions")],
       list.map((inv) => [h("span", { class: "mono" }, inv.email), roleLabel(inv.role), formatDate(inv.createdAt), formatDate(inv.expiresAt),
-        h("button", { type: "button", class: "small danger", onclick: () => revoke(inv) }, t("settings.invite.revoke"))])));
+        h("button", { type: "button", class: "small danger", onclick: () => revoke(inv) }, t("settings.invite.revoke"))]))));
   }
 
   async function revoke(inv) {

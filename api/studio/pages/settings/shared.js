@@ -53,3 +53,20 @@ export function newPasswordFields(newName = "newPassword") {
 export function facts(pairs) {
   return h("dl", { class: "facts" }, pairs.filter(Boolean).map(([k, v]) => [h("dt", {}, k), h("dd", {}, v === "" || v == null ? h("span", { class: "muted" }, t("settings.notSet")) : v)]));
 }
+
+// A table (from ui.table) that becomes one block per row on a phone, each cell labelled
+// with its column's header (CSS `.stack`), instead of scrolling sideways.
+export function stacked(wrap) {
+  wrap.classList.add("stack");
+  const heads = [...wrap.querySelectorAll("thead th")].map((th) => th.textContent);
+  for (const tr of wrap.querySelectorAll("tbody tr")) {
+    [...tr.children].forEach((td, i) => {
+      td.dataset.label = heads[i] || "";
+      // One box per cell, so the label and the content are the two columns of its grid.
+      const box = document.createElement("div");
+      box.append(...td.childNodes);
+      td.append(box);
+    });
+  }
+  return wrap;
+}

@@ -3,7 +3,7 @@
 import { gql } from "../../lib/api.js";
 import { t, formatDate } from "../../lib/i18n.js";
 import { h, clear, field, input, run, notice, badge, confirmDialog, table, showError, uid } from "../../lib/ui.js";
-import { onceBox } from "./shared.js";
+import { onceBox, stacked } from "./shared.js";
 
 // The scopes of CreateApiTokenInput.scopes (schema.graphql).
 const SCOPES = ["content:read", "content:write", "deals:read", "deals:write"];
@@ -24,7 +24,7 @@ export async function renderTokens(panel, ctx) {
     if (!ctx.isCurrent()) return;
     if (!apiTokens.length) { clear(listBox, h("p", { class: "muted" }, t("settings.tokens.none"))); return; }
     const expired = (tk) => tk.expiresAt && Date.parse(tk.expiresAt) < Date.now();
-    clear(listBox, table(
+    clear(listBox, stacked(table(
       [t("common.name"), t("settings.tokens.prefix"), t("settings.tokens.scopes"), t("settings.tokens.site"), t("common.created"), t("settings.tokens.expires"), t("settings.tokens.lastUsed"), t("common.actions")],
       apiTokens.map((tk) => [
         tk.name,
@@ -36,7 +36,7 @@ export async function renderTokens(panel, ctx) {
         tk.lastUsedAt ? formatDate(tk.lastUsedAt) : h("span", { class: "muted" }, t("settings.tokens.unused")),
         h("button", { type: "button", class: "small danger", onclick: () => revoke(tk) }, t("settings.tokens.revoke")),
       ]),
-      { caption: t("settings.tokens.listTitle") }));
+      { caption: t("settings.tokens.listTitle") })));
   }
   const refresh = () => loadTokens().catch((err) => showError(listBox, err));
 

@@ -4,7 +4,7 @@
 import { gql } from "../../lib/api.js";
 import { t, formatDate } from "../../lib/i18n.js";
 import { h, clear, field, input, run, notice, badge, confirmDialog, table, showError, loading, uid } from "../../lib/ui.js";
-import { canManage, onceBox } from "./shared.js";
+import { canManage, onceBox, stacked } from "./shared.js";
 
 // The events of CreateWebhookInput.events (schema.graphql).
 const EVENTS = ["article.published", "article.updated", "article.unpublished", "article.deleted", "deal.live", "deal.broken", "deal.restored"];
@@ -144,7 +144,7 @@ async function loadDeliveries(hook, box) {
       showError(box, err);
     }
   };
-  clear(box, table(
+  clear(box, stacked(table(
     [t("settings.webhooks.event"), t("common.status"), t("settings.webhooks.attempts"), t("settings.webhooks.response"), t("settings.webhooks.happened"), t("settings.webhooks.deliveredAt"), t("common.actions")],
     list.map((d) => [
       [h("code", {}, d.event), h("details", { class: "payload" }, h("summary", {}, t("settings.webhooks.payload")), h("pre", {}, JSON.stringify(d.payload, null, 2)))],
@@ -155,5 +155,5 @@ async function loadDeliveries(hook, box) {
       d.deliveredAt ? formatDate(d.deliveredAt) : h("span", { class: "muted" }, "—"),
       h("button", { type: "button", class: "small", onclick: (e) => redeliver(d, e.currentTarget) }, t("settings.webhooks.redeliver")),
     ]),
-    { caption: t("settings.webhooks.deliveriesOf", { count: list.length }) }));
+    { caption: t("settings.webhooks.deliveriesOf", { count: list.length }) })));
 }
