@@ -57,7 +57,7 @@ export async function renderTokens(panel, ctx) {
   const errId = uid("scopes");
   const boxes = SCOPES.map((s, i) => {
     const id = i === 0 ? errId : uid("scope");
-    return h("label", { class: "check", for: id },
+    return h("label", { class: "choice", for: id },
       h("input", { type: "checkbox", id, name: "scopes", value: s, checked: s === "content:read", "aria-describedby": `${errId}-err` }),
       h("span", {}, h("code", {}, s), " ", h("span", { class: "muted" }, t(`settings.scope.${s}`))));
   });
@@ -71,7 +71,7 @@ export async function renderTokens(panel, ctx) {
     field(t("settings.tokens.name"), name, { name: "name", hint: t("settings.tokens.nameHint") }),
     scopes,
     h("div", { class: "field" },
-      h("label", { class: "check", for: onlySite.id }, onlySite, h("span", {}, t("settings.tokens.onlySite", { name: ctx.site.name, domain: ctx.site.domain }))),
+      h("label", { class: "choice", for: onlySite.id }, onlySite, h("span", {}, t("settings.tokens.onlySite", { name: ctx.site.name, domain: ctx.site.domain }))),
       h("p", { class: "field-error", id: `${onlySite.id}-err`, role: "alert", hidden: true })),
     field(t("settings.tokens.expiresIn"), days, { name: "expiresInDays", hint: t("settings.tokens.expiresHint") }),
     h("div", { class: "actions" }, submit));

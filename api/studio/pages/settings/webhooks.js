@@ -82,7 +82,7 @@ export async function renderWebhooks(panel, ctx) {
     const errId = uid("events");
     const boxes = EVENTS.map((ev, i) => {
       const id = i === 0 ? errId : uid("event");
-      return h("label", { class: "check", for: id },
+      return h("label", { class: "choice", for: id },
         h("input", { type: "checkbox", id, name: "events", value: ev, checked: hook ? hook.events.includes(ev) : ev.startsWith("article."), "aria-describedby": `${errId}-err` }),
         h("span", {}, h("code", {}, ev), " ", h("span", { class: "muted" }, t(`settings.event.${ev}`))));
     });
