@@ -22,7 +22,7 @@ const ROUTES = [
   ["/market", "market"],
   ["/deals/:id", "deal"],
   ["/settings", "settings"],
-  ["/account", "account"],
+  ["/account", "account", { noSite: true }],
   ["/sites/new", "newsite", { noSite: true }],
 ];
 
@@ -64,6 +64,10 @@ async function loadMemberships(force = false) {
   const data = await gql(`query StudioMe { viewer { id displayName email isAdmin memberships { role site { id name domain defaultLocale locales verified } } } }`);
   if (!data.viewer) return null;
   state.memberships = data.viewer.memberships;
+  // The session's user as the API shows it to themself (with the email the sign-in answer,
+  // made before the session existed, leaves out).
+  const { id, displayName, email, isAdmin } = data.viewer;
+  localStorage.setItem("wharf.studio.user", JSON.stringify({ id, displayName, email, isAdmin }));
   const saved = localStorage.getItem(SITE_KEY);
   const pick = state.memberships.find((m) => m.site.id === saved) || state.memberships[0] || null;
   state.site = pick ? { ...pick.site, role: pick.role } : null;

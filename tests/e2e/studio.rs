@@ -643,12 +643,18 @@ async fn the_session_refreshes_itself_across_tabs_and_reloads(app: TestApp) -> R
         browser.client.switch_to_window(second.clone()).await?;
         browser.wait_text("h1", "Tags").await?;
         ensure!(
-            !browser.body_text().await?.contains("Sign in to Wharf Studio"),
+            !browser
+                .body_text()
+                .await?
+                .contains("Sign in to Wharf Studio"),
             "round {round}: the second tab lost the session"
         );
         browser.client.switch_to_window(first.clone()).await?;
         ensure!(
-            !browser.body_text().await?.contains("Sign in to Wharf Studio"),
+            !browser
+                .body_text()
+                .await?
+                .contains("Sign in to Wharf Studio"),
             "round {round}: the first tab lost the session"
         );
     }

@@ -172,7 +172,9 @@ impl ContentMutation {
         let account = user::get_user(db, member.user_id)
             .await?
             .ok_or_else(|| AppError::not_found("user"))?;
+        // Only those who may manage members get here, and they see members' emails.
         Ok(SiteMember {
+            email: Some(account.email.clone()),
             user: User(account),
             role: member.role.into(),
         })

@@ -40,6 +40,17 @@ pub async fn list_members(
         .collect())
 }
 
+/// Whether the caller may see the email addresses of `site_id`'s members: its owners (as far as
+/// their credential reaches the site) and admins. Members see their own anyway.
+pub async fn can_see_member_emails(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+) -> AppResult<bool> {
+    Ok(principal.is_admin_on(site_id)
+        || authz::caller_role(db, principal, site_id).await? == Some(SiteRole::Owner))
+}
+
 /// The sites a user belongs to with their role, by site name: for the user themself and admins;
 /// anyone else (and API tokens, which act for one site) gets an empty list.
 pub async fn memberships_of(

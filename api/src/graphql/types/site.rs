@@ -2,6 +2,7 @@
 use super::user::User;
 use crate::graphql::context::{principal, state};
 use crate::services::json_strings;
+use crate::services::member::can_see_member_emails;
 use crate::services::site::{SitePatch, list_members, locales_of};
 use async_graphql::{Context, Enum, ID, InputObject, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -45,6 +46,9 @@ pub struct SiteMember {
     pub user: User,
     /// Their role.
     pub role: SiteRole,
+    /// The member's email address, for the site's owners and admins (who manage members by
+    /// email) and the member themself; null for anyone else.
+    pub email: Option<String>,
 }
 
 #[Object]
@@ -76,10 +80,14 @@ impl Site {
 
     /// Members and their roles; members and admins only.
     async fn members(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<SiteMember>> {
-        let members = list_members(&state(ctx)?.db, principal(ctx), self.0.id).await?;
+        let db = &state(ctx)?.db;
+        let members = list_members(db, principal(ctx), self.0.id).await?;
+        let owner_view = can_see_member_emails(db, principal(ctx), self.0.id).await?;
         Ok(members
             .into_iter()
             .map(|(u, role)| SiteMember {
+                email: (owner_view || principal(ctx).user_id() == Some(u.id))
+                    .then(|| u.email.clone()),
                 user: User(u),
                 role: role.into(),
             })

@@ -13,7 +13,9 @@ export async function renderMembers(panel, ctx) {
 
   // The list alone reloads after a change, so a link shown once below it stays on screen.
   async function loadMembers() {
-    const data = await gql(`query StudioSiteMembers($id: ID!) { site(id: $id) { id members { role user { id displayName email } } } }`, { id: ctx.site.id });
+    const data0 = await gql(`query StudioSiteMembers($id: ID!) { site(id: $id) { id members { role email user { id displayName email } } } }`, { id: ctx.site.id });
+    // Owners see members' emails on the membership (SiteMember.email), not on the user.
+    const data = { site: data0.site && { ...data0.site, members: data0.site.members.map((m) => ({ ...m, user: { ...m.user, email: m.user.email || m.email } })) } };
     if (!ctx.isCurrent()) return;
     const members = data.site?.members || [];
     const owners = members.filter((m) => m.role === "OWNER").length;
