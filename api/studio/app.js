@@ -92,7 +92,7 @@ function section(path) {
 function header(active) {
   const user = currentUser();
   const siteSelect = state.memberships?.length
-    ? select(state.memberships.map((m) => [m.site.id, `${m.site.name} (${m.site.domain})`]),
+    ? select(state.memberships.map((m) => [m.site.id, m.site.name === m.site.domain ? m.site.name : `${m.site.name} · ${m.site.domain}`]),
       { id: "site-switch", value: state.site?.id, onchange: (e) => chooseSite(e.target.value), "aria-label": t("nav.site") })
     : null;
   const langSelect = select(LOCALES.map((l) => [l, t(`lang.${l}`)]),

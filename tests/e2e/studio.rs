@@ -17,6 +17,8 @@ e2e!(
     no_studio_page_asks_another_host_or_logs_an_error,
     bad_input_is_shown_beside_the_field_at_fault,
     an_editor_uploads_an_image_and_inserts_it_into_an_article,
+    an_owner_invites_an_editor_who_creates_an_account,
+    an_admin_hands_out_a_reset_link_and_the_user_signs_in_with_the_new_password,
 );
 e2e!(settings = short_sessions; the_session_refreshes_itself_across_tabs_and_reloads);
 e2e!(partner = market_partners; a_deal_goes_from_proposal_to_live_in_the_studio);
@@ -669,4 +671,147 @@ async fn the_session_refreshes_itself_across_tabs_and_reloads(app: TestApp) -> R
     browser.client.switch_to_window(second).await?;
     browser.wait_text("h1", "Sign in to Wharf Studio").await?;
     browser.close().await
+}
+
+/// The value of the show-once box (an invitation or reset link).
+async fn shown_once(browser: &Browser) -> Result<String> {
+    let el = browser.wait(".secret.once input").await?;
+    Ok(el.prop("value").await?.unwrap_or_default())
+}
+
+async fn an_owner_invites_an_editor_who_creates_an_account(app: TestApp) -> Result<()> {
+    let (email, _, site) = editor(&app, "owner@maoyi.example.com").await?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open("/studio/settings?tab=members").await?;
+    let form = "//form[.//button[contains(., 'Create invitation link')]]";
+    browser
+        .client
+        .wait()
+        .at_most(wharf_tests::browser::WAIT)
+        .for_element(fantoccini::Locator::XPath(&format!("{form}//input[@type='email']")))
+        .await?
+        .send_keys("xin.tongshi@example.com")
+        .await?;
+    browser
+        .client
+        .find(fantoccini::Locator::XPath(&format!("{form}//select")))
+        .await?
+        .select_by_value("EDITOR")
+        .await?;
+    browser.click_text("Create invitation link").await?;
+    let link = shown_once(&browser).await?;
+    ensure!(link.contains("/studio/invite/"), "{link}");
+    browser.screenshot("settings-members-en").await?;
+    browser.click_text("Sign out").await?;
+    browser.wait("form input[type=email]").await?;
+
+    let path = link
+        .split_once("/studio/")
+        .map(|(_, rest)| format!("/studio/{rest}"))
+        .unwrap_or_default();
+    browser.open(&path).await?;
+    browser.wait_text("main", "Create your account").await?;
+    browser.fill("Your name", "新同事").await?;
+    browser.fill("New password", "another good passphrase").await?;
+    browser
+        .fill("Repeat the new password", "another good passphrase")
+        .await?;
+    browser.click_text("Create account and join").await?;
+    browser.wait("#sign-out").await?;
+    browser.wait_text("h1", "Articles").await?;
+    browser.assert_clean().await?;
+    browser.close().await?;
+
+    // The invitee signs in with the password they chose and is an editor of the site.
+    let login = app
+        .graphql(
+            "mutation StudioTestInvitee($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+            json!({ "e": "xin.tongshi@example.com", "p": "another good passphrase" }),
+        )
+        .await?;
+    let token = str_at(ok(&login)?, "/login/accessToken")?;
+    let me = app
+        .graphql_as(
+            &token,
+            "query StudioTestMine { viewer { memberships { role site { id } } } }",
+            json!({}),
+        )
+        .await?;
+    let memberships = &ok(&me)?["viewer"]["memberships"];
+    ensure!(
+        memberships[0]["role"] == "EDITOR" && memberships[0]["site"]["id"] == json!(site),
+        "{me}"
+    );
+    // The link worked once.
+    let again = app
+        .graphql(
+            "query StudioTestInvitation($t: String!) { invitation(token: $t) { email } }",
+            json!({ "t": path.rsplit('/').next().unwrap_or_default() }),
+        )
+        .await?;
+    ensure!(ok(&again)?["invitation"].is_null(), "{again}");
+    Ok(())
+}
+
+async fn an_admin_hands_out_a_reset_link_and_the_user_signs_in_with_the_new_password(
+    app: TestApp,
+) -> Result<()> {
+    wharf::services::user::ensure_admin(
+        &app.db,
+        "root@example.com",
+        "admin password 1".to_owned().into(),
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+    let (email, _, _) = editor(&app, "forgot@example.com").await?;
+    let Some(browser) = Browser::start(&app, Lang::English).await? else {
+        return Ok(());
+    };
+    browser.sign_in("root@example.com", "admin password 1").await?;
+    browser.open("/studio/account").await?;
+    let form = "//form[.//button[contains(., 'Create reset link')]]";
+    browser
+        .client
+        .wait()
+        .at_most(wharf_tests::browser::WAIT)
+        .for_element(fantoccini::Locator::XPath(&format!("{form}//input[@type='email']")))
+        .await?
+        .send_keys(&email)
+        .await?;
+    browser.click_text("Create reset link").await?;
+    let link = shown_once(&browser).await?;
+    browser.click_text("Sign out").await?;
+    browser.wait("form input[type=email]").await?;
+    let path = link
+        .split_once("/studio/")
+        .map(|(_, rest)| format!("/studio/{rest}"))
+        .unwrap_or_default();
+    browser.open(&path).await?;
+    browser.wait_text("h1", "Choose a new password").await?;
+    browser.fill("New password", "a brand new passphrase").await?;
+    browser
+        .fill("Repeat the new password", "a brand new passphrase")
+        .await?;
+    browser.click_text("Set password and sign in").await?;
+    browser.wait("#sign-out").await?;
+    browser.assert_clean().await?;
+    browser.close().await?;
+    let old = app
+        .graphql(
+            "mutation StudioTestOld($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+            json!({ "e": email, "p": PASSWORD }),
+        )
+        .await?;
+    ensure!(old.get("errors").is_some(), "the old password still works: {old}");
+    let new = app
+        .graphql(
+            "mutation StudioTestNew($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+            json!({ "e": email, "p": "a brand new passphrase" }),
+        )
+        .await?;
+    ok(&new)?;
+    Ok(())
 }
