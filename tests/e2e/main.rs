@@ -18,6 +18,7 @@ mod market;
 mod media;
 mod metrics;
 mod outbox;
+mod password_change;
 mod passwords;
 mod plans;
 mod production;

@@ -1,5 +1,6 @@
 //! The GraphQL API: schema, types and thin resolvers that call services.
 
+mod account;
 mod admin;
 mod article;
 mod context;
@@ -43,6 +44,7 @@ pub struct Mutation(
     media::MediaMutation,
     market::MarketMutation,
     admin::AdminMutation,
+    account::AccountMutation,
 );
 
 /// The schema type.
