@@ -16,6 +16,7 @@ pub mod media_upload;
 pub mod outbox;
 pub mod refresh_token;
 pub mod site;
+pub mod site_invitation;
 pub mod site_member;
 pub mod tag;
 pub mod user;

@@ -16,6 +16,7 @@ mod m20261203_000001_media_uploads;
 mod m20261204_000001_article_digest;
 mod m20261204_000002_list_orders;
 mod m20261211_000001_refresh_tokens_by_user;
+mod m20261211_000002_site_invitations;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000001_article_digest::Migration),
             Box::new(m20261204_000002_list_orders::Migration),
             Box::new(m20261211_000001_refresh_tokens_by_user::Migration),
+            Box::new(m20261211_000002_site_invitations::Migration),
         ]
     }
 }

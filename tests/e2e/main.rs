@@ -10,6 +10,7 @@ mod errors;
 mod fuzz;
 mod http;
 mod instances;
+mod invitations;
 mod limits;
 mod linkcheck;
 mod listing;

@@ -5,6 +5,7 @@ mod admin;
 mod article;
 mod context;
 mod error;
+mod invitation;
 mod loaders;
 mod market;
 mod media;
@@ -33,6 +34,7 @@ pub struct Query(
     media::MediaQuery,
     market::MarketQuery,
     search::SearchQuery,
+    invitation::InvitationQuery,
 );
 
 /// The root of all writes: one part per area, each in its own module.
@@ -45,6 +47,7 @@ pub struct Mutation(
     market::MarketMutation,
     admin::AdminMutation,
     account::AccountMutation,
+    invitation::InvitationMutation,
 );
 
 /// The schema type.

@@ -7,6 +7,7 @@
 pub mod api_token;
 pub mod article;
 pub mod authz;
+pub mod invitation;
 pub mod maintenance;
 pub mod market;
 pub mod media;

@@ -6,6 +6,7 @@ pub mod article_input;
 pub mod auth;
 pub mod connection;
 pub mod deal;
+pub mod invitation;
 pub mod market;
 pub mod media;
 pub mod site;
