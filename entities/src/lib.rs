@@ -14,6 +14,7 @@ pub mod link_offer;
 pub mod media;
 pub mod media_upload;
 pub mod outbox;
+pub mod password_reset;
 pub mod refresh_token;
 pub mod site;
 pub mod site_invitation;

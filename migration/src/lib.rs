@@ -17,6 +17,7 @@ mod m20261204_000001_article_digest;
 mod m20261204_000002_list_orders;
 mod m20261211_000001_refresh_tokens_by_user;
 mod m20261211_000002_site_invitations;
+mod m20261211_000003_password_resets;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000002_list_orders::Migration),
             Box::new(m20261211_000001_refresh_tokens_by_user::Migration),
             Box::new(m20261211_000002_site_invitations::Migration),
+            Box::new(m20261211_000003_password_resets::Migration),
         ]
     }
 }

@@ -20,6 +20,7 @@ mod media;
 mod metrics;
 mod outbox;
 mod password_change;
+mod password_reset;
 mod passwords;
 mod plans;
 mod production;

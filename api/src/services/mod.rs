@@ -15,6 +15,7 @@ pub mod member;
 pub mod outbox;
 pub mod pagination;
 pub mod password;
+pub mod password_reset;
 pub mod search;
 pub mod session;
 pub mod site;

@@ -1,10 +1,12 @@
-//! Changing a password while signed in. Whoever changes it ends every other session of the
-//! account: a password is changed because it may be known to someone else.
+//! Changing a password while signed in (a reset link is `password_reset`). Whoever changes it
+//! ends every other session of the account: a password is changed because it may be known to
+//! someone else.
 use crate::auth::password::{
     MAX_PASSWORD_CHARS, hash_password, validate_new_password, verify_password,
 };
 use crate::auth::{AuthConfig, Principal};
 use crate::error::{AppError, AppResult};
+use crate::services::password_reset;
 use crate::services::session::{self, Session};
 use crate::services::{begin_write, now};
 use entities::user;
@@ -58,8 +60,8 @@ pub async fn change_password(
     Ok(session)
 }
 
-/// Stores `hash` as the account's password, ends all its sessions and starts a new one for
-/// the caller. Runs in the caller's write transaction.
+/// Stores `hash` as the account's password, ends all its sessions, drops its unused reset
+/// links and starts a new session for the caller. Runs in the caller's write transaction.
 pub(crate) async fn replace_password(
     db: &impl ConnectionTrait,
     auth: &AuthConfig,
@@ -71,5 +73,6 @@ pub(crate) async fn replace_password(
     active.updated_at = Set(now());
     let account = active.update(db).await?;
     session::revoke_all_sessions(db, account.id).await?;
+    password_reset::discard_pending(db, account.id).await?;
     session::start_new_session(db, auth, account).await
 }
