@@ -23,6 +23,7 @@ mod password_change;
 mod password_reset;
 mod passwords;
 mod plans;
+mod preview;
 mod production;
 mod publishing;
 mod render;

@@ -9,6 +9,7 @@ pub mod deal;
 pub mod invitation;
 pub mod market;
 pub mod media;
+pub mod preview;
 pub mod site;
 pub mod tag;
 pub mod user;
