@@ -44,6 +44,16 @@ pub fn json_strings(value: &serde_json::Value) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// `%text%` for `LIKE … ESCAPE '\'`: the rows whose column contains `text` as it is, its
+/// wildcard characters (`%`, `_`) and the escape character escaped.
+pub fn like_contains(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
+
 /// Parses an ID given by a client.
 pub fn parse_id(field: &str, value: &str) -> crate::error::AppResult<uuid::Uuid> {
     uuid::Uuid::parse_str(value.trim())
