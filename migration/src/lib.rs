@@ -15,6 +15,9 @@ mod m20261130_000006_one_open_deal;
 mod m20261203_000001_media_uploads;
 mod m20261204_000001_article_digest;
 mod m20261204_000002_list_orders;
+mod m20261211_000001_refresh_tokens_by_user;
+mod m20261211_000002_site_invitations;
+mod m20261211_000003_password_resets;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -32,6 +35,9 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_media_uploads::Migration),
             Box::new(m20261204_000001_article_digest::Migration),
             Box::new(m20261204_000002_list_orders::Migration),
+            Box::new(m20261211_000001_refresh_tokens_by_user::Migration),
+            Box::new(m20261211_000002_site_invitations::Migration),
+            Box::new(m20261211_000003_password_resets::Migration),
         ]
     }
 }

@@ -60,6 +60,17 @@ static RENDERERS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| {
     tokio::sync::Semaphore::new(std::thread::available_parallelism().map_or(2, |n| n.get()))
 });
 
+/// The error of a render past its budget.
+fn too_slow(budget: Duration) -> AppError {
+    AppError::new(
+        ErrorCode::Timeout,
+        format!(
+            "the article body took longer than {} ms to render; retry later",
+            budget.as_millis()
+        ),
+    )
+}
+
 /// Renders an article's body for a request: from the cache, or on a blocking thread (never on
 /// the async workers that answer other requests), within `budget` including the wait for a
 /// turn. Past the budget the caller gets `TIMEOUT` and the render stops at its next check.
@@ -73,15 +84,6 @@ pub async fn render_off_thread(
         return Ok(hit);
     }
     let deadline = Instant::now() + budget;
-    let too_slow = || {
-        AppError::new(
-            ErrorCode::Timeout,
-            format!(
-                "the article body took longer than {} ms to render; retry later",
-                budget.as_millis()
-            ),
-        )
-    };
     // Concurrent readers of one uncached version (the fields `html` and `toc` of one request,
     // or many readers of a new article) wait for one render instead of each making their own.
     let key = (id, version);
@@ -93,15 +95,28 @@ pub async fn render_off_thread(
         .clone();
     let _alone = tokio::time::timeout_at(deadline.into(), flight.lock())
         .await
-        .map_err(|_| too_slow())?;
+        .map_err(|_| too_slow(budget))?;
     let result = render_alone(id, version, markdown, deadline).await;
     if let Ok(mut map) = IN_FLIGHT.lock() {
         map.remove(&key);
     }
     result.map_err(|slow| match slow {
-        Some(TooSlow) => too_slow(),
+        Some(TooSlow) => too_slow(budget),
         None => AppError::internal(anyhow::anyhow!("rendering failed")),
     })
+}
+
+/// Renders markdown that is no stored version (an editor's preview) exactly as
+/// [`render_off_thread`] renders an article: the same renderer, on a blocking thread, in turn
+/// with the other renders, within `budget`; nothing is cached.
+pub async fn render_uncached(markdown: &str, budget: Duration) -> Result<Rendered, AppError> {
+    let deadline = Instant::now() + budget;
+    render_in_turn(markdown, deadline)
+        .await
+        .map_err(|slow| match slow {
+            Some(TooSlow) => too_slow(budget),
+            None => AppError::internal(anyhow::anyhow!("rendering failed")),
+        })
 }
 
 /// Renders one version whose render this task alone is making (or finds it made meanwhile).
@@ -115,21 +130,27 @@ async fn render_alone(
     if let Some(hit) = cached(id, version) {
         return Ok(hit);
     }
+    match render_in_turn(markdown, deadline).await {
+        Ok(rendered) => Ok(remember(id, version, rendered)),
+        Err(Some(TooSlow)) => {
+            tracing::warn!(article = %id, version, "rendering stopped at its time budget");
+            Err(Some(TooSlow))
+        }
+        Err(None) => Err(None),
+    }
+}
+
+/// Renders on the blocking pool once a turn among [`RENDERERS`] is free, until `deadline`.
+async fn render_in_turn(markdown: &str, deadline: Instant) -> Result<Rendered, Option<TooSlow>> {
     let _turn = tokio::time::timeout_at(deadline.into(), RENDERERS.acquire())
         .await
         .map_err(|_| Some(TooSlow))?
         .map_err(|_| None)?;
     let markdown = markdown.to_owned();
-    let rendered = tokio::task::spawn_blocking(move || render_until(&markdown, Some(deadline)))
+    tokio::task::spawn_blocking(move || render_until(&markdown, Some(deadline)))
         .await
-        .map_err(|_| None)?;
-    match rendered {
-        Ok(rendered) => Ok(remember(id, version, rendered)),
-        Err(TooSlow) => {
-            tracing::warn!(article = %id, version, "rendering stopped at its time budget");
-            Err(Some(TooSlow))
-        }
-    }
+        .map_err(|_| None)?
+        .map_err(Some)
 }
 
 /// The versions being rendered now, each with the lock its readers queue on.

@@ -5,7 +5,8 @@ use crate::graphql::types::article::{
     Article, ArticleFilter, ArticleOrderBy, CreateArticleInput, SitemapEntry, UpdateArticleInput,
 };
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
-use crate::graphql::types::{id_arg, to_id};
+use crate::graphql::types::preview::MarkdownPreview;
+use crate::graphql::types::{id_arg, site_id_arg, to_id};
 use crate::services::article;
 use crate::services::article::add_column;
 use crate::services::tag::tags_of_articles;
@@ -78,6 +79,24 @@ impl ArticleQuery {
             loaders(ctx)?.preload_tags(&ids, tags);
         }
         Ok(connection(page, Article))
+    }
+
+    /// What a markdown body would show once saved as an article: its HTML, table of contents,
+    /// counts and derived excerpt, made by the same code as `Article`'s fields, under the body
+    /// limits of `createArticle`. For those who may write the site's articles (owners, editors,
+    /// admins, API tokens with `content:write`). Nothing is stored.
+    async fn preview_markdown(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(desc = "The site, by ID or domain.")] site_id: ID,
+        body: String,
+    ) -> async_graphql::Result<MarkdownPreview> {
+        let st = state(ctx)?;
+        let site_id = site_id_arg(&st.db, "siteId", &site_id).await?;
+        let preview =
+            article::preview_markdown(&st.db, principal(ctx), site_id, &body, body_limits(st))
+                .await?;
+        Ok(preview.into())
     }
 
     /// Every published article of a site (ID or domain) with its path, last change and

@@ -1,4 +1,5 @@
-//! Media reads and writes: uploads (multipart and direct), deletion, article cover images.
+//! Media reads and writes: uploads (multipart and direct), alt text, deletion, article cover
+//! images.
 use crate::graphql::context::{PageArgs, principal, state};
 use crate::graphql::types::article::Article;
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
@@ -128,6 +129,21 @@ impl MediaMutation {
                 alt,
             )
             .await?,
+        ))
+    }
+
+    /// Sets the alt text of a media item (at most 1,000 characters); null or blank removes it.
+    /// For those who may change the site's content.
+    async fn update_media(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        alt: Option<String>,
+    ) -> async_graphql::Result<Media> {
+        let st = state(ctx)?;
+        let id = id_arg("id", &id)?;
+        Ok(Media(
+            media::update_media(&st.db, principal(ctx), id, alt).await?,
         ))
     }
 

@@ -1,9 +1,11 @@
 //! The GraphQL API: schema, types and thin resolvers that call services.
 
+mod account;
 mod admin;
 mod article;
 mod context;
 mod error;
+mod invitation;
 mod loaders;
 mod market;
 mod media;
@@ -32,6 +34,7 @@ pub struct Query(
     media::MediaQuery,
     market::MarketQuery,
     search::SearchQuery,
+    invitation::InvitationQuery,
 );
 
 /// The root of all writes: one part per area, each in its own module.
@@ -43,6 +46,8 @@ pub struct Mutation(
     media::MediaMutation,
     market::MarketMutation,
     admin::AdminMutation,
+    account::AccountMutation,
+    invitation::InvitationMutation,
 );
 
 /// The schema type.

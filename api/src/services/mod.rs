@@ -7,12 +7,15 @@
 pub mod api_token;
 pub mod article;
 pub mod authz;
+pub mod invitation;
 pub mod maintenance;
 pub mod market;
 pub mod media;
 pub mod member;
 pub mod outbox;
 pub mod pagination;
+pub mod password;
+pub mod password_reset;
 pub mod search;
 pub mod session;
 pub mod site;
@@ -39,6 +42,16 @@ pub fn json_strings(value: &serde_json::Value) -> Vec<String> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// `%text%` for `LIKE … ESCAPE '\'`: the rows whose column contains `text` as it is, its
+/// wildcard characters (`%`, `_`) and the escape character escaped.
+pub fn like_contains(text: &str) -> String {
+    let escaped = text
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
 }
 
 /// Parses an ID given by a client.

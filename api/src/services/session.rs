@@ -141,6 +141,29 @@ pub async fn refresh(
     Ok(session)
 }
 
+/// Signs `user` in afresh: a new access token and the first refresh token of a new family.
+/// For account changes that end the user's other sessions (a new password, an accepted
+/// invitation) and hand the caller a pair of their own.
+pub async fn start_new_session(
+    db: &impl ConnectionTrait,
+    auth: &AuthConfig,
+    user: user::Model,
+) -> AppResult<Session> {
+    start_session(db, auth, user, Uuid::now_v7()).await
+}
+
+/// Revokes every refresh token of `user_id` that is not revoked yet: each of their sessions
+/// ends at its next refresh (access tokens already issued live out their short lifetime).
+pub async fn revoke_all_sessions(db: &impl ConnectionTrait, user_id: Uuid) -> AppResult<u64> {
+    let revoked = refresh_token::Entity::update_many()
+        .col_expr(refresh_token::Column::RevokedAt, Expr::value(now()))
+        .filter(refresh_token::Column::UserId.eq(user_id))
+        .filter(refresh_token::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(revoked.rows_affected)
+}
+
 async fn revoke_family(db: &impl ConnectionTrait, family_id: Uuid) -> AppResult<()> {
     refresh_token::Entity::update_many()
         .col_expr(refresh_token::Column::RevokedAt, Expr::value(now()))

@@ -19,17 +19,34 @@ pub struct NewUser {
     pub display_name: Option<String>,
 }
 
+/// Longest display name, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 100;
+
 const USER_CONSTRAINTS: &[(&str, &str, &str)] = &[("users_email", "users.email", "email")];
 
-/// Creates an account (not an admin).
-pub async fn create_user(
-    db: &impl ConnectionTrait,
-    input: NewUser,
-    is_admin: bool,
-) -> AppResult<user::Model> {
+/// A new account whose input passed the checks and whose password is hashed: what
+/// [`insert_user`] stores. Made before a write transaction, so that no write lock is held
+/// during the argon2 work.
+pub struct PreparedUser {
+    email: Email,
+    display_name: String,
+    password_hash: String,
+}
+
+impl PreparedUser {
+    /// The account's email.
+    pub fn email(&self) -> &str {
+        self.email.as_str()
+    }
+}
+
+/// Checks a new account's input and hashes its password.
+pub async fn prepare_user(input: NewUser) -> AppResult<PreparedUser> {
     let email = Email::parse("email", &input.email)?;
     let display_name = match input.display_name.as_deref().map(str::trim) {
-        Some(name) if !name.is_empty() => bounded_text("displayName", name, 1, 100)?,
+        Some(name) if !name.is_empty() => {
+            bounded_text("displayName", name, 1, MAX_DISPLAY_NAME_CHARS)?
+        }
         _ => email
             .as_str()
             .split('@')
@@ -43,21 +60,26 @@ pub async fn create_user(
         &[email.as_str(), &display_name],
     )
     .await?;
-    // Hash before looking the email up: an existing email then answers after the same argon2
-    // work as a new one, so the time of `register` does not tell whether an account exists.
     let password_hash = hash_password(input.password).await?;
-    if find_by_email(db, email.as_str()).await?.is_some() {
-        return Err(AppError::conflict(
-            "email",
-            "an account with this email already exists",
-        ));
-    }
+    Ok(PreparedUser {
+        email,
+        display_name,
+        password_hash,
+    })
+}
+
+/// Stores a prepared account; a taken email is `CONFLICT` on `email`.
+pub async fn insert_user(
+    db: &impl ConnectionTrait,
+    prepared: PreparedUser,
+    is_admin: bool,
+) -> AppResult<user::Model> {
     let now = now();
     user::ActiveModel {
         id: Set(Uuid::now_v7()),
-        email: Set(email.as_str().to_owned()),
-        display_name: Set(display_name),
-        password_hash: Set(password_hash),
+        email: Set(prepared.email.as_str().to_owned()),
+        display_name: Set(prepared.display_name),
+        password_hash: Set(prepared.password_hash),
         is_admin: Set(is_admin),
         created_at: Set(now),
         updated_at: Set(now),
@@ -65,6 +87,24 @@ pub async fn create_user(
     .insert(db)
     .await
     .map_err(|e| on_constraint(e, USER_CONSTRAINTS))
+}
+
+/// Creates an account (not an admin).
+pub async fn create_user(
+    db: &impl ConnectionTrait,
+    input: NewUser,
+    is_admin: bool,
+) -> AppResult<user::Model> {
+    // Hash before looking the email up: an existing email then answers after the same argon2
+    // work as a new one, so the time of `register` does not tell whether an account exists.
+    let prepared = prepare_user(input).await?;
+    if find_by_email(db, prepared.email()).await?.is_some() {
+        return Err(AppError::conflict(
+            "email",
+            "an account with this email already exists",
+        ));
+    }
+    insert_user(db, prepared, is_admin).await
 }
 
 /// Creates the first admin, or makes an existing account an admin and sets its password.

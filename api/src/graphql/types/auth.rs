@@ -117,3 +117,24 @@ pub struct CreateApiTokenInput {
     /// Days until it expires; never when absent.
     pub expires_in_days: Option<i32>,
 }
+
+/// A password reset link just made by an admin, to hand to the account's owner.
+#[derive(SimpleObject)]
+pub struct PasswordReset {
+    /// The token for the link (`resetPassword`): shown this once, only its hash is stored.
+    pub token: String,
+    /// When the link stops working (an hour after it was made).
+    pub expires_at: DateTime<Utc>,
+    /// The account's email.
+    pub email: String,
+}
+
+impl From<crate::services::password_reset::CreatedReset> for PasswordReset {
+    fn from(r: crate::services::password_reset::CreatedReset) -> Self {
+        Self {
+            token: r.token,
+            expires_at: r.expires_at,
+            email: r.email,
+        }
+    }
+}

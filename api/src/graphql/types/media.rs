@@ -1,7 +1,8 @@
 //! Media as the API shows them.
+use super::article::Article;
 use super::site::Site;
 use super::user::User;
-use crate::graphql::context::state;
+use crate::graphql::context::{principal, state};
 use crate::services::media;
 use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -72,12 +73,34 @@ impl Media {
         self.0.created_at
     }
 
+    /// Where the site's articles use this item (one look-up per item). Only for those who may
+    /// change the site's content (owners, editors, admins, `content:write` tokens): anyone else
+    /// gets an error (`UNAUTHENTICATED` or `FORBIDDEN`).
+    #[graphql(complexity = "20 * child_complexity + 1")]
+    async fn usage(&self, ctx: &Context<'_>) -> async_graphql::Result<MediaUsage> {
+        let articles = media::media_usage(&state(ctx)?.db, principal(ctx), &self.0).await?;
+        Ok(MediaUsage {
+            in_use: !articles.is_empty(),
+            articles: articles.into_iter().map(Article).collect(),
+        })
+    }
+
     /// A URL that reads the file: the public URL when a public base is configured, otherwise a
     /// signed URL that expires after the `media_url_ttl_secs` setting.
     async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let st = state(ctx)?;
         Ok(media::media_url(&st.storage, &st.settings, &self.0).await?)
     }
+}
+
+/// Where a media item is used.
+#[derive(SimpleObject)]
+pub struct MediaUsage {
+    /// Whether an article of the site uses it: as cover, as `og:image`, or in its markdown
+    /// body by its URL or key.
+    pub in_use: bool,
+    /// Those articles, drafts included, the most recently changed first; at most 20.
+    pub articles: Vec<Article>,
 }
 
 /// A header the upload request must carry.

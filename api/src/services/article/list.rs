@@ -71,13 +71,9 @@ fn tagged_with(slugs: &[String], site: Option<&SiteKey>) -> sea_orm::sea_query::
     tagged.to_owned()
 }
 
-/// `%text%` for LIKE, with the wildcard characters of `text` escaped.
+/// `%text%` for LIKE on lowercased titles, with the wildcard characters of `text` escaped.
 fn like_pattern(text: &str) -> String {
-    let escaped = text
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{}%", escaped.to_ascii_lowercase())
+    crate::services::like_contains(&text.to_ascii_lowercase())
 }
 
 /// The order of a list. Every ordering ends with the ID, so it is total and pages are stable.

@@ -4,6 +4,7 @@
 pub mod digest;
 pub mod events;
 mod list;
+mod preview;
 mod publish;
 pub mod revision;
 pub mod seo;
@@ -13,6 +14,7 @@ mod write;
 
 pub use digest::BodyLimits;
 pub use list::{ArticleFilter, ArticleOrder, add_column, list_articles};
+pub use preview::{Preview, preview_markdown};
 pub use publish::{publish_article, publish_due, unpublish_article};
 pub use seo::SeoPatch;
 pub use translation::{SitemapEntry, list_translations, sitemap, translation_in};

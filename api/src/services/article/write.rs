@@ -64,7 +64,8 @@ pub struct ArticlePatch {
     pub expected_version: Option<i32>,
 }
 
-fn check_body(body: &str, max_bytes: usize) -> AppResult<()> {
+/// The checks every body passes before it is written (or previewed): size and no NUL.
+pub(super) fn check_body(body: &str, max_bytes: usize) -> AppResult<()> {
     if body.len() > max_bytes {
         return Err(AppError::bad_input(
             "body",

@@ -5,13 +5,15 @@
 //! abandoned ones in [`pending`]). Either way the bytes are sniffed and checked first, and a
 //! refused file leaves neither object nor row behind. The object is written before the row, so
 //! a store that is down never leaves a row pointing at nothing; a deleted row takes its object
-//! with it through the outbox.
+//! with it through the outbox. Alt text and where an item is used: [`library`].
 pub mod direct;
 pub mod disposition;
 pub mod inspect;
+pub mod library;
 pub mod pending;
 
 pub use direct::{UploadRequest, UploadTicket, confirm_upload, create_upload_url};
+pub use library::{media_usage, update_media};
 
 use crate::auth::Principal;
 use crate::config::Settings;
