@@ -60,10 +60,11 @@ async fn editor_article_id(browser: &Browser) -> Result<String> {
     let deadline = tokio::time::Instant::now() + wharf_tests::browser::WAIT;
     loop {
         let url = browser.client.current_url().await?;
-        if let Some(id) = url.path().strip_prefix("/studio/articles/") {
-            if !id.is_empty() && id != "new" {
-                return Ok(id.to_owned());
-            }
+        if let Some(id) = url.path().strip_prefix("/studio/articles/")
+            && !id.is_empty()
+            && id != "new"
+        {
+            return Ok(id.to_owned());
         }
         ensure!(
             tokio::time::Instant::now() < deadline,

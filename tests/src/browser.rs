@@ -91,11 +91,11 @@ impl Browser {
         let http = reqwest::Client::new();
         let mut ready = false;
         for _ in 0..100 {
-            if let Ok(r) = http.get(format!("{driver_url}/status")).send().await {
-                if r.status().is_success() {
-                    ready = true;
-                    break;
-                }
+            if let Ok(r) = http.get(format!("{driver_url}/status")).send().await
+                && r.status().is_success()
+            {
+                ready = true;
+                break;
             }
             if let Ok(Some(status)) = driver.try_wait() {
                 bail!("chromedriver exited at start: {status}");
@@ -222,10 +222,10 @@ impl Browser {
         let deadline = tokio::time::Instant::now() + WAIT;
         loop {
             for l in self.client.find_all(Locator::Css("label")).await? {
-                if l.text().await.is_ok_and(|t| t.trim() == label) {
-                    if let Some(id) = l.attr("for").await? {
-                        return Ok(self.client.find(Locator::Id(&id)).await?);
-                    }
+                if l.text().await.is_ok_and(|t| t.trim() == label)
+                    && let Some(id) = l.attr("for").await?
+                {
+                    return Ok(self.client.find(Locator::Id(&id)).await?);
                 }
             }
             if tokio::time::Instant::now() > deadline {
