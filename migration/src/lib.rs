@@ -15,6 +15,7 @@ mod m20261130_000006_one_open_deal;
 mod m20261203_000001_media_uploads;
 mod m20261204_000001_article_digest;
 mod m20261204_000002_list_orders;
+mod m20261205_000001_catalogue;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000001_media_uploads::Migration),
             Box::new(m20261204_000001_article_digest::Migration),
             Box::new(m20261204_000002_list_orders::Migration),
+            Box::new(m20261205_000001_catalogue::Migration),
         ]
     }
 }
