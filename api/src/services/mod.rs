@@ -13,6 +13,7 @@ pub mod media;
 pub mod member;
 pub mod outbox;
 pub mod pagination;
+pub mod product;
 pub mod search;
 pub mod session;
 pub mod site;
