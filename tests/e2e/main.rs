@@ -21,6 +21,7 @@ mod outbox;
 mod passwords;
 mod plans;
 mod production;
+mod products;
 mod publishing;
 mod render;
 mod schema;

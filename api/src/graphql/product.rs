@@ -1,6 +1,6 @@
 //! Catalogue reads and writes: categories and products.
 use crate::error::AppError;
-use crate::graphql::context::{principal, state};
+use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::types::category::{Category, CreateCategoryInput, UpdateCategoryInput};
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::product::{
@@ -27,6 +27,67 @@ fn wants_counts(field: &async_graphql::SelectionField<'_>, depth: usize) -> bool
         f.name() == "productCount"
             || (f.name() == "children" && depth < 16 && wants_counts(&f, depth + 1))
     })
+}
+
+/// Whether the nodes of a product connection ask for `field`.
+fn nodes_want(connection: &async_graphql::Lookahead<'_>, field: &str) -> bool {
+    connection
+        .field("edges")
+        .field("node")
+        .field(field)
+        .exists()
+        || connection.field("nodes").field(field).exists()
+}
+
+/// Reads the relations the nodes of a listed page ask for, one statement each, before the
+/// nodes resolve: a page costs the same number of statements whatever its size.
+async fn preload(
+    ctx: &Context<'_>,
+    db: &sea_orm::DatabaseConnection,
+    page: &crate::services::pagination::Page<entities::product::Model>,
+) -> async_graphql::Result<()> {
+    let look = ctx.look_ahead();
+    let ids: Vec<uuid::Uuid> = page.items.iter().map(|(_, p)| p.id).collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let mut pre = crate::graphql::product_loaders::PagePreload::default();
+    if nodes_want(&look, "categories") {
+        pre.categories = Some(product::relations::categories_of_products(db, &ids).await?);
+    }
+    if nodes_want(&look, "specs") {
+        pre.specs = Some(product::specs_of_products(db, &ids).await?);
+    }
+    if nodes_want(&look, "gallery") || nodes_want(&look, "attachments") {
+        pre.media = Some(product::media_of_products(db, &ids).await?);
+    }
+    if nodes_want(&look, "tags") {
+        pre.tags = Some(product::relations::tags_of_products(db, &ids).await?);
+    }
+    if nodes_want(&look, "certifications") {
+        pre.certifications = Some(product::relations::certifications_of_products(db, &ids).await?);
+    }
+    if nodes_want(&look, "cover") || nodes_want(&look, "ogImage") {
+        let mut images: Vec<uuid::Uuid> = page
+            .items
+            .iter()
+            .flat_map(|(_, p)| [p.cover_media_id, p.og_image_media_id])
+            .flatten()
+            .collect();
+        images.sort();
+        images.dedup();
+        pre.images = Some(if images.is_empty() {
+            std::collections::HashMap::new()
+        } else {
+            product::media_by_ids(db, &images).await?
+        });
+    }
+    *loaders(ctx)?
+        .products
+        .page
+        .lock()
+        .unwrap_or_else(|p| p.into_inner()) = pre;
+    Ok(())
 }
 
 /// Catalogue reads.
@@ -86,6 +147,7 @@ impl ProductQuery {
             st.settings.max_page_size,
         )
         .await?;
+        preload(ctx, &st.db, &page).await?;
         Ok(connection(page, Product))
     }
 

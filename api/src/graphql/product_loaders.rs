@@ -79,7 +79,46 @@ pub struct ProductLoaders {
     pub tags: Arc<DataLoader<ProductTagsLoader>>,
     /// Certifications by product ID.
     pub certifications: Arc<DataLoader<CertificationsLoader>>,
+    /// What was read with a listed page, in one statement per relation.
+    pub page: Arc<std::sync::Mutex<PagePreload>>,
 }
+
+/// The relations of a listed page's products, read with the page (one statement each, with no
+/// batching delay that could split a page into two batches). Fields read from here first.
+#[derive(Default)]
+pub struct PagePreload {
+    /// Categories by product ID (every listed product has an entry when read).
+    pub categories: Option<HashMap<Uuid, Vec<NamedCategory>>>,
+    /// Specification rows by product ID.
+    pub specs: Option<HashMap<Uuid, Vec<product_spec::Model>>>,
+    /// Gallery and attachments by product ID.
+    pub media: Option<HashMap<Uuid, Vec<(ProductMediaKind, media::Model)>>>,
+    /// Tags by product ID.
+    pub tags: Option<HashMap<Uuid, Vec<tag::Model>>>,
+    /// Certifications by product ID.
+    pub certifications: Option<HashMap<Uuid, Vec<String>>>,
+    /// Cover and og:image media by media ID.
+    pub images: Option<HashMap<Uuid, media::Model>>,
+}
+
+/// Takes a relation of `id` from the page preload when it holds one (an empty list for a
+/// listed product without any), else loads it through `loader`.
+macro_rules! preloaded_or_load {
+    ($loaders:expr, $field:ident, $id:expr) => {{
+        let hit = $loaders
+            .page
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .$field
+            .as_ref()
+            .map(|m| m.get(&$id).cloned().unwrap_or_default());
+        match hit {
+            Some(v) => v,
+            None => $loaders.$field.load_one($id).await?.unwrap_or_default(),
+        }
+    }};
+}
+pub(crate) use preloaded_or_load;
 
 impl ProductLoaders {
     /// Fresh loaders over the pool.
@@ -96,6 +135,7 @@ impl ProductLoaders {
                 CertificationsLoader(db.clone()),
                 tokio::spawn,
             )),
+            page: Arc::default(),
         }
     }
 }

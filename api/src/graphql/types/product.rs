@@ -7,6 +7,7 @@ use super::tag::Tag;
 use super::user::User;
 use crate::content;
 use crate::graphql::context::{loaders, principal, state};
+use crate::graphql::product_loaders::preloaded_or_load;
 use crate::services::product;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -126,12 +127,7 @@ impl Product {
         ctx: &Context<'_>,
         kind: ProductMediaKind,
     ) -> async_graphql::Result<Vec<Media>> {
-        let all = loaders(ctx)?
-            .products
-            .media
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default();
+        let all = preloaded_or_load!(loaders(ctx)?.products, media, self.0.id);
         Ok(all
             .into_iter()
             .filter(|(k, _)| *k == kind)
@@ -145,7 +141,19 @@ impl Product {
         id: Option<uuid::Uuid>,
     ) -> async_graphql::Result<Option<Media>> {
         let Some(id) = id else { return Ok(None) };
-        Ok(loaders(ctx)?.media.load_one(id).await?.map(Media))
+        let loaders = loaders(ctx)?;
+        let preloaded = loaders
+            .products
+            .page
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .images
+            .as_ref()
+            .and_then(|m| m.get(&id).cloned());
+        match preloaded {
+            Some(m) => Ok(Some(Media(m))),
+            None => Ok(loaders.media.load_one(id).await?.map(Media)),
+        }
     }
 }
 
@@ -282,22 +290,16 @@ impl Product {
 
     /// Certifications, in the given order (`CE`, `ISO 9001`).
     async fn certifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
-        Ok(loaders(ctx)?
-            .products
-            .certifications
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default())
+        Ok(preloaded_or_load!(
+            loaders(ctx)?.products,
+            certifications,
+            self.0.id
+        ))
     }
 
     /// The specification table, in order.
     async fn specs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductSpec>> {
-        Ok(loaders(ctx)?
-            .products
-            .specs
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
+        Ok(preloaded_or_load!(loaders(ctx)?.products, specs, self.0.id)
             .into_iter()
             .map(ProductSpec)
             .collect())
@@ -305,25 +307,17 @@ impl Product {
 
     /// Categories, the main one first, named in the product's locale.
     async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
-        Ok(loaders(ctx)?
-            .products
-            .categories
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
-            .into_iter()
-            .map(|c| Category::named(c, Some(self.0.locale.clone())))
-            .collect())
+        Ok(
+            preloaded_or_load!(loaders(ctx)?.products, categories, self.0.id)
+                .into_iter()
+                .map(|c| Category::named(c, Some(self.0.locale.clone())))
+                .collect(),
+        )
     }
 
     /// Tags, in the order they were given.
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
-        Ok(loaders(ctx)?
-            .products
-            .tags
-            .load_one(self.0.id)
-            .await?
-            .unwrap_or_default()
+        Ok(preloaded_or_load!(loaders(ctx)?.products, tags, self.0.id)
             .into_iter()
             .map(Tag)
             .collect())

@@ -198,3 +198,17 @@ pub async fn media_of_products(
     }
     Ok(out)
 }
+
+/// Media items by ID in one statement (the covers of a page of products).
+pub async fn media_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, media::Model>> {
+    Ok(media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
+}

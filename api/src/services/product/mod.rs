@@ -17,7 +17,7 @@ pub use category::{
     create_category, delete_category, update_category,
 };
 pub use list::{ProductFilter, ProductOrder, list_products};
-pub use media::{MediaSet, media_of_products, set_product_media};
+pub use media::{MediaSet, media_by_ids, media_of_products, set_product_media};
 pub use publish::{publish_due_products, publish_product, unpublish_product};
 pub use relations::NamedCategory;
 pub use specs::{SpecRow, set_product_specs, specs_of_products};
