@@ -18,6 +18,7 @@ mod m20261204_000002_list_orders;
 mod m20261211_000001_refresh_tokens_by_user;
 mod m20261211_000002_site_invitations;
 mod m20261211_000003_password_resets;
+mod m20261212_000001_catalogue;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000001_refresh_tokens_by_user::Migration),
             Box::new(m20261211_000002_site_invitations::Migration),
             Box::new(m20261211_000003_password_resets::Migration),
+            Box::new(m20261212_000001_catalogue::Migration),
         ]
     }
 }

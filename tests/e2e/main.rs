@@ -25,6 +25,7 @@ mod passwords;
 mod plans;
 mod preview;
 mod production;
+mod products;
 mod publishing;
 mod render;
 mod schema;

@@ -99,6 +99,8 @@ pub struct Loaders {
     pub article_tags: Arc<DataLoader<ArticleTagsLoader>>,
     /// Media items by ID.
     pub media: Arc<DataLoader<MediaLoader>>,
+    /// What products link to.
+    pub products: crate::graphql::product_loaders::ProductLoaders,
     /// Tags of the articles of a listed page, read with the page in one statement: each entry
     /// is taken by the first `tags` field of that article, with no batching delay.
     page_tags: Arc<std::sync::Mutex<HashMap<Uuid, Vec<tag::Model>>>>,
@@ -112,6 +114,7 @@ impl Loaders {
             users: Arc::new(DataLoader::new(UserLoader(db.clone()), tokio::spawn)),
             article_tags: Arc::new(DataLoader::new(ArticleTagsLoader(db.clone()), tokio::spawn)),
             media: Arc::new(DataLoader::new(MediaLoader(db.clone()), tokio::spawn)),
+            products: crate::graphql::product_loaders::ProductLoaders::new(db),
             page_tags: Arc::default(),
         }
     }

@@ -10,6 +10,8 @@ mod loaders;
 mod market;
 mod media;
 mod mutation;
+mod product;
+mod product_loaders;
 mod query;
 mod search;
 mod types;
@@ -30,6 +32,7 @@ pub use webhook::Subscription;
 pub struct Query(
     query::ContentQuery,
     article::ArticleQuery,
+    product::ProductQuery,
     webhook::WebhookQuery,
     media::MediaQuery,
     market::MarketQuery,
@@ -42,6 +45,7 @@ pub struct Query(
 pub struct Mutation(
     mutation::ContentMutation,
     article::ArticleMutation,
+    product::ProductMutation,
     webhook::WebhookMutation,
     media::MediaMutation,
     market::MarketMutation,

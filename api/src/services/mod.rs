@@ -16,6 +16,7 @@ pub mod outbox;
 pub mod pagination;
 pub mod password;
 pub mod password_reset;
+pub mod product;
 pub mod search;
 pub mod session;
 pub mod site;

@@ -40,7 +40,7 @@ pub(crate) fn png(w: u32, h: u32, len: usize) -> Vec<u8> {
     b
 }
 
-fn pdf() -> Vec<u8> {
+pub(crate) fn pdf() -> Vec<u8> {
     b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n".to_vec()
 }
 

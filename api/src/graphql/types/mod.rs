@@ -4,12 +4,15 @@
 pub mod article;
 pub mod article_input;
 pub mod auth;
+pub mod category;
 pub mod connection;
 pub mod deal;
 pub mod invitation;
 pub mod market;
 pub mod media;
 pub mod preview;
+pub mod product;
+pub mod product_input;
 pub mod site;
 pub mod tag;
 pub mod user;

@@ -15,7 +15,7 @@ mod write;
 pub use digest::BodyLimits;
 pub use list::{ArticleFilter, ArticleOrder, add_column, list_articles};
 pub use preview::{Preview, preview_markdown};
-pub use publish::{publish_article, publish_due, unpublish_article};
+pub use publish::{MAX_SCHEDULE_DAYS, publish_article, publish_due, unpublish_article};
 pub use seo::SeoPatch;
 pub use translation::{SitemapEntry, list_translations, sitemap, translation_in};
 pub use write::{ArticlePatch, NewArticle, create_article, delete_article, update_article};

@@ -26,7 +26,8 @@ pub struct SeoPatch {
     pub og_image_id: Option<String>,
 }
 
-fn canonical(value: &str) -> AppResult<Option<String>> {
+/// Checks a canonical URL: an absolute http(s) URL, or empty for none.
+pub fn canonical(value: &str) -> AppResult<Option<String>> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(None);

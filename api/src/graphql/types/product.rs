@@ -1,0 +1,386 @@
+//! Products as the API shows them.
+use super::article::TocEntry;
+use super::category::Category;
+use super::media::Media;
+use super::site::Site;
+use super::tag::Tag;
+use super::user::User;
+use crate::content;
+use crate::graphql::context::{loaders, principal, state};
+use crate::graphql::product_loaders::preloaded_or_load;
+use crate::services::product;
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use chrono::{DateTime, Utc};
+use entities::product::ProductStatus as DbStatus;
+use entities::product_media::ProductMediaKind;
+use entities::{product as row, product_spec};
+
+pub use super::product_input::*;
+
+/// A product in one locale.
+pub struct Product(pub row::Model);
+
+/// Where a product is in its life.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ProductStatus {
+    /// Not public.
+    Draft,
+    /// Waiting for its publication time.
+    Scheduled,
+    /// Public.
+    Published,
+}
+
+impl From<DbStatus> for ProductStatus {
+    fn from(s: DbStatus) -> Self {
+        match s {
+            DbStatus::Draft => Self::Draft,
+            DbStatus::Scheduled => Self::Scheduled,
+            DbStatus::Published => Self::Published,
+        }
+    }
+}
+
+impl From<ProductStatus> for DbStatus {
+    fn from(s: ProductStatus) -> Self {
+        match s {
+            ProductStatus::Draft => Self::Draft,
+            ProductStatus::Scheduled => Self::Scheduled,
+            ProductStatus::Published => Self::Published,
+        }
+    }
+}
+
+/// A price or price range.
+#[derive(SimpleObject)]
+pub struct ProductPrice {
+    /// Lowest (or only) price, as a decimal string with the currency's digits (`12.50`).
+    pub min: String,
+    /// Highest price (equal to `min` for a single price).
+    pub max: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+/// The delivery term of a price.
+#[derive(SimpleObject)]
+pub struct ProductIncoterm {
+    /// The Incoterms 2020 rule (`FOB`).
+    pub rule: String,
+    /// The named port or place (`Ningbo`).
+    pub place: Option<String>,
+}
+
+/// A minimum order.
+#[derive(SimpleObject)]
+pub struct MinimumOrder {
+    /// How many.
+    pub quantity: i64,
+    /// Of what (`pieces`, `sets`, `tons`).
+    pub unit: String,
+}
+
+/// One row of a specification table.
+pub struct ProductSpec(pub product_spec::Model);
+
+#[Object]
+impl ProductSpec {
+    /// The heading the row sits under.
+    async fn group(&self) -> Option<&str> {
+        self.0.spec_group.as_deref()
+    }
+    /// What is specified.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Its value.
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+    /// Unit of the value.
+    async fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+}
+
+impl Product {
+    async fn rendered(
+        &self,
+        ctx: &Context<'_>,
+    ) -> async_graphql::Result<std::sync::Arc<content::Rendered>> {
+        let budget = std::time::Duration::from_millis(state(ctx)?.settings.render_budget_ms);
+        Ok(
+            content::render_off_thread(self.0.id, self.0.version, &self.0.description, budget)
+                .await?,
+        )
+    }
+
+    async fn digest(&self, ctx: &Context<'_>) -> async_graphql::Result<content::Digest> {
+        match content::Digest::stored(self.0.digest_rev, self.0.digest.as_deref()) {
+            Some(digest) => Ok(digest),
+            None => Ok(content::Digest::of(&*self.rendered(ctx).await?)),
+        }
+    }
+
+    async fn media_of(
+        &self,
+        ctx: &Context<'_>,
+        kind: ProductMediaKind,
+    ) -> async_graphql::Result<Vec<Media>> {
+        let all = preloaded_or_load!(loaders(ctx)?.products, media, self.0.id);
+        Ok(all
+            .into_iter()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, m)| Media(m))
+            .collect())
+    }
+
+    async fn media_by_id(
+        &self,
+        ctx: &Context<'_>,
+        id: Option<uuid::Uuid>,
+    ) -> async_graphql::Result<Option<Media>> {
+        let Some(id) = id else { return Ok(None) };
+        let loaders = loaders(ctx)?;
+        let preloaded = loaders
+            .products
+            .page
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .images
+            .as_ref()
+            .and_then(|m| m.get(&id).cloned());
+        match preloaded {
+            Some(m) => Ok(Some(Media(m))),
+            None => Ok(loaders.media.load_one(id).await?.map(Media)),
+        }
+    }
+}
+
+#[Object]
+impl Product {
+    /// The product's ID.
+    async fn id(&self) -> ID {
+        super::to_id(self.0.id)
+    }
+
+    /// The site it belongs to.
+    async fn site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
+        super::site_of(ctx, self.0.site_id).await
+    }
+
+    /// Locale tag, such as `en` or `zh-CN`.
+    async fn locale(&self) -> &str {
+        &self.0.locale
+    }
+
+    /// URL slug, unique per site and locale (any script).
+    async fn slug(&self) -> &str {
+        &self.0.slug
+    }
+
+    /// Name.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// Model number, shared by the product's translations and unique on the site.
+    async fn model_number(&self) -> Option<&str> {
+        self.0.model_number.as_deref()
+    }
+
+    /// Short plain-text summary.
+    async fn summary(&self) -> Option<&str> {
+        self.0.summary.as_deref()
+    }
+
+    /// Markdown description.
+    async fn description(&self) -> &str {
+        &self.0.description
+    }
+
+    /// The description as sanitized HTML (the articles' renderer); headings carry the `id`s the
+    /// table of contents links to.
+    async fn html(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(self.rendered(ctx).await?.html.clone())
+    }
+
+    /// Table of contents of the description, nested by heading level.
+    async fn toc(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<TocEntry>> {
+        Ok(self.digest(ctx).await?.toc.iter().map(Into::into).collect())
+    }
+
+    /// The summary, or an excerpt derived from the description.
+    async fn excerpt(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        Ok(match self.0.summary.as_deref() {
+            Some(summary) => summary.to_owned(),
+            None => self.digest(ctx).await?.excerpt,
+        })
+    }
+
+    /// Draft, scheduled or published.
+    async fn status(&self) -> ProductStatus {
+        self.0.status.into()
+    }
+
+    /// When it was first published.
+    async fn published_at(&self) -> Option<DateTime<Utc>> {
+        self.0.published_at
+    }
+
+    /// When a scheduled product will be published.
+    async fn scheduled_at(&self) -> Option<DateTime<Utc>> {
+        self.0.scheduled_at
+    }
+
+    /// Who created it.
+    async fn author(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
+        super::user_of(ctx, self.0.author_id).await
+    }
+
+    /// The price or price range; null when the product has none (price on request).
+    async fn price(&self) -> Option<ProductPrice> {
+        product::price_of(&self.0).map(|p| ProductPrice {
+            min: p.min,
+            max: p.max,
+            currency: p.currency,
+        })
+    }
+
+    /// The Incoterm of the price and its port or place (`FOB Ningbo`).
+    async fn incoterm(&self) -> Option<ProductIncoterm> {
+        self.0.incoterm.clone().map(|rule| ProductIncoterm {
+            rule,
+            place: self.0.incoterm_place.clone(),
+        })
+    }
+
+    /// Minimum order quantity.
+    async fn minimum_order(&self) -> Option<MinimumOrder> {
+        Some(MinimumOrder {
+            quantity: self.0.moq_quantity?,
+            unit: self.0.moq_unit.clone()?,
+        })
+    }
+
+    /// Days from order to shipment.
+    async fn lead_time_days(&self) -> Option<i32> {
+        self.0.lead_time_days
+    }
+
+    /// How much can be supplied (`50,000 pieces per month`).
+    async fn supply_ability(&self) -> Option<&str> {
+        self.0.supply_ability.as_deref()
+    }
+
+    /// Packaging details.
+    async fn packaging(&self) -> Option<&str> {
+        self.0.packaging.as_deref()
+    }
+
+    /// Harmonized System code, digits only.
+    async fn hs_code(&self) -> Option<&str> {
+        self.0.hs_code.as_deref()
+    }
+
+    /// Country of origin, ISO 3166-1 alpha-2.
+    async fn origin_country(&self) -> Option<&str> {
+        self.0.origin_country.as_deref()
+    }
+
+    /// Certifications, in the given order (`CE`, `ISO 9001`).
+    async fn certifications(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<String>> {
+        Ok(preloaded_or_load!(
+            loaders(ctx)?.products,
+            certifications,
+            self.0.id
+        ))
+    }
+
+    /// The specification table, in order.
+    async fn specs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductSpec>> {
+        Ok(preloaded_or_load!(loaders(ctx)?.products, specs, self.0.id)
+            .into_iter()
+            .map(ProductSpec)
+            .collect())
+    }
+
+    /// Categories, the main one first, named in the product's locale.
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        Ok(
+            preloaded_or_load!(loaders(ctx)?.products, categories, self.0.id)
+                .into_iter()
+                .map(|c| Category::named(c, Some(self.0.locale.clone())))
+                .collect(),
+        )
+    }
+
+    /// Tags, in the order they were given.
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
+        Ok(preloaded_or_load!(loaders(ctx)?.products, tags, self.0.id)
+            .into_iter()
+            .map(Tag)
+            .collect())
+    }
+
+    /// The cover image.
+    async fn cover(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+        self.media_by_id(ctx, self.0.cover_media_id).await
+    }
+
+    /// The image gallery, in order.
+    async fn gallery(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Media>> {
+        self.media_of(ctx, ProductMediaKind::Gallery).await
+    }
+
+    /// Documents to download (datasheets, certificates), in order.
+    async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Media>> {
+        self.media_of(ctx, ProductMediaKind::Attachment).await
+    }
+
+    /// `<title>` override for search engines.
+    async fn meta_title(&self) -> Option<&str> {
+        self.0.meta_title.as_deref()
+    }
+
+    /// `<meta name="description">`.
+    async fn meta_description(&self) -> Option<&str> {
+        self.0.meta_description.as_deref()
+    }
+
+    /// `<link rel="canonical">`.
+    async fn canonical_url(&self) -> Option<&str> {
+        self.0.canonical_url.as_deref()
+    }
+
+    /// The media item used as `og:image`.
+    async fn og_image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+        self.media_by_id(ctx, self.0.og_image_media_id).await
+    }
+
+    /// Shared by all translations of this product.
+    async fn translation_group_id(&self) -> ID {
+        super::to_id(self.0.translation_group_id)
+    }
+
+    /// The other locales of this product that the caller may see.
+    async fn translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Product>> {
+        let found = product::list_translations(&state(ctx)?.db, principal(ctx), &self.0).await?;
+        Ok(found.into_iter().map(Product).collect())
+    }
+
+    /// Increases with every change (of the product, its specs or its media).
+    async fn version(&self) -> i32 {
+        self.0.version
+    }
+
+    /// When it was created.
+    async fn created_at(&self) -> DateTime<Utc> {
+        self.0.created_at
+    }
+
+    /// When it last changed.
+    async fn updated_at(&self) -> DateTime<Utc> {
+        self.0.updated_at
+    }
+}

@@ -1,0 +1,214 @@
+//! A product's media: the ordered image gallery, the cover image and attachments (datasheets,
+//! certificates). All media of the product's own site; gallery and cover images only.
+use super::{bump_version, check_expected, product_for_write};
+use crate::auth::Principal;
+use crate::error::{AppError, AppResult};
+use crate::services::parse_id;
+use entities::product_media::{self, ProductMediaKind};
+use entities::{media, product};
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
+    TransactionSession, TransactionTrait,
+};
+use std::collections::HashMap;
+use uuid::Uuid;
+
+/// Most items in a gallery, and most attachments.
+pub const MAX_ITEMS: usize = 50;
+
+/// What to set; `None` leaves that part as it is.
+#[derive(Default)]
+pub struct MediaSet {
+    /// Gallery image IDs, in order.
+    pub gallery: Option<Vec<String>>,
+    /// Attachment media IDs, in order.
+    pub attachments: Option<Vec<String>>,
+    /// Cover image ID; an empty string removes the cover.
+    pub cover_id: Option<String>,
+    /// Apply only if the product is still at this version.
+    pub expected_version: Option<i32>,
+}
+
+/// Reads IDs given in `field`, without repeats, and checks each is a media item of `site_id`
+/// (an image when `images` is set). One statement for all of them.
+async fn check_media(
+    db: &impl ConnectionTrait,
+    site_id: Uuid,
+    field: &str,
+    raw: &[String],
+    images: bool,
+) -> AppResult<Vec<Uuid>> {
+    if raw.len() > MAX_ITEMS {
+        return Err(AppError::bad_input(
+            field,
+            format!("at most {MAX_ITEMS} items"),
+        ));
+    }
+    let mut ids: Vec<Uuid> = Vec::with_capacity(raw.len());
+    for (i, r) in raw.iter().enumerate() {
+        let id = parse_id(&format!("{field}.{i}"), r)?;
+        if ids.contains(&id) {
+            return Err(AppError::bad_input(
+                &format!("{field}.{i}"),
+                "this media is listed twice",
+            ));
+        }
+        ids.push(id);
+    }
+    if ids.is_empty() {
+        return Ok(ids);
+    }
+    let found: HashMap<Uuid, media::Model> = media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect();
+    for (i, id) in ids.iter().enumerate() {
+        // A single ID (the cover) is named by its field alone.
+        let at = if field == "coverId" {
+            field.to_owned()
+        } else {
+            format!("{field}.{i}")
+        };
+        match found.get(id) {
+            Some(m) if m.site_id == site_id => {
+                if images && !m.content_type.starts_with("image/") {
+                    return Err(AppError::bad_input(
+                        &at,
+                        format!("{} is {}, not an image", m.filename, m.content_type),
+                    ));
+                }
+            }
+            _ => {
+                return Err(AppError::bad_input(
+                    &at,
+                    "no media with this ID on the product's site",
+                ));
+            }
+        }
+    }
+    Ok(ids)
+}
+
+async fn replace_kind(
+    txn: &impl ConnectionTrait,
+    product_id: Uuid,
+    kind: ProductMediaKind,
+    ids: &[Uuid],
+) -> AppResult<()> {
+    product_media::Entity::delete_many()
+        .filter(product_media::Column::ProductId.eq(product_id))
+        .filter(product_media::Column::Kind.eq(kind))
+        .exec(txn)
+        .await?;
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = ids
+        .iter()
+        .enumerate()
+        .map(|(i, m)| product_media::ActiveModel {
+            product_id: Set(product_id),
+            kind: Set(kind),
+            position: Set(i32::try_from(i).unwrap_or(i32::MAX)),
+            media_id: Set(*m),
+        });
+    product_media::Entity::insert_many(rows).exec(txn).await?;
+    Ok(())
+}
+
+/// Sets a product's gallery, attachments and cover (content writers). Checked as a whole
+/// before anything is written.
+pub async fn set_product_media(
+    db: &(impl ConnectionTrait + TransactionTrait),
+    principal: &Principal,
+    product_id: Uuid,
+    set: MediaSet,
+) -> AppResult<product::Model> {
+    let (current, _) = product_for_write(db, principal, "productId", product_id).await?;
+    check_expected(&current, set.expected_version)?;
+    let site = current.site_id;
+    let gallery = match &set.gallery {
+        Some(raw) => Some(check_media(db, site, "gallery", raw, true).await?),
+        None => None,
+    };
+    let attachments = match &set.attachments {
+        Some(raw) => Some(check_media(db, site, "attachments", raw, false).await?),
+        None => None,
+    };
+    let cover = match set.cover_id.as_deref().map(str::trim) {
+        None => None,
+        Some("") => Some(None),
+        Some(raw) => Some(
+            check_media(db, site, "coverId", &[raw.to_owned()], true)
+                .await?
+                .first()
+                .copied(),
+        ),
+    };
+    let txn = crate::services::begin_write(db).await?;
+    bump_version(&txn, &current).await?;
+    if let Some(ids) = &gallery {
+        replace_kind(&txn, product_id, ProductMediaKind::Gallery, ids).await?;
+    }
+    if let Some(ids) = &attachments {
+        replace_kind(&txn, product_id, ProductMediaKind::Attachment, ids).await?;
+    }
+    if let Some(cover) = cover {
+        product::Entity::update_many()
+            .col_expr(product::Column::CoverMediaId, Expr::value(cover))
+            .filter(product::Column::Id.eq(product_id))
+            .exec(&txn)
+            .await?;
+    }
+    let updated = product::Entity::find_by_id(product_id)
+        .one(&txn)
+        .await?
+        .ok_or_else(|| AppError::not_found("product").at("productId"))?;
+    txn.commit().await?;
+    Ok(updated)
+}
+
+/// The gallery and attachments of many products in one statement: (kind, media) in order.
+pub async fn media_of_products(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<(ProductMediaKind, media::Model)>>> {
+    let to_media = product_media::Entity::belongs_to(media::Entity)
+        .from(product_media::Column::MediaId)
+        .to(media::Column::Id)
+        .into();
+    let rows: Vec<(product_media::Model, Option<media::Model>)> = product_media::Entity::find()
+        .filter(product_media::Column::ProductId.is_in(ids.iter().copied()))
+        .join(JoinType::InnerJoin, to_media)
+        .select_also(media::Entity)
+        .order_by_asc(product_media::Column::ProductId)
+        .order_by_asc(product_media::Column::Kind)
+        .order_by_asc(product_media::Column::Position)
+        .all(db)
+        .await?;
+    let mut out: HashMap<Uuid, Vec<(ProductMediaKind, media::Model)>> = HashMap::new();
+    for (link, m) in rows {
+        if let Some(m) = m {
+            out.entry(link.product_id).or_default().push((link.kind, m));
+        }
+    }
+    Ok(out)
+}
+
+/// Media items by ID in one statement (the covers of a page of products).
+pub async fn media_by_ids(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, media::Model>> {
+    Ok(media::Entity::find()
+        .filter(media::Column::Id.is_in(ids.iter().copied()))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m))
+        .collect())
+}
