@@ -137,6 +137,9 @@ async function render() {
   else clear(app, header(route.rel), main);
   loading(main);
   try {
+    // The page's module loads while the frame asks who is signed in.
+    const modLoading = import(`./pages/${route.page}.js`);
+    modLoading.catch(() => {});
     if (signedIn() && !route.opts.bare) {
       await loadMemberships();
       if (seq !== renderSeq) return;
@@ -147,7 +150,7 @@ async function render() {
         return render();
       }
     }
-    const mod = await import(`./pages/${route.page}.js`);
+    const mod = await modLoading;
     if (seq !== renderSeq) return;
     const ctx = {
       params: route.params,

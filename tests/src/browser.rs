@@ -282,7 +282,11 @@ impl Browser {
             .map(PathBuf::from)
             .unwrap_or_else(|| std::env::temp_dir().join("wharf-studio-screenshots"));
         std::fs::create_dir_all(&dir)?;
-        // Let fonts, images and the progress bar settle.
+        // The top of the page, as a person arriving sees it; let fonts, images and the progress
+        // bar settle.
+        self.client
+            .execute("window.scrollTo(0, 0); document.activeElement?.blur?.()", vec![])
+            .await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await?;
         let path = dir.join(format!("{name}.png"));

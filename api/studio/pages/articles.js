@@ -21,8 +21,12 @@ export async function render(root, ctx) {
   const offset = Number(q.get("offset") || 0) || 0;
   const PAGE = [20, 50, 100].includes(Number(q.get("first"))) ? Number(q.get("first")) : 20;
 
-  const tagsData = await gql(`query StudioTagOptions($site: String!) { tags(site: $site, first: 100) { nodes { name slug } } }`, { site: site.id })
+  // The tag options and the list itself are asked for at once.
+  const tagsLoading = gql(`query StudioTagOptions($site: String!) { tags(site: $site, first: 100) { nodes { name slug } } }`, { site: site.id })
     .catch(() => ({ tags: { nodes: [] } }));
+  const listLoading = fetchList(site, filters, PAGE, after, offset);
+  listLoading.catch(() => {});
+  const tagsData = await tagsLoading;
   if (!ctx.isCurrent()) return;
 
   const search = input({ type: "search", value: filters.q, maxlength: 200 });
@@ -57,25 +61,7 @@ export async function render(root, ctx) {
   loading(list);
 
   try {
-    let rows, total, next = null, prev = null;
-    if (filters.q) {
-      const data = await gql(`query StudioSearch($q: String!, $site: String, $locale: String, $tags: [String!], $first: Int, $offset: Int) {
-        search(query: $q, site: $site, locale: $locale, tags: $tags, first: $first, offset: $offset) { estimatedTotal hits { article { ${FIELDS} } } } }`,
-      { q: filters.q, site: site.id, locale: filters.locale || null, tags: filters.tag ? [filters.tag] : null, first: PAGE, offset });
-      rows = data.search.hits.map((x) => x.article).filter((a) => !filters.status || a.status === filters.status);
-      total = data.search.estimatedTotal;
-      if (offset + PAGE < total) next = `offset=${offset + PAGE}`;
-      if (offset > 0) prev = offset - PAGE > 0 ? `offset=${offset - PAGE}` : "";
-    } else {
-      const data = await gql(`query StudioArticles($filter: ArticleFilter, $first: Int, $after: String) {
-        articles(filter: $filter, first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
-          totalCount pageInfo { hasNextPage endCursor } nodes { ${FIELDS} } } }`,
-      { filter: { site: site.id, status: filters.status || null, locale: filters.locale || null, tag: filters.tag || null }, first: PAGE, after });
-      rows = data.articles.nodes;
-      total = data.articles.totalCount;
-      if (data.articles.pageInfo.hasNextPage) next = `after=${encodeURIComponent(data.articles.pageInfo.endCursor)}`;
-      if (after) prev = "";
-    }
+    const { rows, total, next, prev } = await listLoading;
     if (!ctx.isCurrent()) return;
     const keep = new URLSearchParams(q);
     keep.delete("after"); keep.delete("offset");
@@ -99,4 +85,28 @@ export async function render(root, ctx) {
   } catch (e) {
     pageError(list, e, () => render(root, ctx));
   }
+}
+
+// One page of the list: the API's `search` when there is a query, else `articles` with filters.
+async function fetchList(site, filters, PAGE, after, offset) {
+  let rows, total, next = null, prev = null;
+  if (filters.q) {
+    const data = await gql(`query StudioSearch($q: String!, $site: String, $locale: String, $tags: [String!], $first: Int, $offset: Int) {
+      search(query: $q, site: $site, locale: $locale, tags: $tags, first: $first, offset: $offset) { estimatedTotal hits { article { ${FIELDS} } } } }`,
+    { q: filters.q, site: site.id, locale: filters.locale || null, tags: filters.tag ? [filters.tag] : null, first: PAGE, offset });
+    rows = data.search.hits.map((x) => x.article).filter((a) => !filters.status || a.status === filters.status);
+    total = data.search.estimatedTotal;
+    if (offset + PAGE < total) next = `offset=${offset + PAGE}`;
+    if (offset > 0) prev = offset - PAGE > 0 ? `offset=${offset - PAGE}` : "";
+  } else {
+    const data = await gql(`query StudioArticles($filter: ArticleFilter, $first: Int, $after: String) {
+      articles(filter: $filter, first: $first, after: $after, orderBy: { field: UPDATED_AT, direction: DESC }) {
+        totalCount pageInfo { hasNextPage endCursor } nodes { ${FIELDS} } } }`,
+    { filter: { site: site.id, status: filters.status || null, locale: filters.locale || null, tag: filters.tag || null }, first: PAGE, after });
+    rows = data.articles.nodes;
+    total = data.articles.totalCount;
+    if (data.articles.pageInfo.hasNextPage) next = `after=${encodeURIComponent(data.articles.pageInfo.endCursor)}`;
+    if (after) prev = "";
+  }
+  return { rows, total, next, prev };
 }
