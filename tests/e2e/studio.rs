@@ -245,12 +245,7 @@ async fn two_editors_saving_the_same_article_get_a_conflict_not_an_overwrite(
     browser.open(&format!("/studio/articles/{id}")).await?;
     browser.wait_text("h1", "Edit article").await?;
     // Meanwhile a second session (the same account elsewhere) saves its change.
-    let second = app
-        .graphql(
-            "mutation StudioTestLogin($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
-            json!({ "e": email, "p": PASSWORD }),
-        )
-        .await?;
+    let second = api_login(&app, &email, PASSWORD).await?;
     let second = str_at(ok(&second)?, "/login/accessToken")?;
     let saved = app
         .graphql_as(
@@ -680,6 +675,47 @@ async fn the_session_refreshes_itself_across_tabs_and_reloads(app: TestApp) -> R
     browser.close().await
 }
 
+/// Signs out, then opens a link the Studio showed (its path on the test server).
+async fn sign_out_and_follow(browser: &Browser, link: &str) -> Result<()> {
+    browser.click_text("Sign out").await?;
+    browser.wait("form input[type=email]").await?;
+    let path = link
+        .split_once("/studio/")
+        .map(|(_, rest)| format!("/studio/{rest}"))
+        .unwrap_or_default();
+    browser.open(&path).await
+}
+
+/// Types `text` into the email field of the form whose button says `button`.
+async fn fill_email_of_form(browser: &Browser, button: &str, text: &str) -> Result<()> {
+    browser
+        .client
+        .wait()
+        .at_most(wharf_tests::browser::WAIT)
+        .for_element(fantoccini::Locator::XPath(&format!(
+            "//form[.//button[contains(., '{button}')]]//input[@type='email']"
+        )))
+        .await?
+        .send_keys(text)
+        .await?;
+    Ok(())
+}
+
+/// Fills a new password and its repetition.
+async fn fill_new_password(browser: &Browser, password: &str) -> Result<()> {
+    browser.fill("New password", password).await?;
+    browser.fill("Repeat the new password", password).await
+}
+
+/// `login` through the API: the whole answer.
+async fn api_login(app: &TestApp, email: &str, password: &str) -> Result<Value> {
+    app.graphql(
+        "mutation StudioTestLogin($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
+        json!({ "e": email, "p": password }),
+    )
+    .await
+}
+
 /// The value of the show-once box (an invitation or reset link).
 async fn shown_once(browser: &Browser) -> Result<String> {
     let el = browser.wait(".secret.once input").await?;
@@ -693,20 +729,17 @@ async fn an_owner_invites_an_editor_who_creates_an_account(app: TestApp) -> Resu
     };
     browser.sign_in(&email, PASSWORD).await?;
     browser.open("/studio/settings?tab=members").await?;
-    let form = "//form[.//button[contains(., 'Create invitation link')]]";
+    fill_email_of_form(
+        &browser,
+        "Create invitation link",
+        "xin.tongshi@example.com",
+    )
+    .await?;
     browser
         .client
-        .wait()
-        .at_most(wharf_tests::browser::WAIT)
-        .for_element(fantoccini::Locator::XPath(&format!(
-            "{form}//input[@type='email']"
-        )))
-        .await?
-        .send_keys("xin.tongshi@example.com")
-        .await?;
-    browser
-        .client
-        .find(fantoccini::Locator::XPath(&format!("{form}//select")))
+        .find(fantoccini::Locator::XPath(
+            "//form[.//button[contains(., 'Create invitation link')]]//select",
+        ))
         .await?
         .select_by_value("EDITOR")
         .await?;
@@ -714,22 +747,10 @@ async fn an_owner_invites_an_editor_who_creates_an_account(app: TestApp) -> Resu
     let link = shown_once(&browser).await?;
     ensure!(link.contains("/studio/invite/"), "{link}");
     browser.screenshot("settings-members-en").await?;
-    browser.click_text("Sign out").await?;
-    browser.wait("form input[type=email]").await?;
-
-    let path = link
-        .split_once("/studio/")
-        .map(|(_, rest)| format!("/studio/{rest}"))
-        .unwrap_or_default();
-    browser.open(&path).await?;
+    sign_out_and_follow(&browser, &link).await?;
     browser.wait_text("main", "Create your account").await?;
     browser.fill("Your name", "新同事").await?;
-    browser
-        .fill("New password", "another good passphrase")
-        .await?;
-    browser
-        .fill("Repeat the new password", "another good passphrase")
-        .await?;
+    fill_new_password(&browser, "another good passphrase").await?;
     browser.click_text("Create account and join").await?;
     browser.wait("#sign-out").await?;
     browser.wait_text("h1", "Articles").await?;
@@ -737,12 +758,7 @@ async fn an_owner_invites_an_editor_who_creates_an_account(app: TestApp) -> Resu
     browser.close().await?;
 
     // The invitee signs in with the password they chose and is an editor of the site.
-    let login = app
-        .graphql(
-            "mutation StudioTestInvitee($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
-            json!({ "e": "xin.tongshi@example.com", "p": "another good passphrase" }),
-        )
-        .await?;
+    let login = api_login(&app, "xin.tongshi@example.com", "another good passphrase").await?;
     let token = str_at(ok(&login)?, "/login/accessToken")?;
     let me = app
         .graphql_as(
@@ -760,7 +776,7 @@ async fn an_owner_invites_an_editor_who_creates_an_account(app: TestApp) -> Resu
     let again = app
         .graphql(
             "query StudioTestInvitation($t: String!) { invitation(token: $t) { email } }",
-            json!({ "t": path.rsplit('/').next().unwrap_or_default() }),
+            json!({ "t": link.rsplit('/').next().unwrap_or_default() }),
         )
         .await?;
     ensure!(ok(&again)?["invitation"].is_null(), "{again}");
@@ -785,53 +801,22 @@ async fn an_admin_hands_out_a_reset_link_and_the_user_signs_in_with_the_new_pass
         .sign_in("root@example.com", "admin password 1")
         .await?;
     browser.open("/studio/account").await?;
-    let form = "//form[.//button[contains(., 'Create reset link')]]";
-    browser
-        .client
-        .wait()
-        .at_most(wharf_tests::browser::WAIT)
-        .for_element(fantoccini::Locator::XPath(&format!(
-            "{form}//input[@type='email']"
-        )))
-        .await?
-        .send_keys(&email)
-        .await?;
+    fill_email_of_form(&browser, "Create reset link", &email).await?;
     browser.click_text("Create reset link").await?;
     let link = shown_once(&browser).await?;
-    browser.click_text("Sign out").await?;
-    browser.wait("form input[type=email]").await?;
-    let path = link
-        .split_once("/studio/")
-        .map(|(_, rest)| format!("/studio/{rest}"))
-        .unwrap_or_default();
-    browser.open(&path).await?;
+    sign_out_and_follow(&browser, &link).await?;
     browser.wait_text("h1", "Choose a new password").await?;
-    browser
-        .fill("New password", "a brand new passphrase")
-        .await?;
-    browser
-        .fill("Repeat the new password", "a brand new passphrase")
-        .await?;
+    fill_new_password(&browser, "a brand new passphrase").await?;
     browser.click_text("Set password and sign in").await?;
     browser.wait("#sign-out").await?;
     browser.assert_clean().await?;
     browser.close().await?;
-    let old = app
-        .graphql(
-            "mutation StudioTestOld($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
-            json!({ "e": email, "p": PASSWORD }),
-        )
-        .await?;
+    let old = api_login(&app, &email, PASSWORD).await?;
     ensure!(
         old.get("errors").is_some(),
         "the old password still works: {old}"
     );
-    let new = app
-        .graphql(
-            "mutation StudioTestNew($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken } }",
-            json!({ "e": email, "p": "a brand new passphrase" }),
-        )
-        .await?;
+    let new = api_login(&app, &email, "a brand new passphrase").await?;
     ok(&new)?;
     Ok(())
 }

@@ -285,7 +285,10 @@ impl Browser {
         // The top of the page, as a person arriving sees it; let fonts, images and the progress
         // bar settle.
         self.client
-            .execute("window.scrollTo(0, 0); document.activeElement?.blur?.()", vec![])
+            .execute(
+                "window.scrollTo(0, 0); document.activeElement?.blur?.()",
+                vec![],
+            )
             .await?;
         tokio::time::sleep(Duration::from_millis(300)).await;
         let png = self.client.screenshot().await?;
