@@ -61,13 +61,15 @@ impl Anchors {
     /// another anchor (`overview-2` from the text "Overview 2"); an anchor splits into base and
     /// suffix at its last `-` only, so over a document the failed tries are at most the anchors.
     pub fn anchor_for(&mut self, text: &str) -> String {
-        if !self.bases.contains_key(text) {
-            let base = Slug::from_title(text)
-                .map(Slug::into_string)
-                .unwrap_or_else(|| "section".to_owned());
-            self.bases.insert(text.to_owned(), base);
-        }
-        let base = self.bases.get(text).map_or("section", String::as_str);
+        let base = match self.bases.get(text) {
+            Some(base) => base.as_str(),
+            None => {
+                let base = Slug::from_title(text)
+                    .map(Slug::into_string)
+                    .unwrap_or_else(|| "section".to_owned());
+                self.bases.entry(text.to_owned()).or_insert(base).as_str()
+            }
+        };
         self.tries += 1;
         if self.used.insert(self.hasher.hash_one(base)) {
             return base.to_owned();

@@ -2,8 +2,9 @@
 //! with anchors on headings and the table of contents built from the same anchors.
 use super::anchors::Anchors;
 use super::balance::balance;
-use super::safe_events::make_safe;
+use super::safe_events::SafeEvents;
 use pulldown_cmark::{CowStr, Event, InlineStr, Options, Parser, Tag, TagEnd, html};
+use std::collections::VecDeque;
 
 /// One heading in the table of contents, with the headings nested under it.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -77,51 +78,224 @@ fn is_leaf_block(tag: &Tag<'_>) -> bool {
     )
 }
 
-/// The parser's events with containers past [`MAX_NESTING`] dropped (their content kept).
-fn capped_events(
-    markdown: &str,
+/// The parser's events on their way to the HTML writer, one at a time: containers past
+/// [`MAX_NESTING`] dropped (their content kept), runs of text joined, headings given their
+/// anchors, the table of contents and the plain text collected, and every event made safe.
+/// Only a heading's own events are held back (its anchor goes on its start tag, and comes from
+/// its text); nothing else is buffered, so memory stays at the output's size.
+struct Pipeline<'a> {
+    parser: Parser<'a>,
+    /// Parser events read so far (the clock is read every [`DEADLINE_EVERY`]).
+    read: usize,
     deadline: Option<std::time::Instant>,
-) -> Result<Vec<Event<'_>>, TooSlow> {
-    let mut events = Vec::new();
-    // For each open tag: whether its start was kept (so its end is kept too).
-    let mut open: Vec<bool> = Vec::new();
-    let mut depth = 0usize;
-    let mut text = TextRun::default();
-    for (n, event) in Parser::new_ext(markdown, options()).enumerate() {
-        if n % DEADLINE_EVERY == DEADLINE_EVERY - 1
-            && deadline.is_some_and(|d| std::time::Instant::now() > d)
-        {
-            return Err(TooSlow);
+    /// The deadline passed: the output is cut short and must be thrown away.
+    too_slow: bool,
+    finished: bool,
+    /// For each open tag: whether its start was kept (so its end is kept too).
+    open: Vec<bool>,
+    depth: usize,
+    text: TextRun<'a>,
+    /// Whether a heading is being read, and its events from its start tag (the list is
+    /// reused from heading to heading).
+    in_heading: bool,
+    heading: Vec<Event<'a>>,
+    heading_text: String,
+    anchors: Anchors,
+    in_paragraph: usize,
+    out: Rendered,
+    safe: SafeEvents<'a>,
+    /// Safe events ready for the writer.
+    ready: VecDeque<Event<'a>>,
+}
+
+impl<'a> Pipeline<'a> {
+    fn new(markdown: &'a str, deadline: Option<std::time::Instant>) -> Self {
+        Self {
+            parser: Parser::new_ext(markdown, options()),
+            read: 0,
+            deadline,
+            too_slow: false,
+            finished: false,
+            open: Vec::new(),
+            depth: 0,
+            text: TextRun::default(),
+            in_heading: false,
+            heading: Vec::new(),
+            heading_text: String::new(),
+            anchors: Anchors::default(),
+            in_paragraph: 0,
+            out: Rendered::default(),
+            safe: SafeEvents::default(),
+            ready: VecDeque::new(),
         }
+    }
+
+    /// Reads one parser event and passes on what it completes.
+    fn pull(&mut self) {
+        self.read += 1;
+        if self.read % DEADLINE_EVERY == 0
+            && self.deadline.is_some_and(|d| std::time::Instant::now() > d)
+        {
+            self.too_slow = true;
+            self.finished = true;
+            self.ready.clear();
+            return;
+        }
+        let Some(event) = self.parser.next() else {
+            self.flush_text();
+            self.finished = true;
+            return;
+        };
         match event {
-            Event::Text(t) => {
-                text.add(t);
-                continue;
-            }
+            Event::Text(t) => self.text.add(t),
             Event::Start(tag) => {
-                let keep = is_leaf_block(&tag) || depth < MAX_NESTING;
-                open.push(keep);
+                let keep = is_leaf_block(&tag) || self.depth < MAX_NESTING;
+                self.open.push(keep);
                 if keep {
-                    depth += 1;
-                    text.flush(&mut events);
-                    events.push(Event::Start(tag));
+                    self.depth += 1;
+                    self.flush_text();
+                    self.collect(Event::Start(tag));
                 }
             }
             Event::End(end) => {
-                if open.pop().unwrap_or(true) {
-                    depth = depth.saturating_sub(1);
-                    text.flush(&mut events);
-                    events.push(Event::End(end));
+                if self.open.pop().unwrap_or(true) {
+                    self.depth = self.depth.saturating_sub(1);
+                    self.flush_text();
+                    self.collect(Event::End(end));
                 }
             }
             other => {
-                text.flush(&mut events);
-                events.push(other);
+                self.flush_text();
+                self.collect(other);
             }
         }
     }
-    text.flush(&mut events);
-    Ok(events)
+
+    fn flush_text(&mut self) {
+        if let Some(text) = self.text.take() {
+            self.collect(text);
+        }
+    }
+
+    /// Takes the text and headings out of an event on its way to the writer.
+    fn collect(&mut self, event: Event<'a>) {
+        if self.in_heading {
+            match &event {
+                Event::Text(t) | Event::Code(t) => self.heading_text.push_str(t),
+                Event::SoftBreak | Event::HardBreak => self.heading_text.push(' '),
+                _ => {}
+            }
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            self.heading.push(event);
+            if end {
+                self.finish_heading();
+            }
+            return;
+        }
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                self.heading_text.clear();
+                self.heading.clear();
+                self.heading.push(event);
+                self.in_heading = true;
+                return;
+            }
+            Event::Start(Tag::Paragraph) => self.in_paragraph += 1,
+            Event::End(TagEnd::Paragraph) => {
+                self.in_paragraph = self.in_paragraph.saturating_sub(1);
+                self.out.paragraphs.push('\n');
+                self.out.text.push('\n');
+            }
+            Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                self.out.text.push('\n')
+            }
+            Event::Text(t) | Event::Code(t) => {
+                self.out.text.push_str(t);
+                if self.in_paragraph > 0 {
+                    self.out.paragraphs.push_str(t);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.out.text.push(' ');
+                if self.in_paragraph > 0 {
+                    self.out.paragraphs.push(' ');
+                }
+            }
+            _ => {}
+        }
+        self.safe.push(event, &mut self.ready);
+    }
+
+    /// Gives the heading just read its anchor and its entry in the table of contents.
+    fn finish_heading(&mut self) {
+        self.in_heading = false;
+        let mut text = String::with_capacity(self.heading_text.len());
+        for word in self.heading_text.split_whitespace() {
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            text.push_str(word);
+        }
+        let anchor = self.anchors.anchor_for(&text);
+        let mut level = 1;
+        let mut events = std::mem::take(&mut self.heading);
+        for (i, event) in events.drain(..).enumerate() {
+            let event = match event {
+                Event::Start(Tag::Heading {
+                    level: l,
+                    classes,
+                    attrs,
+                    ..
+                }) if i == 0 => {
+                    level = heading_level(l);
+                    // Short anchors (most) live inline in the event, without an allocation.
+                    let id = InlineStr::try_from(anchor.as_str())
+                        .map_or_else(|_| CowStr::from(anchor.clone()), CowStr::Inlined);
+                    Event::Start(Tag::Heading {
+                        level: l,
+                        id: Some(id),
+                        classes,
+                        attrs,
+                    })
+                }
+                other => other,
+            };
+            self.safe.push(event, &mut self.ready);
+        }
+        self.heading = events;
+        self.out.text.push_str(&text);
+        self.out.text.push('\n');
+        insert(
+            &mut self.out.toc,
+            TocEntry {
+                level,
+                text,
+                anchor,
+                children: Vec::new(),
+            },
+        );
+    }
+}
+
+impl<'a> Iterator for Pipeline<'a> {
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            if self.finished {
+                // A heading cut off by the end of input (never happens: the parser closes it).
+                if self.in_heading {
+                    self.finish_heading();
+                    continue;
+                }
+                return None;
+            }
+            self.pull();
+        }
+    }
 }
 
 /// Consecutive text events joined into one. The parser gives a run of `*`, `[` or `](` that
@@ -147,15 +321,14 @@ impl<'a> TextRun<'a> {
         }
     }
 
-    fn flush(&mut self, events: &mut Vec<Event<'a>>) {
-        let Some(first) = self.first.take() else {
-            return;
-        };
-        if self.joined.is_empty() {
-            events.push(Event::Text(first));
+    /// The run as one event, if there is one.
+    fn take(&mut self) -> Option<Event<'a>> {
+        let first = self.first.take()?;
+        Some(if self.joined.is_empty() {
+            Event::Text(first)
         } else {
-            events.push(Event::Text(CowStr::from(std::mem::take(&mut self.joined))));
-        }
+            Event::Text(CowStr::from(std::mem::take(&mut self.joined)))
+        })
     }
 }
 
@@ -166,109 +339,23 @@ pub fn render(markdown: &str) -> Rendered {
 }
 
 /// Renders markdown, giving up with [`TooSlow`] once `deadline` has passed (checked every few
-/// thousand events, so the overrun is a fraction of a millisecond of parsing plus at most one
-/// sanitizer pass, itself linear).
+/// thousand events, so the overrun is a fraction of a millisecond of work).
+///
+/// Safe by construction: pulldown-cmark escapes all text, [`SafeEvents`] re-writes raw HTML,
+/// drops unsafe URLs and writes links, and `balance` closes what raw HTML left open (markdown's
+/// own tags always close). One pass from parser to writer, then `balance` when there was raw HTML.
 pub fn render_until(
     markdown: &str,
     deadline: Option<std::time::Instant>,
 ) -> Result<Rendered, TooSlow> {
-    let mut events = capped_events(markdown, deadline)?;
-    let mut anchors = Anchors::default();
-    let mut out = Rendered::default();
-    let mut heading_start: Option<usize> = None;
-    let mut heading_text = String::new();
-    let mut in_paragraph = 0usize;
-    for i in 0..events.len() {
-        if i % DEADLINE_EVERY == DEADLINE_EVERY - 1
-            && deadline.is_some_and(|d| std::time::Instant::now() > d)
-        {
-            return Err(TooSlow);
-        }
-        match &events[i] {
-            Event::Start(Tag::Heading { .. }) => {
-                heading_start = Some(i);
-                heading_text.clear();
-            }
-            Event::End(TagEnd::Heading(level)) => {
-                let level = heading_level(*level);
-                let mut text = String::with_capacity(heading_text.len());
-                for word in heading_text.split_whitespace() {
-                    if !text.is_empty() {
-                        text.push(' ');
-                    }
-                    text.push_str(word);
-                }
-                let anchor = anchors.anchor_for(&text);
-                // Short anchors (most) live inline in the event, without an allocation.
-                let id = InlineStr::try_from(anchor.as_str())
-                    .map_or_else(|_| CowStr::from(anchor.clone()), CowStr::Inlined);
-                if let Some(start) = heading_start.take()
-                    && let Event::Start(Tag::Heading {
-                        level: l,
-                        classes,
-                        attrs,
-                        ..
-                    }) = &events[start]
-                {
-                    events[start] = Event::Start(Tag::Heading {
-                        level: *l,
-                        id: Some(id),
-                        classes: classes.clone(),
-                        attrs: attrs.clone(),
-                    });
-                }
-                out.text.push_str(&text);
-                out.text.push('\n');
-                insert(
-                    &mut out.toc,
-                    TocEntry {
-                        level,
-                        text,
-                        anchor,
-                        children: Vec::new(),
-                    },
-                );
-            }
-            Event::Start(Tag::Paragraph) => in_paragraph += 1,
-            Event::End(TagEnd::Paragraph) => {
-                in_paragraph = in_paragraph.saturating_sub(1);
-                out.paragraphs.push('\n');
-                out.text.push('\n');
-            }
-            Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => out.text.push('\n'),
-            Event::Text(t) | Event::Code(t) => {
-                if heading_start.is_some() {
-                    heading_text.push_str(t);
-                } else {
-                    out.text.push_str(t);
-                    if in_paragraph > 0 {
-                        out.paragraphs.push_str(t);
-                    }
-                }
-            }
-            Event::SoftBreak | Event::HardBreak => {
-                if heading_start.is_some() {
-                    heading_text.push(' ');
-                } else {
-                    out.text.push(' ');
-                    if in_paragraph > 0 {
-                        out.paragraphs.push(' ');
-                    }
-                }
-            }
-            _ => {}
-        }
-    }
-    // Safe by construction: pulldown-cmark escapes all text, `make_safe` re-writes raw HTML and
-    // drops unsafe URLs and writes links, and `balance` closes what raw HTML left open (markdown's own
-    // tags always close). At most three linear passes.
-    let safe = make_safe(events);
+    let mut pipeline = Pipeline::new(markdown, deadline);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut html, safe.events.into_iter());
-    if deadline.is_some_and(|d| std::time::Instant::now() > d) {
+    html::push_html(&mut html, &mut pipeline);
+    if pipeline.too_slow || deadline.is_some_and(|d| std::time::Instant::now() > d) {
         return Err(TooSlow);
     }
-    out.html = if safe.has_raw_html {
+    let mut out = pipeline.out;
+    out.html = if pipeline.safe.has_raw_html {
         balance(&html)
     } else {
         html

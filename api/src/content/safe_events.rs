@@ -43,72 +43,76 @@ fn ends_block(end: &TagEnd) -> bool {
     )
 }
 
-/// Safe events, and whether any raw HTML was among them (only then can the HTML be unbalanced:
-/// markdown's own tags always close, and their depth is capped before this point).
+/// Makes events safe one at a time, as they stream from the parser to the HTML writer (no list
+/// of all events is ever held: a MiB of markdown is about a million events of 80 bytes each).
+#[derive(Default)]
 pub struct SafeEvents<'a> {
-    pub events: Vec<Event<'a>>,
+    raw: RawHtml,
+    /// Whether any raw HTML passed (only then can the HTML be unbalanced: markdown's own tags
+    /// always close, and their depth is capped before this point).
     pub has_raw_html: bool,
+    /// For each open link or image: what its end becomes (nothing when the tag was dropped).
+    ends: Vec<Option<Event<'a>>>,
+    /// Inside an image, links are text of its `alt` and stay events for pulldown-cmark.
+    images: usize,
+    /// The raw HTML of the current HTML block (its lines arrive as separate events).
+    block: Option<String>,
 }
 
-/// The events with every unsafe part removed or re-written.
-pub fn make_safe(events: Vec<Event<'_>>) -> SafeEvents<'_> {
-    let mut out = Vec::with_capacity(events.len());
-    let mut raw = RawHtml::default();
-    let mut has_raw_html = false;
-    // For each open link or image: what its end becomes (nothing when the tag was dropped).
-    let mut ends: Vec<Option<Event<'_>>> = Vec::new();
-    // Inside an image, links are text of its `alt` and stay events for pulldown-cmark.
-    let mut images = 0usize;
-    // The raw HTML of the current HTML block (its lines arrive as separate events).
-    let mut block: Option<String> = None;
-    for event in events {
+impl<'a> SafeEvents<'a> {
+    /// Passes `event` to `out` with every unsafe part removed or re-written.
+    pub fn push(&mut self, event: Event<'a>, out: &mut impl Extend<Event<'a>>) {
         match event {
             Event::Start(Tag::HtmlBlock) => {
-                has_raw_html = true;
-                block = Some(String::new());
-                out.push(Event::Start(Tag::HtmlBlock));
+                self.has_raw_html = true;
+                self.block = Some(String::new());
+                out.extend([Event::Start(Tag::HtmlBlock)]);
             }
-            Event::Html(html) | Event::InlineHtml(html) if block.is_some() => {
-                if let Some(block) = block.as_mut() {
+            Event::Html(html) | Event::InlineHtml(html) if self.block.is_some() => {
+                if let Some(block) = self.block.as_mut() {
                     block.push_str(&html);
                 }
             }
             Event::End(TagEnd::HtmlBlock) => {
                 let mut clean = String::new();
-                raw.clean_into(&block.take().unwrap_or_default(), &mut clean);
-                raw.end_block();
-                out.push(Event::Html(CowStr::from(clean)));
-                out.push(Event::End(TagEnd::HtmlBlock));
+                self.raw
+                    .clean_into(&self.block.take().unwrap_or_default(), &mut clean);
+                self.raw.end_block();
+                out.extend([
+                    Event::Html(CowStr::from(clean)),
+                    Event::End(TagEnd::HtmlBlock),
+                ]);
             }
             Event::Html(html) | Event::InlineHtml(html) => {
-                has_raw_html = true;
+                self.has_raw_html = true;
                 let mut clean = String::new();
-                raw.clean_into(&html, &mut clean);
-                out.push(Event::InlineHtml(CowStr::from(clean)));
+                self.raw.clean_into(&html, &mut clean);
+                out.extend([Event::InlineHtml(CowStr::from(clean))]);
             }
-            Event::Text(_) | Event::Code(_) if raw.skipping() => {}
+            Event::Text(_) | Event::Code(_) if self.raw.skipping() => {}
             Event::Start(Tag::Link {
                 link_type,
                 dest_url,
                 title,
                 id,
             }) => match safe_url(&dest_url) {
-                Some(url) if images == 0 => {
-                    out.push(Event::InlineHtml(CowStr::from(link_start(
+                Some(url) if self.images == 0 => {
+                    out.extend([Event::InlineHtml(CowStr::from(link_start(
                         link_type, &url, &title,
-                    ))));
-                    ends.push(Some(Event::InlineHtml(CowStr::Borrowed("</a>"))));
+                    )))]);
+                    self.ends
+                        .push(Some(Event::InlineHtml(CowStr::Borrowed("</a>"))));
                 }
                 Some(url) => {
-                    out.push(Event::Start(Tag::Link {
+                    out.extend([Event::Start(Tag::Link {
                         link_type,
                         dest_url: CowStr::from(url),
                         title,
                         id,
-                    }));
-                    ends.push(Some(Event::End(TagEnd::Link)));
+                    })]);
+                    self.ends.push(Some(Event::End(TagEnd::Link)));
                 }
-                None => ends.push(None),
+                None => self.ends.push(None),
             },
             Event::Start(Tag::Image {
                 link_type,
@@ -117,23 +121,23 @@ pub fn make_safe(events: Vec<Event<'_>>) -> SafeEvents<'_> {
                 id,
             }) => match safe_url(&dest_url) {
                 Some(url) => {
-                    images += 1;
-                    out.push(Event::Start(Tag::Image {
+                    self.images += 1;
+                    out.extend([Event::Start(Tag::Image {
                         link_type,
                         dest_url: CowStr::from(url),
                         title,
                         id,
-                    }));
-                    ends.push(Some(Event::End(TagEnd::Image)));
+                    })]);
+                    self.ends.push(Some(Event::End(TagEnd::Image)));
                 }
-                None => ends.push(None),
+                None => self.ends.push(None),
             },
             Event::End(TagEnd::Link | TagEnd::Image) => {
-                if let Some(end) = ends.pop().flatten() {
+                if let Some(end) = self.ends.pop().flatten() {
                     if matches!(end, Event::End(TagEnd::Image)) {
-                        images = images.saturating_sub(1);
+                        self.images = self.images.saturating_sub(1);
                     }
-                    out.push(end);
+                    out.extend([end]);
                 }
             }
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) => {
@@ -143,19 +147,15 @@ pub fn make_safe(events: Vec<Event<'_>>) -> SafeEvents<'_> {
                 } else {
                     CowStr::Borrowed("")
                 };
-                out.push(Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))));
+                out.extend([Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))]);
             }
             Event::End(end) => {
                 if ends_block(&end) {
-                    raw.end_block();
+                    self.raw.end_block();
                 }
-                out.push(Event::End(end));
+                out.extend([Event::End(end)]);
             }
-            other => out.push(other),
+            other => out.extend([other]),
         }
-    }
-    SafeEvents {
-        events: out,
-        has_raw_html,
     }
 }
