@@ -126,10 +126,38 @@ async fn every_change_is_a_revision_and_any_revision_can_be_restored(app: TestAp
         )
         .await?;
     assert_eq!(error_code(&missing)?, "NOT_FOUND");
+    // The newest few, and one revision's body on its own (what the Studio's diff reads).
+    let some = app
+        .graphql_as(&token, "query($id: ID!) { article(id: $id) { revisions(first: 2) { number } revision(number: 2) { title body } none: revision(number: 99) { number } } }", json!({ "id": a["id"] }))
+        .await?;
+    let numbers: Vec<i64> = ok(&some)?["article"]["revisions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["number"].as_i64())
+        .collect();
+    assert_eq!(numbers, vec![4, 3]);
+    assert_eq!(ok(&some)?["article"]["revision"]["title"], "Second");
+    assert_eq!(ok(&some)?["article"]["revision"]["body"], "one");
+    assert!(ok(&some)?["article"]["none"].is_null());
+    for bad in [0, 501, -1] {
+        let refused = app
+            .graphql_as(&token, "query($id: ID!, $n: Int!) { article(id: $id) { revisions(first: $n) { number } } }", json!({ "id": a["id"], "n": bad }))
+            .await?;
+        assert_eq!(error_code(&refused)?, "BAD_USER_INPUT", "first: {bad}");
+        assert_eq!(refused["errors"][0]["extensions"]["field"], "first");
+    }
     app.publish(&token, a["id"].as_str().unwrap_or_default())
         .await?;
     let anon = app.graphql(REVISIONS, json!({ "id": a["id"] })).await?;
     assert_eq!(error_code(&anon)?, "FORBIDDEN");
+    let anon_one = app
+        .graphql(
+            "query($id: ID!) { article(id: $id) { revision(number: 1) { body } } }",
+            json!({ "id": a["id"] }),
+        )
+        .await?;
+    assert_eq!(error_code(&anon_one)?, "FORBIDDEN");
     Ok(())
 }
 

@@ -248,11 +248,29 @@ impl Article {
         Ok(found.into_iter().map(Article).collect())
     }
 
-    /// Revisions, newest first (members of the site only).
-    async fn revisions(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Revision>> {
+    /// Revisions, newest first, at most `first` of them (1 to 500; members of the site only).
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 500)] first: i32,
+    ) -> async_graphql::Result<Vec<Revision>> {
         let found =
-            article::revision::list_revisions(&state(ctx)?.db, principal(ctx), &self.0).await?;
+            article::revision::list_revisions(&state(ctx)?.db, principal(ctx), &self.0, first)
+                .await?;
         Ok(found.into_iter().map(Revision).collect())
+    }
+
+    /// One revision by its number, null when there is none (members of the site only). Reads
+    /// one body, where `revisions { body }` reads them all.
+    async fn revision(
+        &self,
+        ctx: &Context<'_>,
+        number: i32,
+    ) -> async_graphql::Result<Option<Revision>> {
+        let found =
+            article::revision::find_revision(&state(ctx)?.db, principal(ctx), &self.0, number)
+                .await?;
+        Ok(found.map(Revision))
     }
 
     /// Increases with every change.

@@ -73,17 +73,52 @@ pub async fn list_revisions(
     db: &impl ConnectionTrait,
     principal: &Principal,
     article: &article::Model,
+    first: i32,
 ) -> AppResult<Vec<article_revision::Model>> {
-    if !authz::can_read_unpublished(db, principal, article.site_id).await? {
-        return Err(AppError::forbidden(
-            "only the site's members may see revisions",
+    if !(1..=MAX_REVISIONS_LISTED).contains(&first) {
+        return Err(AppError::bad_input(
+            "first",
+            format!("first must be between 1 and {MAX_REVISIONS_LISTED}"),
         ));
     }
+    may_see_revisions(db, principal, article).await?;
     Ok(article_revision::Entity::find()
         .filter(article_revision::Column::ArticleId.eq(article.id))
         .order_by_desc(article_revision::Column::Number)
-        .limit(500)
+        .limit(u64::try_from(first).unwrap_or(1))
         .all(db)
+        .await?)
+}
+
+/// The most revisions one list gives.
+pub const MAX_REVISIONS_LISTED: i32 = 500;
+
+async fn may_see_revisions(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    article: &article::Model,
+) -> AppResult<()> {
+    if authz::can_read_unpublished(db, principal, article.site_id).await? {
+        Ok(())
+    } else {
+        Err(AppError::forbidden(
+            "only the site's members may see revisions",
+        ))
+    }
+}
+
+/// One revision of an article by its number, `None` when it has no such revision.
+pub async fn find_revision(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    article: &article::Model,
+    number: i32,
+) -> AppResult<Option<article_revision::Model>> {
+    may_see_revisions(db, principal, article).await?;
+    Ok(article_revision::Entity::find()
+        .filter(article_revision::Column::ArticleId.eq(article.id))
+        .filter(article_revision::Column::Number.eq(number))
+        .one(db)
         .await?)
 }
 
