@@ -275,6 +275,57 @@ mod tests {
         assert!(keys(&file("messages/en/common.js").unwrap_or_default()).len() > 20);
     }
 
+    /// The modules a file imports statically (`import … from "./x.js"`), as paths under
+    /// `studio/` (`import("…")`, loaded on demand, is not followed).
+    fn static_imports(path: &str, text: &str) -> Vec<String> {
+        let dir = path.rsplit_once('/').map_or("", |(d, _)| d);
+        text.lines()
+            .filter(|l| l.starts_with("import "))
+            .filter_map(|l| {
+                let spec = l.rsplit_once(" from \"")?.1.split('"').next()?;
+                let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+                for part in spec.split('/') {
+                    match part {
+                        "." => {}
+                        ".." => {
+                            parts.pop();
+                        }
+                        p => parts.push(p),
+                    }
+                }
+                Some(parts.join("/"))
+            })
+            .collect()
+    }
+
+    #[test]
+    fn index_preloads_exactly_the_frames_module_graph() {
+        let text = |p: &str| {
+            embedded::FILES
+                .iter()
+                .find(|(path, _, _)| *path == p)
+                .map(|(_, bytes, _)| String::from_utf8_lossy(bytes).into_owned())
+                .unwrap_or_else(|| panic!("{p} is not embedded"))
+        };
+        let mut graph = std::collections::BTreeSet::new();
+        let mut todo = vec!["app.js".to_owned()];
+        while let Some(path) = todo.pop() {
+            if graph.insert(path.clone()) {
+                todo.extend(static_imports(&path, &text(&path)));
+            }
+        }
+        assert!(graph.len() > 10, "{graph:?}");
+        let preloaded: std::collections::BTreeSet<String> = text("index.html")
+            .lines()
+            .filter_map(|l| {
+                l.strip_prefix("<link rel=\"modulepreload\" href=\"/studio/assets/")?
+                    .strip_suffix("\">")
+                    .map(str::to_owned)
+            })
+            .collect();
+        assert_eq!(preloaded, graph);
+    }
+
     #[test]
     fn paths_that_leave_the_folder_are_refused() {
         let settings = Settings::default();

@@ -5,9 +5,17 @@
 // tabs refresh one at a time under a Web Lock and always use the newest stored token.
 const REFRESH_KEY = "wharf.studio.refresh";
 const USER_KEY = "wharf.studio.user";
+// The access token also stays in this tab's sessionStorage, so a reload does not spend a refresh
+// (a write on the server, and a round trip before the page's first query). It goes with the tab,
+// and is never used once the refresh token is gone (signed out here or in another tab).
+const ACCESS_KEY = "wharf.studio.access";
 let access = null;
 let accessExpires = 0;
 let accessIssued = 0;
+try {
+  const saved = JSON.parse(sessionStorage.getItem(ACCESS_KEY) || "null");
+  if (saved && localStorage.getItem(REFRESH_KEY)) ({ access, accessExpires, accessIssued } = saved);
+} catch { /* no saved token */ }
 let inFlight = 0;
 const listeners = new Set();
 
@@ -37,12 +45,18 @@ function changed() { for (const fn of listeners) fn(currentUser()); }
 export function currentUser() {
   try { return JSON.parse(localStorage.getItem(USER_KEY) || "null"); } catch { return null; }
 }
-export function signedIn() { return !!localStorage.getItem(REFRESH_KEY); }
+export function signedIn() {
+  if (localStorage.getItem(REFRESH_KEY)) return true;
+  // Signed out in another tab: this tab's access token goes too.
+  if (access) { access = null; accessExpires = 0; sessionStorage.removeItem(ACCESS_KEY); }
+  return false;
+}
 
 function keep(payload) {
   access = payload.accessToken;
   accessExpires = Date.parse(payload.accessTokenExpiresAt) || 0;
   accessIssued = Date.now();
+  sessionStorage.setItem(ACCESS_KEY, JSON.stringify({ access, accessExpires, accessIssued }));
   localStorage.setItem(REFRESH_KEY, payload.refreshToken);
   localStorage.setItem(USER_KEY, JSON.stringify(payload.user));
   changed();
@@ -51,6 +65,7 @@ function keep(payload) {
 function forget() {
   access = null;
   accessExpires = 0;
+  sessionStorage.removeItem(ACCESS_KEY);
   localStorage.removeItem(REFRESH_KEY);
   localStorage.removeItem(USER_KEY);
   changed();

@@ -14,7 +14,7 @@ const ARTICLE = `id locale slug title body excerpt hasExplicitExcerpt status pub
   metaTitle metaDescription canonicalUrl ogImageId updatedAt translationGroupId
   tags { name slug } coverImage { id url alt filename }
   translations { id locale title status }
-  revisions { number title body editor { displayName } createdAt }`;
+  revisions(first: 100) { number title editor { displayName } createdAt }`;
 
 const draftKey = (siteId, id) => `wharf.studio.draft.${siteId}.${id}`;
 
@@ -312,10 +312,17 @@ function revisionsBox(ctx, article, body, rerender) {
     h("h2", { id: "ed-rev-h" }, t("editor.revisions")),
     revs.length ? h("ul", { class: "revisions" }, revs.map((r) => h("li", {},
       h("span", {}, t("editor.revision", { n: r.number }), " · ", r.editor?.displayName || "", " · ", formatDate(r.createdAt), " "),
-      h("button", { type: "button", class: "small", onclick: () => {
-        const lines = lineDiff(r.body, body.value);
+      h("button", { type: "button", class: "small", onclick: async () => {
+        // Revision bodies are read one at a time, when a comparison is asked for.
+        let rev;
+        try {
+          const data = await gql(`query StudioRevision($id: ID!, $n: Int!) { article(id: $id) { revision(number: $n) { title body } } }`, { id: article.id, n: r.number });
+          rev = data.article?.revision;
+        } catch (e) { notice(e.message, "error"); return; }
+        if (!rev) return;
+        const lines = lineDiff(rev.body, body.value);
         clear(diffBox, h("h3", {}, t("editor.diffTitle", { n: r.number })),
-          r.title !== article.title ? h("p", {}, t("editor.diffTitleChanged", { old: r.title })) : null,
+          rev.title !== article.title ? h("p", {}, t("editor.diffTitleChanged", { old: rev.title })) : null,
           h("div", { class: "diff", role: "region", "aria-label": t("editor.diffTitle", { n: r.number }) },
             lines.map(([op, text]) => h("span", { class: op === "+" ? "add" : op === "-" ? "del" : "same" }, `${op === "=" ? " " : op} ${text}\n`))));
       } }, t("editor.compare")),
