@@ -238,6 +238,14 @@ mod tests {
         }
     }
 
+    /// An embedded file's text.
+    fn embedded_text(p: &str) -> Option<String> {
+        embedded::FILES
+            .iter()
+            .find(|(path, _, _)| *path == p)
+            .map(|(_, bytes, _)| String::from_utf8_lossy(bytes).into_owned())
+    }
+
     /// The keys of a message file (`"key": "text",` lines).
     fn keys(text: &str) -> std::collections::BTreeSet<String> {
         text.lines()
@@ -252,12 +260,7 @@ mod tests {
 
     #[test]
     fn every_message_exists_in_both_languages() {
-        let file = |p: &str| {
-            embedded::FILES
-                .iter()
-                .find(|(path, _, _)| *path == p)
-                .map(|(_, bytes, _)| String::from_utf8_lossy(bytes).into_owned())
-        };
+        let file = embedded_text;
         let mut areas = 0;
         for (path, _, _) in embedded::FILES {
             let Some(area) = path.strip_prefix("messages/en/") else {
@@ -300,13 +303,7 @@ mod tests {
 
     #[test]
     fn index_preloads_exactly_the_frames_module_graph() {
-        let text = |p: &str| {
-            embedded::FILES
-                .iter()
-                .find(|(path, _, _)| *path == p)
-                .map(|(_, bytes, _)| String::from_utf8_lossy(bytes).into_owned())
-                .unwrap_or_else(|| panic!("{p} is not embedded"))
-        };
+        let text = |p: &str| embedded_text(p).unwrap_or_else(|| panic!("{p} is not embedded"));
         let mut graph = std::collections::BTreeSet::new();
         let mut todo = vec!["app.js".to_owned()];
         while let Some(path) = todo.pop() {
