@@ -4,8 +4,10 @@ use super::SearchDoc;
 use anyhow::bail;
 use meilisearch_sdk::client::Client;
 
+mod http;
 mod related;
 mod search;
+pub use http::MeiliHttp;
 use meilisearch_sdk::settings::Settings as IndexSettings;
 use meilisearch_sdk::task_info::TaskInfo;
 use secrecy::{ExposeSecret, SecretString};
@@ -46,7 +48,7 @@ struct Stored {
 /// One Meilisearch index, `{prefix}_articles`. Cloning shares the client.
 #[derive(Clone)]
 pub struct MeiliIndex {
-    client: Arc<Client>,
+    client: Arc<Client<MeiliHttp>>,
     uid: String,
     settings_applied: Arc<AtomicBool>,
 }
@@ -73,7 +75,9 @@ fn filter(site: Option<Uuid>, locale: Option<&str>, tags: &[String]) -> String {
 impl MeiliIndex {
     /// A client for the server at `url`; the index is `{prefix}_articles`.
     pub fn new(url: &str, api_key: Option<&SecretString>, prefix: &str) -> anyhow::Result<Self> {
-        let client = Client::new(url, api_key.map(|k| k.expose_secret().to_owned()))?;
+        let key = api_key.map(|k| k.expose_secret().to_owned());
+        let http = MeiliHttp::new(key.as_deref())?;
+        let client = Client::new_with_client(url, key, http);
         Ok(Self {
             client: Arc::new(client),
             uid: format!("{prefix}_articles"),

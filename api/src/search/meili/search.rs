@@ -1,11 +1,11 @@
 //! Searching Meilisearch: every word must match (`matchingStrategy: all`); when no article has
 //! them all, one federated search over the space-separated parts of the query gives the articles
 //! matching any part (see [`crate::search::query_parts`]), as the embedded engine does.
+use super::MeiliHttp;
 use super::{MeiliIndex, Stored, filter, timed};
 use crate::search::snippet::{CROP_MARKER, CROP_WORDS};
 use crate::search::text::{self, MARK_END, MARK_START};
 use crate::search::{SearchHit, SearchRequest, SearchResults};
-use meilisearch_sdk::DefaultHttpClient;
 use meilisearch_sdk::search::{
     FederationOptions, MatchingStrategies, MergeFacets, SearchQuery, SearchResult, Selectors,
 };
@@ -24,11 +24,7 @@ fn formatted(hit: &SearchResult<Stored>, field: &str) -> Option<String> {
 
 /// What every query of a search asks for besides its words: the filter, the fields, the
 /// highlights and the snippet.
-fn configure<'a>(
-    query: &mut SearchQuery<'a, DefaultHttpClient>,
-    r: &SearchRequest,
-    filter: &'a str,
-) {
+fn configure<'a>(query: &mut SearchQuery<'a, MeiliHttp>, r: &SearchRequest, filter: &'a str) {
     query
         .with_filter(filter)
         .with_matching_strategy(MatchingStrategies::ALL)
