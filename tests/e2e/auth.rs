@@ -53,11 +53,13 @@ async fn a_wrong_password_is_refused_without_saying_which_part_was_wrong(
     );
     let right = app
         .graphql(
-            login,
+            "mutation($e: String!, $p: String!) { login(email: $e, password: $p) { accessToken user { email } } }",
             json!({ "e": "BOB@example.com", "p": "correct horse battery" }),
         )
         .await?;
     assert!(str_at(ok(&right)?, "/login/accessToken")?.len() > 20);
+    // The answer that signs a user in is their own: it shows their email.
+    assert_eq!(str_at(ok(&right)?, "/login/user/email")?, "bob@example.com");
     Ok(())
 }
 

@@ -175,7 +175,7 @@ impl ContentMutation {
         // Only those who may manage members get here, and they see members' emails.
         Ok(SiteMember {
             email: Some(account.email.clone()),
-            user: User(account),
+            user: User::from(account),
             role: member.role.into(),
         })
     }

@@ -20,7 +20,7 @@ impl ContentQuery {
     async fn viewer(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
         Ok(user::viewer(&state(ctx)?.db, principal(ctx))
             .await?
-            .map(User))
+            .map(User::from))
     }
 
     /// A site by ID or by domain (any form: `https://www.Example.com` finds `example.com`).

@@ -28,7 +28,7 @@ impl From<Session> for AuthPayload {
             access_token_expires_at: s.access_token_expires_at,
             refresh_token: s.refresh_token,
             refresh_token_expires_at: s.refresh_token_expires_at,
-            user: User(s.user),
+            user: User(s.user, true),
         }
     }
 }

@@ -64,6 +64,6 @@ pub async fn user_of(
             .users
             .load_one(id)
             .await?
-            .map(user::User)),
+            .map(user::User::from)),
     }
 }

@@ -88,7 +88,7 @@ impl Site {
             .map(|(u, role)| SiteMember {
                 email: (owner_view || principal(ctx).user_id() == Some(u.id))
                     .then(|| u.email.clone()),
-                user: User(u),
+                user: User::from(u),
                 role: role.into(),
             })
             .collect())

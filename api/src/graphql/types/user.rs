@@ -7,8 +7,16 @@ use async_graphql::{Context, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::user;
 
-/// A person with an account.
-pub struct User(pub user::Model);
+/// A person with an account, and whether it is shown to the person themself in the answer
+/// that signed them in (register, login, refresh, accepting an invitation, a password reset):
+/// that request carries no credentials yet, but its answer is the user's own.
+pub struct User(pub user::Model, pub bool);
+
+impl From<user::Model> for User {
+    fn from(model: user::Model) -> Self {
+        Self(model, false)
+    }
+}
 
 /// A site the user belongs to, with their role there.
 #[derive(SimpleObject)]
@@ -28,7 +36,8 @@ impl User {
 
     /// Email address; visible to the user themself and to admins only.
     async fn email(&self, ctx: &Context<'_>) -> Option<&str> {
-        can_see_private_fields(principal(ctx), self.0.id).then_some(self.0.email.as_str())
+        (self.1 || can_see_private_fields(principal(ctx), self.0.id))
+            .then_some(self.0.email.as_str())
     }
 
     /// The name shown on articles.
