@@ -36,6 +36,9 @@ import time
 import urllib.request
 import uuid
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from seed_bench import EN, ZH  # noqa: E402  (the one trade vocabulary of the benchmarks)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JWT = "bench-secret-that-is-long-enough-0123456789"
 PASSWORD = "correct horse battery staple"
@@ -148,13 +151,6 @@ class Meili:
 
 
 SEARCH = "query($q: String!, $site: String, $tags: [String!]) { search(query: $q, site: $site, tags: $tags, first: 1) { estimatedTotal hits { article { id } } } }"
-
-EN = ("export shipping container freight supplier factory quality price order sample delivery port "
-      "customs invoice payment machining steel aluminium furniture textile garment packaging pallet "
-      "warehouse logistics tariff market buyer catalogue exhibition certificate warranty").split()
-ZH = ("外贸 出口 集装箱 海运 供应商 工厂 质量 价格 订单 样品 交货 港口 报关 发票 付款 机械加工 "
-      "不锈钢 铝合金 家具 纺织 服装 包装 托盘 仓库 物流 关税 市场 买家 目录 展会 认证 保修").split()
-
 
 def write_articles(folder, n):
     rnd = random.Random(15)

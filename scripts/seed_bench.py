@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Seeds a migrated Wharf SQLite database with N published articles for the load benchmark.
 
-usage: seed_bench.py DB_PATH N [DOMAIN]
-       seed_bench.py postgres://... N [DOMAIN]    (through psql's COPY; psql must be installed)
+usage: seed_bench.py DB_PATH N [DOMAIN] [--varied]
+       seed_bench.py postgres://... N [DOMAIN] [--varied]    (through psql's COPY; needs psql)
 
 Writes one site (DOMAIN, default bench.example.com), 50 tags, and N published articles of about
 2 KB of mixed English/Chinese markdown with two tags each, straight into the tables (the same
 shape the services write: 16-byte UUIDs, RFC 3339 timestamps at microsecond precision).
+With --varied, each article gets its own title and body of about 150 words drawn from a trade
+vocabulary (every other article Chinese), so a search matches some articles, not all.
 """
 import datetime
 import json
@@ -50,9 +52,27 @@ def pg_value(v):
     return str(v).replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
 
 
+EN = ("export shipping container freight supplier factory quality price order sample delivery port "
+      "customs invoice payment machining steel aluminium furniture textile garment packaging pallet "
+      "warehouse logistics tariff market buyer catalogue exhibition certificate warranty").split()
+ZH = ("外贸 出口 集装箱 海运 供应商 工厂 质量 价格 订单 样品 交货 港口 报关 发票 付款 机械加工 "
+      "不锈钢 铝合金 家具 纺织 服装 包装 托盘 仓库 物流 关税 市场 买家 目录 展会 认证 保修").split()
+
+
+def varied(rnd, i):
+    """A title and a body of its own for article i (odd articles Chinese)."""
+    zh = i % 2 == 1
+    words, sep, stop = (ZH, "", "。") if zh else (EN, " ", ".")
+    title = sep.join(rnd.choice(words) for _ in range(6)) + f" {i}"
+    body = "\n\n".join(sep.join(rnd.choice(words) for _ in range(30)) + stop for _ in range(5))
+    return title, body
+
+
 def main():
-    path, n = sys.argv[1], int(sys.argv[2])
-    domain = sys.argv[3] if len(sys.argv) > 3 else "bench.example.com"
+    args = [a for a in sys.argv[1:] if a != "--varied"]
+    vary = "--varied" in sys.argv[1:]
+    path, n = args[0], int(args[1])
+    domain = args[2] if len(args) > 2 else "bench.example.com"
     rnd = random.Random(7)
     db = Postgres(path) if path.startswith("postgres") else sqlite3.connect(path)
     now = datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc)
@@ -72,7 +92,9 @@ def main():
     for i in range(n):
         aid = uuid.uuid4().bytes
         when = now - datetime.timedelta(minutes=i)
-        rows.append((aid, site, aid, "en", f"article-{i}", f"Article {i} about trade fairs", body, "published", ts(when), 1, ts(when), ts(when)))
+        title, text = varied(rnd, i) if vary else (f"Article {i} about trade fairs", body)
+        locale = "zh-CN" if vary and i % 2 == 1 else "en"
+        rows.append((aid, site, aid, locale, f"article-{i}", title, text, "published", ts(when), 1, ts(when), ts(when)))
         for pos, tid in enumerate(rnd.sample(tags, 2)):
             links.append((aid, tid, pos))
         if len(rows) >= 5000:
