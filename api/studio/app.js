@@ -140,6 +140,12 @@ async function render() {
     // The page's module loads while the frame asks who is signed in.
     const modLoading = import(`./pages/${route.page}.js`);
     modLoading.catch(() => {});
+    // A page may start reading its data as soon as its module is here (`prefetch(params)`),
+    // taken once by its first render (ctx.takePrefetched).
+    let prefetched = signedIn() && !route.opts.bare
+      ? modLoading.then((m) => m.prefetch?.(route.params) ?? null)
+      : null;
+    prefetched?.catch(() => {});
     if (signedIn() && !route.opts.bare) {
       await loadMemberships();
       if (seq !== renderSeq) return;
@@ -164,6 +170,7 @@ async function render() {
       refreshSites: async () => { await loadMemberships(true); },
       chooseSite: (id) => { localStorage.setItem(SITE_KEY, id); },
       isCurrent: () => seq === renderSeq,
+      takePrefetched: () => { const p = prefetched; prefetched = null; return p; },
     };
     await mod.render(main, ctx);
     // "Ready": the page's data is on screen (read by bench/studio-timings).

@@ -16,6 +16,16 @@ const ARTICLE = `id locale slug title body excerpt hasExplicitExcerpt status pub
   translations { id locale title status }
   revisions(first: 100) { number title editor { displayName } createdAt }`;
 
+const TOC = `toc { level text anchor children { level text anchor children { level text anchor children { level text anchor } } } }`;
+// The stored body as readers get it: the first preview, without sending the body back.
+const RENDERED = `html wordCount readingMinutes ${TOC}`;
+const ARTICLE_QUERY = `query StudioArticle($id: ID!) { article(id: $id) { ${ARTICLE} ${RENDERED} } }`;
+
+// Starts reading the article while the frame asks who is signed in (see app.js).
+export function prefetch(params) {
+  return params.id ? gql(ARTICLE_QUERY, { id: params.id }) : null;
+}
+
 const draftKey = (siteId, id) => `wharf.studio.draft.${siteId}.${id}`;
 
 export async function render(root, ctx) {
@@ -25,7 +35,8 @@ export async function render(root, ctx) {
   let article = null;
   let source = null;
   if (id) {
-    const data = await gql(`query StudioArticle($id: ID!) { article(id: $id) { ${ARTICLE} } }`, { id });
+    const early = ctx.takePrefetched?.();
+    const data = (early && await early.catch(() => null)) || await gql(ARTICLE_QUERY, { id });
     article = data.article;
     if (!article) throw new ApiError([{ message: t("editor.notFound"), code: "NOT_FOUND" }]);
   } else if (translationOf) {
@@ -103,18 +114,19 @@ export async function render(root, ctx) {
   const stats = h("p", { class: "stats", id: "ed-stats" });
   let previewTimer = null;
   let previewSeq = 0;
+  const showPreview = (p) => {
+    // The server's sanitized HTML, exactly what readers get; the CSP blocks any script anyway.
+    preview.innerHTML = p.html;
+    clear(toc, p.toc.length ? tocList(p.toc) : null);
+    clear(stats, t("editor.stats", { words: formatNumber(p.wordCount), minutes: p.readingMinutes }));
+  };
   const refreshPreview = async () => {
     const seq = ++previewSeq;
     try {
-      const data = await gql(`query StudioPreview($site: ID!, $body: String!) { previewMarkdown(siteId: $site, body: $body) {
-        html wordCount readingMinutes toc { level text anchor children { level text anchor children { level text anchor children { level text anchor } } } } } }`,
-      { site: site.id, body: body.value });
+      const data = await gql(`query StudioPreview($site: ID!, $body: String!) { previewMarkdown(siteId: $site, body: $body) { ${RENDERED} } }`,
+        { site: site.id, body: body.value });
       if (seq !== previewSeq || !ctx.isCurrent()) return;
-      const p = data.previewMarkdown;
-      // The server's sanitized HTML, exactly what readers get; the CSP blocks any script anyway.
-      preview.innerHTML = p.html;
-      clear(toc, p.toc.length ? tocList(p.toc) : null);
-      clear(stats, t("editor.stats", { words: formatNumber(p.wordCount), minutes: p.readingMinutes }));
+      showPreview(data.previewMarkdown);
     } catch (e) {
       if (seq === previewSeq) clear(preview, h("p", { class: "field-error" }, t("editor.previewFailed"), " ", e.message));
     }
@@ -253,7 +265,8 @@ export async function render(root, ctx) {
     article ? revisionsBox(ctx, article, body, () => render(root, ctx)) : null);
   clear(root, head, h("div", { class: "editor" }, left, right));
   if (!article) title.focus();
-  await refreshPreview();
+  if (article && body.value === article.body) showPreview(article);
+  else await refreshPreview();
 }
 
 function tocList(entries) {
