@@ -21,7 +21,8 @@ CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 PORT=18200
 DOMAIN=bench.example.com
-[ -x "$WHARF" ] && [ -x "$CEILING" ] || { echo "build wharf and the ceiling in release first (see the header)"; exit 2; }
+[ -x "$WHARF" ] || { echo "build wharf in release first (see the header)"; exit 2; }
+[ -x "$CEILING" ] || echo "NOTE: the ceiling is not built ($CEILING): its rows are left out"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 2; }
 
 work=$(mktemp -d)
@@ -106,7 +107,7 @@ for N in "${@:-1000 100000}"; do
   run "wharf search with highlights (cache miss)" "$work/SEARCH_HL.lua"
   stop "$WPID"; sleep 0.3
   echo "| $N | wharf, cache off, search with highlights | $(( $(cat "$work/rss") / 1024 )) MiB | $(( $(cat "$work/anon") / 1024 )) MiB |" >> "$work/rss-results"
-  [ -n "${BENCH_POSTGRES:-}" ] && continue
+  [ -n "${BENCH_POSTGRES:-}" ] || [ ! -x "$CEILING" ] && continue
   "$CEILING" "$work/data/wharf.db" "$PORT" "$DOMAIN" > "$work/ceiling.log" 2>&1 &
   CPID=$!
   sleep 0.5
