@@ -142,6 +142,7 @@ impl Application {
             request_queries,
             live_events,
             storage,
+            inquiry_keys: crate::services::inquiry::FormKeys::new(&secret),
             checker,
         };
         let jobs_state = AppState {

@@ -1,0 +1,100 @@
+//! Buyer inquiries (询盘): the public form (`form.rs`: signed form tokens and IP hashes;
+//! `submit.rs`: checking and storing a submission; `spam.rs`: the text signals), the events an
+//! inquiry causes (`events.rs`), and the sales team's inbox (`inbox.rs`: the filtered list;
+//! `handle.rs`: status, assignment, notes, spam, erasure).
+//!
+//! Who may do what is decided here, through `authz::require_inquiry_access`: anyone may submit;
+//! only the site's members (and their API tokens with `inquiries:read` / `inquiries:write`)
+//! read and handle its inquiries; anyone else learns nothing (NOT_FOUND).
+
+mod events;
+pub mod form;
+mod handle;
+mod inbox;
+pub mod spam;
+mod submit;
+
+pub use form::{FormKeys, FormToken};
+pub use handle::{
+    add_inquiry_note, assign_inquiry, delete_inquiry, mark_inquiry_not_spam, mark_inquiry_spam,
+    set_inquiry_status,
+};
+pub use inbox::{InquiryFilter, list_inquiries};
+pub use submit::{
+    ItemInput, MAX_ITEMS, MAX_QUANTITY, NewInquiry, Sender, Utm, submit_inquiry,
+};
+
+use crate::auth::{Principal, Scope};
+use crate::error::{AppError, AppResult};
+use crate::services::authz;
+use crate::services::site::find_site;
+use entities::{inquiry, inquiry_event, inquiry_item};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use uuid::Uuid;
+
+/// A new form token for `site` (ID or domain), issued now; anyone may ask.
+pub async fn inquiry_form(
+    db: &impl ConnectionTrait,
+    keys: &FormKeys,
+    site: &str,
+) -> AppResult<(Uuid, String)> {
+    let site = find_site(db, "site", site).await?;
+    Ok((site.id, keys.issue_at(site.id, chrono::Utc::now())))
+}
+
+/// Loads an inquiry for a caller who needs `scope` on its site; NOT_FOUND for everyone else.
+async fn inquiry_for(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+    scope: Scope,
+) -> AppResult<(inquiry::Model, Uuid)> {
+    principal.require_user()?;
+    let found = inquiry::Entity::find_by_id(id)
+        .one(db)
+        .await?
+        .ok_or_else(|| AppError::not_found("inquiry").at("id"))?;
+    let user = authz::require_inquiry_access(db, principal, found.site_id, scope, "inquiry")
+        .await
+        .map_err(|e| if e.code == crate::error::ErrorCode::NotFound { e.at("id") } else { e })?;
+    Ok((found, user))
+}
+
+/// One inquiry, for the members of its site.
+pub async fn get_inquiry(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    id: Uuid,
+) -> AppResult<inquiry::Model> {
+    Ok(inquiry_for(db, principal, id, Scope::InquiriesRead).await?.0)
+}
+
+/// The products of an inquiry, in the buyer's order.
+pub async fn items_of(
+    db: &impl ConnectionTrait,
+    inquiry_id: Uuid,
+) -> AppResult<Vec<inquiry_item::Model>> {
+    Ok(inquiry_item::Entity::find()
+        .filter(inquiry_item::Column::InquiryId.eq(inquiry_id))
+        .order_by_asc(inquiry_item::Column::Position)
+        .all(db)
+        .await?)
+}
+
+/// The history of an inquiry, oldest first.
+pub async fn events_of(
+    db: &impl ConnectionTrait,
+    inquiry_id: Uuid,
+) -> AppResult<Vec<inquiry_event::Model>> {
+    Ok(inquiry_event::Entity::find()
+        .filter(inquiry_event::Column::InquiryId.eq(inquiry_id))
+        .order_by_asc(inquiry_event::Column::CreatedAt)
+        .order_by_asc(inquiry_event::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// The spam reasons stored with an inquiry.
+pub fn spam_reasons(inquiry: &inquiry::Model) -> Vec<String> {
+    crate::services::json_strings(&inquiry.spam_reasons)
+}
