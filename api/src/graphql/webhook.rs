@@ -95,7 +95,7 @@ pub struct CreateWebhookInput {
     /// Absolute http(s) URL.
     pub url: String,
     /// Events: article.published, article.updated, article.unpublished, article.deleted,
-    /// deal.live, deal.broken, deal.restored.
+    /// deal.live, deal.broken, deal.restored, inquiry.received.
     pub events: Vec<String>,
 }
 
