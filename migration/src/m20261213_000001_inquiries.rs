@@ -158,7 +158,11 @@ impl MigrationTrait for Migration {
             )
             .await?;
         manager
-            .create_index(index("inquiry_events", &["inquiry_id", "created_at"], false))
+            .create_index(index(
+                "inquiry_events",
+                &["inquiry_id", "created_at"],
+                false,
+            ))
             .await?;
         manager
             .create_table(

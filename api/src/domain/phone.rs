@@ -49,7 +49,10 @@ mod tests {
     fn numbers_are_e164_after_dropping_separators() {
         let parsed = |v: &str| Phone::parse("phone", v).ok().map(Phone::into_string);
         assert_eq!(parsed("+49 (40) 123-4567").as_deref(), Some("+49401234567"));
-        assert_eq!(parsed(" +8613800138000 ").as_deref(), Some("+8613800138000"));
+        assert_eq!(
+            parsed(" +8613800138000 ").as_deref(),
+            Some("+8613800138000")
+        );
         for bad in [
             "",
             "040 1234567",

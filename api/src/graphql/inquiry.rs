@@ -126,12 +126,15 @@ impl InquiryMutation {
         id: ID,
         assignee_id: Option<ID>,
     ) -> async_graphql::Result<Inquiry> {
-        let assignee = assignee_id
-            .map(|a| id_arg("assigneeId", &a))
-            .transpose()?;
+        let assignee = assignee_id.map(|a| id_arg("assigneeId", &a)).transpose()?;
         Ok(Inquiry(
-            service::assign_inquiry(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?, assignee)
-                .await?,
+            service::assign_inquiry(
+                &state(ctx)?.db,
+                principal(ctx),
+                id_arg("id", &id)?,
+                assignee,
+            )
+            .await?,
         ))
     }
 
@@ -151,8 +154,7 @@ impl InquiryMutation {
     /// Puts an inquiry in the spam folder and blocks its sender's email on the site.
     async fn mark_inquiry_spam(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Inquiry> {
         Ok(Inquiry(
-            service::mark_inquiry_spam(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?)
-                .await?,
+            service::mark_inquiry_spam(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
         ))
     }
 

@@ -13,7 +13,13 @@ pub async fn inquiry_received(
     inquiry: &inquiry::Model,
     items: &[inquiry_item::Model],
 ) -> AppResult<()> {
-    webhook::emit(db, inquiry.site_id, "inquiry.received", describe(inquiry, items)).await
+    webhook::emit(
+        db,
+        inquiry.site_id,
+        "inquiry.received",
+        describe(inquiry, items),
+    )
+    .await
 }
 
 /// What the sales team's receivers learn: the lead itself, so a CRM or chat bot can act on it

@@ -122,7 +122,10 @@ mod tests {
         let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
         let token = keys.issue_at(site, at);
         let opened = keys.open(&token);
-        assert_eq!(opened.as_ref().map(|t| (t.site_id, t.issued_at)), Some((site, at)));
+        assert_eq!(
+            opened.as_ref().map(|t| (t.site_id, t.issued_at)),
+            Some((site, at))
+        );
         assert_ne!(
             opened.map(|t| t.nonce_hash),
             keys.open(&keys.issue_at(site, at)).map(|t| t.nonce_hash),

@@ -52,10 +52,7 @@ async fn record(
 
 /// Re-reads the inquiry in the write transaction (locked on PostgreSQL) after the caller's
 /// access was checked.
-async fn locked(
-    txn: &impl ConnectionTrait,
-    id: Uuid,
-) -> AppResult<inquiry::Model> {
+async fn locked(txn: &impl ConnectionTrait, id: Uuid) -> AppResult<inquiry::Model> {
     for_update(inquiry::Entity::find_by_id(id), txn.get_database_backend())
         .one(txn)
         .await?

@@ -104,13 +104,11 @@ fn after(cursor: &Cursor) -> AppResult<Condition> {
         .and_then(|v| DateTime::parse_from_rfc3339(v).ok())
         .ok_or_else(bad)?
         .with_timezone(&Utc);
-    Ok(Condition::any()
-        .add(inquiry::Column::CreatedAt.lt(at))
-        .add(
-            Condition::all()
-                .add(inquiry::Column::CreatedAt.eq(at))
-                .add(inquiry::Column::Id.lt(cursor.id)),
-        ))
+    Ok(Condition::any().add(inquiry::Column::CreatedAt.lt(at)).add(
+        Condition::all()
+            .add(inquiry::Column::CreatedAt.eq(at))
+            .add(inquiry::Column::Id.lt(cursor.id)),
+    ))
 }
 
 /// A site's (ID or domain) inquiries matching `filter`, for its members, one page at a time.
@@ -128,7 +126,13 @@ pub async fn list_inquiries(
     let site = find_site(db, "site", site).await?;
     authz::require_inquiry_access(db, principal, site.id, Scope::InquiriesRead, "site")
         .await
-        .map_err(|e| if e.code == crate::error::ErrorCode::NotFound { e.at("site") } else { e })?;
+        .map_err(|e| {
+            if e.code == crate::error::ErrorCode::NotFound {
+                e.at("site")
+            } else {
+                e
+            }
+        })?;
     let mut query = inquiry::Entity::find()
         .filter(inquiry::Column::SiteId.eq(site.id))
         .filter(condition(&filter)?);

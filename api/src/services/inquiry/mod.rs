@@ -20,9 +20,7 @@ pub use handle::{
     set_inquiry_status,
 };
 pub use inbox::{InquiryFilter, list_inquiries};
-pub use submit::{
-    ItemInput, MAX_ITEMS, MAX_QUANTITY, NewInquiry, Sender, Utm, submit_inquiry,
-};
+pub use submit::{ItemInput, MAX_ITEMS, MAX_QUANTITY, NewInquiry, Sender, Utm, submit_inquiry};
 
 use crate::auth::{Principal, Scope};
 use crate::error::{AppError, AppResult};
@@ -56,7 +54,13 @@ async fn inquiry_for(
         .ok_or_else(|| AppError::not_found("inquiry").at("id"))?;
     let user = authz::require_inquiry_access(db, principal, found.site_id, scope, "inquiry")
         .await
-        .map_err(|e| if e.code == crate::error::ErrorCode::NotFound { e.at("id") } else { e })?;
+        .map_err(|e| {
+            if e.code == crate::error::ErrorCode::NotFound {
+                e.at("id")
+            } else {
+                e
+            }
+        })?;
     Ok((found, user))
 }
 
@@ -66,7 +70,9 @@ pub async fn get_inquiry(
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<inquiry::Model> {
-    Ok(inquiry_for(db, principal, id, Scope::InquiriesRead).await?.0)
+    Ok(inquiry_for(db, principal, id, Scope::InquiriesRead)
+        .await?
+        .0)
 }
 
 /// The products of an inquiry, in the buyer's order.

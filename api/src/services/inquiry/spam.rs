@@ -108,7 +108,9 @@ mod tests {
         assert!(!is_repetitive(
             "We need 2,000 DN50 ball valves, FOB Ningbo, delivery in March. Please quote."
         ));
-        assert!(!is_repetitive("我们需要两千个DN50球阀，宁波离岸价，请报价。"));
+        assert!(!is_repetitive(
+            "我们需要两千个DN50球阀，宁波离岸价，请报价。"
+        ));
         assert!(!is_repetitive("Price?"));
     }
 

@@ -120,7 +120,12 @@ fn check_url(field: &str, value: Option<&str>) -> AppResult<Option<String>> {
     let Some(value) = optional_text(field, value, MAX_URL_CHARS)? else {
         return Ok(None);
     };
-    let bad = || AppError::bad_input(field, format!("{field} must be an absolute http or https URL"));
+    let bad = || {
+        AppError::bad_input(
+            field,
+            format!("{field} must be an absolute http or https URL"),
+        )
+    };
     let url = url::Url::parse(&value).map_err(|_| bad())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err(bad());
@@ -128,11 +133,7 @@ fn check_url(field: &str, value: Option<&str>) -> AppResult<Option<String>> {
     Ok(Some(url.to_string()))
 }
 
-async fn check(
-    db: &impl ConnectionTrait,
-    site_id: Uuid,
-    input: &NewInquiry,
-) -> AppResult<Checked> {
+async fn check(db: &impl ConnectionTrait, site_id: Uuid, input: &NewInquiry) -> AppResult<Checked> {
     let name = bounded_text("name", &input.name, 1, MAX_NAME_CHARS)?;
     let email = Email::parse("email", &input.email)?.as_str().to_owned();
     let company = optional_text("company", input.company.as_deref(), MAX_NAME_CHARS)?;
@@ -372,7 +373,11 @@ pub async fn submit_inquiry(
     let c = check(db, site.id, &input).await?;
     let at = now();
     let mut spam_reasons: Vec<&'static str> = Vec::new();
-    if input.honeypot.as_deref().is_some_and(|h| !h.trim().is_empty()) {
+    if input
+        .honeypot
+        .as_deref()
+        .is_some_and(|h| !h.trim().is_empty())
+    {
         spam_reasons.push(reasons::HONEYPOT);
     }
     let nonce = match judge_token(sender, site.id, input.form_token.as_deref(), at) {
@@ -382,7 +387,11 @@ pub async fn submit_inquiry(
             None
         }
     };
-    let texts = [c.name.as_str(), c.company.as_deref().unwrap_or(""), c.message.as_str()];
+    let texts = [
+        c.name.as_str(),
+        c.company.as_deref().unwrap_or(""),
+        c.message.as_str(),
+    ];
     if spam::count_links(&texts) > sender.settings.inquiry_max_links as usize {
         spam_reasons.push(reasons::TOO_MANY_LINKS);
     }
