@@ -9,6 +9,7 @@ use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 use wharf::services::inquiry::FormKeys;
+use wharf_tests::WsClient;
 use wharf_tests::receiver::Receiver;
 use wharf_tests::{TEST_JWT_SECRET, TestApp, e2e, error_code, error_field, ok, str_at};
 
@@ -22,6 +23,7 @@ e2e!(
     the_inbox_filters_and_pages_a_sites_inquiries,
     handling_an_inquiry_keeps_its_history_and_marking_spam_blocks_the_sender,
     only_members_and_tokens_with_the_scope_read_and_handle_inquiries,
+    members_hear_real_inquiries_live_and_strangers_are_refused,
 );
 
 e2e!(settings = strict_limits; rate_limits_put_further_inquiries_in_the_spam_folder);
@@ -870,5 +872,35 @@ async fn only_members_and_tokens_with_the_scope_read_and_handle_inquiries(
         )
         .await?;
     assert_eq!(error_code(&nowhere)?, "NOT_FOUND");
+    Ok(())
+}
+
+async fn members_hear_real_inquiries_live_and_strangers_are_refused(app: TestApp) -> Result<()> {
+    let s = shop(&app).await?;
+    let stranger = app.signup("stranger@example.com").await?;
+    let query = "subscription($s: String!) { inquiryEvents(site: $s) { event reference name company country } }";
+    let mut outsider = WsClient::connect_as(&app.address, &stranger.token).await?;
+    let id = outsider.start(query, json!({ "s": SITE })).await?;
+    let refused = outsider.result_of(&id).await?;
+    assert_eq!(error_code(&refused)?, "NOT_FOUND", "{refused}");
+
+    let mut ws = WsClient::connect_as(&app.address, &s.owner).await?;
+    let id = ws.start(query, json!({ "s": SITE })).await?;
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let mut spam = inquiry_input(&s.site, "bot@spam.example.com", "cheap pills")?;
+    spam["website"] = json!("filled by a bot");
+    submit(&app, spam).await?;
+    let real = submit(
+        &app,
+        inquiry_input(&s.site, "ann@shop.example.com", "Price for 500 pieces?")?,
+    )
+    .await?;
+    // The first event to arrive is the real inquiry's: spam is never announced.
+    let heard = ws.result_of(&id).await?;
+    assert_eq!(
+        ok(&heard)?["inquiryEvents"],
+        json!({ "event": "inquiry.received", "reference": real, "name": "Jonas Becker",
+                "company": "Becker Armaturen GmbH", "country": "DE" })
+    );
     Ok(())
 }
