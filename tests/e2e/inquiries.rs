@@ -5,7 +5,9 @@
 use anyhow::{Context, Result, bail};
 use chrono::{Duration, Utc};
 use entities::{inquiry, inquiry_event, inquiry_item, outbox};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use sea_orm::{
+    ActiveModelTrait, ColumnTrait, EntityTrait, IntoActiveModel, PaginatorTrait, QueryFilter, Set,
+};
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 use wharf::services::inquiry::FormKeys;
@@ -27,6 +29,15 @@ e2e!(
 );
 
 e2e!(settings = strict_limits; rate_limits_put_further_inquiries_in_the_spam_folder);
+
+e2e!(settings = one_day_retention; closed_and_spam_inquiries_past_retention_are_purged_and_open_ones_kept);
+
+/// Closed and spam inquiries are kept one day; the purge looks every 100 ms.
+fn one_day_retention(s: &mut wharf::Settings) {
+    quick_tokens(s);
+    s.inquiry_retention_days = 1;
+    s.inquiry_purge_poll_ms = 100;
+}
 
 /// Tokens count after one second; the per-sender limits are out of the way.
 fn quick_tokens(s: &mut wharf::Settings) {
@@ -902,5 +913,75 @@ async fn members_hear_real_inquiries_live_and_strangers_are_refused(app: TestApp
         json!({ "event": "inquiry.received", "reference": real, "name": "Jonas Becker",
                 "company": "Becker Armaturen GmbH", "country": "DE" })
     );
+    Ok(())
+}
+
+async fn closed_and_spam_inquiries_past_retention_are_purged_and_open_ones_kept(
+    app: TestApp,
+) -> Result<()> {
+    let s = shop(&app).await?;
+    let mut refs = Vec::new();
+    for (n, message) in [
+        "old and closed",
+        "old spam",
+        "old and new",
+        "recent and closed",
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut input = inquiry_input(&s.site, &format!("buyer{n}@example.com"), message)?;
+        if message == "old spam" {
+            input["website"] = json!("bot");
+        }
+        refs.push(submit(&app, input).await?);
+    }
+    for r in [&refs[0], &refs[3]] {
+        let id = stored(&app, r).await?.id.to_string();
+        ok(&app
+            .graphql_as(
+                &s.owner,
+                "mutation($id: ID!) { setInquiryStatus(id: $id, status: CLOSED) { status } }",
+                json!({ "id": id }),
+            )
+            .await?)?;
+    }
+    // Three of them were last changed two days ago.
+    for r in &refs[..3] {
+        let mut row = stored(&app, r).await?.into_active_model();
+        row.updated_at = Set(Utc::now() - Duration::days(2));
+        row.update(&app.db).await?;
+    }
+    let mut left = Vec::new();
+    for _ in 0..200 {
+        left = inquiry::Entity::find()
+            .all(&app.db)
+            .await?
+            .into_iter()
+            .map(|i| i.reference)
+            .collect::<Vec<_>>();
+        left.sort();
+        if left.len() == 2 {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert_eq!(
+        left,
+        vec![refs[2].clone(), refs[3].clone()],
+        "open and recent inquiries stay"
+    );
+    // The purged ones' history went with them.
+    let kept_ids: Vec<uuid::Uuid> = inquiry::Entity::find()
+        .all(&app.db)
+        .await?
+        .iter()
+        .map(|i| i.id)
+        .collect();
+    let orphans = inquiry_event::Entity::find()
+        .filter(inquiry_event::Column::InquiryId.is_not_in(kept_ids))
+        .count(&app.db)
+        .await?;
+    assert_eq!(orphans, 0);
     Ok(())
 }

@@ -212,6 +212,11 @@ pub struct Settings {
     /// Window in which the same email sending the same message again is a duplicate, stored as
     /// spam (`duplicate`), in seconds; 0: no duplicate check.
     pub inquiry_duplicate_window_secs: u64,
+    /// Days after their last change at which closed and spam inquiries are erased by the
+    /// retention purge; 0 keeps them forever.
+    pub inquiry_retention_days: u32,
+    /// How often each instance runs the inquiry retention purge, in milliseconds.
+    pub inquiry_purge_poll_ms: u64,
     /// Prefix of Wharf's Meilisearch index names (`{prefix}_articles`), so instances or tests
     /// can share a server.
     pub meili_index_prefix: String,
@@ -313,6 +318,8 @@ impl Default for Settings {
             inquiry_ip_per_hour: 10,
             inquiry_email_per_hour: 5,
             inquiry_duplicate_window_secs: 600,
+            inquiry_retention_days: 0,
+            inquiry_purge_poll_ms: 3_600_000,
         }
     }
 }

@@ -1,7 +1,8 @@
 //! Buyer inquiries (询盘): the public form (`form.rs`: signed form tokens and IP hashes;
 //! `submit.rs`: checking and storing a submission; `spam.rs`: the text signals), the events an
 //! inquiry causes (`events.rs`), and the sales team's inbox (`inbox.rs`: the filtered list;
-//! `handle.rs`: status, assignment, notes, spam, erasure).
+//! `handle.rs`: status, assignment, notes, spam, erasure), and the retention purge
+//! (`retention.rs`).
 //!
 //! Who may do what is decided here, through `authz::require_inquiry_access`: anyone may submit;
 //! only the site's members (and their API tokens with `inquiries:read` / `inquiries:write`)
@@ -11,6 +12,7 @@ mod events;
 pub mod form;
 mod handle;
 mod inbox;
+pub mod retention;
 pub mod spam;
 mod submit;
 
