@@ -2,7 +2,7 @@
 //! own derived from it), so every instance sharing the secret agrees and nobody else can make
 //! them.
 //!
-//! A form token is `v1.<site>.<issued unix seconds>.<nonce>`, base64url, a dot and its
+//! A form token is `v1.<site>.<issued, unix milliseconds>.<nonce>`, base64url, a dot and its
 //! HMAC-SHA256. It proves the form was fetched from this server for this site at that time; the
 //! nonce makes it single-use (its hash is recorded when spent, see `submit.rs`).
 use crate::auth::secrets::{random_token, sha256_hex};
@@ -71,7 +71,11 @@ impl FormKeys {
     /// A new token for `site_id`, issued at `at` (now, except in tests that need an old one).
     pub fn issue_at(&self, site_id: Uuid, at: DateTime<Utc>) -> String {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
-        let body = format!("v1.{site_id}.{}.{}", at.timestamp(), random_token(18));
+        let body = format!(
+            "v1.{site_id}.{}.{}",
+            at.timestamp_millis(),
+            random_token(18)
+        );
         let body = b64.encode(body);
         let tag = b64.encode(mac(&self.token_key, &[b"form", body.as_bytes()]));
         format!("{body}.{tag}")
@@ -92,7 +96,7 @@ impl FormKeys {
             return None;
         }
         let site_id = Uuid::parse_str(parts.next()?).ok()?;
-        let issued_at = DateTime::from_timestamp(parts.next()?.parse().ok()?, 0)?;
+        let issued_at = DateTime::from_timestamp_millis(parts.next()?.parse().ok()?)?;
         let nonce = parts.next()?;
         Some(FormToken {
             site_id,
@@ -119,7 +123,7 @@ mod tests {
     fn tokens_open_only_unaltered_and_under_the_same_secret() {
         let keys = FormKeys::new(b"secret");
         let site = Uuid::now_v7();
-        let at = DateTime::from_timestamp(1_800_000_000, 0).unwrap_or_default();
+        let at = DateTime::from_timestamp_millis(1_800_000_000_123).unwrap_or_default();
         let token = keys.issue_at(site, at);
         let opened = keys.open(&token);
         assert_eq!(
