@@ -26,6 +26,7 @@ e2e!(
     handling_an_inquiry_keeps_its_history_and_marking_spam_blocks_the_sender,
     only_members_and_tokens_with_the_scope_read_and_handle_inquiries,
     members_hear_real_inquiries_live_and_strangers_are_refused,
+    a_filtered_csv_export_opens_in_excel_with_chinese_intact,
 );
 
 e2e!(settings = strict_limits; rate_limits_put_further_inquiries_in_the_spam_folder);
@@ -984,5 +985,61 @@ async fn closed_and_spam_inquiries_past_retention_are_purged_and_open_ones_kept(
         .count(&app.db)
         .await?;
     assert_eq!(orphans, 0);
+    Ok(())
+}
+
+async fn a_filtered_csv_export_opens_in_excel_with_chinese_intact(app: TestApp) -> Result<()> {
+    let s = shop(&app).await?;
+    let mut zh = inquiry_input(&s.site, "wang@example.cn", "需要两千个球阀, FOB 宁波")?;
+    zh["name"] = json!("王伟");
+    zh["country"] = json!("CN");
+    zh["items"] = json!([{ "productId": s.valve, "quantity": 2000 }]);
+    let zh_ref = submit(&app, zh).await?;
+    let mut formula = inquiry_input(&s.site, "eve@example.com", "Hello")?;
+    formula["company"] = json!("=HYPERLINK(\"http://evil.example.com\")");
+    submit(&app, formula).await?;
+    let query = "query($s: String!, $f: InquiryFilter) { exportInquiries(site: $s, filter: $f) { filename contentType csv rows truncated } }";
+    let body = app
+        .graphql_as(
+            &s.owner,
+            query,
+            json!({ "s": SITE, "f": { "country": "CN" } }),
+        )
+        .await?;
+    let export = ok(&body)?["exportInquiries"].clone();
+    assert_eq!(
+        (export["rows"].clone(), export["truncated"].clone()),
+        (json!(1), json!(false))
+    );
+    assert_eq!(export["contentType"], "text/csv; charset=utf-8");
+    assert!(str_at(&export, "/filename")?.starts_with("inquiries-valves.example.com-"));
+    let csv = str_at(&export, "/csv")?;
+    assert!(
+        csv.starts_with("\u{FEFF}reference,received_at,status,name,email,"),
+        "{csv}"
+    );
+    let lines: Vec<&str> = csv.split("\r\n").collect();
+    assert_eq!(
+        lines.len(),
+        3,
+        "header, one inquiry, and the empty end: {csv:?}"
+    );
+    assert!(lines[1].starts_with(&format!("{zh_ref},")), "{}", lines[1]);
+    assert!(lines[1].contains(",new,王伟,wang@example.cn,Becker Armaturen GmbH,CN,,\"需要两千个球阀, FOB 宁波\",Ball valve DN50 × 2000,"), "{}", lines[1]);
+    // A buyer's formula is written as text.
+    let all = app
+        .graphql_as(&s.owner, query, json!({ "s": SITE }))
+        .await?;
+    let csv = str_at(ok(&all)?, "/exportInquiries/csv")?;
+    assert!(
+        csv.contains(",\"'=HYPERLINK(\"\"http://evil.example.com\"\")\","),
+        "{csv}"
+    );
+    // Strangers get nothing.
+    let stranger = app.signup("stranger@example.com").await?;
+    let refused = app
+        .graphql_as(&stranger.token, query, json!({ "s": SITE }))
+        .await?;
+    assert_eq!(error_code(&refused)?, "NOT_FOUND");
     Ok(())
 }

@@ -3,7 +3,8 @@
 use crate::graphql::context::{ClientIp, principal, state};
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::inquiry::{
-    Inquiry, InquiryFilter, InquiryForm, InquiryStatus, SubmitInquiryInput, SubmittedInquiry,
+    Inquiry, InquiryExport, InquiryFilter, InquiryForm, InquiryStatus, SubmitInquiryInput,
+    SubmittedInquiry,
 };
 use crate::graphql::types::{id_arg, to_id};
 use crate::services::inquiry::{self as service, Sender};
@@ -59,6 +60,44 @@ impl InquiryQuery {
         )
         .await?;
         Ok(connection(page, Inquiry))
+    }
+
+    /// A site's (ID or domain) inquiries matching `filter` (as for `inquiries`) as a CSV file,
+    /// newest first, for its members (and API tokens with `inquiries:read`).
+    async fn export_inquiries(
+        &self,
+        ctx: &Context<'_>,
+        site: String,
+        filter: Option<InquiryFilter>,
+    ) -> async_graphql::Result<InquiryExport> {
+        let st = state(ctx)?;
+        let export = service::export::export_inquiries(
+            &st.db,
+            principal(ctx),
+            &site,
+            filter.unwrap_or_default().into(),
+        )
+        .await?;
+        let safe: String = site
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() || c == '.' || c == '-' {
+                    c
+                } else {
+                    '_'
+                }
+            })
+            .collect();
+        Ok(InquiryExport {
+            filename: format!(
+                "inquiries-{safe}-{}.csv",
+                chrono::Utc::now().format("%Y-%m-%d")
+            ),
+            content_type: "text/csv; charset=utf-8".into(),
+            csv: export.csv,
+            rows: export.rows,
+            truncated: export.truncated,
+        })
     }
 
     /// One inquiry, for the members of its site.

@@ -381,3 +381,20 @@ impl From<InquiryFilter> for service::InquiryFilter {
         }
     }
 }
+
+/// A CSV file of inquiries.
+#[derive(SimpleObject)]
+pub struct InquiryExport {
+    /// A file name to save it under (`inquiries-valves.example.com-2026-12-01.csv`).
+    pub filename: String,
+    /// `text/csv; charset=utf-8`.
+    pub content_type: String,
+    /// The file: UTF-8 starting with a byte-order mark (so Excel reads Chinese correctly),
+    /// a header line, one line per inquiry, CRLF line ends. Cells that a spreadsheet would
+    /// take for a formula are prefixed with `'`.
+    pub csv: String,
+    /// Inquiries in it.
+    pub rows: u64,
+    /// Whether more matched than the 10,000 an export holds (the newest are in it).
+    pub truncated: bool,
+}

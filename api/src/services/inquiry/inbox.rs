@@ -41,7 +41,7 @@ fn text_matches(column: inquiry::Column, pattern: &str) -> sea_orm::sea_query::S
 }
 
 /// The condition of `filter` (site excluded).
-fn condition(filter: &InquiryFilter) -> AppResult<Condition> {
+pub(super) fn condition(filter: &InquiryFilter) -> AppResult<Condition> {
     let mut all = Condition::all();
     all = match filter.status {
         Some(status) => all.add(inquiry::Column::Status.eq(status)),

@@ -1,14 +1,15 @@
 //! Buyer inquiries (询盘): the public form (`form.rs`: signed form tokens and IP hashes;
 //! `submit.rs`: checking and storing a submission; `spam.rs`: the text signals), the events an
 //! inquiry causes (`events.rs`), and the sales team's inbox (`inbox.rs`: the filtered list;
-//! `handle.rs`: status, assignment, notes, spam, erasure), and the retention purge
-//! (`retention.rs`).
+//! `handle.rs`: status, assignment, notes, spam, erasure; `export.rs`: CSV), and the
+//! retention purge (`retention.rs`).
 //!
 //! Who may do what is decided here, through `authz::require_inquiry_access`: anyone may submit;
 //! only the site's members (and their API tokens with `inquiries:read` / `inquiries:write`)
 //! read and handle its inquiries; anyone else learns nothing (NOT_FOUND).
 
 mod events;
+pub mod export;
 pub mod form;
 mod handle;
 mod inbox;
