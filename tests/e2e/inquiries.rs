@@ -27,6 +27,7 @@ e2e!(
     only_members_and_tokens_with_the_scope_read_and_handle_inquiries,
     members_hear_real_inquiries_live_and_strangers_are_refused,
     a_filtered_csv_export_opens_in_excel_with_chinese_intact,
+    twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once,
 );
 
 e2e!(settings = strict_limits; rate_limits_put_further_inquiries_in_the_spam_folder);
@@ -1041,5 +1042,41 @@ async fn a_filtered_csv_export_opens_in_excel_with_chinese_intact(app: TestApp) 
         .graphql_as(&stranger.token, query, json!({ "s": SITE }))
         .await?;
     assert_eq!(error_code(&refused)?, "NOT_FOUND");
+    Ok(())
+}
+
+async fn twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once(
+    app: TestApp,
+) -> Result<()> {
+    let s = shop(&app).await?;
+    let shared = token_aged(&s.site, Duration::seconds(30))?;
+    let inputs: Vec<Value> = (0..20)
+        .map(|n| {
+            let mut input = inquiry_input(
+                &s.site,
+                &format!("buyer{n}@example.com"),
+                &format!("Quote {n}"),
+            )?;
+            input["formToken"] = json!(shared);
+            Ok(input)
+        })
+        .collect::<Result<_>>()?;
+    let answers = futures_util::future::join_all(inputs.into_iter().map(|i| submit(&app, i))).await;
+    let mut references = answers.into_iter().collect::<Result<Vec<_>>>()?;
+    references.sort();
+    let year = Utc::now().format("%Y").to_string();
+    let expected: Vec<String> = (1..=20).map(|n| format!("INQ-{year}-{n:06}")).collect();
+    assert_eq!(
+        references, expected,
+        "every inquiry stored, numbers without gaps or repeats"
+    );
+    // The shared token was spent by exactly one of them; the other nineteen are replays.
+    let rows = inquiry::Entity::find().all(&app.db).await?;
+    let clean = rows.iter().filter(|r| r.spam_reasons == json!([])).count();
+    let replays = rows
+        .iter()
+        .filter(|r| r.spam_reasons == json!(["token_reused"]))
+        .count();
+    assert_eq!((clean, replays), (1, 19));
     Ok(())
 }
