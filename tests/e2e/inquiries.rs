@@ -181,12 +181,19 @@ async fn a_buyer_submits_through_the_form_and_the_team_reads_it_with_its_referen
     // The storefront fetches a token anonymously, by the site's domain.
     let form = app
         .graphql(
-            "query($s: String!) { inquiryForm(site: $s) { token notBefore expiresAt honeypotField } }",
+            "mutation($s: String!) { inquiryForm(site: $s) { token notBefore expiresAt honeypotField } }",
             json!({ "s": SITE }),
         )
         .await?;
     let form = ok(&form)?["inquiryForm"].clone();
     assert_eq!(form["honeypotField"], "website");
+    // Every visitor gets a token of their own: the anonymous response cache never serves one.
+    let form_query = "mutation($s: String!) { inquiryForm(site: $s) { token notBefore expiresAt honeypotField } }";
+    let again = app.graphql(form_query, json!({ "s": SITE })).await?;
+    assert_ne!(
+        str_at(ok(&again)?, "/inquiryForm/token")?,
+        str_at(&form, "/token")?
+    );
     let token = str_at(&form, "/token")?;
     // A person takes longer than the token's minimum age (one second here) to type.
     tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
@@ -874,14 +881,14 @@ async fn only_members_and_tokens_with_the_scope_read_and_handle_inquiries(
     // Submitting needs no sign-in at all (done above), and the form is public too.
     let form = app
         .graphql(
-            "query($s: String!) { inquiryForm(site: $s) { token } }",
+            "mutation($s: String!) { inquiryForm(site: $s) { token } }",
             json!({ "s": SITE }),
         )
         .await?;
     ok(&form)?;
     let nowhere = app
         .graphql(
-            "query { inquiryForm(site: \"nowhere.example.com\") { token } }",
+            "mutation { inquiryForm(site: \"nowhere.example.com\") { token } }",
             json!({}),
         )
         .await?;

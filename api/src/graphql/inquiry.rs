@@ -16,25 +16,6 @@ pub struct InquiryQuery;
 
 #[Object]
 impl InquiryQuery {
-    /// A form token for `site` (ID or domain): fetch it when the inquiry form is shown and
-    /// send it back with `submitInquiry`. No sign-in needed.
-    async fn inquiry_form(
-        &self,
-        ctx: &Context<'_>,
-        site: String,
-    ) -> async_graphql::Result<InquiryForm> {
-        let st = state(ctx)?;
-        let (_, token) = service::inquiry_form(&st.db, &st.inquiry_keys, &site).await?;
-        let now = chrono::Utc::now();
-        let secs = |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2));
-        Ok(InquiryForm {
-            token,
-            not_before: now + secs(st.settings.inquiry_token_min_age_secs),
-            expires_at: now + secs(st.settings.inquiry_token_max_age_secs),
-            honeypot_field: "website".into(),
-        })
-    }
-
     /// A site's (ID or domain) inquiries, newest first, for its members (and API tokens with
     /// `inquiries:read`). Without a status filter the spam folder is left out.
     #[graphql(complexity = "list_complexity(first, child_complexity)")]
@@ -114,6 +95,27 @@ pub struct InquiryMutation;
 
 #[Object]
 impl InquiryMutation {
+    /// A new form token for `site` (ID or domain): ask for it when the inquiry form is shown
+    /// and send it back with `submitInquiry`. No sign-in needed. A mutation, because every
+    /// visitor needs a token of their own: an anonymous query's answer may be served from the
+    /// response cache (and over GET by any HTTP cache) to the next visitor.
+    async fn inquiry_form(
+        &self,
+        ctx: &Context<'_>,
+        site: String,
+    ) -> async_graphql::Result<InquiryForm> {
+        let st = state(ctx)?;
+        let (_, token) = service::inquiry_form(&st.db, &st.inquiry_keys, &site).await?;
+        let now = chrono::Utc::now();
+        let secs = |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2));
+        Ok(InquiryForm {
+            token,
+            not_before: now + secs(st.settings.inquiry_token_min_age_secs),
+            expires_at: now + secs(st.settings.inquiry_token_max_age_secs),
+            honeypot_field: "website".into(),
+        })
+    }
+
     /// Sends a buyer's inquiry (no sign-in). Malformed input is refused with BAD_USER_INPUT
     /// naming the field, and nothing is stored; everything else is stored, suspected spam in
     /// the site's spam folder, and answered with the same reference either way.
