@@ -11,6 +11,7 @@ pub mod category;
 pub mod category_translation;
 pub mod inquiry;
 pub mod inquiry_blocked_sender;
+pub mod inquiry_counter;
 pub mod inquiry_event;
 pub mod inquiry_form_token;
 pub mod inquiry_item;

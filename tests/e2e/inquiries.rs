@@ -1085,5 +1085,15 @@ async fn twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once(
         .filter(|r| r.spam_reasons == json!(["token_reused"]))
         .count();
     assert_eq!((clean, replays), (1, 19));
+    let counter = entities::inquiry_counter::Entity::find()
+        .all(&app.db)
+        .await?;
+    assert_eq!(
+        counter
+            .iter()
+            .map(|c| (c.year.to_string(), c.last_number))
+            .collect::<Vec<_>>(),
+        vec![(year, 20)]
+    );
     Ok(())
 }
