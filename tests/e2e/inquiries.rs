@@ -28,6 +28,7 @@ e2e!(
     members_hear_real_inquiries_live_and_strangers_are_refused,
     a_filtered_csv_export_opens_in_excel_with_chinese_intact,
     twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once,
+    inquiries_leave_the_storefronts_cached_reads_in_the_cache,
 );
 
 e2e!(settings = strict_limits; rate_limits_put_further_inquiries_in_the_spam_folder);
@@ -1095,5 +1096,40 @@ async fn twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once(
             .collect::<Vec<_>>(),
         vec![(year, 20)]
     );
+    Ok(())
+}
+
+async fn inquiries_leave_the_storefronts_cached_reads_in_the_cache(app: TestApp) -> Result<()> {
+    let s = shop(&app).await?;
+    let read =
+        "{ products(filter: { site: \"valves.example.com\" }) { totalCount nodes { slug } } }";
+    ok(&app.graphql(read, json!({})).await?)?;
+    let (_, cached) = app
+        .queries_during(async { Ok(ok(&app.graphql(read, json!({})).await?)?.clone()) })
+        .await?;
+    assert_eq!(cached, 0, "the second read is a cache hit");
+    // A buyer's form and inquiry change nothing a reader sees: the cache stays.
+    ok(&app
+        .graphql(
+            "mutation { inquiryForm(site: \"valves.example.com\") { token } }",
+            json!({}),
+        )
+        .await?)?;
+    submit(
+        &app,
+        inquiry_input(&s.site, "ann@shop.example.com", "Price for 500 pieces?")?,
+    )
+    .await?;
+    let (_, after_inquiry) = app
+        .queries_during(async { Ok(ok(&app.graphql(read, json!({})).await?)?.clone()) })
+        .await?;
+    assert_eq!(after_inquiry, 0, "still a cache hit after the inquiry");
+    // A content change still empties it.
+    product(&app, &s.owner, &s.site, "Pump", true).await?;
+    let (body, after_change) = app
+        .queries_during(async { Ok(ok(&app.graphql(read, json!({})).await?)?.clone()) })
+        .await?;
+    assert!(after_change > 0, "read again after a change");
+    assert_eq!(body["products"]["totalCount"], 2);
     Ok(())
 }
