@@ -751,6 +751,12 @@ async fn handling_an_inquiry_keeps_its_history_and_marking_spam_blocks_the_sende
         ok(&marked)?["markInquirySpam"],
         json!({ "status": "SPAM", "spamReasons": ["marked_by_member"] })
     );
+    // A spam inquiry changes status only by leaving the folder.
+    let held = call(&s.owner, status, json!({ "id": id, "s": "OPEN" })).await?;
+    assert_eq!(
+        (error_code(&held)?, error_field(&held)),
+        ("CONFLICT".to_owned(), Some("status".to_owned()))
+    );
     let next = submit(
         &app,
         inquiry_input(&s.site, "ann@shop.example.com", "Another question")?,

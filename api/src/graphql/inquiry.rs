@@ -140,7 +140,8 @@ impl InquiryMutation {
     }
 
     /// Moves an inquiry to NEW, OPEN, REPLIED or CLOSED, with an optional note; recorded in
-    /// its history.
+    /// its history. SPAM is `markInquirySpam`'s; an inquiry in the spam folder answers CONFLICT
+    /// until `markInquiryNotSpam` takes it out.
     async fn set_inquiry_status(
         &self,
         ctx: &Context<'_>,

@@ -83,7 +83,7 @@ pub async fn set_inquiry_status(
     let txn = begin_write(db).await?;
     let current = locked(&txn, id).await?;
     if current.status == InquiryStatus::Spam {
-        return Err(AppError::bad_input(
+        return Err(AppError::conflict(
             "status",
             "the inquiry is in the spam folder; take it out with markInquiryNotSpam first",
         ));
