@@ -28,6 +28,7 @@ e2e!(
     members_hear_real_inquiries_live_and_strangers_are_refused,
     a_filtered_csv_export_opens_in_excel_with_chinese_intact,
     twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once,
+    a_page_of_the_inbox_costs_the_same_statements_at_any_size,
 );
 
 e2e!(settings = long_cache; inquiries_leave_the_storefronts_cached_reads_in_the_cache);
@@ -1179,5 +1180,46 @@ async fn inquiries_leave_the_storefronts_cached_reads_in_the_cache(app: TestApp)
     // A content change still empties it.
     product(&app, &s.owner, &s.site, "Pump", true).await?;
     assert!(cost_of(&app, read).await? > 0, "read again after a change");
+    Ok(())
+}
+
+async fn a_page_of_the_inbox_costs_the_same_statements_at_any_size(app: TestApp) -> Result<()> {
+    let s = shop(&app).await?;
+    for n in 0..6 {
+        let mut input = inquiry_input(
+            &s.site,
+            &format!("buyer{n}@example.com"),
+            &format!("Quote {n}"),
+        )?;
+        input["items"] = json!([{ "productId": s.valve, "quantity": 10 + n }]);
+        let reference = submit(&app, input).await?;
+        let id = stored(&app, &reference).await?.id.to_string();
+        ok(&app
+            .graphql_as(
+                &s.owner,
+                "mutation($id: ID!, $a: ID) { assignInquiry(id: $id, assigneeId: $a) { id } }",
+                json!({ "id": id, "a": s.owner_id }),
+            )
+            .await?)?;
+    }
+    let query = "query($s: String!, $n: Int) { inquiries(site: $s, first: $n) { totalCount nodes { reference site { domain } assignee { displayName } items { productName quantity } history { kind actor { displayName } } } } }";
+    let cost = |n: i32| {
+        let app = &app;
+        let token = s.owner.clone();
+        async move {
+            let (body, statements) = app
+                .queries_during(app.graphql_as(&token, query, json!({ "s": SITE, "n": n })))
+                .await?;
+            let nodes = ok(&body)?["inquiries"]["nodes"].as_array().map(Vec::len);
+            Ok::<_, anyhow::Error>((nodes, statements))
+        }
+    };
+    let (two, small) = cost(2).await?;
+    let (six, large) = cost(6).await?;
+    assert_eq!((two, six), (Some(2), Some(6)));
+    assert_eq!(
+        small, large,
+        "a page of 2 and a page of 6 cost the same statements"
+    );
     Ok(())
 }

@@ -40,7 +40,34 @@ impl InquiryQuery {
             st.settings.max_page_size,
         )
         .await?;
-        Ok(connection(page, Inquiry))
+        let look = ctx.look_ahead();
+        let wants = |field: &str| {
+            look.field("edges").field("node").field(field).exists()
+                || look.field("nodes").field(field).exists()
+        };
+        let ids: Vec<uuid::Uuid> = page.items.iter().map(|(_, i)| i.id).collect();
+        let items = if wants("items") {
+            Some(service::items_of_many(&st.db, &ids).await?)
+        } else {
+            None
+        };
+        let history = if wants("history") {
+            Some(service::events_of_many(&st.db, &ids).await?)
+        } else {
+            None
+        };
+        Ok(connection(page, |row| {
+            let id = row.id;
+            Inquiry {
+                row,
+                items: items
+                    .as_ref()
+                    .map(|m| m.get(&id).cloned().unwrap_or_default()),
+                history: history
+                    .as_ref()
+                    .map(|m| m.get(&id).cloned().unwrap_or_default()),
+            }
+        }))
     }
 
     /// A site's (ID or domain) inquiries matching `filter` (as for `inquiries`) as a CSV file,
@@ -83,7 +110,7 @@ impl InquiryQuery {
 
     /// One inquiry, for the members of its site.
     async fn inquiry(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Inquiry> {
-        Ok(Inquiry(
+        Ok(Inquiry::new(
             service::get_inquiry(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
         ))
     }
@@ -149,7 +176,7 @@ impl InquiryMutation {
         status: InquiryStatus,
         note: Option<String>,
     ) -> async_graphql::Result<Inquiry> {
-        Ok(Inquiry(
+        Ok(Inquiry::new(
             service::set_inquiry_status(
                 &state(ctx)?.db,
                 principal(ctx),
@@ -169,7 +196,7 @@ impl InquiryMutation {
         assignee_id: Option<ID>,
     ) -> async_graphql::Result<Inquiry> {
         let assignee = assignee_id.map(|a| id_arg("assigneeId", &a)).transpose()?;
-        Ok(Inquiry(
+        Ok(Inquiry::new(
             service::assign_inquiry(
                 &state(ctx)?.db,
                 principal(ctx),
@@ -187,7 +214,7 @@ impl InquiryMutation {
         id: ID,
         note: String,
     ) -> async_graphql::Result<Inquiry> {
-        Ok(Inquiry(
+        Ok(Inquiry::new(
             service::add_inquiry_note(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?, &note)
                 .await?,
         ))
@@ -195,7 +222,7 @@ impl InquiryMutation {
 
     /// Puts an inquiry in the spam folder and blocks its sender's email on the site.
     async fn mark_inquiry_spam(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<Inquiry> {
-        Ok(Inquiry(
+        Ok(Inquiry::new(
             service::mark_inquiry_spam(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?).await?,
         ))
     }
@@ -207,7 +234,7 @@ impl InquiryMutation {
         ctx: &Context<'_>,
         id: ID,
     ) -> async_graphql::Result<Inquiry> {
-        Ok(Inquiry(
+        Ok(Inquiry::new(
             service::mark_inquiry_not_spam(&state(ctx)?.db, principal(ctx), id_arg("id", &id)?)
                 .await?,
         ))

@@ -11,8 +11,27 @@ use entities::inquiry::{self as row, InquiryStatus as DbStatus};
 use entities::inquiry_event::{self, InquiryEventKind as DbKind};
 use entities::inquiry_item;
 
-/// A buyer's inquiry, as the site's members see it.
-pub struct Inquiry(pub row::Model);
+/// A buyer's inquiry, as the site's members see it; a listed page brings its products and
+/// histories, read for the whole page at once.
+pub struct Inquiry {
+    /// The row.
+    pub row: row::Model,
+    /// Its products, when the page read them.
+    pub items: Option<Vec<inquiry_item::Model>>,
+    /// Its history, when the page read it.
+    pub history: Option<Vec<inquiry_event::Model>>,
+}
+
+impl Inquiry {
+    /// An inquiry whose products and history are read when asked for.
+    pub fn new(row: row::Model) -> Self {
+        Self {
+            row,
+            items: None,
+            history: None,
+        }
+    }
+}
 
 /// Where an inquiry is in the sales team's hands.
 #[derive(Enum, Copy, Clone, Eq, PartialEq)]
@@ -72,20 +91,20 @@ pub struct Utm {
 #[Object]
 impl Inquiry {
     async fn id(&self) -> ID {
-        to_id(self.0.id)
+        to_id(self.row.id)
     }
 
     /// `INQ-2026-000123`: numbered per site and year; what the buyer was shown.
     async fn reference(&self) -> &str {
-        &self.0.reference
+        &self.row.reference
     }
 
     async fn site(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Site>> {
-        site_of(ctx, self.0.site_id).await
+        site_of(ctx, self.row.site_id).await
     }
 
     async fn status(&self) -> InquiryStatus {
-        self.0.status.into()
+        self.row.status.into()
     }
 
     /// Why it went to the spam folder: `honeypot`, `token_missing`, `token_invalid`,
@@ -93,85 +112,85 @@ impl Inquiry {
     /// `duplicate`, `blocked_sender`, `rate_limit_ip`, `rate_limit_email`, `marked_by_member`.
     /// Kept when it is taken out of the folder. Empty for inquiries never suspected.
     async fn spam_reasons(&self) -> Vec<String> {
-        service::spam_reasons(&self.0)
+        service::spam_reasons(&self.row)
     }
 
     async fn name(&self) -> &str {
-        &self.0.name
+        &self.row.name
     }
 
     /// Lowercased.
     async fn email(&self) -> &str {
-        &self.0.email
+        &self.row.email
     }
 
     async fn company(&self) -> Option<&str> {
-        self.0.company.as_deref()
+        self.row.company.as_deref()
     }
 
     /// ISO 3166-1 alpha-2.
     async fn country(&self) -> &str {
-        &self.0.country
+        &self.row.country
     }
 
     /// E.164.
     async fn phone(&self) -> Option<&str> {
-        self.0.phone.as_deref()
+        self.row.phone.as_deref()
     }
 
     async fn message(&self) -> &str {
-        &self.0.message
+        &self.row.message
     }
 
     /// The storefront's locale.
     async fn locale(&self) -> Option<&str> {
-        self.0.locale.as_deref()
+        self.row.locale.as_deref()
     }
 
     /// The page it was sent from.
     async fn source_url(&self) -> Option<&str> {
-        self.0.source_url.as_deref()
+        self.row.source_url.as_deref()
     }
 
     async fn utm(&self) -> Utm {
         Utm {
-            source: self.0.utm_source.clone(),
-            medium: self.0.utm_medium.clone(),
-            campaign: self.0.utm_campaign.clone(),
-            term: self.0.utm_term.clone(),
-            content: self.0.utm_content.clone(),
+            source: self.row.utm_source.clone(),
+            medium: self.row.utm_medium.clone(),
+            campaign: self.row.utm_campaign.clone(),
+            term: self.row.utm_term.clone(),
+            content: self.row.utm_content.clone(),
         }
     }
 
     /// The member handling it.
     async fn assignee(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<User>> {
-        user_of(ctx, self.0.assignee_id).await
+        user_of(ctx, self.row.assignee_id).await
     }
 
     /// The products asked about, in the buyer's order.
     async fn items(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InquiryItem>> {
-        Ok(service::items_of(&state(ctx)?.db, self.0.id)
-            .await?
-            .into_iter()
-            .map(InquiryItem)
-            .collect())
+        let items = match &self.items {
+            Some(items) => items.clone(),
+            None => service::items_of(&state(ctx)?.db, self.row.id).await?,
+        };
+        Ok(items.into_iter().map(InquiryItem).collect())
     }
 
     /// Arrival, status changes, assignments and notes, oldest first.
     async fn history(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<InquiryEvent>> {
-        Ok(service::events_of(&state(ctx)?.db, self.0.id)
-            .await?
-            .into_iter()
-            .map(InquiryEvent)
-            .collect())
+        let history = match &self.history {
+            Some(history) => history.clone(),
+            None => service::events_of(&state(ctx)?.db, self.row.id).await?,
+        };
+        Ok(history.into_iter().map(InquiryEvent).collect())
     }
 
     async fn created_at(&self) -> DateTime<Utc> {
-        self.0.created_at
+        self.row.created_at
     }
 
     async fn updated_at(&self) -> DateTime<Utc> {
-        self.0.updated_at
+        self.row.updated_at
     }
 }
 

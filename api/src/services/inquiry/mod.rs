@@ -31,6 +31,7 @@ use crate::services::authz;
 use crate::services::site::find_site;
 use entities::{inquiry, inquiry_event, inquiry_item};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
 use uuid::Uuid;
 
 /// A new form token for `site` (ID or domain), issued now; anyone may ask.
@@ -101,6 +102,48 @@ pub async fn events_of(
         .order_by_asc(inquiry_event::Column::Id)
         .all(db)
         .await?)
+}
+
+/// The products of several inquiries (a listed page), in one statement, by inquiry.
+pub async fn items_of_many(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<inquiry_item::Model>>> {
+    let mut by: HashMap<Uuid, Vec<inquiry_item::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(by);
+    }
+    for item in inquiry_item::Entity::find()
+        .filter(inquiry_item::Column::InquiryId.is_in(ids.iter().copied()))
+        .order_by_asc(inquiry_item::Column::InquiryId)
+        .order_by_asc(inquiry_item::Column::Position)
+        .all(db)
+        .await?
+    {
+        by.entry(item.inquiry_id).or_default().push(item);
+    }
+    Ok(by)
+}
+
+/// The histories of several inquiries (a listed page), in one statement, by inquiry.
+pub async fn events_of_many(
+    db: &impl ConnectionTrait,
+    ids: &[Uuid],
+) -> AppResult<HashMap<Uuid, Vec<inquiry_event::Model>>> {
+    let mut by: HashMap<Uuid, Vec<inquiry_event::Model>> = HashMap::new();
+    if ids.is_empty() {
+        return Ok(by);
+    }
+    for event in inquiry_event::Entity::find()
+        .filter(inquiry_event::Column::InquiryId.is_in(ids.iter().copied()))
+        .order_by_asc(inquiry_event::Column::CreatedAt)
+        .order_by_asc(inquiry_event::Column::Id)
+        .all(db)
+        .await?
+    {
+        by.entry(event.inquiry_id).or_default().push(event);
+    }
+    Ok(by)
 }
 
 /// The spam reasons stored with an inquiry.
