@@ -12,6 +12,8 @@
 //!   server secret) for rate limits; `message_hash` finds duplicates without comparing texts.
 //! - A form token is spent by inserting its hash into `inquiry_form_tokens` (primary key): a
 //!   second use finds the row and is flagged as a replay.
+//! - `inquiry_site_settings` holds what a site's owners switch on for their form: the
+//!   proof-of-work difficulty (0: off).
 use crate::helpers::{drop_tables, fk, index, ts};
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -200,6 +202,22 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table("inquiry_site_settings")
+                    .col(uuid("site_id").primary_key())
+                    .col(integer("pow_bits").default(0))
+                    .col(ts("updated_at"))
+                    .foreign_key(&mut fk(
+                        "inquiry_site_settings",
+                        "site_id",
+                        "sites",
+                        ForeignKeyAction::Cascade,
+                    ))
+                    .to_owned(),
+            )
+            .await?;
         Ok(())
     }
 
@@ -207,6 +225,7 @@ impl MigrationTrait for Migration {
         drop_tables(
             manager,
             &[
+                "inquiry_site_settings",
                 "inquiry_blocked_senders",
                 "inquiry_form_tokens",
                 "inquiry_events",

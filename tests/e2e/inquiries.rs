@@ -29,6 +29,7 @@ e2e!(
     a_filtered_csv_export_opens_in_excel_with_chinese_intact,
     twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once,
     a_page_of_the_inbox_costs_the_same_statements_at_any_size,
+    a_site_that_asks_for_proof_of_work_keeps_inquiries_without_it_as_spam,
 );
 
 e2e!(settings = long_cache; inquiries_leave_the_storefronts_cached_reads_in_the_cache);
@@ -124,7 +125,7 @@ async fn product(
 /// A form token for `site` issued `age` ago, signed as the test server signs them.
 fn token_aged(site: &str, age: Duration) -> Result<String> {
     let site = site.parse().context("a site ID")?;
-    Ok(FormKeys::new(TEST_JWT_SECRET.as_bytes()).issue_at(site, Utc::now() - age))
+    Ok(FormKeys::new(TEST_JWT_SECRET.as_bytes()).issue_at(site, Utc::now() - age, 0))
 }
 
 /// A complete, valid inquiry with a token old enough.
@@ -401,8 +402,11 @@ async fn each_spam_signal_stores_the_inquiry_in_the_spam_folder_with_its_reason(
     let stale = token_aged(&s.site, Duration::hours(25))?;
     let foreign = token_aged(&other_site, Duration::seconds(30))?;
     let good = token_aged(&s.site, Duration::seconds(30))?;
-    let forged = FormKeys::new(b"not the server secret")
-        .issue_at(s.site.parse()?, Utc::now() - Duration::seconds(30));
+    let forged = FormKeys::new(b"not the server secret").issue_at(
+        s.site.parse()?,
+        Utc::now() - Duration::seconds(30),
+        0,
+    );
     let cases: Vec<(&str, Value)> = vec![
         ("honeypot", json!({ "website": "https://seo.example.com" })),
         ("token_missing", json!({ "formToken": null })),
@@ -1222,4 +1226,80 @@ async fn a_page_of_the_inbox_costs_the_same_statements_at_any_size(app: TestApp)
         "a page of 2 and a page of 6 cost the same statements"
     );
     Ok(())
+}
+
+async fn a_site_that_asks_for_proof_of_work_keeps_inquiries_without_it_as_spam(
+    app: TestApp,
+) -> Result<()> {
+    let s = shop(&app).await?;
+    let set = "mutation($s: String!, $b: Int!) { setInquiryProofOfWork(site: $s, bits: $b) }";
+    let editor = app.signup("li@valves.example.com").await?;
+    let refused = app
+        .graphql_as(&editor.token, set, json!({ "s": SITE, "b": 8 }))
+        .await?;
+    assert_eq!(error_code(&refused)?, "FORBIDDEN", "{refused}");
+    let too_hard = app
+        .graphql_as(&s.owner, set, json!({ "s": SITE, "b": 25 }))
+        .await?;
+    assert_eq!(error_field(&too_hard).as_deref(), Some("bits"));
+    let on = app
+        .graphql_as(&s.owner, set, json!({ "s": SITE, "b": 8 }))
+        .await?;
+    assert_eq!(ok(&on)?["setInquiryProofOfWork"], 8);
+
+    let form = "mutation($s: String!) { inquiryForm(site: $s) { token proofOfWorkBits } }";
+    let mut references = Vec::new();
+    for answer in ["solved", "wrong", "none"] {
+        let body = app.graphql(form, json!({ "s": SITE })).await?;
+        assert_eq!(ok(&body)?["inquiryForm"]["proofOfWorkBits"], 8);
+        let token = str_at(&body, "/data/inquiryForm/token")?;
+        let solution = (0u32..)
+            .map(|n| n.to_string())
+            .find(|a| wharf::services::inquiry::proof_of_work_holds(&token, a, 8))
+            .unwrap_or_default();
+        let wrong = (0u32..)
+            .map(|n| n.to_string())
+            .find(|a| !wharf::services::inquiry::proof_of_work_holds(&token, a, 8))
+            .unwrap_or_default();
+        let mut input = inquiry_input(
+            &s.site,
+            &format!("{answer}@example.com"),
+            &format!("Quote ({answer})"),
+        )?;
+        input["formToken"] = json!(token);
+        match answer {
+            "solved" => input["proofOfWork"] = json!(solution),
+            "wrong" => input["proofOfWork"] = json!(wrong),
+            _ => {}
+        }
+        references.push(submit_when_old_enough(&app, input).await?);
+    }
+    let reasons: Vec<Value> = {
+        let mut out = Vec::new();
+        for r in &references {
+            out.push(stored(&app, r).await?.spam_reasons);
+        }
+        out
+    };
+    assert_eq!(
+        reasons,
+        vec![
+            json!([]),
+            json!(["proof_of_work"]),
+            json!(["proof_of_work"])
+        ]
+    );
+    // Switched off: forms no longer ask.
+    ok(&app
+        .graphql_as(&s.owner, set, json!({ "s": SITE, "b": 0 }))
+        .await?)?;
+    let body = app.graphql(form, json!({ "s": SITE })).await?;
+    assert_eq!(ok(&body)?["inquiryForm"]["proofOfWorkBits"], 0);
+    Ok(())
+}
+
+/// Submits once the token is past the minimum age (one second in these tests).
+async fn submit_when_old_enough(app: &TestApp, input: Value) -> Result<String> {
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+    submit(app, input).await
 }

@@ -132,7 +132,7 @@ impl InquiryMutation {
         site: String,
     ) -> async_graphql::Result<InquiryForm> {
         let st = state(ctx)?;
-        let (_, token) = service::inquiry_form(&st.db, &st.inquiry_keys, &site).await?;
+        let (token, bits) = service::inquiry_form(&st.db, &st.inquiry_keys, &site).await?;
         let now = chrono::Utc::now();
         let secs = |s: u64| chrono::Duration::seconds(i64::try_from(s).unwrap_or(i64::MAX / 2));
         Ok(InquiryForm {
@@ -140,7 +140,28 @@ impl InquiryMutation {
             not_before: now + secs(st.settings.inquiry_token_min_age_secs),
             expires_at: now + secs(st.settings.inquiry_token_max_age_secs),
             honeypot_field: "website".into(),
+            proof_of_work_bits: i32::from(bits),
         })
+    }
+
+    /// Switches the proof of work of a site's (ID or domain) inquiry forms on (`bits`, 1 to 24
+    /// leading zero bits; 16 costs a browser a fraction of a second) or off (0), for when spam
+    /// rises (site owners). Forms already shown keep the difficulty they were issued with.
+    async fn set_inquiry_proof_of_work(
+        &self,
+        ctx: &Context<'_>,
+        site: String,
+        bits: i32,
+    ) -> async_graphql::Result<i32> {
+        Ok(i32::from(
+            service::settings::set_inquiry_proof_of_work(
+                &state(ctx)?.db,
+                principal(ctx),
+                &site,
+                bits,
+            )
+            .await?,
+        ))
     }
 
     /// Sends a buyer's inquiry (no sign-in). Malformed input is refused with BAD_USER_INPUT

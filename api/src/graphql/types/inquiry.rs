@@ -109,7 +109,8 @@ impl Inquiry {
 
     /// Why it went to the spam folder: `honeypot`, `token_missing`, `token_invalid`,
     /// `token_too_young`, `token_too_old`, `token_reused`, `too_many_links`, `repeated_text`,
-    /// `duplicate`, `blocked_sender`, `rate_limit_ip`, `rate_limit_email`, `marked_by_member`.
+    /// `duplicate`, `blocked_sender`, `rate_limit_ip`, `rate_limit_email`, `proof_of_work`,
+    /// `marked_by_member`.
     /// Kept when it is taken out of the folder. Empty for inquiries never suspected.
     async fn spam_reasons(&self) -> Vec<String> {
         service::spam_reasons(&self.row)
@@ -286,6 +287,9 @@ pub struct InquiryForm {
     /// The name of the hidden field (the honeypot) to put in the form and leave empty:
     /// `website`. Hide it with CSS, not `type="hidden"`.
     pub honeypot_field: String,
+    /// The proof of work the site asks for (0: none): send as `proofOfWork` an answer such that
+    /// SHA-256 of `<token>:<answer>` (UTF-8) starts with this many zero bits.
+    pub proof_of_work_bits: i32,
 }
 
 /// A product the buyer asks about.
@@ -327,6 +331,8 @@ pub struct SubmitInquiryInput {
     pub form_token: Option<String>,
     /// The honeypot: leave it empty (people never see it).
     pub website: Option<String>,
+    /// The answer to the token's proof of work, when `inquiryForm` asked for one.
+    pub proof_of_work: Option<String>,
 }
 
 impl From<SubmitInquiryInput> for service::NewInquiry {
@@ -359,6 +365,7 @@ impl From<SubmitInquiryInput> for service::NewInquiry {
             },
             form_token: i.form_token,
             honeypot: i.website,
+            proof_of_work: i.proof_of_work,
         }
     }
 }

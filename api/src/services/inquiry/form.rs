@@ -2,9 +2,15 @@
 //! own derived from it), so every instance sharing the secret agrees and nobody else can make
 //! them.
 //!
-//! A form token is `v1.<site>.<issued, unix milliseconds>.<nonce>`, base64url, a dot and its
-//! HMAC-SHA256. It proves the form was fetched from this server for this site at that time; the
-//! nonce makes it single-use (its hash is recorded when spent, see `submit.rs`).
+//! A form token is `v1.<site>.<issued, unix milliseconds>.<nonce>.<proof-of-work bits>`,
+//! base64url, a dot and its HMAC-SHA256. It proves the form was fetched from this server for
+//! this site at that time; the nonce makes it single-use (its hash is recorded when spent, see
+//! `submit.rs`); the bits are the proof-of-work difficulty the site asked for when the token was
+//! issued (0: none), so a change of difficulty never breaks forms already shown.
+//!
+//! The proof of work: an answer such that SHA-256 of `<token>:<answer>` starts with that many
+//! zero bits. A browser finds one in well under a second at 16 bits; a bot sending thousands
+//! pays for each.
 use crate::auth::secrets::{random_token, sha256_hex};
 use base64::Engine;
 use chrono::{DateTime, Utc};
@@ -38,6 +44,24 @@ pub struct FormToken {
     pub issued_at: DateTime<Utc>,
     /// SHA-256 (hex) of its nonce: what is recorded when it is spent.
     pub nonce_hash: String,
+    /// The proof-of-work difficulty it was issued with (0: none).
+    pub pow_bits: u8,
+}
+
+/// Most proof-of-work bits a site may ask for (about 16 million hashes on average).
+pub const MAX_POW_BITS: u8 = 24;
+
+/// Whether SHA-256 of `<token>:<answer>` starts with `bits` zero bits.
+pub fn proof_of_work_holds(token: &str, answer: &str, bits: u8) -> bool {
+    let digest = Sha256::digest(format!("{}:{}", token.trim(), answer.trim()).as_bytes());
+    let mut zeros = 0u32;
+    for byte in digest {
+        zeros += byte.leading_zeros();
+        if byte != 0 {
+            break;
+        }
+    }
+    zeros >= u32::from(bits)
 }
 
 fn derive(label: &[u8], secret: &[u8]) -> [u8; 32] {
@@ -68,13 +92,15 @@ impl FormKeys {
         }
     }
 
-    /// A new token for `site_id`, issued at `at` (now, except in tests that need an old one).
-    pub fn issue_at(&self, site_id: Uuid, at: DateTime<Utc>) -> String {
+    /// A new token for `site_id`, issued at `at` (now, except in tests that need an old one),
+    /// asking for a proof of work of `pow_bits` (0: none).
+    pub fn issue_at(&self, site_id: Uuid, at: DateTime<Utc>, pow_bits: u8) -> String {
         let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
         let body = format!(
-            "v1.{site_id}.{}.{}",
+            "v1.{site_id}.{}.{}.{}",
             at.timestamp_millis(),
-            random_token(18)
+            random_token(18),
+            pow_bits.min(MAX_POW_BITS)
         );
         let body = b64.encode(body);
         let tag = b64.encode(mac(&self.token_key, &[b"form", body.as_bytes()]));
@@ -98,10 +124,12 @@ impl FormKeys {
         let site_id = Uuid::parse_str(parts.next()?).ok()?;
         let issued_at = DateTime::from_timestamp_millis(parts.next()?.parse().ok()?)?;
         let nonce = parts.next()?;
+        let pow_bits = parts.next()?.parse().ok()?;
         Some(FormToken {
             site_id,
             issued_at,
             nonce_hash: sha256_hex(nonce),
+            pow_bits,
         })
     }
 
@@ -124,15 +152,17 @@ mod tests {
         let keys = FormKeys::new(b"secret");
         let site = Uuid::now_v7();
         let at = DateTime::from_timestamp_millis(1_800_000_000_123).unwrap_or_default();
-        let token = keys.issue_at(site, at);
+        let token = keys.issue_at(site, at, 12);
         let opened = keys.open(&token);
         assert_eq!(
-            opened.as_ref().map(|t| (t.site_id, t.issued_at)),
-            Some((site, at))
+            opened
+                .as_ref()
+                .map(|t| (t.site_id, t.issued_at, t.pow_bits)),
+            Some((site, at, 12))
         );
         assert_ne!(
             opened.map(|t| t.nonce_hash),
-            keys.open(&keys.issue_at(site, at)).map(|t| t.nonce_hash),
+            keys.open(&keys.issue_at(site, at, 0)).map(|t| t.nonce_hash),
             "each token has its own nonce"
         );
         let mut tampered = token.clone();
@@ -140,6 +170,22 @@ mod tests {
         assert_eq!(keys.open(&tampered), None);
         assert_eq!(FormKeys::new(b"other").open(&token), None);
         assert_eq!(keys.open("not a token"), None);
+    }
+
+    #[test]
+    fn a_proof_of_work_is_found_by_search_and_checked_by_one_hash() {
+        let token = "abc.def";
+        let answer = (0u32..)
+            .map(|n| n.to_string())
+            .find(|a| proof_of_work_holds(token, a, 10))
+            .unwrap_or_default();
+        assert!(proof_of_work_holds(token, &answer, 10));
+        assert!(proof_of_work_holds(token, "anything", 0));
+        let weak = (0u32..2000)
+            .map(|n| n.to_string())
+            .find(|a| !proof_of_work_holds(token, a, 10))
+            .unwrap_or_default();
+        assert!(!proof_of_work_holds(token, &weak, 10));
     }
 
     #[test]

@@ -14,10 +14,11 @@ pub mod form;
 mod handle;
 mod inbox;
 pub mod retention;
+pub mod settings;
 pub mod spam;
 mod submit;
 
-pub use form::{FormKeys, FormToken};
+pub use form::{FormKeys, FormToken, MAX_POW_BITS, proof_of_work_holds};
 pub use handle::{
     add_inquiry_note, assign_inquiry, delete_inquiry, mark_inquiry_not_spam, mark_inquiry_spam,
     set_inquiry_status,
@@ -34,14 +35,16 @@ use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder
 use std::collections::HashMap;
 use uuid::Uuid;
 
-/// A new form token for `site` (ID or domain), issued now; anyone may ask.
+/// A new form token for `site` (ID or domain), issued now, with the proof-of-work difficulty
+/// the site asks for (0: none); anyone may ask.
 pub async fn inquiry_form(
     db: &impl ConnectionTrait,
     keys: &FormKeys,
     site: &str,
-) -> AppResult<(Uuid, String)> {
+) -> AppResult<(String, u8)> {
     let site = find_site(db, "site", site).await?;
-    Ok((site.id, keys.issue_at(site.id, chrono::Utc::now())))
+    let bits = settings::pow_bits_of(db, site.id).await?;
+    Ok((keys.issue_at(site.id, chrono::Utc::now(), bits), bits))
 }
 
 /// Loads an inquiry for a caller who needs `scope` on its site; NOT_FOUND for everyone else.

@@ -28,6 +28,8 @@ pub mod reasons {
     pub const RATE_LIMIT_IP: &str = "rate_limit_ip";
     /// Too many inquiries from this email within the hour.
     pub const RATE_LIMIT_EMAIL: &str = "rate_limit_email";
+    /// The site asks for a proof of work and none (or a wrong one) came with the token.
+    pub const PROOF_OF_WORK: &str = "proof_of_work";
 }
 
 /// How many links the texts hold: `http://`, `https://` and `www.` in any case, and `[url=`.

@@ -90,6 +90,8 @@ pub struct NewInquiry {
     pub form_token: Option<String>,
     /// The hidden field; people leave it empty.
     pub honeypot: Option<String>,
+    /// The answer to the token's proof of work, when the site asks for one.
+    pub proof_of_work: Option<String>,
 }
 
 /// What the submission needs besides the input: keys, limits and the sender's address.
@@ -173,6 +175,16 @@ async fn check(db: &impl ConnectionTrait, site_id: Uuid, input: &NewInquiry) -> 
     {
         return Err(AppError::bad_input("website", "website is too long"));
     }
+    if input
+        .proof_of_work
+        .as_deref()
+        .is_some_and(|t| t.chars().count() > 100)
+    {
+        return Err(AppError::bad_input(
+            "proofOfWork",
+            "proofOfWork must be at most 100 characters",
+        ));
+    }
     if input.items.len() > MAX_ITEMS {
         return Err(AppError::bad_input(
             "items",
@@ -217,13 +229,15 @@ async fn check(db: &impl ConnectionTrait, site_id: Uuid, input: &NewInquiry) -> 
     })
 }
 
-/// The token's verdict: the reason it makes the inquiry spam, or the nonce hash to spend.
+/// The token's verdict: the reason it makes the inquiry spam, or the nonce hash to spend and
+/// whether the token's proof of work (if it asks for one) was done.
 fn judge_token(
     sender: &Sender<'_>,
     site_id: Uuid,
     token: Option<&str>,
+    proof: Option<&str>,
     at: DateTime<Utc>,
-) -> Result<String, &'static str> {
+) -> Result<(String, bool), &'static str> {
     let token = match token.map(str::trim) {
         None | Some("") => return Err(reasons::TOKEN_MISSING),
         Some(t) => t,
@@ -241,7 +255,9 @@ fn judge_token(
     if age > Duration::seconds(i64::try_from(s.inquiry_token_max_age_secs).unwrap_or(i64::MAX)) {
         return Err(reasons::TOKEN_TOO_OLD);
     }
-    Ok(opened.nonce_hash)
+    let worked = opened.pow_bits == 0
+        || proof.is_some_and(|p| super::form::proof_of_work_holds(token, p, opened.pow_bits));
+    Ok((opened.nonce_hash, worked))
 }
 
 /// Inquiries of the site matching `filter` since `since`.
@@ -380,8 +396,20 @@ pub async fn submit_inquiry(
     {
         spam_reasons.push(reasons::HONEYPOT);
     }
-    let nonce = match judge_token(sender, site.id, input.form_token.as_deref(), at) {
-        Ok(nonce) => Some(nonce),
+    let verdict = judge_token(
+        sender,
+        site.id,
+        input.form_token.as_deref(),
+        input.proof_of_work.as_deref(),
+        at,
+    );
+    let nonce = match verdict {
+        Ok((nonce, worked)) => {
+            if !worked {
+                spam_reasons.push(reasons::PROOF_OF_WORK);
+            }
+            Some(nonce)
+        }
         Err(reason) => {
             spam_reasons.push(reason);
             None
