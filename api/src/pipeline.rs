@@ -32,8 +32,37 @@ pub enum Kind {
     Read,
     /// A mutation.
     Write,
+    /// A mutation of which every field is one of [`PRIVATE_MUTATIONS`]: it changes nothing an
+    /// anonymous reader can see, so the response caches stay.
+    PrivateWrite,
     /// A subscription.
     Subscription,
+}
+
+/// Mutations that change nothing an anonymous reader can see: the buyer inquiries' (a public
+/// form that stores private data, and the members' handling of it). A document made of these
+/// alone leaves the anonymous response caches as they are, so a stream of inquiries (or of
+/// spam) does not empty every instance's cache with each one.
+pub const PRIVATE_MUTATIONS: &[&str] = &[
+    "inquiryForm",
+    "submitInquiry",
+    "setInquiryStatus",
+    "assignInquiry",
+    "addInquiryNote",
+    "markInquirySpam",
+    "markInquiryNotSpam",
+    "deleteInquiry",
+];
+
+/// Whether every selection of a mutation is a plain field named in [`PRIVATE_MUTATIONS`]
+/// (a fragment could hide anything, so it does not count).
+fn is_private(selections: &async_graphql::parser::types::SelectionSet) -> bool {
+    use async_graphql::parser::types::Selection;
+    !selections.items.is_empty()
+        && selections.items.iter().all(|s| match &s.node {
+            Selection::Field(field) => PRIVATE_MUTATIONS.contains(&field.node.name.node.as_str()),
+            _ => false,
+        })
 }
 
 /// Refuses a query text over [`MAX_QUERY_BYTES`].
@@ -88,6 +117,11 @@ pub fn check(
     for (_, op) in doc.operations.iter() {
         match op.node.ty {
             OperationType::Query => {}
+            OperationType::Mutation if is_private(&op.node.selection_set.node) => {
+                if kind == Kind::Read {
+                    kind = Kind::PrivateWrite;
+                }
+            }
             OperationType::Mutation => kind = Kind::Write,
             OperationType::Subscription => return Ok(Kind::Subscription),
         }
@@ -122,6 +156,11 @@ pub fn after_writes(state: &AppState) {
     state.invalidation.content_changed();
 }
 
+/// After a [`Kind::PrivateWrite`]: wake the outbox worker (an inquiry's webhook); the caches stay.
+pub fn after_private_writes(state: &AppState) {
+    state.outbox_wake.notify_one();
+}
+
 /// A refusal as a GraphQL error, for transports that answer inside the protocol (WebSocket).
 pub fn refusal_error(refused: &Refused) -> ServerError {
     let (code, message, retry) = match refused {
@@ -146,4 +185,35 @@ pub fn refusal_error(refused: &Refused) -> ServerError {
     }
     err.extensions = Some(ext);
     err
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(query: &str) -> Option<Kind> {
+        check(&mut Request::new(query), false, 30).ok()
+    }
+
+    #[test]
+    fn only_documents_of_inquiry_mutations_alone_are_private_writes() {
+        let private = "mutation { submitInquiry(input: {site: \"x\", name: \"a\", email: \"a@b.c\", country: \"DE\", message: \"m\"}) { reference } }";
+        assert_eq!(kind_of(private), Some(Kind::PrivateWrite));
+        assert_eq!(
+            kind_of("mutation { inquiryForm(site: \"x\") { token } }"),
+            Some(Kind::PrivateWrite)
+        );
+        let mixed = "mutation { inquiryForm(site: \"x\") { token } deleteSite(id: \"1\") }";
+        assert_eq!(kind_of(mixed), Some(Kind::Write));
+        let fragment =
+            "mutation { ...F } fragment F on Mutation { inquiryForm(site: \"x\") { token } }";
+        assert_eq!(kind_of(fragment), Some(Kind::Write));
+        assert_eq!(
+            kind_of(
+                "mutation A { inquiryForm(site: \"x\") { token } } mutation B { deleteSite(id: \"1\") }"
+            ),
+            Some(Kind::Write)
+        );
+        assert_eq!(kind_of("{ sites { id } }"), Some(Kind::Read));
+    }
 }

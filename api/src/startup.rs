@@ -142,6 +142,7 @@ impl Application {
             request_queries,
             live_events,
             storage,
+            inquiry_keys: crate::services::inquiry::FormKeys::new(&secret),
             checker,
         };
         let jobs_state = AppState {
@@ -210,6 +211,13 @@ impl Application {
             self.state.outbox_wake.clone(),
             stopped.clone(),
         ));
+        let purge = tokio::spawn(crate::jobs::inquiries::run(
+            self.jobs_state.db.clone(),
+            self.state.settings.inquiry_retention_days,
+            Duration::from_secs(self.state.settings.inquiry_token_max_age_secs),
+            Duration::from_millis(self.state.settings.inquiry_purge_poll_ms),
+            stopped.clone(),
+        ));
         let watcher = Watcher::new(self.jobs_state.clone());
         let watching = tokio::spawn(watcher.run(stopped.clone()));
         let cache_sync = CacheSync::start(&self.state, &self.jobs_state, self.port, stopped);
@@ -231,6 +239,7 @@ impl Application {
             let _ = worker.await;
             let _ = scheduler.await;
             let _ = sweeper.await;
+            let _ = purge.await;
             let _ = watching.await;
             // Last, so that what the other jobs' final work made due is still sent.
             if let Some(cache_sync) = cache_sync {

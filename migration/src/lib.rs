@@ -19,6 +19,7 @@ mod m20261211_000001_refresh_tokens_by_user;
 mod m20261211_000002_site_invitations;
 mod m20261211_000003_password_resets;
 mod m20261212_000001_catalogue;
+mod m20261213_000001_inquiries;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000002_site_invitations::Migration),
             Box::new(m20261211_000003_password_resets::Migration),
             Box::new(m20261212_000001_catalogue::Migration),
+            Box::new(m20261213_000001_inquiries::Migration),
         ]
     }
 }

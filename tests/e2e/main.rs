@@ -9,6 +9,7 @@ mod content;
 mod errors;
 mod fuzz;
 mod http;
+mod inquiries;
 mod instances;
 mod invitations;
 mod limits;

@@ -13,15 +13,21 @@ pub enum Scope {
     DealsRead,
     /// Offer, propose, accept and verify link deals (implies `deals:read`).
     DealsWrite,
+    /// Read the buyer inquiries of the sites the token reaches.
+    InquiriesRead,
+    /// Handle inquiries: status, assignment, notes, spam, erasure (implies `inquiries:read`).
+    InquiriesWrite,
 }
 
 impl Scope {
     /// Every scope, in display order.
-    pub const ALL: [Scope; 4] = [
+    pub const ALL: [Scope; 6] = [
         Scope::ContentRead,
         Scope::ContentWrite,
         Scope::DealsRead,
         Scope::DealsWrite,
+        Scope::InquiriesRead,
+        Scope::InquiriesWrite,
     ];
 
     /// The scope's name, as clients write it.
@@ -31,6 +37,8 @@ impl Scope {
             Self::ContentWrite => "content:write",
             Self::DealsRead => "deals:read",
             Self::DealsWrite => "deals:write",
+            Self::InquiriesRead => "inquiries:read",
+            Self::InquiriesWrite => "inquiries:write",
         }
     }
 
@@ -53,7 +61,9 @@ impl Scope {
         self == wanted
             || matches!(
                 (self, wanted),
-                (Scope::ContentWrite, Scope::ContentRead) | (Scope::DealsWrite, Scope::DealsRead)
+                (Scope::ContentWrite, Scope::ContentRead)
+                    | (Scope::DealsWrite, Scope::DealsRead)
+                    | (Scope::InquiriesWrite, Scope::InquiriesRead)
             )
     }
 }
@@ -184,6 +194,9 @@ mod tests {
         assert!(Scope::ContentWrite.grants(Scope::ContentRead));
         assert!(!Scope::ContentRead.grants(Scope::ContentWrite));
         assert!(!Scope::DealsWrite.grants(Scope::ContentRead));
+        assert!(Scope::InquiriesWrite.grants(Scope::InquiriesRead));
+        assert!(!Scope::ContentWrite.grants(Scope::InquiriesRead));
+        assert!(!Scope::InquiriesRead.grants(Scope::InquiriesWrite));
     }
 
     #[test]

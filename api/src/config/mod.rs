@@ -195,6 +195,28 @@ pub struct Settings {
     pub meili_url: Option<String>,
     /// Meilisearch API key (`MEILI_API_KEY` or `MEILI_MASTER_KEY`); never logged.
     pub meili_api_key: Option<SecretString>,
+    /// Least age of an inquiry form token, in seconds: a submission sooner after fetching the
+    /// form than a person can type is stored as spam (`token_too_young`).
+    pub inquiry_token_min_age_secs: u64,
+    /// Greatest age of an inquiry form token, in seconds (`token_too_old` past it).
+    pub inquiry_token_max_age_secs: u64,
+    /// Most links (`http://`, `https://`, `www.`) an inquiry's name, company and message may
+    /// hold together before it is stored as spam (`too_many_links`).
+    pub inquiry_max_links: u32,
+    /// Inquiries per hour from one IP address to one site before more are stored as spam
+    /// (`rate_limit_ip`); 0: no limit.
+    pub inquiry_ip_per_hour: u32,
+    /// Inquiries per hour from one email to one site before more are stored as spam
+    /// (`rate_limit_email`); 0: no limit.
+    pub inquiry_email_per_hour: u32,
+    /// Window in which the same email sending the same message again is a duplicate, stored as
+    /// spam (`duplicate`), in seconds; 0: no duplicate check.
+    pub inquiry_duplicate_window_secs: u64,
+    /// Days after their last change at which closed and spam inquiries are erased by the
+    /// retention purge; 0 keeps them forever.
+    pub inquiry_retention_days: u32,
+    /// How often each instance runs the inquiry retention purge, in milliseconds.
+    pub inquiry_purge_poll_ms: u64,
     /// Prefix of Wharf's Meilisearch index names (`{prefix}_articles`), so instances or tests
     /// can share a server.
     pub meili_index_prefix: String,
@@ -290,6 +312,14 @@ impl Default for Settings {
             meili_url: None,
             meili_api_key: None,
             meili_index_prefix: "wharf".into(),
+            inquiry_token_min_age_secs: 3,
+            inquiry_token_max_age_secs: 24 * 3600,
+            inquiry_max_links: 2,
+            inquiry_ip_per_hour: 10,
+            inquiry_email_per_hour: 5,
+            inquiry_duplicate_window_secs: 600,
+            inquiry_retention_days: 0,
+            inquiry_purge_poll_ms: 3_600_000,
         }
     }
 }

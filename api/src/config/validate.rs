@@ -17,6 +17,12 @@ impl Settings {
         if self.max_article_body_bytes >= self.max_request_bytes {
             bail!("max_article_body_bytes must be smaller than max_request_bytes");
         }
+        if self.inquiry_purge_poll_ms == 0 {
+            bail!("inquiry_purge_poll_ms must be at least 1");
+        }
+        if self.inquiry_token_min_age_secs >= self.inquiry_token_max_age_secs {
+            bail!("inquiry_token_min_age_secs must be below inquiry_token_max_age_secs");
+        }
         if self.access_token_ttl_secs == 0 || self.refresh_token_ttl_secs == 0 {
             bail!("token lifetimes must be positive");
         }

@@ -133,7 +133,7 @@ impl<'a> Pipeline<'a> {
     /// Reads one parser event and passes on what it completes.
     fn pull(&mut self) {
         self.read += 1;
-        if self.read % DEADLINE_EVERY == 0
+        if self.read.is_multiple_of(DEADLINE_EVERY)
             && self.deadline.is_some_and(|d| std::time::Instant::now() > d)
         {
             self.too_slow = true;

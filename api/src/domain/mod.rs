@@ -9,6 +9,7 @@ mod hs_code;
 mod incoterm;
 mod locale;
 mod market;
+mod phone;
 mod slug;
 mod text;
 
@@ -20,5 +21,6 @@ pub use hs_code::HsCode;
 pub use incoterm::Incoterm;
 pub use locale::Locale;
 pub use market::{MAX_TAGS, parse_categories, parse_languages};
+pub use phone::Phone;
 pub use slug::Slug;
 pub use text::{bounded_text, optional_text};

@@ -5,6 +5,7 @@ mod admin;
 mod article;
 mod context;
 mod error;
+mod inquiry;
 mod invitation;
 mod loaders;
 mod market;
@@ -38,6 +39,7 @@ pub struct Query(
     market::MarketQuery,
     search::SearchQuery,
     invitation::InvitationQuery,
+    inquiry::InquiryQuery,
 );
 
 /// The root of all writes: one part per area, each in its own module.
@@ -52,6 +54,7 @@ pub struct Mutation(
     admin::AdminMutation,
     account::AccountMutation,
     invitation::InvitationMutation,
+    inquiry::InquiryMutation,
 );
 
 /// The schema type.

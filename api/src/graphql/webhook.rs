@@ -95,7 +95,7 @@ pub struct CreateWebhookInput {
     /// Absolute http(s) URL.
     pub url: String,
     /// Events: article.published, article.updated, article.unpublished, article.deleted,
-    /// deal.live, deal.broken, deal.restored.
+    /// deal.live, deal.broken, deal.restored, inquiry.received.
     pub events: Vec<String>,
 }
 
@@ -246,6 +246,25 @@ pub struct DealStatusEvent {
     pub from: Option<String>,
 }
 
+/// A buyer inquiry that reached a site's inbox, as its members receive it live.
+#[derive(SimpleObject, Clone)]
+pub struct InquiryReceivedEvent {
+    /// `inquiry.received`.
+    pub event: String,
+    /// The site.
+    pub site_id: ID,
+    /// The inquiry (read it with `inquiry(id:)`).
+    pub inquiry_id: ID,
+    /// `INQ-2026-000123`.
+    pub reference: String,
+    /// The buyer's name.
+    pub name: String,
+    /// The buyer's company.
+    pub company: Option<String>,
+    /// The buyer's country (ISO 3166-1 alpha-2).
+    pub country: String,
+}
+
 /// Live events over WebSocket (`graphql-transport-ws` or `graphql-ws` at `/graphql`).
 #[derive(Default)]
 pub struct Subscription;
@@ -312,6 +331,46 @@ impl Subscription {
                     deal_id: ID(d["deal_id"].as_str().unwrap_or_default().to_owned()),
                     status: d["status"].as_str().unwrap_or_default().to_owned(),
                     from: d["from"].as_str().map(str::to_owned),
+                })
+            });
+        Ok(stream)
+    }
+
+    /// Inquiries reaching a site's inbox (site ID or domain; not spam), as this server instance
+    /// processes their `inquiry.received` events. For the site's members, and API tokens with
+    /// `inquiries:read` reaching it; send credentials in the `connection_init` payload.
+    async fn inquiry_events(
+        &self,
+        ctx: &Context<'_>,
+        site: String,
+    ) -> async_graphql::Result<impl Stream<Item = InquiryReceivedEvent> + use<>> {
+        let st = state(ctx)?;
+        let site = site::find_site(&st.db, "site", &site).await?;
+        crate::services::authz::require_inquiry_access(
+            &st.db,
+            principal(ctx),
+            site.id,
+            crate::auth::Scope::InquiriesRead,
+            "site",
+        )
+        .await?;
+        let site_id = site.id;
+        let stream =
+            BroadcastStream::new(st.live_events.subscribe()).filter_map(move |item| async move {
+                let e = item.ok()?;
+                if e.site_id != site_id || e.event != "inquiry.received" {
+                    return None;
+                }
+                let i = &e.data["inquiry"];
+                let text = |k: &str| i[k].as_str().unwrap_or_default().to_owned();
+                Some(InquiryReceivedEvent {
+                    event: e.event.clone(),
+                    site_id: to_id(e.site_id),
+                    inquiry_id: ID(text("id")),
+                    reference: text("reference"),
+                    name: text("name"),
+                    company: i["company"].as_str().map(str::to_owned),
+                    country: text("country"),
                 })
             });
         Ok(stream)

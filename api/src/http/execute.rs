@@ -145,6 +145,7 @@ pub async fn execute(
     // Over GET only queries pass `check`.
     let all_reads = prepared.iter().all(|p| matches!(p, Ok(Kind::Read)));
     let writes = prepared.iter().any(|p| matches!(p, Ok(Kind::Write)));
+    let private_writes = prepared.iter().any(|p| matches!(p, Ok(Kind::PrivateWrite)));
     let names: Vec<Option<String>> = batch.iter().map(|r| r.operation_name.clone()).collect();
     let started = std::time::Instant::now();
     let caller = (&principal, ip, state);
@@ -163,6 +164,8 @@ pub async fn execute(
     };
     if writes {
         pipeline::after_writes(state);
+    } else if private_writes {
+        pipeline::after_private_writes(state);
     }
     let seconds = started.elapsed().as_secs_f64();
     match &response {

@@ -1,6 +1,7 @@
 //! Background work that runs beside the HTTP server: the outbox worker, the scheduler, the deal
-//! watcher and the upload sweeper. Every job is safe with several instances on one database.
+//! watcher, the upload sweeper and the inquiry retention purge. Every job is safe with several instances on one database.
 
+pub mod inquiries;
 pub mod media;
 pub mod outbox;
 pub mod scheduler;

@@ -56,6 +56,18 @@ pub trait OutboxHandler: Send + Sync {
     }
 }
 
+/// Whether finishing `row` may change what anonymous readers see, so the response caches must
+/// be emptied: all work does, except a webhook delivery (it changes only the delivery log, which
+/// owners read signed in) and the fan-out of `inquiry.received` (inquiries are private), so that
+/// a stream of inquiries does not keep the storefronts' reads out of the cache.
+fn seen_by_readers(row: &row::Model) -> bool {
+    match row.kind.as_str() {
+        store::kinds::WEBHOOK_DELIVER => false,
+        store::kinds::WEBHOOK_EVENT => row.payload["event"] != "inquiry.received",
+        _ => true,
+    }
+}
+
 /// A job of another kind than the handler performs (the worker never hands one over).
 pub fn not_mine(handler: &str, job: &OutboxJob) -> anyhow::Error {
     anyhow::anyhow!("{handler} cannot perform {} work", job.kind())
@@ -111,11 +123,14 @@ impl OutboxWorker {
         self
     }
 
-    /// Claims and runs one batch of each handler; returns how many rows it handled.
-    pub async fn run_once(&self) -> usize {
+    /// Claims and runs one batch of each handler; returns how many rows it handled, and how
+    /// many of those may have changed what anonymous readers see (see [`seen_by_readers`]).
+    pub async fn run_once(&self) -> (usize, usize) {
         let kinds: Vec<&str> = self.handlers.keys().copied().collect();
         let mut handled = 0;
+        let mut visible = 0;
         let rows = self.claim(&kinds, SINGLE_CLAIM).await;
+        visible += rows.iter().filter(|r| seen_by_readers(r)).count();
         for row in &rows {
             let Some(handler) = self.handlers.get(row.kind.as_str()) else {
                 continue;
@@ -135,8 +150,9 @@ impl OutboxWorker {
             let outcomes = run_batch(handler.as_ref(), &rows).await;
             self.settle(&rows, outcomes).await;
             handled += rows.len();
+            visible += rows.iter().filter(|r| seen_by_readers(r)).count();
         }
-        handled
+        (handled, visible)
     }
 
     async fn claim(&self, kinds: &[&str], limit: u64) -> Vec<row::Model> {
@@ -185,9 +201,11 @@ impl OutboxWorker {
             if *stop.borrow() {
                 break;
             }
-            let handled = self.run_once().await;
+            let (handled, visible) = self.run_once().await;
             if handled > 0 {
-                if let Some(invalidation) = &self.invalidation {
+                if visible > 0
+                    && let Some(invalidation) = &self.invalidation
+                {
                     invalidation.content_changed();
                 }
                 continue;

@@ -178,3 +178,30 @@ pub async fn require_deal_reader(
         "only the site's members may follow its deals",
     ))
 }
+
+/// Allows reading (`Scope::InquiriesRead`) or handling (`Scope::InquiriesWrite`) the buyer
+/// inquiries of `site_id`: the site's members and admins, and API tokens of theirs with the
+/// scope. Anonymous callers get UNAUTHENTICATED; a non-member, or a token restricted to another
+/// site, NOT_FOUND as `what` (inquiries are private to the site, so their existence does not
+/// leak); a member's token without the scope FORBIDDEN, naming it.
+pub async fn require_inquiry_access(
+    db: &impl ConnectionTrait,
+    principal: &Principal,
+    site_id: Uuid,
+    scope: Scope,
+    what: &str,
+) -> AppResult<Uuid> {
+    let user_id = principal.require_user()?;
+    if !principal.reaches(site_id)
+        || !(principal.is_admin_on(site_id) || caller_role(db, principal, site_id).await?.is_some())
+    {
+        return Err(AppError::not_found(what));
+    }
+    if !principal.token_allows(scope, Some(site_id)) {
+        return Err(AppError::forbidden(format!(
+            "this API token lacks the {} scope",
+            scope.as_str()
+        )));
+    }
+    Ok(user_id)
+}

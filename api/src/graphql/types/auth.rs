@@ -110,7 +110,8 @@ pub struct CreatedApiToken {
 pub struct CreateApiTokenInput {
     /// Label.
     pub name: String,
-    /// Scopes: `content:read`, `content:write`, `deals:read`, `deals:write`.
+    /// Scopes: `content:read`, `content:write`, `deals:read`, `deals:write`, `inquiries:read`,
+    /// `inquiries:write`.
     pub scopes: Vec<String>,
     /// Restrict the token to this site (its ID or domain).
     pub site_id: Option<ID>,

@@ -7,6 +7,7 @@ pub mod auth;
 pub mod category;
 pub mod connection;
 pub mod deal;
+pub mod inquiry;
 pub mod invitation;
 pub mod market;
 pub mod media;

@@ -101,7 +101,7 @@ impl SocketExecutor {
                 Ok(slot) => Some(slot),
                 Err(message) => return refused(limit_error(message)),
             },
-            Kind::Read | Kind::Write => None,
+            Kind::Read | Kind::Write | Kind::PrivateWrite => None,
         };
         let request = pipeline::for_caller(request, &principal, self.conn.ip, &self.state);
         let responses = self.schema.execute_stream(request);
@@ -111,8 +111,10 @@ impl SocketExecutor {
                 // The slot lives as long as the stream: given back when the subscription ends
                 // or the client completes it.
                 let _ = &slot;
-                if kind == Kind::Write {
-                    pipeline::after_writes(&state);
+                match kind {
+                    Kind::Write => pipeline::after_writes(&state),
+                    Kind::PrivateWrite => pipeline::after_private_writes(&state),
+                    Kind::Read | Kind::Subscription => {}
                 }
                 pipeline::finish(response)
             })

@@ -41,6 +41,7 @@ pub const EVENTS: &[&str] = &[
     "deal.live",
     "deal.broken",
     "deal.restored",
+    "inquiry.received",
 ];
 /// Most webhooks per site.
 pub const MAX_WEBHOOKS_PER_SITE: u64 = 20;
