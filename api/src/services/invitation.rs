@@ -213,7 +213,16 @@ pub async fn accept(
 ) -> AppResult<Session> {
     let found = usable(db, token).await?;
     let invitee = match users::find_by_email(db, &found.email).await? {
-        Some(account) => Invitee::Existing(signed_in_as(principal, account)?),
+        Some(account) => match signed_in_as(principal, account) {
+            Ok(account) => Invitee::Existing(account),
+            // The account may be the one a concurrent acceptance of this same link has just
+            // created (it spends the token in that transaction): then the link is used, and
+            // that is the answer, not "sign in first".
+            Err(error) => {
+                usable(db, token).await?;
+                return Err(error);
+            }
+        },
         None => {
             let password = password.ok_or_else(|| {
                 AppError::bad_input("password", "choose a password for your new account")
