@@ -136,10 +136,14 @@ fn a_passed_deadline_stops_rendering() {
 
 #[test]
 fn random_markdown_renders_with_capped_depth_and_unique_anchors() {
-    // A deterministic mixture of every construct (`content::random_markdown`, shared with the bench);
-    // speed on 1 MiB mixtures is measured in the render benchmark, not here.
-    for seed in 1..=20 {
-        let body = super::super::random_markdown(seed, 32 * 1024);
+    // A deterministic mixture of every construct (`content::random_markdown`, shared with the bench):
+    // twenty bodies of 32 KiB and two of the full 1 MiB an article may have. Their speed is
+    // measured in the render benchmark (`random_mixture_*`), not here.
+    let sizes = (1..=20u64)
+        .map(|seed| (seed, 32 * 1024))
+        .chain([(21, 1024 * 1024), (22, 1024 * 1024)]);
+    for (seed, len) in sizes {
+        let body = super::super::random_markdown(seed, len);
         let r = render(&body);
         let mut anchors = std::collections::HashSet::new();
         fn walk<'a>(toc: &'a [TocEntry], out: &mut std::collections::HashSet<&'a str>) -> bool {
