@@ -1,6 +1,7 @@
 //! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
 //! the explorer), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
 mod access;
+mod cors;
 mod execute;
 mod media;
 mod studio;
@@ -9,6 +10,7 @@ mod ws;
 pub use studio::content_security_policy;
 
 pub use access::request_id;
+pub use cors::cors;
 
 use crate::error::{AppError, ErrorCode};
 use crate::graphql::WharfSchema;

@@ -153,8 +153,10 @@ impl Application {
         let app_state = web::Data::new(state.clone());
         let schema = web::Data::new(schema);
         let workers = state.settings.workers;
+        let settings = state.settings.clone();
         let mut server = HttpServer::new(move || {
             App::new()
+                .wrap(crate::http::cors(&settings))
                 .wrap_fn(crate::http::request_id)
                 .app_data(app_state.clone())
                 .app_data(schema.clone())

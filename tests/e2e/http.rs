@@ -1,11 +1,121 @@
-//! Health, readiness, request IDs, metrics, and the way browsers reach the API explorer.
+//! Health, readiness, request IDs, metrics, the way browsers reach the API explorer, and
+//! cross-origin requests from storefront pages.
 use anyhow::Result;
+use wharf::Settings;
 use wharf_tests::{TestApp, e2e};
 
 e2e!(
     health_and_readiness_answer,
-    browsers_asking_for_graphql_are_sent_to_the_explorer
+    browsers_asking_for_graphql_are_sent_to_the_explorer,
+    without_allowed_origins_no_cors_header_is_sent
 );
+
+fn one_storefront_origin(s: &mut Settings) {
+    s.cors_allowed_origins = vec!["https://shop.example.com".into()];
+}
+
+e2e!(settings = one_storefront_origin; an_allowed_origin_may_call_the_api_and_others_get_no_cors_headers);
+
+const PING: &str = r#"{"query":"{ __typename }"}"#;
+
+/// A `POST /graphql` from a page of `origin`.
+async fn post_from(app: &TestApp, origin: &str) -> Result<reqwest::Response> {
+    Ok(app
+        .client
+        .post(format!("{}/graphql", app.address))
+        .header("origin", origin)
+        .header("content-type", "application/json")
+        .body(PING)
+        .send()
+        .await?)
+}
+
+fn header<'a>(resp: &'a reqwest::Response, name: &str) -> Option<&'a str> {
+    resp.headers().get(name).and_then(|v| v.to_str().ok())
+}
+
+async fn an_allowed_origin_may_call_the_api_and_others_get_no_cors_headers(
+    app: TestApp,
+) -> Result<()> {
+    // The preflight a browser sends before a POST with a bearer token.
+    let preflight = app
+        .client
+        .request(reqwest::Method::OPTIONS, format!("{}/graphql", app.address))
+        .header("origin", "https://shop.example.com")
+        .header("access-control-request-method", "POST")
+        .header(
+            "access-control-request-headers",
+            "content-type,authorization",
+        )
+        .send()
+        .await?;
+    assert!(preflight.status().is_success(), "{}", preflight.status());
+    assert_eq!(
+        header(&preflight, "access-control-allow-origin"),
+        Some("https://shop.example.com")
+    );
+    let methods = header(&preflight, "access-control-allow-methods").unwrap_or_default();
+    assert!(
+        methods.contains("POST") && methods.contains("GET"),
+        "{methods}"
+    );
+    let allowed = header(&preflight, "access-control-allow-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        allowed.contains("authorization") && allowed.contains("content-type"),
+        "{allowed}"
+    );
+    assert_eq!(header(&preflight, "access-control-max-age"), Some("3600"));
+    assert_eq!(header(&preflight, "access-control-allow-credentials"), None);
+
+    let allowed = post_from(&app, "https://shop.example.com").await?;
+    assert_eq!(allowed.status().as_u16(), 200);
+    assert_eq!(
+        header(&allowed, "access-control-allow-origin"),
+        Some("https://shop.example.com")
+    );
+    let exposed = header(&allowed, "access-control-expose-headers")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    assert!(
+        exposed.contains("etag") && exposed.contains("x-request-id"),
+        "{exposed}"
+    );
+    assert!(
+        header(&allowed, "vary")
+            .unwrap_or_default()
+            .to_ascii_lowercase()
+            .contains("origin"),
+        "answers differ by origin, so caches must keep them apart"
+    );
+    let body: serde_json::Value = allowed.json().await?;
+    assert_eq!(body["data"]["__typename"], "Query");
+
+    // Another origin, or a look-alike, gets its answer without CORS headers (the browser
+    // then keeps the page from reading it); the request itself is not refused.
+    for other in [
+        "https://evil.example.com",
+        "https://shop.example.com.evil.net",
+        "http://shop.example.com",
+    ] {
+        let resp = post_from(&app, other).await?;
+        assert_eq!(resp.status().as_u16(), 200, "{other}");
+        assert_eq!(
+            header(&resp, "access-control-allow-origin"),
+            None,
+            "{other}"
+        );
+    }
+    Ok(())
+}
+
+async fn without_allowed_origins_no_cors_header_is_sent(app: TestApp) -> Result<()> {
+    let resp = post_from(&app, "https://shop.example.com").await?;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(header(&resp, "access-control-allow-origin"), None);
+    Ok(())
+}
 
 async fn health_and_readiness_answer(app: TestApp) -> Result<()> {
     let health = app

@@ -125,6 +125,12 @@ pub struct Settings {
     /// loopback; cloud metadata addresses stay refused. Env: comma-separated.
     #[serde(deserialize_with = "sources::list")]
     pub webhook_allow_hosts: Vec<String>,
+    /// Origins whose pages may call the API from a browser (`https://shop.example.com`), or `*`
+    /// for any; empty: no CORS headers (pages must reach `/graphql` on their own origin).
+    /// Credentials are bearer tokens, never cookies, so a page of an allowed origin can do only
+    /// what its own tokens allow. Env: comma-separated.
+    #[serde(deserialize_with = "sources::list")]
+    pub cors_allowed_origins: Vec<String>,
     /// This server's URL as clients reach it (`https://cms.example.com`); the base of the upload
     /// and download links Wharf signs for local media. Empty: `http://HOST:PORT`.
     pub public_url: Option<String>,
@@ -274,6 +280,7 @@ impl Default for Settings {
             outbox_poll_ms: 1000,
             scheduler_poll_ms: 5000,
             webhook_allow_hosts: Vec::new(),
+            cors_allowed_origins: Vec::new(),
             public_url: None,
             s3_bucket: None,
             s3_endpoint: None,

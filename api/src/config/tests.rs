@@ -25,6 +25,39 @@ fn environment_overrides_defaults() -> anyhow::Result<()> {
 }
 
 #[test]
+fn cors_origins_are_origins_as_browsers_send_them() -> anyhow::Result<()> {
+    let s = Settings::load_from(
+        None,
+        &env(&[(
+            "WHARF_CORS_ALLOWED_ORIGINS",
+            "https://shop.example.com, http://localhost:3000",
+        )]),
+    )?;
+    assert_eq!(
+        s.cors_allowed_origins,
+        ["https://shop.example.com", "http://localhost:3000"]
+    );
+    let any = Settings::load_from(None, &env(&[("WHARF_CORS_ALLOWED_ORIGINS", "*")]))?;
+    assert_eq!(any.cors_allowed_origins, ["*"]);
+    for bad in [
+        "shop.example.com",
+        "https://shop.example.com/",
+        "https://shop.example.com/path",
+        "https://Shop.Example.com",
+        "ftp://shop.example.com",
+        "https://shop.example.com:443",
+        "https://*.example.com",
+        "null",
+    ] {
+        assert!(
+            Settings::load_from(None, &env(&[("WHARF_CORS_ALLOWED_ORIGINS", bad)])).is_err(),
+            "{bad} was accepted"
+        );
+    }
+    Ok(())
+}
+
+#[test]
 fn unknown_and_invalid_settings_are_refused() {
     assert!(Settings::load_from(None, &env(&[("WHARF_PORTT", "1")])).is_err());
     assert!(Settings::load_from(None, &env(&[("WHARF_PORT", "x")])).is_err());

@@ -17,6 +17,9 @@ impl Settings {
         if self.max_article_body_bytes >= self.max_request_bytes {
             bail!("max_article_body_bytes must be smaller than max_request_bytes");
         }
+        for origin in &self.cors_allowed_origins {
+            check_origin(origin)?;
+        }
         if self.inquiry_purge_poll_ms == 0 {
             bail!("inquiry_purge_poll_ms must be at least 1");
         }
@@ -116,4 +119,31 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+/// An entry of `cors_allowed_origins`: `*`, or an origin as browsers send it (`scheme://host`
+/// or `scheme://host:port`, http or https, nothing after the host).
+fn check_origin(origin: &str) -> anyhow::Result<()> {
+    if origin == "*" {
+        return Ok(());
+    }
+    let parsed = url::Url::parse(origin)
+        .with_context(|| format!("cors_allowed_origins: {origin:?} is not an origin"))?;
+    let serialized = parsed.origin().ascii_serialization();
+    // A domain of letters, digits, dots and hyphens (the URL standard lets `*` through, which
+    // would never match an Origin header: patterns are not supported), or an IP address.
+    let plain_host = match parsed.host() {
+        Some(url::Host::Domain(domain)) => domain
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '-')),
+        Some(url::Host::Ipv4(_) | url::Host::Ipv6(_)) => true,
+        None => false,
+    };
+    if !matches!(parsed.scheme(), "http" | "https") || !plain_host || serialized != origin {
+        bail!(
+            "cors_allowed_origins: {origin:?} is not an origin; write it as a browser sends it, \
+             like {serialized:?} (http or https, lowercase, no path or trailing slash)"
+        );
+    }
+    Ok(())
 }
