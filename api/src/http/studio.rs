@@ -323,6 +323,37 @@ mod tests {
         assert_eq!(preloaded, graph);
     }
 
+    /// The strings of `const NAME = [...]` in a Studio file.
+    fn js_list(text: &str, name: &str) -> Vec<String> {
+        let start = text
+            .find(&format!("const {name} = ["))
+            .unwrap_or_else(|| panic!("no list {name}"));
+        let rest = &text[start..];
+        let end = rest.find("];").unwrap_or(rest.len());
+        rest[..end]
+            .split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_owned)
+            .collect()
+    }
+
+    #[test]
+    fn the_settings_pages_offer_every_scope_and_webhook_event_the_server_knows() {
+        let tokens = embedded_text("pages/settings/tokens.js").unwrap_or_default();
+        let server_scopes: Vec<String> = crate::auth::Scope::ALL
+            .iter()
+            .map(|s| s.as_str().to_owned())
+            .collect();
+        assert_eq!(js_list(&tokens, "SCOPES"), server_scopes);
+        let webhooks = embedded_text("pages/settings/webhooks.js").unwrap_or_default();
+        let server_events: Vec<String> = crate::services::webhook::EVENTS
+            .iter()
+            .map(|e| (*e).to_owned())
+            .collect();
+        assert_eq!(js_list(&webhooks, "EVENTS"), server_events);
+    }
+
     #[test]
     fn paths_that_leave_the_folder_are_refused() {
         let settings = Settings::default();

@@ -105,6 +105,8 @@ export default {
   "settings.scope.content:write": "write and publish content",
   "settings.scope.deals:read": "read link deals",
   "settings.scope.deals:write": "propose and manage link deals",
+  "settings.scope.inquiries:read": "read buyer inquiries",
+  "settings.scope.inquiries:write": "handle buyer inquiries (status, notes, spam, delete)",
 
   "settings.webhooks.intro": "Wharf POSTs a signed JSON message to each URL when one of its events happens on this site, and retries failed deliveries.",
   "settings.webhooks.ownersOnly": "Only owners of this site can see and manage its webhooks.",
@@ -145,6 +147,7 @@ export default {
   "settings.event.deal.live": "a link deal went live",
   "settings.event.deal.broken": "a link deal broke (a link went missing)",
   "settings.event.deal.restored": "a broken link deal is live again",
+  "settings.event.inquiry.received": "a buyer sent an inquiry (not suspected spam)",
   "settings.delivery.pending": "Waiting",
   "settings.delivery.delivered": "Delivered",
   "settings.delivery.failed": "Failed",

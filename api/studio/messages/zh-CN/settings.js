@@ -105,6 +105,8 @@ export default {
   "settings.scope.content:write": "撰写和发布内容",
   "settings.scope.deals:read": "查看外链交换",
   "settings.scope.deals:write": "发起和管理外链交换",
+  "settings.scope.inquiries:read": "查看询盘",
+  "settings.scope.inquiries:write": "处理询盘（状态、备注、垃圾询盘、删除）",
 
   "settings.webhooks.intro": "此站点发生所选事件时，Wharf 会向每个 URL 发送一条带签名的 JSON 消息（POST），发送失败会自动重试。",
   "settings.webhooks.ownersOnly": "只有该站点的所有者可以查看和管理 Webhook。",
@@ -145,6 +147,7 @@ export default {
   "settings.event.deal.live": "外链交换已生效",
   "settings.event.deal.broken": "外链交换失效（链接不见了）",
   "settings.event.deal.restored": "失效的外链交换已恢复",
+  "settings.event.inquiry.received": "收到买家询盘（非疑似垃圾）",
   "settings.delivery.pending": "等待中",
   "settings.delivery.delivered": "已送达",
   "settings.delivery.failed": "失败",

@@ -6,7 +6,7 @@ import { h, clear, field, input, run, notice, badge, confirmDialog, table, showE
 import { onceBox, stacked } from "./shared.js";
 
 // The scopes of CreateApiTokenInput.scopes (schema.graphql).
-const SCOPES = ["content:read", "content:write", "deals:read", "deals:write"];
+const SCOPES = ["content:read", "content:write", "deals:read", "deals:write", "inquiries:read", "inquiries:write"];
 const TOKEN_FIELDS = `id name prefix scopes siteId expiresAt lastUsedAt createdAt`;
 
 export async function renderTokens(panel, ctx) {
