@@ -28,6 +28,41 @@ struct Entry {
     note: Option<String>,
 }
 
+impl Entry {
+    /// A status change, with the member's note if any.
+    fn status(from: InquiryStatus, to: InquiryStatus, note: Option<String>) -> Self {
+        Self {
+            kind: InquiryEventKind::Status,
+            from: Some(from),
+            to: Some(to),
+            assignee: None,
+            note,
+        }
+    }
+
+    /// An assignment (`None`: unassigned).
+    fn assigned(assignee: Option<Uuid>) -> Self {
+        Self {
+            kind: InquiryEventKind::Assigned,
+            from: None,
+            to: None,
+            assignee,
+            note: None,
+        }
+    }
+
+    /// An internal note.
+    fn note(note: String) -> Self {
+        Self {
+            kind: InquiryEventKind::Note,
+            from: None,
+            to: None,
+            assignee: None,
+            note: Some(note),
+        }
+    }
+}
+
 async fn record(
     db: &impl ConnectionTrait,
     inquiry_id: Uuid,
@@ -96,13 +131,7 @@ pub async fn set_inquiry_status(
     model.status = Set(status);
     model.updated_at = Set(now());
     let updated = model.update(&txn).await?;
-    let entry = Entry {
-        kind: InquiryEventKind::Status,
-        from: Some(from),
-        to: Some(status),
-        assignee: None,
-        note,
-    };
+    let entry = Entry::status(from, status, note);
     record(&txn, id, actor, entry).await?;
     txn.commit().await?;
     Ok(updated)
@@ -136,13 +165,7 @@ pub async fn assign_inquiry(
     model.assignee_id = Set(assignee);
     model.updated_at = Set(now());
     let updated = model.update(&txn).await?;
-    let entry = Entry {
-        kind: InquiryEventKind::Assigned,
-        from: None,
-        to: None,
-        assignee,
-        note: None,
-    };
+    let entry = Entry::assigned(assignee);
     record(&txn, id, actor, entry).await?;
     txn.commit().await?;
     Ok(updated)
@@ -162,13 +185,7 @@ pub async fn add_inquiry_note(
     let mut model = current.into_active_model();
     model.updated_at = Set(now());
     let updated = model.update(&txn).await?;
-    let entry = Entry {
-        kind: InquiryEventKind::Note,
-        from: None,
-        to: None,
-        assignee: None,
-        note: Some(note),
-    };
+    let entry = Entry::note(note);
     record(&txn, id, actor, entry).await?;
     txn.commit().await?;
     Ok(updated)
@@ -212,13 +229,7 @@ pub async fn mark_inquiry_spam(
     model.spam_reasons = Set(serde_json::json!(reasons));
     model.updated_at = Set(now());
     let updated = model.update(&txn).await?;
-    let entry = Entry {
-        kind: InquiryEventKind::Status,
-        from: Some(from),
-        to: Some(InquiryStatus::Spam),
-        assignee: None,
-        note: None,
-    };
+    let entry = Entry::status(from, InquiryStatus::Spam, None);
     record(&txn, id, actor, entry).await?;
     txn.commit().await?;
     Ok(updated)
@@ -245,13 +256,7 @@ pub async fn mark_inquiry_not_spam(
     model.status = Set(InquiryStatus::New);
     model.updated_at = Set(now());
     let updated = model.update(&txn).await?;
-    let entry = Entry {
-        kind: InquiryEventKind::Status,
-        from: Some(InquiryStatus::Spam),
-        to: Some(InquiryStatus::New),
-        assignee: None,
-        note: None,
-    };
+    let entry = Entry::status(InquiryStatus::Spam, InquiryStatus::New, None);
     record(&txn, id, actor, entry).await?;
     let items = items_of(&txn, id).await?;
     inquiry_received(&txn, &updated, &items).await?;
