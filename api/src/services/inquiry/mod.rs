@@ -13,6 +13,7 @@ pub mod export;
 pub mod form;
 mod handle;
 mod inbox;
+mod input;
 pub mod retention;
 pub mod settings;
 pub mod spam;
@@ -24,7 +25,8 @@ pub use handle::{
     set_inquiry_status,
 };
 pub use inbox::{InquiryFilter, list_inquiries};
-pub use submit::{ItemInput, MAX_ITEMS, MAX_QUANTITY, NewInquiry, Sender, Utm, submit_inquiry};
+pub use input::{ItemInput, MAX_ITEMS, MAX_QUANTITY, NewInquiry, Utm};
+pub use submit::{Sender, submit_inquiry};
 
 use crate::auth::{Principal, Scope};
 use crate::error::{AppError, AppResult};
