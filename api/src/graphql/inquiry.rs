@@ -2,9 +2,9 @@
 //! inbox.
 use crate::graphql::context::{ClientIp, principal, state};
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
-use crate::graphql::types::inquiry::{
-    Inquiry, InquiryExport, InquiryFilter, InquiryForm, InquiryStatus, SubmitInquiryInput,
-    SubmittedInquiry,
+use crate::graphql::types::inquiry::{Inquiry, InquiryStatus};
+use crate::graphql::types::inquiry_input::{
+    InquiryExport, InquiryFilter, InquiryForm, SubmitInquiryInput, SubmittedInquiry,
 };
 use crate::graphql::types::{id_arg, to_id};
 use crate::services::inquiry::{self as service, Sender};

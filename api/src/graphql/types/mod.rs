@@ -8,6 +8,7 @@ pub mod category;
 pub mod connection;
 pub mod deal;
 pub mod inquiry;
+pub mod inquiry_input;
 pub mod invitation;
 pub mod market;
 pub mod media;
