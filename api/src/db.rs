@@ -2,13 +2,27 @@
 use crate::config::Settings;
 use anyhow::Context;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection};
+use sea_orm::sea_query::Expr;
+use sea_orm::{ColumnTrait, ConnectOptions, Database, DatabaseConnection, DbBackend};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
+use uuid::Uuid;
 
 /// How long opening a database connection may take.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// `column IN (ids)`, written as each database plans it best. On PostgreSQL one array parameter
+/// (`column = ANY($1)`): the statement's text is the same for any number of IDs, so PostgreSQL
+/// settles on one generic plan for it (an index probe per ID) instead of planning every bind, as
+/// it did for a 20-value `IN` list (0.2 ms a request, and a sequential scan of the links). On
+/// SQLite an `IN` list (SQLite has no arrays).
+pub fn id_in<C: ColumnTrait>(backend: DbBackend, column: C, ids: &[Uuid]) -> Expr {
+    match backend {
+        DbBackend::Postgres if !ids.is_empty() => column.eq_any(ids.iter().copied()),
+        _ => column.is_in(ids.iter().copied()),
+    }
+}
 
 /// Opens the pool. SQLite gets WAL, foreign keys and a busy timeout; its folder is created.
 pub async fn connect(settings: &Settings) -> anyhow::Result<DatabaseConnection> {

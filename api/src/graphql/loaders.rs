@@ -1,9 +1,10 @@
 //! Batched loading of related records, so a page of articles costs a fixed number of queries.
+use crate::db::id_in;
 use crate::error::AppError;
 use crate::services::tag::tags_of_articles;
 use async_graphql::dataloader::{DataLoader, Loader};
 use entities::{media, site, tag, user};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::{DatabaseConnection, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use std::sync::Arc;
 use uuid::Uuid;
@@ -42,7 +43,7 @@ impl Loader<Uuid> for SiteLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, site::Model>, LoadError> {
         let rows = site::Entity::find()
-            .filter(site::Column::Id.is_in(keys.iter().copied()))
+            .filter(id_in(self.0.get_database_backend(), site::Column::Id, keys))
             .all(&self.0)
             .await
             .map_err(AppError::from)?;
@@ -56,7 +57,7 @@ impl Loader<Uuid> for UserLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, user::Model>, LoadError> {
         let rows = user::Entity::find()
-            .filter(user::Column::Id.is_in(keys.iter().copied()))
+            .filter(id_in(self.0.get_database_backend(), user::Column::Id, keys))
             .all(&self.0)
             .await
             .map_err(AppError::from)?;
@@ -70,7 +71,11 @@ impl Loader<Uuid> for MediaLoader {
 
     async fn load(&self, keys: &[Uuid]) -> Result<HashMap<Uuid, media::Model>, LoadError> {
         let rows = media::Entity::find()
-            .filter(media::Column::Id.is_in(keys.iter().copied()))
+            .filter(id_in(
+                self.0.get_database_backend(),
+                media::Column::Id,
+                keys,
+            ))
             .all(&self.0)
             .await
             .map_err(AppError::from)?;

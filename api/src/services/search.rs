@@ -3,6 +3,7 @@
 //!
 //! Hits are always re-read from the database and dropped unless still published, so a stale
 //! index never shows a draft or a deleted article.
+use crate::db::id_in;
 use crate::domain::Locale;
 use crate::error::{AppError, AppResult};
 use crate::search::{SearchDoc, SearchEngine, SearchRequest, text};
@@ -176,7 +177,7 @@ async fn published_by_id(
     // By ID alone, the status checked here: with `AND status = ?` in the SQL, SQLite's planner
     // may walk the status index (every published article) instead of looking up the IDs.
     Ok(article::Entity::find()
-        .filter(article::Column::Id.is_in(ids.iter().copied()))
+        .filter(id_in(db.get_database_backend(), article::Column::Id, ids))
         .all(db)
         .await?
         .into_iter()
@@ -262,7 +263,7 @@ pub async fn sync_articles(
         return Ok(());
     }
     let published: Vec<article::Model> = article::Entity::find()
-        .filter(article::Column::Id.is_in(ids.iter().copied()))
+        .filter(id_in(db.get_database_backend(), article::Column::Id, ids))
         .all(db)
         .await?
         .into_iter()

@@ -1,5 +1,6 @@
 //! Tags of a site, and which articles carry them.
 use crate::auth::Principal;
+use crate::db::id_in;
 use crate::domain::{Slug, bounded_text};
 use crate::error::{AppError, AppResult, on_constraint};
 use crate::services::pagination::{Cursor, Page, PageRequest};
@@ -261,7 +262,11 @@ pub async fn tags_of_articles(
         .column(tag::Column::Slug)
         .column(tag::Column::CreatedAt)
         .join(sea_orm::JoinType::InnerJoin, to_tag)
-        .filter(article_tag::Column::ArticleId.is_in(article_ids.iter().copied()))
+        .filter(id_in(
+            db.get_database_backend(),
+            article_tag::Column::ArticleId,
+            article_ids,
+        ))
         .order_by_asc(article_tag::Column::Position)
         .into_tuple::<(
             Uuid,
