@@ -8,6 +8,7 @@ use wharf_tests::{TestApp, e2e, ok, str_at};
 e2e!(
     storefront_fields_cost_at_most_one_statement_each_with_any_filter_and_order,
     derived_fields_come_from_the_digest_and_rows_without_one_still_answer,
+    a_read_by_slug_costs_two_statements_and_the_long_way_still_explains,
 );
 
 const SITE: &str = "shop.example.com";
@@ -67,15 +68,18 @@ async fn seed(app: &TestApp) -> Result<(String, Vec<String>)> {
 }
 
 /// The statements one anonymous request ran (the background jobs' are not counted), and its
-/// answer. `query` starts with `query($first: Int)`.
+/// answer. `query` starts with `query`; `$first` is 20 when it declares it.
 async fn cost(app: &TestApp, query: &str) -> Result<(u64, Value)> {
     static CALLS: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     // A new operation name each time: the anonymous response cache never answers.
     let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let named = query.replacen("query(", &format!("query Call{call}("), 1);
-    let (answer, n) = app
-        .queries_during(app.graphql(&named, json!({ "first": 20 })))
-        .await?;
+    let named = query.replacen("query", &format!("query Call{call}"), 1);
+    let vars = if query.contains("$first") {
+        json!({ "first": 20 })
+    } else {
+        Value::Null
+    };
+    let (answer, n) = app.queries_during(app.graphql(&named, vars)).await?;
     Ok((n, answer))
 }
 
@@ -255,5 +259,91 @@ async fn derived_fields_come_from_the_digest_and_rows_without_one_still_answer(
         stale, before,
         "a digest of another renderer must not be shown"
     );
+    Ok(())
+}
+
+/// A storefront's read by slug: the article with its site joined, then its tags (two statements,
+/// by domain or by ID, in the default locale or an asked one). What the joined read cannot answer
+/// (a missing site, a locale the site does not offer, no translation in the asked locale) still
+/// gets the answer it got before.
+async fn a_read_by_slug_costs_two_statements_and_the_long_way_still_explains(
+    app: TestApp,
+) -> Result<()> {
+    let (token, ids) = seed(&app).await?;
+    let site_id = str_at(
+        &app.graphql(
+            &format!("{{ site(domain: \"{SITE}\") {{ id }} }}"),
+            Value::Null,
+        )
+        .await?,
+        "/data/site/id",
+    )?;
+    let mut slugs = Vec::new();
+    for id in [&ids[0], &ids[2]] {
+        let a = app
+            .graphql_as(
+                &token,
+                "query($id: ID!) { article(id: $id) { slug } }",
+                json!({ "id": id }),
+            )
+            .await?;
+        slugs.push(str_at(&a, "/data/article/slug")?);
+    }
+    let (en, zh) = (slugs[0].clone(), slugs[1].clone());
+    for (site, slug, locale, title) in [
+        (SITE, en.as_str(), "null", "Incoterms explained"),
+        (site_id.as_str(), en.as_str(), "null", "Incoterms explained"),
+        (SITE, en.as_str(), "\"en\"", "Incoterms explained"),
+        ("WWW.Shop.Example.com", zh.as_str(), "\"zh-cn\"", "外贸展会"),
+    ] {
+        let q = format!(
+            "query {{ article(site: \"{site}\", slug: \"{slug}\", locale: {locale}) {{ title tags {{ name }} }} }}"
+        );
+        let (n, data) = cost(&app, &q).await?;
+        assert_eq!(
+            data["data"]["article"]["title"], title,
+            "{site} {slug} {locale}: {data}"
+        );
+        assert_eq!(n, 2, "{site} {slug} {locale}: {n} statements");
+    }
+    // No Chinese version of the English article: the default-locale article answers.
+    let q = format!(
+        "query {{ article(site: \"{SITE}\", slug: \"{en}\", locale: \"zh-CN\") {{ title }} }}"
+    );
+    let (_, data) = cost(&app, &q).await?;
+    assert_eq!(
+        data["data"]["article"]["title"], "Incoterms explained",
+        "{data}"
+    );
+    // A locale the site does not offer, a site that does not exist, a slug nobody used.
+    for (site, slug, locale, code, field) in [
+        (
+            SITE,
+            en.as_str(),
+            "\"de\"",
+            "BAD_USER_INPUT",
+            Some("locale"),
+        ),
+        (
+            "nowhere.example.com",
+            en.as_str(),
+            "null",
+            "NOT_FOUND",
+            None,
+        ),
+        (SITE, "no-such-article", "null", "NOT_FOUND", None),
+    ] {
+        let q = format!(
+            "query {{ article(site: \"{site}\", slug: \"{slug}\", locale: {locale}) {{ title }} }}"
+        );
+        let (_, data) = cost(&app, &q).await?;
+        assert_eq!(
+            data["errors"][0]["extensions"]["code"], code,
+            "{site} {slug} {locale}: {data}"
+        );
+        if let Some(field) = field {
+            assert_eq!(data["errors"][0]["extensions"]["field"], field, "{data}");
+        }
+    }
     Ok(())
 }

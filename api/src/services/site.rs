@@ -300,6 +300,14 @@ impl SiteKey {
         }
     }
 
+    /// A condition on the `sites` row itself (for a query that joins it).
+    pub fn names_row(&self) -> sea_orm::sea_query::SimpleExpr {
+        match self {
+            Self::Id(id) => site::Column::Id.eq(*id),
+            Self::Domain(domain) => site::Column::Domain.eq(domain.as_str()),
+        }
+    }
+
     /// The site, or NOT_FOUND.
     pub async fn load(&self, db: &impl ConnectionTrait) -> AppResult<site::Model> {
         let found = match self {
