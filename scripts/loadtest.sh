@@ -3,25 +3,24 @@
 #
 #   scripts/loadtest.sh [N ...]        default: 1000 100000 articles
 #
-# Needs: wrk (Debian package `wrk`), python3, release builds of wharf and the ceiling:
-#   cargo build --release -p wharf
+# Needs: wrk (Debian package `wrk`), python3, the deployment build of wharf and the ceiling:
+#   cargo build --profile dist -p wharf         (or WHARF=path/to/wharf)
 #   (cd bench/ceiling && CARGO_TARGET_DIR=../../target cargo build --release)
 # (both in $CARGO_TARGET_DIR when set, as CI does: then build the ceiling with that variable too).
 # Environment: DURATION (default 10s), CONNECTIONS (16), THREADS (2). Only 127.0.0.1 is used.
 # BENCH_POSTGRES=postgres://user@host:port (a server where a database may be created): Wharf runs
-# on a fresh database `wharf_bench` there instead of SQLite (needs psql). The ceiling reads
-# SQLite only, so on PostgreSQL it is not run.
+# on a fresh database `wharf_bench` there instead of SQLite (needs psql), and so does the ceiling.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-WHARF=$TARGET/release/wharf
+WHARF=${WHARF:-$TARGET/dist/wharf}
 CEILING=$TARGET/release/ceiling
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-16}
 THREADS=${THREADS:-2}
 PORT=18200
 DOMAIN=bench.example.com
-[ -x "$WHARF" ] || { echo "build wharf in release first (see the header)"; exit 2; }
+[ -x "$WHARF" ] || { echo "build wharf first (see the header)"; exit 2; }
 [ -x "$CEILING" ] || echo "NOTE: the ceiling is not built ($CEILING): its rows are left out"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)"; exit 2; }
 
@@ -31,7 +30,9 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 post_script() { # $1 = JSON body file → a wrk Lua script posting it
   printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nlocal f = io.open("%s")\nwrk.body = f:read("*a")\nf:close()\n' "$1"
 }
-LIST='{"query":"{ articles(first: 20, filter: {site: \"'$DOMAIN'\"}) { edges { node { id title slug publishedAt tags { name slug } } } } }"}'
+# The storefront's list (the ceiling answers it with the same JSON; before 2026-11-30 this script
+# asked for `id title slug publishedAt tags { name slug }` with no status filter or ordering).
+LIST='{"query":"{ articles(first: 20, filter: {site: \"'$DOMAIN'\", status: PUBLISHED}, orderBy: {field: PUBLISHED_AT, direction: DESC}) { edges { node { id slug title excerpt publishedAt tags { id name slug } } } } }"}'
 SLUG='{"query":"{ article(site: \"'$DOMAIN'\", slug: \"article-500\") { title html tags { name slug } } }"}'
 SEARCH='{"query":"{ search(query: \"trade fairs\", site: \"'$DOMAIN'\", first: 10) { estimatedTotal hits { article { id title slug } } } }"}'
 # The same search with highlighted titles and excerpts: the excerpts hold Chinese, so marking them
@@ -107,8 +108,8 @@ for N in "${@:-1000 100000}"; do
   run "wharf search with highlights (cache miss)" "$work/SEARCH_HL.lua"
   stop "$WPID"; sleep 0.3
   echo "| $N | wharf, cache off, search with highlights | $(( $(cat "$work/rss") / 1024 )) MiB | $(( $(cat "$work/anon") / 1024 )) MiB |" >> "$work/rss-results"
-  [ -n "${BENCH_POSTGRES:-}" ] || [ ! -x "$CEILING" ] && continue
-  "$CEILING" "$work/data/wharf.db" "$PORT" "$DOMAIN" > "$work/ceiling.log" 2>&1 &
+  [ -x "$CEILING" ] || continue
+  "$CEILING" "${DB_URL:-$work/data/wharf.db}" "$PORT" "$DOMAIN" > "$work/ceiling.log" 2>&1 &
   CPID=$!
   sleep 0.5
   run "ceiling list (actix-web + sqlx)" "$work/LIST.lua"

@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Seeds a migrated Wharf SQLite database with N published articles for the load benchmark.
 
-usage: seed_bench.py DB_PATH N [DOMAIN] [--varied]
-       seed_bench.py postgres://... N [DOMAIN] [--varied]    (through psql's COPY; needs psql)
+usage: seed_bench.py DB_PATH N [DOMAIN] [--varied] [--tags K] [--excerpt]
+       seed_bench.py postgres://... N [DOMAIN] [...]    (through psql's COPY; needs psql)
 
 Writes one site (DOMAIN, default bench.example.com), 50 tags, and N published articles of about
 2 KB of mixed English/Chinese markdown with two tags each, straight into the tables (the same
 shape the services write: 16-byte UUIDs, RFC 3339 timestamps at microsecond precision).
 With --varied, each article gets its own title and body of about 150 words drawn from a trade
 vocabulary (every other article Chinese), so a search matches some articles, not all.
+--tags K gives each article K tags instead of two; --excerpt gives each an explicit excerpt (as
+imported articles have). IDs come from a seeded generator: the same arguments write the same rows
+on SQLite and PostgreSQL, so servers on either database can be compared on the same data.
 """
 import datetime
 import json
@@ -47,6 +50,8 @@ class Postgres:
 
 
 def pg_value(v):
+    if v is None:
+        return "\\N"
     if isinstance(v, bytes):
         return str(uuid.UUID(bytes=v))
     return str(v).replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")
@@ -69,14 +74,22 @@ def varied(rnd, i):
 
 
 def main():
-    args = [a for a in sys.argv[1:] if a != "--varied"]
-    vary = "--varied" in sys.argv[1:]
+    argv = sys.argv[1:]
+    vary = "--varied" in argv
+    with_excerpt = "--excerpt" in argv
+    per_article = 2
+    if "--tags" in argv:
+        at = argv.index("--tags")
+        per_article = int(argv[at + 1])
+        del argv[at:at + 2]
+    args = [a for a in argv if a not in ("--varied", "--excerpt")]
     path, n = args[0], int(args[1])
     domain = args[2] if len(args) > 2 else "bench.example.com"
     rnd = random.Random(7)
     db = Postgres(path) if path.startswith("postgres") else sqlite3.connect(path)
     now = datetime.datetime(2026, 11, 1, tzinfo=datetime.timezone.utc)
-    site = uuid.uuid4().bytes
+    new_id = lambda: uuid.UUID(int=rnd.getrandbits(128), version=4).bytes
+    site = new_id()
     db.execute(
         "INSERT INTO sites (id, name, domain, default_locale, locales, categories, languages, verification_token, created_at, updated_at) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -84,18 +97,19 @@ def main():
     )
     tags = []
     for i in range(50):
-        tid = uuid.uuid4().bytes
+        tid = new_id()
         tags.append(tid)
         db.execute("INSERT INTO tags (id, site_id, name, slug, created_at) VALUES (?, ?, ?, ?, ?)", (tid, site, f"Tag {i}", f"tag-{i}", ts(now)))
     body = ("## 一、简介\n\n扩散模型是一类生成模型。Export businesses ship FOB or CIF worldwide.\n\n" * 12)
     rows, links = [], []
     for i in range(n):
-        aid = uuid.uuid4().bytes
+        aid = new_id()
         when = now - datetime.timedelta(minutes=i)
         title, text = varied(rnd, i) if vary else (f"Article {i} about trade fairs", body)
         locale = "zh-CN" if vary and i % 2 == 1 else "en"
-        rows.append((aid, site, aid, locale, f"article-{i}", title, text, "published", ts(when), 1, ts(when), ts(when)))
-        for pos, tid in enumerate(rnd.sample(tags, 2)):
+        excerpt = f"{title}: what buyers ask before they order." if with_excerpt else None
+        rows.append((aid, site, aid, locale, f"article-{i}", title, text, excerpt, "published", ts(when), 1, ts(when), ts(when)))
+        for pos, tid in enumerate(rnd.sample(tags, per_article)):
             links.append((aid, tid, pos))
         if len(rows) >= 5000:
             flush(db, rows, links)
@@ -107,8 +121,8 @@ def main():
 
 def flush(db, rows, links):
     db.executemany(
-        "INSERT INTO articles (id, site_id, translation_group_id, locale, slug, title, body, status, published_at, version, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO articles (id, site_id, translation_group_id, locale, slug, title, body, excerpt, status, published_at, version, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     db.executemany("INSERT INTO article_tags (article_id, tag_id, position) VALUES (?, ?, ?)", links)
