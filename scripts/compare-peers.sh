@@ -34,7 +34,7 @@ CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-2}
 PORT=18210
 DOMAIN=bench.example.com
-SLUG=article-500
+SLUG=article-$((N / 2))
 for tool in wrk python3 psql node npm curl; do
   command -v $tool >/dev/null || { echo "missing: $tool"; exit 2; }
 done
@@ -46,13 +46,26 @@ trap 'kill $(jobs -p) 2>/dev/null || true; rm -rf "$work"' EXIT
 PEERS_DIR=${PEERS_DIR:-$work/peers}
 mkdir -p "$PEERS_DIR"
 
-echo "== PostGraphile 5 from the npm registry into $PEERS_DIR"
-if [ ! -x "$PEERS_DIR/node_modules/.bin/postgraphile" ]; then
+echo "== PostGraphile 5 (and the Node.js 22 it needs) from the npm registry into $PEERS_DIR"
+if [ ! -x "$PEERS_DIR/node_modules/.bin/postgraphile" ] || [ ! -x "$PEERS_DIR/node_modules/.bin/node" ]; then
   (cd "$PEERS_DIR" && { [ -f package.json ] || npm init -y >/dev/null; } \
-    && npm install --no-audit --no-fund --loglevel=error postgraphile@5 >/dev/null)
+    && npm install --no-audit --no-fund --loglevel=error postgraphile@5 node@22 >/dev/null)
 fi
-PGL_VERSION=$(node -p "require('$PEERS_DIR/node_modules/postgraphile/package.json').version")
-echo "postgraphile $PGL_VERSION, node $(node --version)"
+# The Amber preset, as documented; PgIndexBehaviorsPlugin off so that the article's tags can be
+# ordered by their position (an unindexed column), which the same answer as Wharf's needs.
+cat > "$PEERS_DIR/graphile.config.mjs" <<'JS'
+import { PostGraphileAmberPreset } from "postgraphile/presets/amber";
+import { makePgService } from "postgraphile/adaptors/pg";
+export default {
+  extends: [PostGraphileAmberPreset],
+  disablePlugins: ["PgIndexBehaviorsPlugin"],
+  pgServices: [makePgService({ connectionString: process.env.DATABASE_URL, schemas: ["public"] })],
+  grafserv: { port: Number(process.env.PORT), host: "127.0.0.1", graphiql: false },
+};
+JS
+NODE_PATH_BIN=$PEERS_DIR/node_modules/.bin
+PGL_VERSION=$("$NODE_PATH_BIN/node" -p "require('$PEERS_DIR/node_modules/postgraphile/package.json').version")
+echo "postgraphile $PGL_VERSION, node $("$NODE_PATH_BIN/node" --version)"
 
 echo "== data: $N articles, 3 tags each, on SQLite and on PostgreSQL (wharf_peers)"
 psql -q "$PG/postgres" -c 'DROP DATABASE IF EXISTS wharf_peers' -c 'CREATE DATABASE wharf_peers'
@@ -100,9 +113,8 @@ start() { # $1 = server, $2 = list query name; the server's pid in $PID
         WHARF_WORKERS=2 WHARF_RATE_LIMIT_ANONYMOUS_PER_MINUTE=0 RUST_LOG=error \
         "$WHARF" serve > "$work/server.log" 2>&1 & PID=$! ;;
     postgraphile)
-      GRAPHILE_ENV=production NODE_ENV=production \
-        "$PEERS_DIR/node_modules/.bin/postgraphile" -c "$PG_DB" -s public -p "$PORT" -n 127.0.0.1 \
-        > "$work/server.log" 2>&1 & PID=$! ;;
+      (cd "$PEERS_DIR" && PATH=$NODE_PATH_BIN:$PATH DATABASE_URL=$PG_DB PORT=$PORT GRAPHILE_ENV=production \
+        NODE_ENV=production exec "$NODE_PATH_BIN/postgraphile" -C graphile.config.mjs) > "$work/server.log" 2>&1 & PID=$! ;;
   esac
   wait_up "$work/$2.json"
 }
@@ -140,6 +152,11 @@ python3 - "$work" $SERVERS <<'EOF'
 import json, sys
 work, servers = sys.argv[1], sys.argv[2:]
 def rows(server, read):
+    try:
+        return read_rows(server, read)
+    except (KeyError, TypeError, ValueError) as e:
+        sys.exit(f"{server} {read}: unexpected answer ({e!r}): {open(f'{work}/answer-{server}-{read}.json').read()[:600]}")
+def read_rows(server, read):
     data = json.load(open(f"{work}/answer-{server}-{read}.json"))
     assert "errors" not in data, (server, read, data["errors"])
     d = data["data"]
