@@ -259,6 +259,50 @@ async fn derived_fields_come_from_the_digest_and_rows_without_one_still_answer(
         stale, before,
         "a digest of another renderer must not be shown"
     );
+
+    // Asking for `excerpt` alone: rows with an explicit excerpt need no digest and no body, so
+    // with every row's digest gone, only the rows without one cost a read of their bodies.
+    let excerpts = format!(
+        "query($first: Int) {{ articles(first: $first, filter: {{site: \"{SITE}\"}}, orderBy: {{field: TITLE, direction: ASC}}) {{ nodes {{ id excerpt hasExplicitExcerpt }} }} }}"
+    );
+    app.db
+        .execute_unprepared("UPDATE articles SET digest = NULL, digest_rev = NULL")
+        .await?;
+    app.db
+        .execute_unprepared(
+            "UPDATE articles SET excerpt = 'Written by hand' WHERE title = 'Trade fairs'",
+        )
+        .await?;
+    let (n, data) = cost(&app, &excerpts).await?;
+    assert_eq!(
+        n, 2,
+        "the page, then the two bodies of rows without an excerpt: {data}"
+    );
+    for node in ok(&data)?["articles"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+    {
+        let alone = alone(node["id"].as_str().unwrap_or_default()).await?;
+        assert_eq!(node["excerpt"], alone["excerpt"], "{node}");
+    }
+    let hand: Vec<&Value> = ok(&data)?["articles"]["nodes"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter(|n| n["hasExplicitExcerpt"] == true)
+        .collect();
+    assert_eq!(hand.len(), 1, "{data}");
+    assert_eq!(hand[0]["excerpt"], "Written by hand");
+    app.db
+        .execute_unprepared("UPDATE articles SET excerpt = 'Written by hand'")
+        .await?;
+    let (n, data) = cost(&app, &excerpts).await?;
+    ok(&data)?;
+    assert_eq!(
+        n, 1,
+        "every row has an explicit excerpt: the page alone: {data}"
+    );
     Ok(())
 }
 

@@ -62,7 +62,7 @@ impl ArticleQuery {
         let mut filter = filter.unwrap_or_default().into_service()?;
         let look = ctx.look_ahead();
         filter.skip_total = !look.field("totalCount").exists();
-        filter.columns = needed_columns(&look);
+        (filter.columns, filter.digest_only_without_excerpt) = needed_columns(&look);
         let page = article::list_articles(
             &st.db,
             principal(ctx),
@@ -170,10 +170,15 @@ fn wants_tags(connection: &async_graphql::Lookahead<'_>) -> bool {
         || connection.field("nodes").field("tags").exists()
 }
 
-/// The columns the nodes of an article connection read, or `None` when some field needs whole rows.
+/// The fields that read the digest whatever the row's explicit excerpt (`excerpt` reads it only
+/// for rows without one).
+const DIGEST_FIELDS: &[&str] = &["wordCount", "readingMinutes", "toc"];
+
+/// The columns the nodes of an article connection read, or `None` when some field needs whole
+/// rows; and whether the digest serves only the excerpt (no field of [`DIGEST_FIELDS`] asked).
 fn needed_columns(
     connection: &async_graphql::Lookahead<'_>,
-) -> Option<Vec<article_entity::Column>> {
+) -> (Option<Vec<article_entity::Column>>, bool) {
     let nodes = connection
         .field("edges")
         .field("node")
@@ -181,15 +186,17 @@ fn needed_columns(
         .into_iter()
         .chain(connection.field("nodes").selection_fields());
     let mut columns = Vec::new();
+    let mut only_excerpt = true;
     for field in nodes.flat_map(|node| node.selection_set().collect::<Vec<_>>()) {
-        let (_, read) = FIELD_COLUMNS
-            .iter()
-            .find(|(name, _)| *name == field.name())?;
+        only_excerpt &= !DIGEST_FIELDS.contains(&field.name());
+        let Some((_, read)) = FIELD_COLUMNS.iter().find(|(name, _)| *name == field.name()) else {
+            return (None, false);
+        };
         for column in *read {
             add_column(&mut columns, *column);
         }
     }
-    Some(columns)
+    (Some(columns), only_excerpt)
 }
 
 /// Article writes.

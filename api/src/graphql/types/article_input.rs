@@ -72,6 +72,7 @@ impl ArticleFilter {
             updated_before: self.updated_before,
             skip_total: false,
             columns: None,
+            digest_only_without_excerpt: false,
         })
     }
 }

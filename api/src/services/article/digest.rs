@@ -86,9 +86,11 @@ pub async fn backfill(db: &impl ConnectionTrait, budget: Duration) -> AppResult<
 pub async fn load_missing_bodies(
     db: &impl ConnectionTrait,
     rows: &mut [article::Model],
+    only_without_excerpt: bool,
 ) -> AppResult<()> {
     let missing: Vec<Uuid> = rows
         .iter()
+        .filter(|a| !(only_without_excerpt && a.excerpt.is_some()))
         .filter(|a| Digest::stored(a.digest_rev, a.digest.as_deref()).is_none())
         .map(|a| a.id)
         .collect();

@@ -48,6 +48,9 @@ pub struct ArticleFilter {
     /// fields empty; `None` reads whole rows. The bodies are most of a row's bytes, and each
     /// column read costs a copy and a conversion per row.
     pub columns: Option<Vec<article::Column>>,
+    /// With `columns`: the digest is wanted only for the excerpt of rows that have no explicit
+    /// one, so it is not read (nor checked, nor their bodies loaded) for rows that have one.
+    pub digest_only_without_excerpt: bool,
 }
 
 /// IDs of the articles carrying any of the tag slugs (of one site, when given).
@@ -358,7 +361,21 @@ pub async fn list_articles(
             // The order's column and the ID make the cursors.
             add_column(&mut columns, order.column());
             add_column(&mut columns, article::Column::Id);
-            let query = query.select_only().columns(columns.iter().copied());
+            let mut query = query.select_only();
+            for column in &columns {
+                query = match column {
+                    // A digest is kilobytes of JSON (the table of contents); an explicit
+                    // excerpt makes it useless to this page.
+                    article::Column::Digest if filter.digest_only_without_excerpt => query.expr(
+                        Expr::case(
+                            Expr::col((article::Entity, article::Column::Excerpt)).is_null(),
+                            Expr::col((article::Entity, article::Column::Digest)),
+                        )
+                        .finally(Expr::val(Option::<String>::None)),
+                    ),
+                    _ => query.column(*column),
+                };
+            }
             let statement = order
                 .apply(query)
                 .limit(page.first + 1)
@@ -372,7 +389,12 @@ pub async fn list_articles(
             if has_column(&columns, article::Column::Digest)
                 && !has_column(&columns, article::Column::Body)
             {
-                super::digest::load_missing_bodies(db, &mut rows).await?;
+                super::digest::load_missing_bodies(
+                    db,
+                    &mut rows,
+                    filter.digest_only_without_excerpt,
+                )
+                .await?;
             }
             rows
         }
