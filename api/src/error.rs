@@ -1,9 +1,13 @@
 //! One error type for the whole server, with one table of stable codes.
 //!
 //! Services return [`AppError`]; the GraphQL layer maps it once to `extensions.code` (and the
-//! field at fault), the HTTP layer to a status. Internal errors are logged with their context and
-//! answered with a fixed message, so database text never reaches a client.
+//! field at fault, and the [`Reason`] with its parameters when one is known), the HTTP layer to a
+//! status. Internal errors are logged with their context and answered with a fixed message, so
+//! database text never reaches a client.
 
+mod reason;
+
+pub use reason::{Param, Reason};
 use sea_orm::{DbErr, SqlErr};
 use std::fmt;
 
@@ -80,6 +84,10 @@ pub struct AppError {
     pub field: Option<String>,
     /// The argument the field sits in, when it is part of an input object (`input`).
     pub input: Option<String>,
+    /// Why, for clients that show their own words (`extensions.reason`).
+    pub reason: Option<Reason>,
+    /// What the reason's words need (`extensions.params`): `max` for `TOO_LONG`, …
+    pub params: Vec<(&'static str, Param)>,
     /// For internal errors: the cause, logged and never shown.
     pub source: Option<anyhow::Error>,
 }
@@ -95,6 +103,8 @@ impl AppError {
             message: message.into(),
             field: None,
             input: None,
+            reason: None,
+            params: Vec::new(),
             source: None,
         }
     }
@@ -111,7 +121,7 @@ impl AppError {
 
     /// The named thing does not exist (or is not visible to the caller).
     pub fn not_found(what: &str) -> Self {
-        Self::new(ErrorCode::NotFound, format!("{what} not found"))
+        Self::new(ErrorCode::NotFound, format!("{what} not found")).because(Reason::NotFound)
     }
 
     /// The input `field` is invalid.
@@ -141,6 +151,18 @@ impl AppError {
             source: Some(source.into()),
             ..Self::new(ErrorCode::Internal, "internal server error")
         }
+    }
+
+    /// Gives the reason, for clients that word the error themselves.
+    pub fn because(mut self, reason: Reason) -> Self {
+        self.reason = Some(reason);
+        self
+    }
+
+    /// Adds a parameter of the reason (`max`, `locale`, …).
+    pub fn with(mut self, name: &'static str, value: impl Into<Param>) -> Self {
+        self.params.push((name, value.into()));
+        self
     }
 
     /// Names the input field the error is about.
@@ -184,6 +206,8 @@ impl fmt::Debug for AppError {
             .field("message", &self.message)
             .field("field", &self.field)
             .field("input", &self.input)
+            .field("reason", &self.reason)
+            .field("params", &self.params)
             .field("source", &self.source)
             .finish()
     }
@@ -219,7 +243,8 @@ pub fn on_constraint(err: DbErr, constraints: &[(&str, &str, &str)]) -> AppError
     if let Some(SqlErr::UniqueConstraintViolation(detail)) = err.sql_err() {
         for (index_name, sqlite_column, field) in constraints {
             if detail.contains(index_name) || detail.contains(sqlite_column) {
-                return AppError::conflict(field, format!("this {field} is already taken"));
+                return AppError::conflict(field, format!("this {field} is already taken"))
+                    .because(Reason::taken(field));
             }
         }
     }

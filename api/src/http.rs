@@ -12,7 +12,7 @@ pub use studio::content_security_policy;
 pub use access::request_id;
 pub use cors::cors;
 
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Param, Reason};
 use crate::graphql::WharfSchema;
 use crate::state::AppState;
 use actix_web::http::header::{self, ContentType};
@@ -49,10 +49,41 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// A GraphQL-shaped error body for failures before execution.
-pub(crate) fn error_response(code: ErrorCode, message: &str, reason: Option<&str>) -> HttpResponse {
+pub(crate) fn error_response(
+    code: ErrorCode,
+    message: &str,
+    reason: Option<Reason>,
+) -> HttpResponse {
+    error_body(code, message, reason, &[])
+}
+
+/// `extensions.params` as JSON.
+fn params_json(params: &[(&'static str, Param)]) -> serde_json::Value {
+    params
+        .iter()
+        .map(|(name, value)| {
+            let value = match value {
+                Param::Number(n) => json!(n),
+                Param::Text(s) => json!(s),
+            };
+            ((*name).to_owned(), value)
+        })
+        .collect::<serde_json::Map<_, _>>()
+        .into()
+}
+
+fn error_body(
+    code: ErrorCode,
+    message: &str,
+    reason: Option<Reason>,
+    params: &[(&'static str, Param)],
+) -> HttpResponse {
     let mut extensions = json!({ "code": code.as_str() });
     if let Some(reason) = reason {
-        extensions["reason"] = json!(reason);
+        extensions["reason"] = json!(reason.as_str());
+        if !params.is_empty() {
+            extensions["params"] = params_json(params);
+        }
     }
     let status = actix_web::http::StatusCode::from_u16(code.http_status())
         .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST);
@@ -63,7 +94,7 @@ pub(crate) fn error_response(code: ErrorCode, message: &str, reason: Option<&str
 
 pub(crate) fn from_app_error(err: &AppError) -> HttpResponse {
     err.log_if_internal();
-    error_response(err.code, &err.message, None)
+    error_body(err.code, &err.message, err.reason, &err.params)
 }
 
 /// Reads the body up to the limit without buffering more than it.
@@ -74,7 +105,7 @@ async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>
             error_response(
                 ErrorCode::BadUserInput,
                 "could not read the request body",
-                Some("MALFORMED_REQUEST"),
+                Some(Reason::MalformedRequest),
             )
         })?;
         if body.len() + chunk.len() > limit {
@@ -127,7 +158,7 @@ async fn graphql_post(
             return error_response(
                 ErrorCode::BadUserInput,
                 "send GraphQL requests as application/json, or uploads as multipart/form-data",
-                Some("UNSUPPORTED_MEDIA_TYPE"),
+                Some(Reason::UnsupportedMediaType),
             );
         }
         _ => {
@@ -144,7 +175,7 @@ async fn graphql_post(
                     return error_response(
                         ErrorCode::BadUserInput,
                         &message,
-                        Some("MALFORMED_REQUEST"),
+                        Some(Reason::MalformedRequest),
                     );
                 }
             }
@@ -176,7 +207,12 @@ pub(crate) fn rate_limited(wait: std::time::Duration) -> HttpResponse {
         .content_type(ContentType::json())
         .json(json!({ "errors": [{
             "message": format!("too many requests; retry in {secs} s"),
-            "extensions": { "code": ErrorCode::RateLimited.as_str(), "retryAfter": secs },
+            "extensions": {
+                "code": ErrorCode::RateLimited.as_str(),
+                "retryAfter": secs,
+                "reason": Reason::RateLimited.as_str(),
+                "params": { "seconds": secs },
+            },
         }] }))
 }
 
@@ -208,7 +244,7 @@ async fn receive_multipart(
             other => error_response(
                 ErrorCode::BadUserInput,
                 &format!("the multipart request is malformed: {other}"),
-                Some("MALFORMED_REQUEST"),
+                Some(Reason::MalformedRequest),
             ),
         })?;
     let operations = match &batch {
@@ -267,7 +303,7 @@ pub(crate) async fn graphiql(settings: &crate::config::Settings) -> HttpResponse
         return error_response(
             ErrorCode::BadUserInput,
             "the request has no query (GraphiQL is off on this server)",
-            Some("MALFORMED_REQUEST"),
+            Some(Reason::MalformedRequest),
         );
     }
     // The explorer is the Studio's own page: it needs no asset from any other host.

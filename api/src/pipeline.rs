@@ -3,9 +3,10 @@
 //! limits, persisted queries, the document checks, the caller's data, the error codes, and the
 //! effects after a write. Written once, so the transports cannot drift apart.
 use crate::auth::Principal;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Reason};
 use crate::graphql::{
-    ClientIp, Loaders, check_document, fill_missing_codes, parse_failed, persisted_failed,
+    ClientIp, Loaders, app_error_extensions, check_document, fill_missing_codes, parse_failed,
+    persisted_failed,
 };
 use crate::services::session;
 use crate::state::AppState;
@@ -163,28 +164,27 @@ pub fn after_private_writes(state: &AppState) {
 
 /// A refusal as a GraphQL error, for transports that answer inside the protocol (WebSocket).
 pub fn refusal_error(refused: &Refused) -> ServerError {
-    let (code, message, retry) = match refused {
+    let limited;
+    let (err, retry) = match refused {
         Refused::Error(err) => {
             err.log_if_internal();
-            (err.code, err.message.clone(), None)
+            (err, None)
         }
         Refused::Limited(wait) => {
             let secs = crate::ratelimit::retry_after_secs(*wait);
-            (
-                ErrorCode::RateLimited,
-                format!("too many requests; retry in {secs} s"),
-                Some(secs),
-            )
+            limited = AppError::rate_limited(format!("too many requests; retry in {secs} s"))
+                .because(Reason::RateLimited)
+                .with("seconds", secs);
+            (&limited, Some(secs))
         }
     };
-    let mut err = ServerError::new(message, None);
-    let mut ext = async_graphql::ErrorExtensionValues::default();
-    ext.set("code", code.as_str());
+    let mut ext = app_error_extensions(err);
     if let Some(secs) = retry {
         ext.set("retryAfter", secs);
     }
-    err.extensions = Some(ext);
-    err
+    let mut out = ServerError::new(err.message.clone(), None);
+    out.extensions = Some(ext);
+    out
 }
 
 #[cfg(test)]

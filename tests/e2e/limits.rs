@@ -24,6 +24,10 @@ async fn sign_in_attempts_are_limited_per_account(app: TestApp) -> Result<()> {
             .graphql_as(&auth.token, LOGIN, json!({ "e": "ann@example.com" }))
             .await?;
         assert_eq!(error_code(&body)?, "UNAUTHENTICATED");
+        assert_eq!(
+            body["errors"][0]["extensions"]["reason"],
+            "WRONG_CREDENTIALS"
+        );
     }
     let resp = app
         .client
@@ -39,7 +43,10 @@ async fn sign_in_attempts_are_limited_per_account(app: TestApp) -> Result<()> {
         .map(str::to_owned);
     let body: serde_json::Value = resp.json().await?;
     assert_eq!(error_code(&body)?, "RATE_LIMITED");
-    assert!(body["errors"][0]["extensions"]["retryAfter"].as_u64() >= Some(1));
+    let extensions = &body["errors"][0]["extensions"];
+    assert!(extensions["retryAfter"].as_u64() >= Some(1));
+    assert_eq!(extensions["reason"], "RATE_LIMITED");
+    assert_eq!(extensions["params"]["seconds"], extensions["retryAfter"]);
     assert!(retry.is_some_and(|r| r.parse::<u64>().is_ok_and(|s| s >= 1)));
     let other = app
         .graphql_as(&auth.token, LOGIN, json!({ "e": "bob@example.com" }))
@@ -70,7 +77,14 @@ async fn anonymous_callers_and_tokens_are_limited_with_retry_after(app: TestApp)
         .await?;
     assert_eq!(resp.status().as_u16(), 429);
     assert!(resp.headers().contains_key("retry-after"));
-    assert_eq!(error_code(&resp.json().await?)?, "RATE_LIMITED");
+    let body: serde_json::Value = resp.json().await?;
+    assert_eq!(error_code(&body)?, "RATE_LIMITED");
+    let extensions = &body["errors"][0]["extensions"];
+    assert_eq!(extensions["reason"], "RATE_LIMITED");
+    assert!(
+        extensions["params"]["seconds"].as_u64() >= Some(1),
+        "{body}"
+    );
     // Signed-in users are not limited per IP; tokens are limited per token.
     ok(&app
         .graphql_as(&owner.token, "{ viewer { id } }", json!({}))

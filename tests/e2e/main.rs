@@ -28,6 +28,7 @@ mod preview;
 mod production;
 mod products;
 mod publishing;
+mod reasons;
 mod render;
 mod schema;
 mod search;

@@ -16,6 +16,7 @@ e2e!(
     scheduling_and_restoring_a_revision,
     no_studio_page_asks_another_host_or_logs_an_error,
     bad_input_is_shown_beside_the_field_at_fault,
+    a_refusal_is_worded_in_the_editors_language_beside_its_field,
     an_editor_uploads_an_image_and_inserts_it_into_an_article,
     an_owner_invites_an_editor_who_creates_an_account,
     an_admin_hands_out_a_reset_link_and_the_user_signs_in_with_the_new_password,
@@ -485,6 +486,65 @@ async fn bad_input_is_shown_beside_the_field_at_fault(app: TestApp) -> Result<()
     let invalid = browser.field("Slug").await?.attr("aria-invalid").await?;
     ensure!(invalid.as_deref() == Some("true"), "{invalid:?}");
     browser.screenshot("editor-field-error").await?;
+    browser.close().await
+}
+
+/// The slug field's error, once it shows `text`.
+async fn slug_error(browser: &Browser, text: &str) -> Result<String> {
+    Ok(browser
+        .wait_text("[data-field=slug] .field-error:not([hidden])", text)
+        .await?
+        .text()
+        .await?)
+}
+
+async fn a_refusal_is_worded_in_the_editors_language_beside_its_field(app: TestApp) -> Result<()> {
+    let (email, token, site) = editor(&app, "words@example.com").await?;
+    app.create_article(
+        &token,
+        json!({ "siteId": site, "title": "广交会参展指南", "slug": "广交会-参展指南", "body": "正文" }),
+    )
+    .await?;
+    let Some(browser) = Browser::start(&app, Lang::Chinese).await? else {
+        return Ok(());
+    };
+    browser.sign_in(&email, PASSWORD).await?;
+    browser.open("/studio/articles/new").await?;
+    browser.wait_text("h1", "新建文章").await?;
+    browser.fill("标题", "广交会参展指南（第二版）").await?;
+    browser.fill("网址别名（slug）", "广交会-参展指南").await?;
+    browser.click_text("保存草稿").await?;
+    // The server's English message, worded in Chinese from extensions.reason.
+    let taken = slug_error(&browser, "这个网址别名已被使用").await?;
+    ensure!(!taken.contains("already"), "{taken}");
+    let invalid = browser
+        .field("网址别名（slug）")
+        .await?
+        .attr("aria-invalid")
+        .await?;
+    ensure!(invalid.as_deref() == Some("true"), "{invalid:?}");
+    browser.screenshot("editor-field-error-zh").await?;
+    // With the field's label and the limit from extensions.params.
+    browser.fill("网址别名（slug）", &"长".repeat(121)).await?;
+    browser.click_text("保存草稿").await?;
+    slug_error(&browser, "网址别名（slug）最多只能有 120 个字符").await?;
+
+    browser
+        .wait("#lang-switch")
+        .await?
+        .select_by_value("en")
+        .await?;
+    browser.wait_text("h1", "New article").await?;
+    browser
+        .fill("Title", "Canton Fair guide, second edition")
+        .await?;
+    browser.fill("Slug", "广交会-参展指南").await?;
+    browser.click_text("Save draft").await?;
+    slug_error(&browser, "This slug is already used").await?;
+    browser.fill("Slug", &"long".repeat(40)).await?;
+    browser.click_text("Save draft").await?;
+    slug_error(&browser, "Slug can be at most 120 characters long").await?;
+    browser.assert_clean().await?;
     browser.close().await
 }
 

@@ -1,6 +1,6 @@
 //! Passwords: the strength a new one must have, and hashing with argon2id off the async
 //! runtime's threads.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use argon2::Argon2;
 use argon2::password_hash::{
     PasswordHash, PasswordHasher, PasswordVerifier, SaltString, rand_core::OsRng,
@@ -56,19 +56,24 @@ pub async fn validate_new_password(
         return Err(AppError::bad_input(
             field,
             format!("password must be at least {MIN_PASSWORD_CHARS} characters"),
-        ));
+        )
+        .because(Reason::TooShort)
+        .with("min", MIN_PASSWORD_CHARS));
     }
     if len > MAX_PASSWORD_CHARS {
         return Err(AppError::bad_input(
             field,
             format!("password must be at most {MAX_PASSWORD_CHARS} characters"),
-        ));
+        )
+        .because(Reason::TooLong)
+        .with("max", MAX_PASSWORD_CHARS));
     }
     if text.chars().any(char::is_control) {
         return Err(AppError::bad_input(
             field,
             "password must not contain control characters (NUL, tabs, line breaks, ...)",
-        ));
+        )
+        .because(Reason::ControlCharacters));
     }
     let password = password.clone();
     let inputs = known_words(user_inputs);
@@ -85,7 +90,8 @@ pub async fn validate_new_password(
             format!(
                 "password is too easy to guess{why}; use a longer passphrase of uncommon words"
             ),
-        )),
+        )
+        .because(Reason::WeakPassword)),
     }
 }
 

@@ -1,5 +1,5 @@
 //! The caller of a request.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use uuid::Uuid;
 
 /// What an API token may do.
@@ -53,6 +53,9 @@ impl Scope {
                     field,
                     format!("unknown scope {value:?}; scopes are {}", names.join(", ")),
                 )
+                .because(Reason::UnknownValue)
+                .with("value", value)
+                .with("allowed", names.join(", "))
             })
     }
 
@@ -106,8 +109,10 @@ impl Principal {
 
     /// The user behind the call, or UNAUTHENTICATED.
     pub fn require_user(&self) -> AppResult<Uuid> {
-        self.user_id()
-            .ok_or_else(|| AppError::unauthenticated("sign in or send an API token"))
+        self.user_id().ok_or_else(|| {
+            AppError::unauthenticated("sign in or send an API token")
+                .because(Reason::SignInRequired)
+        })
     }
 
     /// The signed-in user for account-level actions that API tokens may not perform.
@@ -116,8 +121,11 @@ impl Principal {
             Self::User { user_id, .. } => Ok(*user_id),
             Self::Token { .. } => Err(AppError::forbidden(
                 "this action needs a signed-in user, not an API token",
-            )),
-            Self::Anonymous => Err(AppError::unauthenticated("sign in first")),
+            )
+            .because(Reason::UserRequired)),
+            Self::Anonymous => {
+                Err(AppError::unauthenticated("sign in first").because(Reason::SignInRequired))
+            }
         }
     }
 

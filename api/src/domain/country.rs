@@ -1,5 +1,5 @@
 //! ISO 3166-1 alpha-2 country codes (`CN`, `DE`).
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// The 249 officially assigned codes of ISO 3166-1, in order.
 const CODES: &str = "AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL \
@@ -26,7 +26,9 @@ impl Country {
         Err(AppError::bad_input(
             field,
             format!("{value:?} is not an ISO 3166-1 alpha-2 country code such as CN, DE or US"),
-        ))
+        )
+        .because(Reason::InvalidCountry)
+        .with("value", value.trim()))
     }
 
     /// The code.

@@ -1,5 +1,5 @@
 //! Website domains in one canonical form: lowercase ASCII (IDN as punycode), without `www.`.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// A site's domain. `https://WWW.Example.com/about`, `example.com.` and `www.example.com` are
 /// all `example.com`; `例子.中国` is `xn--fsqu00a.xn--fiqs8s`.
@@ -11,6 +11,8 @@ impl DomainName {
     pub fn parse(field: &str, value: &str) -> AppResult<Self> {
         let invalid = |why: &str| {
             AppError::bad_input(field, format!("{value:?} is not a valid domain: {why}"))
+                .because(Reason::InvalidDomain)
+                .with("value", value)
         };
         let mut host = value.trim();
         if let Some((scheme, rest)) = host.split_once("://") {

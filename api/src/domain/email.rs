@@ -1,5 +1,5 @@
 //! Email addresses, lowercased for comparison.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// An email address in lowercase.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -9,8 +9,10 @@ impl Email {
     /// Checks the shape of an address (one `@`, a dotted domain, no spaces, RFC length limits).
     pub fn parse(field: &str, value: &str) -> AppResult<Self> {
         let value = value.trim().to_lowercase();
-        let invalid =
-            || AppError::bad_input(field, "email must be an address such as name@example.com");
+        let invalid = || {
+            AppError::bad_input(field, "email must be an address such as name@example.com")
+                .because(Reason::InvalidEmail)
+        };
         let (local, domain) = value.split_once('@').ok_or_else(invalid)?;
         let ok = !local.is_empty()
             && local.len() <= 64

@@ -1,5 +1,5 @@
 //! BCP 47 locale tags in canonical case: `en`, `zh-CN`, `zh-Hans`, `pt-BR`, `es-419`.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// A locale tag: language, optional script, optional region.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
@@ -13,6 +13,8 @@ impl Locale {
                 field,
                 format!("{value:?} is not a locale tag such as en, zh-CN or zh-Hans"),
             )
+            .because(Reason::InvalidLocale)
+            .with("value", value)
         };
         let mut parts = value.trim().split(['-', '_']);
         let language = parts

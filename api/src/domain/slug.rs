@@ -1,6 +1,6 @@
 //! URL slugs that work in any script: `hello-world`, `扩散模型入门`, `привет-мир`.
 use super::text::{is_invisible, is_mark, is_visible_alphanumeric};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use unicode_normalization::UnicodeNormalization;
 
 /// Longest slug, in characters.
@@ -53,13 +53,15 @@ impl Slug {
     pub fn parse(field: &str, value: &str) -> AppResult<Self> {
         let value = value.trim();
         if value.is_empty() {
-            return Err(AppError::bad_input(field, "slug must not be empty"));
+            return Err(AppError::bad_input(field, "slug must not be empty").because(Reason::Empty));
         }
         if value.chars().count() > MAX_SLUG_CHARS {
             return Err(AppError::bad_input(
                 field,
                 format!("slug must be at most {MAX_SLUG_CHARS} characters"),
-            ));
+            )
+            .because(Reason::TooLong)
+            .with("max", MAX_SLUG_CHARS));
         }
         let nfc: String = value.nfc().collect();
         let valid_chars = nfc.chars().all(|c| c == '-' || !is_separator(c));
@@ -73,19 +75,22 @@ impl Slug {
             return Err(AppError::bad_input(
                 field,
                 "slug may contain only lowercase letters and digits (any script) separated by single hyphens",
-            ));
+            )
+            .because(Reason::SlugCharacters));
         }
         if nfc.chars().any(is_invisible) || has_stray_mark(&nfc) {
             return Err(AppError::bad_input(
                 field,
                 "slug must not contain invisible characters (zero-width, format or control characters, or a combining mark on its own)",
-            ));
+            )
+            .because(Reason::InvisibleCharacters));
         }
         if !nfc.chars().any(is_visible_alphanumeric) {
             return Err(AppError::bad_input(
                 field,
                 "slug must contain at least one visible letter or digit",
-            ));
+            )
+            .because(Reason::NoLetterOrDigit));
         }
         Ok(Self(nfc))
     }

@@ -1,5 +1,5 @@
 //! Length and content limits for free text fields, and what counts as visible text.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use unicode_properties::{GeneralCategory, GeneralCategoryGroup, UnicodeGeneralCategory};
 
 /// Whether `c` shows nothing by itself: control (Cc) and format (Cf) characters and the other
@@ -51,31 +51,36 @@ pub fn bounded_text(field: &str, value: &str, min: usize, max: usize) -> AppResu
     let len = value.chars().count();
     if len < min {
         return Err(if min == 1 {
-            AppError::bad_input(field, format!("{field} must not be empty"))
+            AppError::bad_input(field, format!("{field} must not be empty")).because(Reason::Empty)
         } else {
             AppError::bad_input(field, format!("{field} must be at least {min} characters"))
+                .because(Reason::TooShort)
+                .with("min", min)
         });
     }
     if len > max {
         return Err(AppError::bad_input(
             field,
             format!("{field} must be at most {max} characters"),
-        ));
+        )
+        .because(Reason::TooLong)
+        .with("max", max));
     }
     if value
         .chars()
         .any(|c| c.is_control() && c != '\n' && c != '\t' && c != '\r')
     {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} contains control characters"),
-        ));
+        return Err(
+            AppError::bad_input(field, format!("{field} contains control characters"))
+                .because(Reason::ControlCharacters),
+        );
     }
     if min > 0 && !has_visible(value) {
         return Err(AppError::bad_input(
             field,
             format!("{field} must contain a visible character, not only invisible ones"),
-        ));
+        )
+        .because(Reason::NothingVisible));
     }
     Ok(value.to_owned())
 }
@@ -102,6 +107,31 @@ mod tests {
         assert!(bounded_text("title", "   ", 1, 4).is_err());
         assert!(bounded_text("title", "a\u{0}b", 1, 4).is_err());
         assert_eq!(optional_text("x", Some("  "), 3).ok(), Some(None));
+    }
+
+    #[test]
+    fn each_refusal_carries_its_reason_and_limits() {
+        let reason = |r: AppResult<String>| r.err().map(|e| (e.reason, e.params));
+        assert_eq!(
+            reason(bounded_text("title", "abcde", 1, 4)),
+            Some((Some(Reason::TooLong), vec![("max", 4usize.into())]))
+        );
+        assert_eq!(
+            reason(bounded_text("title", "ab", 3, 4)),
+            Some((Some(Reason::TooShort), vec![("min", 3usize.into())]))
+        );
+        assert_eq!(
+            reason(bounded_text("title", " ", 1, 4)),
+            Some((Some(Reason::Empty), vec![]))
+        );
+        assert_eq!(
+            reason(bounded_text("title", "a\u{7}", 1, 4)),
+            Some((Some(Reason::ControlCharacters), vec![]))
+        );
+        assert_eq!(
+            reason(bounded_text("title", "\u{200B}", 1, 4)),
+            Some((Some(Reason::NothingVisible), vec![]))
+        );
     }
 
     #[test]

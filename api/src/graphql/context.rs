@@ -1,5 +1,6 @@
 //! Reading the shared state and the caller from a resolver's context.
 use crate::auth::Principal;
+use crate::error::Reason;
 use crate::graphql::Loaders;
 use crate::services::pagination::PageRequest;
 use crate::state::AppState;
@@ -59,6 +60,11 @@ pub fn check_sign_in(ctx: &Context<'_>, account: &str) -> async_graphql::Result<
     let mut ext = async_graphql::ErrorExtensionValues::default();
     ext.set("code", crate::error::ErrorCode::RateLimited.as_str());
     ext.set("retryAfter", secs);
+    ext.set("reason", Reason::RateLimited.as_str());
+    ext.set(
+        "params",
+        super::error::params_value(&[("seconds", secs.into())]),
+    );
     Err(async_graphql::Error {
         message: format!("too many sign-in attempts; retry in {secs} s"),
         source: None,

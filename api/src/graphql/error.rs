@@ -1,12 +1,58 @@
-//! Mapping errors to `extensions.code`: service errors once, here; the checks made on a document
-//! before it runs (parse, aliases, `GET` mutations, persisted queries); and the errors
-//! async-graphql raises itself (validation, depth and cost limits), after execution.
+//! Mapping errors to `extensions.code` (and `reason`, `params`): service errors once, here; the
+//! checks made on a document before it runs (parse, aliases, `GET` mutations, persisted
+//! queries); and the errors async-graphql raises itself (validation, depth and cost limits),
+//! after execution.
 use crate::cache::PersistedError;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Param, Reason};
 use async_graphql::parser::types::{ExecutableDocument, OperationType, Selection, SelectionSet};
-use async_graphql::{ErrorExtensionValues, ServerError};
+use async_graphql::{ErrorExtensionValues, Name, ServerError, Value};
 
-/// A service error in a response gets its code, the field at fault and the field's path.
+/// `extensions.params` as a GraphQL object.
+pub(super) fn params_value(params: &[(&'static str, Param)]) -> Value {
+    Value::Object(
+        params
+            .iter()
+            .map(|(name, value)| {
+                let value = match value {
+                    Param::Number(n) => Value::from(*n),
+                    Param::Text(s) => Value::from(s.as_str()),
+                };
+                (Name::new(name), value)
+            })
+            .collect(),
+    )
+}
+
+/// Sets `reason` and, when there are any, `params`.
+fn set_reason(
+    extensions: &mut ErrorExtensionValues,
+    reason: Reason,
+    params: &[(&'static str, Param)],
+) {
+    extensions.set("reason", reason.as_str());
+    if !params.is_empty() {
+        extensions.set("params", params_value(params));
+    }
+}
+
+/// The extensions of a service error: its code, the field at fault and the field's path, the
+/// reason and its parameters.
+pub fn app_error_extensions(app: &AppError) -> ErrorExtensionValues {
+    let mut extensions = ErrorExtensionValues::default();
+    extensions.set("code", app.code.as_str());
+    if let Some(field) = &app.field {
+        extensions.set("field", field.as_str());
+    }
+    if let Some(path) = app.field_path() {
+        extensions.set("fieldPath", path);
+    }
+    if let Some(reason) = app.reason {
+        set_reason(&mut extensions, reason, &app.params);
+    }
+    extensions
+}
+
+/// A service error in a response gets its extensions ([`app_error_extensions`]).
 ///
 /// `?` turns an [`AppError`] into an `async_graphql::Error` through async-graphql's conversion for
 /// any `Display` error, which keeps the `AppError` as the error's source; the codes are set here,
@@ -16,27 +62,25 @@ fn apply_app_error(err: &mut ServerError) {
         return;
     };
     app.log_if_internal();
-    let mut extensions = ErrorExtensionValues::default();
-    extensions.set("code", app.code.as_str());
-    if let Some(field) = &app.field {
-        extensions.set("field", field.as_str());
-    }
-    if let Some(path) = app.field_path() {
-        extensions.set("fieldPath", path);
-    }
+    let extensions = app_error_extensions(app);
     let message = app.message.clone();
     err.message = message;
     err.extensions = Some(extensions);
 }
 
-fn set_code(mut err: ServerError, code: &str, reason: &str) -> ServerError {
+fn set_code(
+    mut err: ServerError,
+    code: &str,
+    reason: Reason,
+    params: &[(&'static str, Param)],
+) -> ServerError {
     let field = quoted(&err.message);
     let ext = err
         .extensions
         .get_or_insert_with(ErrorExtensionValues::default);
     if ext.get("code").is_none() {
         ext.set("code", code);
-        ext.set("reason", reason);
+        set_reason(ext, reason, params);
         if let Some(field) = field {
             ext.set("field", field);
         }
@@ -84,7 +128,8 @@ pub fn parse_failed(err: ServerError) -> ServerError {
     set_code(
         err,
         ErrorCode::BadUserInput.as_str(),
-        "GRAPHQL_PARSE_FAILED",
+        Reason::GraphqlParseFailed,
+        &[],
     )
 }
 
@@ -109,7 +154,8 @@ pub fn check_document(
         return Err(set_code(
             err,
             ErrorCode::BadUserInput.as_str(),
-            "METHOD_NOT_ALLOWED",
+            Reason::MethodNotAllowed,
+            &[],
         ));
     }
     let aliases = document_aliases(doc);
@@ -118,7 +164,13 @@ pub fn check_document(
             format!("the query has {aliases} aliases; the limit is {max_aliases}"),
             None,
         );
-        return Err(set_code(err, "TOO_MANY_ALIASES", "TOO_MANY_ALIASES"));
+        let params = [("count", aliases.into()), ("max", max_aliases.into())];
+        return Err(set_code(
+            err,
+            "TOO_MANY_ALIASES",
+            Reason::TooManyAliases,
+            &params,
+        ));
     }
     Ok(())
 }
@@ -167,16 +219,16 @@ pub fn fill_missing_codes(response: &mut async_graphql::Response) {
             continue;
         }
         let (code, reason) = match err.message.as_str() {
-            "Query is nested too deep." => ("QUERY_TOO_DEEP", "QUERY_TOO_DEEP"),
-            "Query is too complex." => ("QUERY_TOO_COMPLEX", "QUERY_TOO_COMPLEX"),
+            "Query is nested too deep." => ("QUERY_TOO_DEEP", Reason::QueryTooDeep),
+            "Query is too complex." => ("QUERY_TOO_COMPLEX", Reason::QueryTooComplex),
             _ => (
                 ErrorCode::BadUserInput.as_str(),
-                "GRAPHQL_VALIDATION_FAILED",
+                Reason::GraphqlValidationFailed,
             ),
         };
         drop_directive_suggestion(&mut err.message);
         let taken = std::mem::replace(err, ServerError::new("", None));
-        *err = set_code(taken, code, reason);
+        *err = set_code(taken, code, reason, &[]);
     }
 }
 

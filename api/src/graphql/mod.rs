@@ -19,7 +19,9 @@ mod types;
 mod webhook;
 
 pub use context::ClientIp;
-pub use error::{check_document, fill_missing_codes, parse_failed, persisted_failed};
+pub use error::{
+    app_error_extensions, check_document, fill_missing_codes, parse_failed, persisted_failed,
+};
 
 pub use loaders::Loaders;
 

@@ -4,7 +4,7 @@
 use super::{bearer, error_response, from_app_error, graphiql, rate_limited};
 use crate::auth::Principal;
 use crate::cache::{Cached, ResponseCache};
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Reason};
 use crate::graphql::WharfSchema;
 use crate::pipeline::{self, Kind, Refused};
 use crate::state::AppState;
@@ -56,7 +56,7 @@ pub async fn graphql_get(
         Err(err) => error_response(
             ErrorCode::BadUserInput,
             &format!("the query string is not a GraphQL request: {err}"),
-            Some("MALFORMED_REQUEST"),
+            Some(Reason::MalformedRequest),
         ),
     }
 }

@@ -6,7 +6,7 @@
 //! of Wharf's origin.
 //! With S3 the store serves and takes the bytes itself, and these routes answer 404.
 use super::{error_response, read_limited};
-use crate::error::ErrorCode;
+use crate::error::{ErrorCode, Reason};
 use crate::services::media::disposition::content_disposition;
 use crate::services::media::{find_by_key, pending};
 use crate::state::AppState;
@@ -76,7 +76,7 @@ impl Refusal {
             Self::BadKey => error_response(
                 ErrorCode::BadUserInput,
                 "not a valid media key",
-                Some("INVALID_KEY"),
+                Some(Reason::InvalidKey),
             ),
             Self::Forbidden => forbidden(),
         }

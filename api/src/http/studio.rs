@@ -278,6 +278,38 @@ mod tests {
         assert!(keys(&file("messages/en/common.js").unwrap_or_default()).len() > 20);
     }
 
+    /// Every key of one language's message files.
+    fn catalog(lang: &str) -> std::collections::BTreeSet<String> {
+        let prefix = format!("messages/{lang}/");
+        embedded::FILES
+            .iter()
+            .filter(|(path, _, _)| path.starts_with(&prefix))
+            .flat_map(|(path, _, _)| keys(&embedded_text(path).unwrap_or_default()))
+            .collect()
+    }
+
+    #[test]
+    fn every_error_reason_is_worded_in_both_languages() {
+        use crate::error::Reason;
+        let known: std::collections::BTreeSet<String> = Reason::ALL
+            .iter()
+            .map(|r| format!("reason.{}", r.as_str()))
+            .collect();
+        for lang in ["en", "zh-CN"] {
+            let have = catalog(lang);
+            let missing: Vec<_> = known.difference(&have).collect();
+            assert!(
+                missing.is_empty(),
+                "messages/{lang}/errors.js lacks {missing:?}"
+            );
+            let stale: Vec<_> = have
+                .iter()
+                .filter(|k| k.starts_with("reason.") && !known.contains(*k))
+                .collect();
+            assert!(stale.is_empty(), "{lang}: no such reason: {stale:?}");
+        }
+    }
+
     /// The modules a file imports statically (`import … from "./x.js"`), as paths under
     /// `studio/` (`import("…")`, loaded on demand, is not followed).
     fn static_imports(path: &str, text: &str) -> Vec<String> {

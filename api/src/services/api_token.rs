@@ -2,7 +2,7 @@
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{Principal, Scope};
 use crate::domain::bounded_text;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::{authz, json_strings, now};
 use chrono::Duration;
 use entities::{api_token, user};
@@ -49,7 +49,9 @@ pub async fn create_api_token(
     let user_id = principal.require_session()?;
     let name = bounded_text("name", &input.name, 1, 100)?;
     if input.scopes.is_empty() {
-        return Err(AppError::bad_input("scopes", "give at least one scope"));
+        return Err(
+            AppError::bad_input("scopes", "give at least one scope").because(Reason::NoneChosen)
+        );
     }
     let mut scopes: Vec<Scope> = Vec::new();
     for raw in &input.scopes {
@@ -62,10 +64,10 @@ pub async fn create_api_token(
         && !principal.is_admin_on(site_id)
         && authz::caller_role(db, principal, site_id).await?.is_none()
     {
-        return Err(AppError::bad_input(
-            "siteId",
-            "you are not a member of this site",
-        ));
+        return Err(
+            AppError::bad_input("siteId", "you are not a member of this site")
+                .because(Reason::NotAMember),
+        );
     }
     let expires_at = match input.expires_in_days {
         None => None,
@@ -74,7 +76,10 @@ pub async fn create_api_token(
             return Err(AppError::bad_input(
                 "expiresInDays",
                 format!("expiresInDays must be between 1 and {MAX_TOKEN_DAYS}"),
-            ));
+            )
+            .because(Reason::OutOfRange)
+            .with("min", 1)
+            .with("max", MAX_TOKEN_DAYS));
         }
     };
     let active = api_token::Entity::find()
@@ -86,7 +91,9 @@ pub async fn create_api_token(
         return Err(AppError::bad_input(
             "name",
             format!("you already hold {MAX_TOKENS_PER_USER} active tokens; revoke one first"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_TOKENS_PER_USER));
     }
     let plaintext = format!("{TOKEN_PREFIX}{}", random_token(32));
     let token = api_token::ActiveModel {

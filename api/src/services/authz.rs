@@ -1,6 +1,6 @@
 //! Authorization decisions: who may read and change what. Every service asks here.
 use crate::auth::{Principal, Scope};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use entities::site_member::{self, SiteRole};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QuerySelect};
 use uuid::Uuid;
@@ -74,13 +74,21 @@ pub async fn require_site_member(
     if principal.is_admin_on(site_id) || caller_role(db, principal, site_id).await?.is_some() {
         return Ok(());
     }
-    Err(AppError::forbidden(
-        "only the site's members may see its members",
-    ))
+    Err(
+        AppError::forbidden("only the site's members may see its members")
+            .because(Reason::MembersOnly),
+    )
 }
 
 fn another_site() -> AppError {
     AppError::forbidden("this API token is restricted to another site")
+        .because(Reason::TokenOtherSite)
+}
+
+fn lacks_scope(scope: Scope) -> AppError {
+    AppError::forbidden(format!("this API token lacks the {} scope", scope.as_str()))
+        .because(Reason::TokenScopeMissing)
+        .with("scope", scope.as_str())
 }
 
 /// For an API token: FORBIDDEN unless it reaches `site_id` and holds `scope`.
@@ -89,10 +97,7 @@ fn require_token_reach(principal: &Principal, scope: Scope, site_id: Uuid) -> Ap
         return Err(another_site());
     }
     if !principal.token_allows(scope, Some(site_id)) {
-        return Err(AppError::forbidden(format!(
-            "this API token lacks the {} scope",
-            scope.as_str()
-        )));
+        return Err(lacks_scope(scope));
     }
     Ok(())
 }
@@ -142,9 +147,10 @@ pub async fn require_content_writer(
     if principal.is_admin_on(site_id) || caller_role(db, principal, site_id).await?.is_some() {
         return Ok(user_id);
     }
-    Err(AppError::forbidden(
-        "only the site's owners and editors may change its content",
-    ))
+    Err(
+        AppError::forbidden("only the site's owners and editors may change its content")
+            .because(Reason::WritersOnly),
+    )
 }
 
 /// Allows managing `site_id` itself (settings, members, deletion): owners and admins, signed in.
@@ -159,7 +165,7 @@ pub async fn require_site_owner(
     {
         return Ok(user_id);
     }
-    Err(AppError::forbidden("only the site's owners may manage it"))
+    Err(AppError::forbidden("only the site's owners may manage it").because(Reason::OwnersOnly))
 }
 
 /// Allows reading the deals of `site_id`: its members and admins, and API tokens with
@@ -174,9 +180,10 @@ pub async fn require_deal_reader(
     if principal.is_admin_on(site_id) || caller_role(db, principal, site_id).await?.is_some() {
         return Ok(());
     }
-    Err(AppError::forbidden(
-        "only the site's members may follow its deals",
-    ))
+    Err(
+        AppError::forbidden("only the site's members may follow its deals")
+            .because(Reason::MembersOnly),
+    )
 }
 
 /// Allows reading (`Scope::InquiriesRead`) or handling (`Scope::InquiriesWrite`) the buyer
@@ -198,10 +205,7 @@ pub async fn require_inquiry_access(
         return Err(AppError::not_found(what));
     }
     if !principal.token_allows(scope, Some(site_id)) {
-        return Err(AppError::forbidden(format!(
-            "this API token lacks the {} scope",
-            scope.as_str()
-        )));
+        return Err(lacks_scope(scope));
     }
     Ok(user_id)
 }

@@ -8,7 +8,7 @@
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{AuthConfig, Principal};
 use crate::domain::Email;
-use crate::error::{AppError, AppResult, ErrorCode, on_constraint_with};
+use crate::error::{AppError, AppResult, ErrorCode, Reason, on_constraint_with};
 use crate::services::session::{self, Session};
 use crate::services::user::{self as users, NewUser};
 use crate::services::{authz, begin_write, now, site as sites};
@@ -79,7 +79,8 @@ pub async fn invite_member(
         return Err(AppError::conflict(
             "email",
             "this account is already a member of the site; change its role with setSiteMember",
-        ));
+        )
+        .because(Reason::AlreadyMember));
     }
     let token = random_token(32);
     let now = now();
@@ -103,7 +104,9 @@ pub async fn invite_member(
         return Err(AppError::new(
             ErrorCode::Conflict,
             format!("the site has {MAX_PENDING_PER_SITE} pending invitations; revoke some first"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_PENDING_PER_SITE));
     }
     let created = invitation::ActiveModel {
         id: Set(Uuid::now_v7()),
@@ -172,7 +175,8 @@ pub async fn revoke(db: &impl ConnectionTrait, principal: &Principal, id: Uuid) 
         return Err(AppError::conflict(
             "id",
             "this invitation was already accepted; remove the member instead",
-        ));
+        )
+        .because(Reason::LinkUsed));
     }
     Ok(true)
 }
@@ -226,11 +230,13 @@ pub async fn accept(
         None => {
             let password = password.ok_or_else(|| {
                 AppError::bad_input("password", "choose a password for your new account")
+                    .because(Reason::Empty)
             })?;
             let display_name = display_name
                 .filter(|name| !name.trim().is_empty())
                 .ok_or_else(|| {
                     AppError::bad_input("displayName", "give the name to show on your articles")
+                        .because(Reason::Empty)
                 })?;
             let input = NewUser {
                 email: found.email.clone(),
@@ -317,7 +323,7 @@ async fn join(
 }
 
 fn already_used() -> AppError {
-    AppError::conflict("token", "this invitation link was already used")
+    AppError::conflict("token", "this invitation link was already used").because(Reason::LinkUsed)
 }
 
 /// The invitation of `token` if it can still be accepted, else an error on `token` that says
@@ -329,6 +335,7 @@ async fn usable(db: &impl ConnectionTrait, token: &str) -> AppResult<Invitation>
             "token",
             "this invitation link is not valid; it may have been revoked or replaced by a newer one",
         )
+        .because(Reason::LinkInvalid)
     };
     if token.is_empty() || token.chars().count() > MAX_TOKEN_CHARS {
         return Err(unknown());
@@ -355,4 +362,6 @@ fn expired(at: DateTime<Utc>) -> AppError {
             at.format("%Y-%m-%d %H:%M UTC")
         ),
     )
+    .because(Reason::LinkExpired)
+    .with("expiresAt", at.to_rfc3339())
 }

@@ -1,7 +1,7 @@
 //! Site members: who may work on a site, with which role; a site always keeps an owner.
 use crate::auth::Principal;
 use crate::domain::Email;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::{authz, now};
 use entities::site_member::{self, SiteRole};
 use entities::user;
@@ -99,6 +99,7 @@ pub async fn set_member(
                 "email",
                 "no account has this email; ask them to register first",
             )
+            .because(Reason::NoAccount)
         })?;
     let existing = site_member::Entity::find_by_id((site_id, member.id))
         .one(db)
@@ -158,10 +159,10 @@ async fn ensure_another_owner(
         .count(db)
         .await?;
     if others == 0 {
-        return Err(AppError::conflict(
-            "role",
-            "a site must keep at least one owner",
-        ));
+        return Err(
+            AppError::conflict("role", "a site must keep at least one owner")
+                .because(Reason::LastOwner),
+        );
     }
     Ok(())
 }

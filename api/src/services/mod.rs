@@ -58,8 +58,10 @@ pub fn like_contains(text: &str) -> String {
 
 /// Parses an ID given by a client.
 pub fn parse_id(field: &str, value: &str) -> crate::error::AppResult<uuid::Uuid> {
-    uuid::Uuid::parse_str(value.trim())
-        .map_err(|_| crate::error::AppError::bad_input(field, format!("{field} is not a valid ID")))
+    uuid::Uuid::parse_str(value.trim()).map_err(|_| {
+        crate::error::AppError::bad_input(field, format!("{field} is not a valid ID"))
+            .because(crate::error::Reason::InvalidId)
+    })
 }
 
 /// Starts a transaction that will write. On SQLite it takes the write lock at `BEGIN`

@@ -5,7 +5,7 @@ use crate::auth::password::{
     MAX_PASSWORD_CHARS, hash_password, validate_new_password, verify_password,
 };
 use crate::auth::{AuthConfig, Principal};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::password_reset;
 use crate::services::session::{self, Session};
 use crate::services::{begin_write, now};
@@ -31,7 +31,10 @@ pub async fn change_password(
         .one(db)
         .await?
         .ok_or_else(|| AppError::unauthenticated("this account no longer exists"))?;
-    let wrong = || AppError::bad_input("currentPassword", "the current password is not correct");
+    let wrong = || {
+        AppError::bad_input("currentPassword", "the current password is not correct")
+            .because(Reason::WrongPassword)
+    };
     // No stored password is longer: spare the hashing work.
     if current.expose_secret().chars().count() > MAX_PASSWORD_CHARS {
         return Err(wrong());
@@ -44,7 +47,8 @@ pub async fn change_password(
         return Err(AppError::bad_input(
             "newPassword",
             "the new password must differ from the current one",
-        ));
+        )
+        .because(Reason::PasswordUnchanged));
     }
     validate_new_password(
         "newPassword",

@@ -6,7 +6,7 @@ use crate::auth::password::{hash_password, validate_new_password};
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{AuthConfig, Principal};
 use crate::domain::Email;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::password::replace_password;
 use crate::services::session::Session;
 use crate::services::user as users;
@@ -47,9 +47,10 @@ pub async fn create_reset(
 ) -> AppResult<CreatedReset> {
     let admin = principal.require_session()?;
     if !principal.is_admin() {
-        return Err(AppError::forbidden(
-            "only server admins may make password reset links",
-        ));
+        return Err(
+            AppError::forbidden("only server admins may make password reset links")
+                .because(Reason::AdminsOnly),
+        );
     }
     let email = Email::parse("email", email)?;
     let account = users::find_by_email(db, email.as_str())
@@ -139,10 +140,12 @@ fn unknown() -> AppError {
         "token",
         "this password reset link is not valid; it may have been replaced by a newer one",
     )
+    .because(Reason::LinkInvalid)
 }
 
 fn already_used() -> AppError {
     AppError::conflict("token", "this password reset link was already used")
+        .because(Reason::LinkUsed)
 }
 
 /// The reset of `token` if it can still be used, else an error on `token` that says why.
@@ -163,7 +166,9 @@ async fn usable(db: &impl ConnectionTrait, token: &str) -> AppResult<PasswordRes
         return Err(AppError::bad_input(
             "token",
             "this password reset link has expired; ask an admin for a new one",
-        ));
+        )
+        .because(Reason::LinkExpired)
+        .with("expiresAt", found.expires_at.to_rfc3339()));
     }
     Ok(found)
 }

@@ -4,7 +4,7 @@ use crate::auth::password::verify_password;
 use crate::auth::secrets::{random_token, sha256_hex};
 use crate::auth::{AuthConfig, Principal};
 use crate::domain::Email;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::{api_token, now, user as user_service};
 use chrono::{DateTime, Duration, Utc};
 use entities::{refresh_token, user};
@@ -72,7 +72,8 @@ pub async fn register(
     input: user_service::NewUser,
 ) -> AppResult<Session> {
     if !auth.allow_registration {
-        return Err(AppError::forbidden("registration is closed on this server"));
+        return Err(AppError::forbidden("registration is closed on this server")
+            .because(Reason::RegistrationClosed));
     }
     let user = user_service::create_user(db, input, false).await?;
     start_session(db, auth, user, Uuid::now_v7()).await
@@ -85,7 +86,8 @@ pub async fn login(
     email: &str,
     password: SecretString,
 ) -> AppResult<Session> {
-    let wrong = || AppError::unauthenticated("invalid email or password");
+    let wrong =
+        || AppError::unauthenticated("invalid email or password").because(Reason::WrongCredentials);
     let account = match Email::parse("email", email) {
         Ok(email) => user_service::find_by_email(db, email.as_str()).await?,
         Err(_) => None,

@@ -2,7 +2,7 @@
 use crate::auth::Principal;
 use crate::auth::secrets::random_token;
 use crate::domain::{DomainName, Locale, bounded_text};
-use crate::error::{AppError, AppResult, on_constraint};
+use crate::error::{AppError, AppResult, Reason, on_constraint};
 use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, json_strings, now};
@@ -64,7 +64,9 @@ fn parse_country(raw: &str) -> AppResult<Option<String>> {
         return Err(AppError::bad_input(
             "country",
             "country is a two-letter ISO 3166-1 code such as CN or DE",
-        ));
+        )
+        .because(Reason::InvalidCountry)
+        .with("value", raw.trim()));
     }
     Ok(Some(code))
 }
@@ -81,7 +83,9 @@ fn parse_locales(default: &Locale, locales: Option<&[String]>) -> AppResult<Vec<
         return Err(AppError::bad_input(
             "locales",
             format!("a site may have at most {MAX_LOCALES} locales"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_LOCALES));
     }
     Ok(out)
 }
@@ -101,10 +105,10 @@ pub async fn create_site(
     )?;
     let locales = parse_locales(&default_locale, input.locales.as_deref())?;
     if find_by_domain(db, domain.as_str()).await?.is_some() {
-        return Err(AppError::conflict(
-            "domain",
-            "a site with this domain already exists",
-        ));
+        return Err(
+            AppError::conflict("domain", "a site with this domain already exists")
+                .because(Reason::DomainTaken),
+        );
     }
     let now = now();
     let txn = crate::services::begin_write(db).await?;
@@ -156,10 +160,10 @@ pub async fn update_site(
     if let Some(domain) = patch.domain {
         let domain = DomainName::parse("domain", &domain)?.into_string();
         if domain != site.domain && find_by_domain(db, &domain).await?.is_some() {
-            return Err(AppError::conflict(
-                "domain",
-                "a site with this domain already exists",
-            ));
+            return Err(
+                AppError::conflict("domain", "a site with this domain already exists")
+                    .because(Reason::DomainTaken),
+            );
         }
         active.domain = Set(domain);
     }
@@ -394,7 +398,10 @@ pub fn require_site_locale(
                 "{locale} is not a locale of this site; its locales are {}",
                 locales.join(", ")
             ),
-        ));
+        )
+        .because(Reason::LocaleNotOffered)
+        .with("locale", &locale)
+        .with("locales", locales.join(", ")));
     }
     Ok(locale)
 }

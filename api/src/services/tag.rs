@@ -2,7 +2,7 @@
 use crate::auth::Principal;
 use crate::db::id_in;
 use crate::domain::{Slug, bounded_text};
-use crate::error::{AppError, AppResult, on_constraint};
+use crate::error::{AppError, AppResult, Reason, on_constraint};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, now};
 use entities::article::{self, ArticleStatus};
@@ -29,6 +29,7 @@ fn tag_slug(field: &str, name: &str, slug: Option<&str>) -> AppResult<Slug> {
                 field,
                 format!("tag {name:?} has no letter or digit to make a slug from"),
             )
+            .because(Reason::NoLetterOrDigit)
         }),
     }
 }
@@ -45,10 +46,10 @@ pub async fn create_tag(
     let name = bounded_text("name", name, 1, MAX_TAG_NAME_CHARS)?;
     let slug = tag_slug("name", &name, slug)?;
     if find_by_slug(db, site_id, slug.as_str()).await?.is_some() {
-        return Err(AppError::conflict(
-            "slug",
-            "this site already has a tag with this slug",
-        ));
+        return Err(
+            AppError::conflict("slug", "this site already has a tag with this slug")
+                .because(Reason::SlugTaken),
+        );
     }
     insert_tag(db, site_id, name, slug).await
 }
@@ -95,10 +96,10 @@ pub async fn update_tag(
                 .await?
                 .is_some()
         {
-            return Err(AppError::conflict(
-                "slug",
-                "this site already has a tag with this slug",
-            ));
+            return Err(
+                AppError::conflict("slug", "this site already has a tag with this slug")
+                    .because(Reason::SlugTaken),
+            );
         }
         active.slug = Set(slug.into_string());
     }
@@ -199,7 +200,9 @@ pub async fn ensure_tags(
         return Err(AppError::bad_input(
             "tags",
             format!("an article may have at most {MAX_TAGS_PER_ARTICLE} tags"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_TAGS_PER_ARTICLE));
     }
     let mut tags: Vec<tag::Model> = Vec::with_capacity(names.len());
     for raw in names {

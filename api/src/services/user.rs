@@ -2,7 +2,7 @@
 use crate::auth::Principal;
 use crate::auth::password::{hash_password, validate_new_password};
 use crate::domain::{Email, bounded_text};
-use crate::error::{AppError, AppResult, on_constraint};
+use crate::error::{AppError, AppResult, Reason, on_constraint};
 use crate::services::now;
 use entities::user;
 use sea_orm::{ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, Set};
@@ -99,10 +99,10 @@ pub async fn create_user(
     // work as a new one, so the time of `register` does not tell whether an account exists.
     let prepared = prepare_user(input).await?;
     if find_by_email(db, prepared.email()).await?.is_some() {
-        return Err(AppError::conflict(
-            "email",
-            "an account with this email already exists",
-        ));
+        return Err(
+            AppError::conflict("email", "an account with this email already exists")
+                .because(Reason::EmailTaken),
+        );
     }
     insert_user(db, prepared, is_admin).await
 }

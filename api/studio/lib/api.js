@@ -98,6 +98,7 @@ function errorsOf(json) {
     code: e.extensions?.code,
     field: e.extensions?.field,
     reason: e.extensions?.reason,
+    params: e.extensions?.params,
     path: e.path,
   }));
 }

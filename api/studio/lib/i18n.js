@@ -13,10 +13,12 @@ import enSettings from "../messages/en/settings.js";
 import zhSettings from "../messages/zh-CN/settings.js";
 import enExplorer from "../messages/en/explorer.js";
 import zhExplorer from "../messages/zh-CN/explorer.js";
+import enErrors from "../messages/en/errors.js";
+import zhErrors from "../messages/zh-CN/errors.js";
 
 export const CATALOGS = {
-  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer },
-  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer },
+  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer, ...enErrors },
+  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer, ...zhErrors },
 };
 export const LOCALES = Object.keys(CATALOGS);
 const KEY = "wharf.studio.locale";
@@ -55,6 +57,12 @@ export function t(key, params = {}) {
     text = CATALOGS.en[key] ?? key;
   }
   return text.replace(/\{(\w+)\}/g, (m, name) => (name in params ? String(params[name]) : m));
+}
+
+// Whether the current language has the message `key` (for optional ones, such as an API
+// error's reason, where a missing key means "fall back", not "forgotten").
+export function has(key) {
+  return CATALOGS[current][key] !== undefined;
 }
 
 export function formatDate(value, withTime = true) {

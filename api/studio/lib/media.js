@@ -89,7 +89,7 @@ function putError(xhr) {
   try {
     const json = JSON.parse(text);
     if (Array.isArray(json.errors) && json.errors.length) {
-      return new ApiError(json.errors.map((e) => ({ message: e.message, code: e.extensions?.code, field: e.extensions?.field, reason: e.extensions?.reason })));
+      return new ApiError(json.errors.map((e) => ({ message: e.message, code: e.extensions?.code, field: e.extensions?.field, reason: e.extensions?.reason, params: e.extensions?.params })));
     }
   } catch { /* not JSON */ }
   let message = `HTTP ${xhr.status}`;
@@ -172,7 +172,8 @@ export function uploadError(error) {
   if (e.code === "ABORTED") title = t("media.err.aborted");
   else if (e.code === "NOT_IMAGE") title = t("media.err.notImage");
   else if (e.code === "NETWORK") title = t("media.err.network");
-  else if (e.code === "PAYLOAD_TOO_LARGE" || /larger than|too large/i.test(msg)) title = t("media.err.tooLarge");
+  else if (e.code === "PAYLOAD_TOO_LARGE" || e.reason === "FILE_TOO_LARGE" || /larger than|too large/i.test(msg)) title = t("media.err.tooLarge");
+  else if (e.reason === "FILE_EMPTY") title = t("media.err.empty");
   else if (e.field === "contentType") title = t("media.err.type");
   else if (e.field === "size" && /positive/.test(msg)) title = t("media.err.empty");
   else if (e.field === "size") title = t("media.err.incomplete");

@@ -1,7 +1,7 @@
 // Small DOM helpers shared by every page: elements, labelled fields with an error slot, API
 // errors shown next to the field they name, confirmations, notices. Text always goes in as text
 // (never as HTML); the one place HTML is inserted is the server's sanitized article preview.
-import { t } from "./i18n.js";
+import { t, has, formatNumber, formatBytes, formatDate } from "./i18n.js";
 import { ApiError } from "./api.js";
 
 let ids = 0;
@@ -80,7 +80,7 @@ export function showError(root, error) {
     if (control) {
       const slot = document.getElementById(`${control.id}-err`);
       control.setAttribute("aria-invalid", "true");
-      if (slot) { slot.textContent = describe(e); slot.hidden = false; }
+      if (slot) { slot.textContent = describe(e, labelOf(control)); slot.hidden = false; }
       first ||= control;
     } else {
       rest.push(e);
@@ -92,10 +92,36 @@ export function showError(root, error) {
   first?.focus();
 }
 
-export function describe(e) {
+// The visible label of a form control: its field's <label> or, for a group of checkboxes,
+// the <legend>.
+function labelOf(control) {
+  const label = control.closest(".field")?.querySelector(":scope > label:not(.choice), :scope > legend");
+  return label?.textContent.trim() || "";
+}
+
+// An API error in the user's language. With a reason the catalog words (`reason.<REASON>`),
+// its params are filled in (numbers through Intl, sizes as sizes, times as dates), `{field}`
+// with the field's label (`label`, else "this field"), `{message}` with the server's message.
+// Otherwise the localized code before the server's (English) message.
+// (`errors.map(describe)` passes an index as `label`: only a string counts.)
+export function describe(e, label) {
+  if (e.reason && has(`reason.${e.reason}`)) {
+    const field = typeof label === "string" && label ? label : t("errors.thisField");
+    return t(`reason.${e.reason}`, { ...reasonParams(e.params), field, message: e.message });
+  }
   const known = e.code && t(`error.${e.code}`, {});
   const prefix = known && !known.startsWith("error.") ? `${known}: ` : "";
   return `${prefix}${e.message}`;
+}
+
+function reasonParams(params) {
+  const out = {};
+  for (const [name, value] of Object.entries(params && typeof params === "object" ? params : {})) {
+    if (typeof value === "number") out[name] = name === "bytes" || name.endsWith("Bytes") ? formatBytes(value) : formatNumber(value);
+    else if (name.endsWith("At")) out[name] = formatDate(value);
+    else out[name] = String(value);
+  }
+  return out;
 }
 
 // A busy-proof submit: disables the button while `fn` runs, shows errors in `root`.

@@ -26,6 +26,9 @@ export function prefetch(params) {
   return params.id ? gql(ARTICLE_QUERY, { id: params.id }) : null;
 }
 
+// The reasons of a save refused because someone else saved first (extensions.reason).
+const CONCURRENT = ["STALE_VERSION", "CHANGED_MEANWHILE"];
+
 const draftKey = (siteId, id) => `wharf.studio.draft.${siteId}.${id}`;
 
 export async function render(root, ctx) {
@@ -175,7 +178,9 @@ export async function render(root, ctx) {
       render(root, ctx);
     } catch (e) {
       keepLocal();
-      if (e instanceof ApiError && e.code === "CONFLICT" && !e.forField("at")) {
+      // Only a concurrent save opens the conflict box; a taken slug or an existing
+      // translation is shown beside its field like any other error.
+      if (e instanceof ApiError && e.errors.some((x) => CONCURRENT.includes(x.reason))) {
         showConflict(e);
       } else {
         showError(form, e);

@@ -93,7 +93,7 @@ pub async fn graphql_ws(
         return Ok(super::error_response(
             crate::error::ErrorCode::BadUserInput,
             "ask for the WebSocket subprotocol graphql-transport-ws (or graphql-ws)",
-            Some("UNSUPPORTED_SUBPROTOCOL"),
+            Some(crate::error::Reason::UnsupportedSubprotocol),
         ));
     };
     let state = state.get_ref().clone();

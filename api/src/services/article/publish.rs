@@ -2,7 +2,7 @@
 //! publishes what is due exactly once, however many instances run it.
 use super::{article_for_write, events};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::{for_update, now};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use entities::article::{self, ArticleStatus};
@@ -41,7 +41,9 @@ pub async fn publish_article(
         return Err(AppError::bad_input(
             "at",
             format!("at must be within {MAX_SCHEDULE_DAYS} days"),
-        ));
+        )
+        .because(Reason::ScheduleTooFar)
+        .with("days", MAX_SCHEDULE_DAYS));
     }
     let txn = crate::services::begin_write(db).await?;
     let current = locked_article(&txn, id).await?;
@@ -57,7 +59,8 @@ pub async fn publish_article(
                 return Err(AppError::conflict(
                     "at",
                     "the article is already published; scheduling it would take it offline until `at`. Leave `at` out to keep it published, or unpublish it first to schedule it",
-                ));
+                )
+                .because(Reason::AlreadyPublished));
             }
             active.status = Set(ArticleStatus::Scheduled);
             active.scheduled_at = Set(Some(at));
@@ -134,7 +137,8 @@ async fn apply_change(
         return Err(AppError::conflict(
             "id",
             "the article was changed by someone else meanwhile; reload it and retry",
-        ));
+        )
+        .because(Reason::ChangedMeanwhile));
     }
     article::Entity::find_by_id(current.id)
         .one(txn)

@@ -1,7 +1,7 @@
 //! Revisions: every change of an article's content is stored; any revision can be restored.
 use super::article_for_write;
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::{authz, now, tag as tags};
 use entities::{article, article_revision};
 use sea_orm::{
@@ -101,9 +101,10 @@ async fn may_see_revisions(
     if authz::can_read_unpublished(db, principal, article.site_id).await? {
         Ok(())
     } else {
-        Err(AppError::forbidden(
-            "only the site's members may see revisions",
-        ))
+        Err(
+            AppError::forbidden("only the site's members may see revisions")
+                .because(Reason::MembersOnly),
+        )
     }
 }
 

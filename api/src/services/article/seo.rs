@@ -1,6 +1,6 @@
 //! SEO fields of an article: meta title and description, canonical URL, Open Graph image.
 use crate::domain::optional_text;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::parse_id;
 use entities::{article, media};
 use sea_orm::{ActiveValue::Set, ConnectionTrait, EntityTrait};
@@ -37,6 +37,7 @@ pub fn canonical(value: &str) -> AppResult<Option<String>> {
             "canonicalUrl",
             "canonicalUrl must be an absolute http or https URL",
         )
+        .because(Reason::InvalidUrl)
     };
     if value.len() > MAX_URL_BYTES {
         return Err(bad());
@@ -81,7 +82,8 @@ impl SeoPatch {
                             return Err(AppError::bad_input(
                                 "ogImageId",
                                 "no media with this ID on the article's site",
-                            ));
+                            )
+                            .because(Reason::MediaNotOnSite));
                         }
                     }
                 }

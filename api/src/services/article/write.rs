@@ -4,7 +4,7 @@ use super::seo::SeoPatch;
 use super::{article_for_write, events, publish::locked_article, revision::record_revision};
 use crate::auth::Principal;
 use crate::domain::{Slug, bounded_text, optional_text};
-use crate::error::{AppError, AppResult, on_constraint};
+use crate::error::{AppError, AppResult, Reason, on_constraint};
 use crate::services::site::{require_site, require_site_locale};
 use crate::services::{authz, now, parse_id, tag as tags};
 use entities::article::{self, ArticleStatus};
@@ -73,10 +73,14 @@ pub(super) fn check_body(body: &str, max_bytes: usize) -> AppResult<()> {
                 "body is {} bytes; the limit is {max_bytes} bytes",
                 body.len()
             ),
-        ));
+        )
+        .because(Reason::BodyTooLarge)
+        .with("bytes", body.len())
+        .with("maxBytes", max_bytes));
     }
     if body.contains('\0') {
-        return Err(AppError::bad_input("body", "body contains a NUL character"));
+        return Err(AppError::bad_input("body", "body contains a NUL character")
+            .because(Reason::ControlCharacters));
     }
     Ok(())
 }
@@ -114,7 +118,8 @@ async fn choose_slug(
             return Err(AppError::conflict(
                 "slug",
                 "an article with this slug already exists in this locale",
-            ));
+            )
+            .because(Reason::SlugTaken));
         }
         return Ok(slug.into_string());
     }
@@ -159,7 +164,9 @@ async fn translation_group(
         return Err(AppError::conflict(
             "locale",
             format!("this article already has a {locale} translation"),
-        ));
+        )
+        .because(Reason::TranslationExists)
+        .with("locale", locale));
     }
     Ok(original.translation_group_id)
 }
@@ -246,7 +253,10 @@ pub async fn update_article(
                 "the article is at version {}, not {expected}; reload it and apply your change again",
                 current.version
             ),
-        ));
+        )
+        .because(Reason::StaleVersion)
+        .with("current", current.version)
+        .with("expected", expected));
     }
     let mut active: article::ActiveModel = current.clone().into();
     if let Some(title) = &patch.title {
@@ -278,7 +288,8 @@ pub async fn update_article(
             return Err(AppError::conflict(
                 "slug",
                 "an article with this slug already exists in this locale",
-            ));
+            )
+            .because(Reason::SlugTaken));
         }
         active.slug = Set(slug.into_string());
     }
@@ -300,7 +311,8 @@ pub async fn update_article(
         return Err(AppError::conflict(
             "id",
             "the article was changed by someone else meanwhile; reload it and retry",
-        ));
+        )
+        .because(Reason::ChangedMeanwhile));
     }
     let updated = article::Entity::find_by_id(id)
         .one(&txn)

@@ -7,7 +7,7 @@ use super::machine::apply_transition;
 use super::{DealStatus, OfferKind, Side};
 use crate::auth::{Principal, Scope};
 use crate::config::Settings;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::linkcheck::{Checker, LinkReport};
 use crate::services::{now, site::get_site};
 use chrono::{DateTime, Duration, Utc};
@@ -124,13 +124,7 @@ pub async fn record_outcome(
         DealStatus::Broken if all_live => Some(DealStatus::Live),
         DealStatus::Accepted | DealStatus::Live | DealStatus::Broken => None,
         _ => {
-            return Err(AppError::conflict(
-                "status",
-                format!(
-                    "the deal is {}; only accepted, live and broken deals are checked",
-                    status.to_value()
-                ),
-            ));
+            return Err(not_checkable(status));
         }
     };
     // An accepted deal is not watched yet: failures only count once it has been live.
@@ -207,20 +201,15 @@ pub async fn check_deal_now(
     {
         return Err(AppError::forbidden(
             "only the deal's sites may check it (owners, or API tokens with deals:write)",
-        ));
+        )
+        .because(Reason::NotYourDeal));
     }
     let status = deal.status;
     if !matches!(
         status,
         DealStatus::Accepted | DealStatus::Live | DealStatus::Broken
     ) {
-        return Err(AppError::conflict(
-            "status",
-            format!(
-                "the deal is {}; only accepted, live and broken deals are checked",
-                status.to_value()
-            ),
-        ));
+        return Err(not_checkable(status));
     }
     let cooldown = i64::try_from(settings.checker_manual_cooldown_secs).unwrap_or(i64::MAX / 4);
     if let Some(last) = deal.last_checked_at {
@@ -228,14 +217,16 @@ pub async fn check_deal_now(
         if cooldown > 0 && wait > 0 {
             return Err(AppError::rate_limited(format!(
                 "this deal was checked less than {cooldown} s ago; try again in {wait} s"
-            )));
+            ))
+            .because(Reason::RateLimited)
+            .with("seconds", wait));
         }
     }
     if deal.offer_page_url.is_none() && deal.partner_page_url.is_none() {
-        return Err(AppError::bad_input(
-            "id",
-            "no placement has been submitted yet",
-        ));
+        return Err(
+            AppError::bad_input("id", "no placement has been submitted yet")
+                .because(Reason::NoPlacement),
+        );
     }
     let reports = run_checks(db, checker, &deal).await?;
     match record_outcome(db, settings, &deal, &reports).await {
@@ -304,4 +295,17 @@ pub async fn expire_due(db: &(impl ConnectionTrait + TransactionTrait)) -> AppRe
         }
     }
     Ok(expired)
+}
+
+/// The refusal to check a deal that is not accepted, live or broken.
+fn not_checkable(status: DealStatus) -> AppError {
+    AppError::conflict(
+        "status",
+        format!(
+            "the deal is {}; only accepted, live and broken deals are checked",
+            status.to_value()
+        ),
+    )
+    .because(Reason::DealStatus)
+    .with("status", status.to_value().to_uppercase())
 }

@@ -4,7 +4,7 @@ use super::machine::{Mover, apply_transition, check_transition, is_final, record
 use super::{DealStatus, OfferKind, OfferStatus, Side, is_site_agent, require_site_agent};
 use crate::auth::{Principal, Scope};
 use crate::domain::bounded_text;
-use crate::error::{AppError, AppResult, on_constraint_with};
+use crate::error::{AppError, AppResult, Reason, on_constraint_with};
 use crate::linkcheck::html::site_host;
 use crate::services::{for_update, now, site::get_site};
 use chrono::Duration;
@@ -101,31 +101,29 @@ pub async fn propose_deal(
         .ok_or_else(|| AppError::not_found("site").at("siteId"))?;
     let user_id = require_site_agent(db, principal, site.id).await?;
     if offer.status != OfferStatus::Open {
-        return Err(AppError::conflict(
-            "offerId",
-            format!("the offer is {}", offer.status.to_value()),
-        ));
+        return Err(offer_not_open(offer.status));
     }
     let offer_site_verified = get_site(db, offer.site_id)
         .await?
         .is_some_and(|s| s.verified_at.is_some());
     if !offer_site_verified {
-        return Err(AppError::conflict(
-            "offerId",
-            "the offering site is no longer verified",
-        ));
+        return Err(
+            AppError::conflict("offerId", "the offering site is no longer verified")
+                .because(Reason::SiteNotVerified),
+        );
     }
     if site.id == offer.site_id {
-        return Err(AppError::bad_input(
-            "siteId",
-            "a site cannot take its own offer",
-        ));
+        return Err(
+            AppError::bad_input("siteId", "a site cannot take its own offer")
+                .because(Reason::OwnOffer),
+        );
     }
     if site.verified_at.is_none() {
         return Err(AppError::bad_input(
             "siteId",
             "only verified sites may propose deals; run verifySite first",
-        ));
+        )
+        .because(Reason::SiteNotVerified));
     }
     let message = message
         .map(|m| bounded_text("message", &m, 0, 2000))
@@ -135,10 +133,7 @@ pub async fn propose_deal(
     // Under the offer's lock, so concurrent proposals for one site see each other.
     let offer = locked_offer(&txn, offer.id).await?;
     if offer.status != OfferStatus::Open {
-        return Err(AppError::conflict(
-            "offerId",
-            format!("the offer is {}", offer.status.to_value()),
-        ));
+        return Err(offer_not_open(offer.status));
     }
     let open = link_deal::Entity::find()
         .filter(link_deal::Column::OfferId.eq(offer.id))
@@ -211,7 +206,8 @@ pub async fn act_on_deal(
     if sides.is_empty() {
         return Err(AppError::forbidden(
             "only the deal's sites may act on it (owners, or API tokens with deals:write)",
-        ));
+        )
+        .because(Reason::NotYourDeal));
     }
     check_transition(from, to, &movers_for(&sides))?;
     let note = note
@@ -236,10 +232,10 @@ pub async fn act_on_deal(
             .count(&txn)
             .await?;
         if taken >= u64::try_from(offer.slots).unwrap_or(0) {
-            return Err(AppError::conflict(
-                "slots",
-                "every slot of this offer is taken",
-            ));
+            return Err(
+                AppError::conflict("slots", "every slot of this offer is taken")
+                    .because(Reason::SlotsFull),
+            );
         }
     }
     let deal = apply_transition(&txn, &deal, Some(to), Some(user_id), note, changes).await?;
@@ -265,6 +261,13 @@ fn already_open() -> AppError {
         "offerId",
         "this site already has an open deal on this offer",
     )
+    .because(Reason::DealAlreadyOpen)
+}
+
+fn offer_not_open(status: OfferStatus) -> AppError {
+    AppError::conflict("offerId", format!("the offer is {}", status.to_value()))
+        .because(Reason::OfferNotOpen)
+        .with("status", status.to_value().to_uppercase())
 }
 
 /// Where a site placed its link.
@@ -294,7 +297,8 @@ pub async fn submit_placement(
         (_, []) => {
             return Err(AppError::forbidden(
                 "only the deal's sites may submit placements (owners, or API tokens with deals:write)",
-            ));
+            )
+            .because(Reason::NotYourDeal));
         }
         (Some(side), sides) if sides.contains(&side) => side,
         (Some(_), _) => {
@@ -318,7 +322,9 @@ pub async fn submit_placement(
                 "placements are submitted once the deal is accepted; it is {}",
                 status.to_value()
             ),
-        ));
+        )
+        .because(Reason::DealStatus)
+        .with("status", status.to_value().to_uppercase()));
     }
     let offer_site = get_site(db, deal.offer_site_id)
         .await?
@@ -364,21 +370,23 @@ pub async fn submit_placement(
 
 /// Checks that `raw` is an http(s) URL on `domain` (or, for pages, one of its subdomains).
 fn url_on(field: &str, raw: &str, domain: &str, subdomains: bool) -> AppResult<String> {
-    let url = url::Url::parse(raw.trim())
-        .map_err(|e| AppError::bad_input(field, format!("{field} is not a URL: {e}")))?;
+    let url = url::Url::parse(raw.trim()).map_err(|e| {
+        AppError::bad_input(field, format!("{field} is not a URL: {e}")).because(Reason::InvalidUrl)
+    })?;
     if !matches!(url.scheme(), "http" | "https") {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} must be http or https"),
-        ));
+        return Err(
+            AppError::bad_input(field, format!("{field} must be http or https"))
+                .because(Reason::InvalidUrl),
+        );
     }
     let host = site_host(&url).unwrap_or_default();
     let ok = host == domain || (subdomains && host.ends_with(&format!(".{domain}")));
     if !ok {
-        return Err(AppError::bad_input(
-            field,
-            format!("{field} must be on {domain}"),
-        ));
+        return Err(
+            AppError::bad_input(field, format!("{field} must be on {domain}"))
+                .because(Reason::UrlNotOnDomain)
+                .with("domain", domain),
+        );
     }
     Ok(url.to_string())
 }

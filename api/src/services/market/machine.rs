@@ -12,7 +12,7 @@
 //! writes a `link_deal_events` row and a `webhook.event` outbox row per site in the same
 //! transaction.
 use super::DealStatus;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::now;
 use crate::services::outbox::{OutboxJob, enqueue};
 use entities::{link_deal, link_deal_event};
@@ -75,7 +75,10 @@ pub fn check_transition(from: DealStatus, to: DealStatus, by: &[Mover]) -> AppRe
                     )
                 }
             ),
-        ));
+        )
+        .because(Reason::InvalidTransition)
+        .with("from", from.to_value().to_uppercase())
+        .with("to", to.to_value().to_uppercase()));
     };
     if by.iter().any(|m| allowed.contains(m)) {
         return Ok(());
@@ -144,7 +147,8 @@ pub async fn apply_transition(
                 "the deal changed while you acted on it (it is now {}); reload it and retry",
                 current.status.to_value()
             ),
-        ));
+        )
+        .because(Reason::ChangedMeanwhile));
     }
     if let Some(to) = to {
         record_event(txn, &current, Some(from), to, actor, note).await?;

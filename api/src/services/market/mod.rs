@@ -18,7 +18,7 @@ pub mod profile;
 pub mod verify;
 
 use crate::auth::{Principal, Scope};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::authz::caller_role;
 use crate::services::site::SiteKey;
 use entities::site_member::SiteRole;
@@ -41,14 +41,17 @@ pub async fn require_site_agent(
     if !principal.token_allows(Scope::DealsWrite, Some(site_id)) {
         return Err(AppError::forbidden(
             "this API token lacks the deals:write scope for this site",
-        ));
+        )
+        .because(Reason::TokenScopeMissing)
+        .with("scope", Scope::DealsWrite.as_str()));
     }
     if is_site_agent(db, principal, site_id, Scope::DealsWrite).await? {
         return Ok(user_id);
     }
-    Err(AppError::forbidden(
-        "only the site's owners may act for it in the market",
-    ))
+    Err(
+        AppError::forbidden("only the site's owners may act for it in the market")
+            .because(Reason::OwnersOnly),
+    )
 }
 
 /// Whether the caller may act for (`deals:write`) or read the deals of (`deals:read`) the site.

@@ -2,7 +2,7 @@
 use super::{OfferKind, OfferStatus, Placement, require_site_agent};
 use crate::auth::{Principal, Scope};
 use crate::domain::{bounded_text, parse_categories, parse_languages};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::site::get_site;
 use crate::services::{json_strings, now};
@@ -81,13 +81,11 @@ pub async fn create_offer(
         return Err(AppError::bad_input(
             "siteId",
             "only verified sites may offer links; run verifySite first",
-        ));
+        )
+        .because(Reason::SiteNotVerified));
     }
     if !(1..=1000).contains(&input.slots) {
-        return Err(AppError::bad_input(
-            "slots",
-            "slots must be between 1 and 1000",
-        ));
+        return Err(slots_out_of_range());
     }
     let now = now();
     Ok(link_offer::ActiveModel {
@@ -140,10 +138,7 @@ pub async fn update_offer(
     }
     if let Some(slots) = patch.slots {
         if !(1..=1000).contains(&slots) {
-            return Err(AppError::bad_input(
-                "slots",
-                "slots must be between 1 and 1000",
-            ));
+            return Err(slots_out_of_range());
         }
         active.slots = Set(slots);
     }
@@ -245,4 +240,11 @@ pub async fn list_offers(
         value: None,
         id: o.id,
     }))
+}
+
+fn slots_out_of_range() -> AppError {
+    AppError::bad_input("slots", "slots must be between 1 and 1000")
+        .because(Reason::OutOfRange)
+        .with("min", 1)
+        .with("max", 1000)
 }

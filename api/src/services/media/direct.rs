@@ -10,7 +10,7 @@ use super::pending::{self, incoming_key};
 use super::{clean_alt, discard, find_by_key, new_key, record, storage_failed};
 use crate::auth::Principal;
 use crate::config::Settings;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::{authz, begin_write, now, site};
 use crate::storage::{INCOMING_PREFIX, ServedAs, Storage};
 use chrono::{DateTime, Utc};
@@ -75,7 +75,10 @@ pub async fn create_upload_url(
                 "files of type {declared} are not allowed; allowed types: {}",
                 settings.media_allowed_types.join(", ")
             ),
-        ));
+        )
+        .because(Reason::FileTypeNotAllowed)
+        .with("type", declared)
+        .with("allowed", settings.media_allowed_types.join(", ")));
     }
     if request.size <= 0 {
         return Err(AppError::bad_input("size", "size must be positive"));
@@ -138,7 +141,8 @@ pub async fn confirm_upload(
         return Err(AppError::bad_input(
             "token",
             "this upload ticket has expired; ask for a new upload URL",
-        ));
+        )
+        .because(Reason::UploadExpired));
     }
     let upload = pending::find(db, ticket.i)
         .await?

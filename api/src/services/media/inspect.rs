@@ -1,6 +1,6 @@
 //! Checking an uploaded file: its name made safe, its type sniffed from the bytes (the client's
 //! claim is only compared, never trusted), its size, digest and image dimensions.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use sha2::{Digest, Sha256};
 use unicode_normalization::UnicodeNormalization;
 
@@ -94,7 +94,7 @@ pub fn inspect(
     allowed: &[String],
 ) -> AppResult<Inspected> {
     if bytes.is_empty() {
-        return Err(AppError::bad_input("file", "the file is empty"));
+        return Err(AppError::bad_input("file", "the file is empty").because(Reason::FileEmpty));
     }
     if bytes.len() > max_bytes {
         return Err(too_large(max_bytes));
@@ -109,6 +109,8 @@ pub fn inspect(
                     allowed.join(", ")
                 ),
             )
+            .because(Reason::FileTypeUnknown)
+            .with("allowed", allowed.join(", "))
         })?;
     if let Some(claimed) = normalize_type(declared)
         && claimed != sniffed
@@ -116,7 +118,10 @@ pub fn inspect(
         return Err(AppError::bad_input(
             "file",
             format!("the file is declared as {claimed} but its contents are {sniffed}"),
-        ));
+        )
+        .because(Reason::FileTypeMismatch)
+        .with("declared", claimed)
+        .with("actual", sniffed));
     }
     if !allowed.iter().any(|a| a == &sniffed) {
         return Err(AppError::bad_input(
@@ -125,7 +130,10 @@ pub fn inspect(
                 "files of type {sniffed} are not allowed; allowed types: {}",
                 allowed.join(", ")
             ),
-        ));
+        )
+        .because(Reason::FileTypeNotAllowed)
+        .with("type", sniffed)
+        .with("allowed", allowed.join(", ")));
     }
     let (width, height) = if sniffed.starts_with("image/") {
         match imagesize::blob_size(bytes) {
@@ -152,6 +160,8 @@ pub fn too_large(max_bytes: usize) -> AppError {
         "file",
         format!("the file is larger than the limit of {max_bytes} bytes"),
     )
+    .because(Reason::FileTooLarge)
+    .with("maxBytes", max_bytes)
 }
 
 #[cfg(test)]

@@ -17,7 +17,7 @@ pub use library::{media_usage, update_media};
 
 use crate::auth::Principal;
 use crate::config::Settings;
-use crate::error::{AppError, AppResult, ErrorCode};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::outbox::{self, OutboxJob};
 use crate::services::pagination::{Cursor, Page, PageRequest};
 use crate::services::{authz, now, site};
@@ -56,15 +56,14 @@ pub struct NewUpload {
 /// The error of a storage failure: clear about what failed, with the cause in the log only.
 pub fn storage_failed(err: StorageError) -> AppError {
     match err {
-        StorageError::InvalidKey => AppError::bad_input("key", "not a valid media key"),
+        StorageError::InvalidKey => {
+            AppError::bad_input("key", "not a valid media key").because(Reason::InvalidKey)
+        }
         StorageError::NotFound => AppError::not_found("stored object"),
         StorageError::Unavailable(cause) => AppError {
-            code: ErrorCode::Internal,
             message: "the media storage is unreachable or refused the request; nothing was saved"
                 .into(),
-            field: None,
-            input: None,
-            source: Some(anyhow::Error::new(cause)),
+            ..AppError::internal(cause)
         },
     }
 }
@@ -76,13 +75,15 @@ pub(super) fn clean_alt(alt: Option<String>) -> AppResult<Option<String>> {
         return Err(AppError::bad_input(
             "alt",
             format!("alt text is limited to {MAX_ALT_CHARS} characters"),
-        ));
+        )
+        .because(Reason::TooLong)
+        .with("max", MAX_ALT_CHARS));
     }
     if alt.chars().any(char::is_control) {
-        return Err(AppError::bad_input(
-            "alt",
-            "alt text must not contain control characters",
-        ));
+        return Err(
+            AppError::bad_input("alt", "alt text must not contain control characters")
+                .because(Reason::ControlCharacters),
+        );
     }
     Ok((!alt.is_empty()).then(|| alt.to_owned()))
 }
@@ -204,9 +205,10 @@ pub async fn list_media(
     page: &PageRequest,
 ) -> AppResult<Page<media::Model>> {
     if !authz::can_read_unpublished(db, principal, site_id).await? {
-        return Err(AppError::forbidden(
-            "only the site's members may list its media",
-        ));
+        return Err(
+            AppError::forbidden("only the site's members may list its media")
+                .because(Reason::MembersOnly),
+        );
     }
     let base = media::Entity::find().filter(media::Column::SiteId.eq(site_id));
     let total = base.clone().count(db).await?;
@@ -289,12 +291,13 @@ pub async fn set_article_cover_image(
             .filter(|m| m.site_id == found.site_id)
             .ok_or_else(|| {
                 AppError::bad_input("mediaId", "no media with this ID on the article's site")
+                    .because(Reason::MediaNotOnSite)
             })?;
         if !cover.content_type.starts_with("image/") {
-            return Err(AppError::bad_input(
-                "mediaId",
-                "a cover image must be an image",
-            ));
+            return Err(
+                AppError::bad_input("mediaId", "a cover image must be an image")
+                    .because(Reason::NotAnImage),
+            );
         }
     }
     article::Entity::update_many()

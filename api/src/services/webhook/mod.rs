@@ -10,7 +10,7 @@ pub use delivery::{Outcome, delivery_with_webhook, record_attempt};
 
 use crate::auth::Principal;
 use crate::auth::secrets::random_token;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::{authz, json_strings, now};
 use entities::{webhook, webhook_delivery};
@@ -49,7 +49,10 @@ pub const MAX_WEBHOOKS_PER_SITE: u64 = 20;
 pub const MAX_ATTEMPTS: i32 = 20;
 
 fn parse_url(value: &str) -> AppResult<String> {
-    let bad = || AppError::bad_input("url", "url must be an absolute http or https URL");
+    let bad = || {
+        AppError::bad_input("url", "url must be an absolute http or https URL")
+            .because(Reason::InvalidUrl)
+    };
     let value = value.trim();
     if value.len() > 2048 {
         return Err(bad());
@@ -66,7 +69,9 @@ fn parse_url(value: &str) -> AppResult<String> {
 
 fn parse_events(events: &[String]) -> AppResult<Vec<String>> {
     if events.is_empty() {
-        return Err(AppError::bad_input("events", "give at least one event"));
+        return Err(
+            AppError::bad_input("events", "give at least one event").because(Reason::NoneChosen)
+        );
     }
     let mut out: Vec<String> = Vec::new();
     for e in events {
@@ -75,7 +80,10 @@ fn parse_events(events: &[String]) -> AppResult<Vec<String>> {
             return Err(AppError::bad_input(
                 "events",
                 format!("unknown event {e:?}; events are {}", EVENTS.join(", ")),
-            ));
+            )
+            .because(Reason::UnknownValue)
+            .with("value", e)
+            .with("allowed", EVENTS.join(", ")));
         }
         if !out.iter().any(|x| x == e) {
             out.push(e.to_owned());
@@ -103,7 +111,9 @@ pub async fn create_webhook(
         return Err(AppError::bad_input(
             "siteId",
             format!("a site may have at most {MAX_WEBHOOKS_PER_SITE} webhooks"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_WEBHOOKS_PER_SITE));
     }
     let now = now();
     Ok(webhook::ActiveModel {
