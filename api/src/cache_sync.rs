@@ -221,7 +221,10 @@ async fn keep_emptying(cache: &ResponseCache) {
 /// listener alone uses). A lost connection ends it: [`listen`] connects again itself, so that
 /// the loss is seen and logged.
 async fn connect(url: &str, application_name: &str) -> Result<PgListener, sea_orm::sqlx::Error> {
-    let options = PgConnectOptions::from_str(url)?.application_name(application_name);
+    let mut options = PgConnectOptions::from_str(url)?.application_name(application_name);
+    if crate::db::plaintext_on_loopback(url) {
+        options = options.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable);
+    }
     let pool = PgPoolOptions::new()
         .max_connections(1)
         .min_connections(0)

@@ -54,11 +54,46 @@ pub async fn connect_sized(
         });
     if url.starts_with("postgres:") || url.starts_with("postgresql:") {
         probe_postgres(&url).await?;
+        if plaintext_on_loopback(&url) {
+            options.map_sqlx_postgres_opts(|opts| {
+                opts.ssl_mode(sea_orm::sqlx::postgres::PgSslMode::Disable)
+            });
+        }
     }
     let db = Database::connect(options)
         .await
         .with_context(|| format!("connecting to the database ({})", redact(&url)))?;
     Ok(db)
+}
+
+/// Whether to talk to PostgreSQL without TLS: the server is on this machine (a loopback address,
+/// `localhost` or a Unix socket) and neither the URL nor `PGSSLMODE` asks for a mode. TLS there
+/// protects nothing that leaves the machine, and it cost every statement's bytes an encryption
+/// and a decryption on both sides (the default, `prefer`, uses it whenever the server offers it,
+/// as Debian's does). Any other host keeps `prefer` or what the URL says.
+pub(crate) fn plaintext_on_loopback(url: &str) -> bool {
+    if url.to_ascii_lowercase().contains("sslmode=") || std::env::var_os("PGSSLMODE").is_some() {
+        return false;
+    }
+    let Ok(parsed) = url::Url::parse(url) else {
+        return false;
+    };
+    let socket = parsed
+        .query_pairs()
+        .any(|(k, v)| k == "host" && v.starts_with('/'));
+    // `postgres:` is not a special scheme to the URL parser: its host is opaque text.
+    match parsed.host() {
+        None => true,
+        Some(url::Host::Domain(d)) => {
+            socket
+                || d.eq_ignore_ascii_case("localhost")
+                || d.trim_matches(['[', ']'])
+                    .parse::<std::net::IpAddr>()
+                    .is_ok_and(|ip| ip.is_loopback())
+        }
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+    }
 }
 
 /// Opens one connection and closes it again, so that a server that is down, refuses the
@@ -110,7 +145,24 @@ pub fn redact(url: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::plaintext_on_loopback;
     use sea_orm::{ConnectionTrait, Database, DbBackend, Statement};
+
+    #[test]
+    fn loopback_postgres_goes_without_tls_unless_asked() {
+        for (url, plain) in [
+            ("postgres://u@127.0.0.1:5432/db", true),
+            ("postgres://u@localhost/db", true),
+            ("postgres://u@[::1]:5432/db", true),
+            ("postgres://u@db.internal:5432/db", false),
+            ("postgres://u@10.0.0.5/db", false),
+            ("postgres://u@127.0.0.1/db?sslmode=require", false),
+            ("postgres://u@localhost/db?SSLMODE=verify-full", false),
+            ("postgres:///db?host=/var/run/postgresql", true),
+        ] {
+            assert_eq!(plaintext_on_loopback(url), plain, "{url}");
+        }
+    }
 
     /// See `.cargo/config.toml`: without the guarantee, every statement with a `LIMIT` is
     /// compiled again on each execution.
