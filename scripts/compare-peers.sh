@@ -5,9 +5,11 @@
 #
 #   scripts/compare-peers.sh
 #
-# Needs: the deployment build of wharf (cargo build --profile dist; or WHARF=path), the ceiling
-# ((cd bench/ceiling && cargo build --release), with the same CARGO_TARGET_DIR), wrk, python3, psql, node and npm (PostGraphile 5 is installed from the npm registry into a scratch
-# folder: PEERS_DIR, default a temporary one; give a folder to keep it between runs).
+# Needs: a release build of wharf (cargo build --release -p wharf; or WHARF=path), the ceiling
+# ((cd bench/ceiling && cargo build --release), with the same CARGO_TARGET_DIR; or CEILING=path),
+# wrk, python3, psql, node and npm. PostGraphile 5 and the Node.js 22 it needs are installed from
+# the npm registry into a scratch folder: PEERS_DIR, default a temporary one; give a folder to
+# keep them between runs.
 # Environment: BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432; a database
 # `wharf_peers` is dropped and created there), N articles (1000, 3 tags each, explicit excerpts),
 # RUNS (2: each server is measured RUNS times, alternating), DURATION (10s), CONNECTIONS (32),
@@ -24,7 +26,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-WHARF=${WHARF:-$TARGET/dist/wharf}
+WHARF=${WHARF:-$TARGET/release/wharf}
 CEILING=${CEILING:-$TARGET/release/ceiling}
 PG=${BENCH_POSTGRES:-postgres://postgres@127.0.0.1:5432}
 N=${N:-1000}
@@ -38,7 +40,7 @@ SLUG=article-$((N / 2))
 for tool in wrk python3 psql node npm curl; do
   command -v $tool >/dev/null || { echo "missing: $tool"; exit 2; }
 done
-[ -x "$WHARF" ] || { echo "build the deployment binary first: cargo build --profile dist"; exit 2; }
+[ -x "$WHARF" ] || { echo "build wharf in release first: cargo build --release -p wharf"; exit 2; }
 [ -x "$CEILING" ] || { echo "build the ceiling first: (cd bench/ceiling && cargo build --release)"; exit 2; }
 
 work=$(mktemp -d)

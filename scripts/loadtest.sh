@@ -3,8 +3,8 @@
 #
 #   scripts/loadtest.sh [N ...]        default: 1000 100000 articles
 #
-# Needs: wrk (Debian package `wrk`), python3, the deployment build of wharf and the ceiling:
-#   cargo build --profile dist -p wharf         (or WHARF=path/to/wharf)
+# Needs: wrk (Debian package `wrk`), python3, release builds of wharf and the ceiling:
+#   cargo build --release -p wharf              (or WHARF=path/to/wharf)
 #   (cd bench/ceiling && CARGO_TARGET_DIR=../../target cargo build --release)
 # (both in $CARGO_TARGET_DIR when set, as CI does: then build the ceiling with that variable too).
 # Environment: DURATION (default 10s), CONNECTIONS (16), THREADS (2). Only 127.0.0.1 is used.
@@ -13,7 +13,7 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-WHARF=${WHARF:-$TARGET/dist/wharf}
+WHARF=${WHARF:-$TARGET/release/wharf}
 CEILING=$TARGET/release/ceiling
 DURATION=${DURATION:-10s}
 CONNECTIONS=${CONNECTIONS:-16}
