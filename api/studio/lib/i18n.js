@@ -13,10 +13,12 @@ import enSettings from "../messages/en/settings.js";
 import zhSettings from "../messages/zh-CN/settings.js";
 import enExplorer from "../messages/en/explorer.js";
 import zhExplorer from "../messages/zh-CN/explorer.js";
+import enInquiries from "../messages/en/inquiries.js";
+import zhInquiries from "../messages/zh-CN/inquiries.js";
 
 export const CATALOGS = {
-  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer },
-  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer },
+  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer, ...enInquiries },
+  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer, ...zhInquiries },
 };
 export const LOCALES = Object.keys(CATALOGS);
 const KEY = "wharf.studio.locale";
