@@ -10,6 +10,7 @@ mod errors;
 mod fuzz;
 mod http;
 mod inquiries;
+mod inquiries_privacy;
 mod instances;
 mod invitations;
 mod limits;

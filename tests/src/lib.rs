@@ -17,6 +17,7 @@ pub mod app;
 pub mod browser;
 pub mod client;
 pub mod fixtures;
+pub mod logs;
 mod macros;
 pub mod meili;
 pub mod partner;
@@ -32,5 +33,6 @@ pub use app::{
 pub use browser::{Browser, Lang};
 pub use client::{error_code, error_field, ok, str_at};
 pub use fixtures::Auth;
+pub use logs::Logs;
 pub use partner::{Page, PartnerServer};
 pub use ws::WsClient;
