@@ -11,6 +11,7 @@ mod fuzz;
 mod http;
 mod inquiries;
 mod inquiries_privacy;
+mod inquiries_purge;
 mod instances;
 mod invitations;
 mod limits;
