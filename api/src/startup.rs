@@ -115,6 +115,11 @@ impl Application {
             &settings.webhook_allow_hosts,
         )?))
         .with(Arc::new(MediaDeleteHandler::new(storage.clone())))
+        .with(Arc::new(crate::jobs::mail::InquiryMailer::new(
+            jobs_db.clone(),
+            crate::mail::Mailer::from_settings(&settings)?,
+            self_base.clone(),
+        )))
         .with(Arc::new(SearchIndexer::new(
             jobs_db.clone(),
             search.clone(),

@@ -24,6 +24,7 @@ pub mod partner;
 pub mod receiver;
 pub mod s3;
 pub mod search;
+pub mod smtp;
 pub mod ws;
 
 pub use app::{
@@ -35,4 +36,5 @@ pub use client::{error_code, error_field, ok, str_at};
 pub use fixtures::Auth;
 pub use logs::Logs;
 pub use partner::{Page, PartnerServer};
+pub use smtp::SmtpServer;
 pub use ws::WsClient;
