@@ -14,7 +14,7 @@ use wharf_tests::{SmtpServer, TestApp, e2e, ok};
 e2e!(smtp = mail_to; an_inquiry_that_arrives_while_the_mail_server_is_down_is_mailed_once_it_is_back);
 
 /// Mail through the test's SMTP server, in clear text on loopback.
-fn mail_to(s: &mut wharf::Settings, smtp: &SmtpServer) {
+pub(crate) fn mail_to(s: &mut wharf::Settings, smtp: &SmtpServer) {
     quick_tokens(s);
     s.smtp_host = Some("127.0.0.1".into());
     s.smtp_port = Some(smtp.port);

@@ -1,22 +1,23 @@
 //! Buyers' personal data stays out of the logs and the metrics (issue 20, point 5): inquiries
 //! with distinctive names, emails, companies, phones, messages and IP addresses go through
 //! everything that touches them — submission (real, spam, malformed), the inbox's reads, filters
-//! (also in a GET URL), handling and export, the live subscription, and a webhook delivery that
-//! fails before it succeeds — and none of those strings shows up in what the server logged
+//! (also in a GET URL), handling and export, the live subscription, and a webhook delivery and
+//! an e-mail that both fail before they succeed — and none of those strings shows up in what the server logged
 //! (`wharf_tests::Logs`: the server's own subscriber, `debug` and wider) or on `/metrics`.
-use crate::inquiries::{SITE, inquiry_input, outbox_drained, quick_tokens, shop};
+use crate::inquiries::{SITE, inquiry_input, outbox_drained, shop};
 use anyhow::{Result, ensure};
 use chrono::Duration;
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
 use wharf_tests::receiver::Receiver;
-use wharf_tests::{Logs, TestApp, WsClient, e2e, error_code, ok, str_at};
+use wharf_tests::{Logs, SmtpServer, TestApp, WsClient, e2e, error_code, ok, str_at};
 
-e2e!(settings = behind_a_proxy; no_buyers_personal_data_reaches_the_logs_or_the_metrics);
+e2e!(smtp = behind_a_proxy; no_buyers_personal_data_reaches_the_logs_or_the_metrics);
 
-/// Quick form tokens, and the client address from `X-Forwarded-For`, as behind a proxy.
-fn behind_a_proxy(s: &mut wharf::Settings) {
-    quick_tokens(s);
+/// Quick form tokens, the client address from `X-Forwarded-For` (as behind a proxy), and
+/// e-mail through the test's SMTP server.
+fn behind_a_proxy(s: &mut wharf::Settings, smtp: &SmtpServer) {
+    crate::inquiries_mail::mail_to(s, smtp);
     s.trust_proxy_headers = true;
 }
 
@@ -99,8 +100,12 @@ async fn secrets_stored_as_given(app: &TestApp, reference: &str) -> Result<()> {
     Ok(())
 }
 
-async fn no_buyers_personal_data_reaches_the_logs_or_the_metrics(app: TestApp) -> Result<()> {
+async fn no_buyers_personal_data_reaches_the_logs_or_the_metrics(
+    app: TestApp,
+    mut smtp: SmtpServer,
+) -> Result<()> {
     let logs = Logs::capture()?;
+    smtp.stop();
     let s = shop(&app).await?;
     let receiver = Receiver::start()?;
     ok(&app
@@ -221,6 +226,13 @@ async fn no_buyers_personal_data_reaches_the_logs_or_the_metrics(app: TestApp) -
         hits.iter().any(|h| h.body.contains(REAL[0].1)),
         "the webhook carries the buyer to the site's receiver"
     );
+    smtp.start_again().await?;
+    // One e-mail: the one taken out of the spam folder went back before it could be sent.
+    let mails = smtp.wait_for(1, 60).await?;
+    ensure!(
+        mails.iter().any(|m| m.text().contains(REAL[4].1)),
+        "the e-mail carries the buyer to the team"
+    );
     outbox_drained(&app).await?;
 
     let metrics = app
@@ -238,7 +250,9 @@ async fn no_buyers_personal_data_reaches_the_logs_or_the_metrics(app: TestApp) -
     // The capture saw this server at work (the access log of its requests, the failed
     // deliveries), so what is absent from it was not logged.
     ensure!(
-        logged.contains("webhook delivery failed") && logged.contains("\"path\":\"/graphql\""),
+        logged.contains("webhook delivery failed")
+            && logged.contains("could not reach the SMTP server")
+            && logged.contains("\"path\":\"/graphql\""),
         "the capture holds the server's lines:\n{logged}"
     );
     for secret in secrets() {
