@@ -13,6 +13,7 @@ pub mod graphql;
 pub mod http;
 pub mod jobs;
 pub mod linkcheck;
+pub mod mail;
 pub mod metrics;
 pub mod net;
 pub mod pipeline;

@@ -115,6 +115,11 @@ impl Application {
             &settings.webhook_allow_hosts,
         )?))
         .with(Arc::new(MediaDeleteHandler::new(storage.clone())))
+        .with(Arc::new(crate::jobs::mail::InquiryMailer::new(
+            jobs_db.clone(),
+            crate::mail::Mailer::from_settings(&settings)?,
+            self_base.clone(),
+        )))
         .with(Arc::new(SearchIndexer::new(
             jobs_db.clone(),
             search.clone(),
@@ -215,9 +220,12 @@ impl Application {
         ));
         let purge = tokio::spawn(crate::jobs::inquiries::run(
             self.jobs_state.db.clone(),
-            self.state.settings.inquiry_retention_days,
-            Duration::from_secs(self.state.settings.inquiry_token_max_age_secs),
-            Duration::from_millis(self.state.settings.inquiry_purge_poll_ms),
+            instance_name(self.port),
+            crate::jobs::inquiries::Retention {
+                days: self.state.settings.inquiry_retention_days,
+                token_max_age: Duration::from_secs(self.state.settings.inquiry_token_max_age_secs),
+                every: Duration::from_millis(self.state.settings.inquiry_purge_poll_ms),
+            },
             stopped.clone(),
         ));
         let watcher = Watcher::new(self.jobs_state.clone());
@@ -301,6 +309,19 @@ impl CacheSync {
         let _ = self.publishing.await;
         let _ = self.listening.await;
     }
+}
+
+/// How this instance signs the background work it claims (`job_claims.claimed_by`): host,
+/// process and port, for people reading the row; claims never depend on it.
+fn instance_name(port: u16) -> String {
+    let host = std::env::var("HOSTNAME")
+        .ok()
+        .or_else(|| std::fs::read_to_string("/etc/hostname").ok())
+        .map(|h| h.trim().to_owned())
+        .filter(|h| !h.is_empty())
+        .unwrap_or_else(|| "unknown host".to_owned());
+    let name = format!("{host} pid {} port {port}", std::process::id());
+    name.chars().take(255).collect()
 }
 
 /// Rebuilds an embedded index that was built with an older word segmentation. Searches keep

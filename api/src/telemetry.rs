@@ -12,9 +12,11 @@ use std::io::IsTerminal;
 use tracing::field::{Field, Visit};
 use tracing::{Event, Subscriber};
 use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::fmt::format::{JsonFields, Writer};
 use tracing_subscriber::fmt::{FmtContext, FormatEvent, FormatFields, FormattedFields};
 use tracing_subscriber::registry::LookupSpan;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// What is logged without `RUST_LOG`.
 ///
@@ -29,16 +31,34 @@ const DEFAULT_FILTER: &str = "info,sqlx=warn,sea_orm=warn,tantivy::indexer::segm
 pub fn init(format: LogFormat) {
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(DEFAULT_FILTER));
+    let _ = subscriber(format, filter, colour_wanted(), std::io::stdout).try_init();
+}
+
+/// The subscriber [`init`] installs: `format` lines through `writer`, filtered by `filter`, with
+/// colour codes when `ansi` (text only). The end-to-end tests install it with a writer of their
+/// own, to read what the server logs as an operator would.
+pub fn subscriber<W>(
+    format: LogFormat,
+    filter: EnvFilter,
+    ansi: bool,
+    writer: W,
+) -> Box<dyn Subscriber + Send + Sync>
+where
+    W: for<'w> MakeWriter<'w> + Send + Sync + 'static,
+{
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_target(false);
-    let _ = match format {
-        LogFormat::Json => builder
-            .fmt_fields(JsonFields::new())
-            .event_format(JsonLines)
-            .try_init(),
-        LogFormat::Text => builder.with_ansi(colour_wanted()).try_init(),
-    };
+        .with_target(false)
+        .with_writer(writer);
+    match format {
+        LogFormat::Json => Box::new(
+            builder
+                .fmt_fields(JsonFields::new())
+                .event_format(JsonLines)
+                .finish(),
+        ),
+        LogFormat::Text => Box::new(builder.with_ansi(ansi).finish()),
+    }
 }
 
 /// Whether text logs may carry colour codes: only on a terminal, and not with `NO_COLOR` set.

@@ -17,6 +17,8 @@ const ROUTES = [
   ["/articles", "articles"],
   ["/articles/new", "editor"],
   ["/articles/:id", "editor"],
+  ["/inquiries", "inquiries"],
+  ["/inquiries/:id", "inquiry"],
   ["/tags", "tags"],
   ["/media", "media"],
   ["/market", "market"],
@@ -28,6 +30,7 @@ const ROUTES = [
 
 const NAV = [
   ["/articles", "nav.articles"],
+  ["/inquiries", "nav.inquiries"],
   ["/tags", "nav.tags"],
   ["/media", "nav.media"],
   ["/market", "nav.market"],

@@ -16,6 +16,7 @@ pub mod inquiry_event;
 pub mod inquiry_form_token;
 pub mod inquiry_item;
 pub mod inquiry_site_setting;
+pub mod job_claim;
 pub mod link_check;
 pub mod link_deal;
 pub mod link_deal_event;

@@ -20,6 +20,7 @@ mod m20261211_000002_site_invitations;
 mod m20261211_000003_password_resets;
 mod m20261212_000001_catalogue;
 mod m20261213_000001_inquiries;
+mod m20261214_000001_job_claims;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261211_000003_password_resets::Migration),
             Box::new(m20261212_000001_catalogue::Migration),
             Box::new(m20261213_000001_inquiries::Migration),
+            Box::new(m20261214_000001_job_claims::Migration),
         ]
     }
 }

@@ -52,7 +52,7 @@ fn one_day_retention(s: &mut wharf::Settings) {
 }
 
 /// Tokens count after one second; the per-sender limits are out of the way.
-fn quick_tokens(s: &mut wharf::Settings) {
+pub(crate) fn quick_tokens(s: &mut wharf::Settings) {
     s.inquiry_token_min_age_secs = 1;
     s.inquiry_ip_per_hour = 1000;
     s.inquiry_email_per_hour = 1000;
@@ -65,7 +65,7 @@ fn strict_limits(s: &mut wharf::Settings) {
     s.inquiry_email_per_hour = 2;
 }
 
-const SITE: &str = "valves.example.com";
+pub(crate) const SITE: &str = "valves.example.com";
 const SUBMIT: &str =
     "mutation($i: SubmitInquiryInput!) { submitInquiry(input: $i) { reference receivedAt } }";
 const FIELDS: &str = "id reference status spamReasons name email company country phone message locale sourceUrl \
@@ -73,14 +73,14 @@ const FIELDS: &str = "id reference status spamReasons name email company country
     history { kind fromStatus toStatus note actor { id } assignee { id } }";
 
 /// The owner's token and user ID, the site's ID and a published product's ID.
-struct Shop {
-    owner: String,
-    owner_id: String,
-    site: String,
-    valve: String,
+pub(crate) struct Shop {
+    pub(crate) owner: String,
+    pub(crate) owner_id: String,
+    pub(crate) site: String,
+    pub(crate) valve: String,
 }
 
-async fn shop(app: &TestApp) -> Result<Shop> {
+pub(crate) async fn shop(app: &TestApp) -> Result<Shop> {
     let owner = app.signup("owner@valves.example.com").await?;
     let site = app
         .create_site(&owner.token, SITE, &["en", "zh-CN"])
@@ -123,13 +123,13 @@ async fn product(
 }
 
 /// A form token for `site` issued `age` ago, signed as the test server signs them.
-fn token_aged(site: &str, age: Duration) -> Result<String> {
+pub(crate) fn token_aged(site: &str, age: Duration) -> Result<String> {
     let site = site.parse().context("a site ID")?;
     Ok(FormKeys::new(TEST_JWT_SECRET.as_bytes()).issue_at(site, Utc::now() - age, 0))
 }
 
 /// A complete, valid inquiry with a token old enough.
-fn inquiry_input(site: &str, email: &str, message: &str) -> Result<Value> {
+pub(crate) fn inquiry_input(site: &str, email: &str, message: &str) -> Result<Value> {
     Ok(json!({
         "site": site, "name": "Jonas Becker", "email": email, "company": "Becker Armaturen GmbH",
         "country": "de", "message": message, "formToken": token_aged(site, Duration::seconds(30))?,
@@ -137,13 +137,13 @@ fn inquiry_input(site: &str, email: &str, message: &str) -> Result<Value> {
 }
 
 /// Submits; returns the reference (fails on any error).
-async fn submit(app: &TestApp, input: Value) -> Result<String> {
+pub(crate) async fn submit(app: &TestApp, input: Value) -> Result<String> {
     let body = app.graphql(SUBMIT, json!({ "i": input })).await?;
     str_at(ok(&body)?, "/submitInquiry/reference")
 }
 
 /// The stored inquiry with this reference.
-async fn stored(app: &TestApp, reference: &str) -> Result<inquiry::Model> {
+pub(crate) async fn stored(app: &TestApp, reference: &str) -> Result<inquiry::Model> {
     inquiry::Entity::find()
         .filter(inquiry::Column::Reference.eq(reference))
         .one(&app.db)
@@ -1118,7 +1118,7 @@ async fn twenty_buyers_at_once_get_twenty_references_and_one_token_counts_once(
 }
 
 /// Waits until the outbox is empty (up to 10 s).
-async fn outbox_drained(app: &TestApp) -> Result<()> {
+pub(crate) async fn outbox_drained(app: &TestApp) -> Result<()> {
     for _ in 0..200 {
         let (pending, _) = wharf::services::outbox::backlog(&app.db)
             .await

@@ -7,6 +7,8 @@ use anyhow::{Result, ensure};
 use serde_json::{Value, json};
 use wharf_tests::{Browser, Lang, PartnerServer, TestApp, e2e, ok, str_at};
 
+mod inbox;
+
 e2e!(
     an_editor_publishes_a_chinese_article_and_readers_see_it,
     the_studio_speaks_chinese_when_the_browser_does,
@@ -426,6 +428,7 @@ async fn no_studio_page_asks_another_host_or_logs_an_error(app: TestApp) -> Resu
         ("/studio/articles", "h1"),
         ("/studio/articles/new", "#ed-form"),
         (&format!("/studio/articles/{id}") as &str, "#ed-preview h1"),
+        ("/studio/inquiries", ".count"),
         ("/studio/tags", "h1"),
         ("/studio/media", "h1"),
         ("/studio/market", "h1"),

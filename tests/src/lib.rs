@@ -17,12 +17,14 @@ pub mod app;
 pub mod browser;
 pub mod client;
 pub mod fixtures;
+pub mod logs;
 mod macros;
 pub mod meili;
 pub mod partner;
 pub mod receiver;
 pub mod s3;
 pub mod search;
+pub mod smtp;
 pub mod ws;
 
 pub use app::{
@@ -32,5 +34,7 @@ pub use app::{
 pub use browser::{Browser, Lang};
 pub use client::{error_code, error_field, ok, str_at};
 pub use fixtures::Auth;
+pub use logs::Logs;
 pub use partner::{Page, PartnerServer};
+pub use smtp::SmtpServer;
 pub use ws::WsClient;

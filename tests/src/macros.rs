@@ -14,6 +14,9 @@
 /// - `e2e!(partner = configure; name, ...)`: with a [`PartnerServer`](crate::PartnerServer)
 ///   serving partner sites' pages, for `async fn name(app: TestApp, partner: PartnerServer)`,
 ///   where `fn configure(&mut Settings, &PartnerServer)` adjusts the server's settings;
+/// - `e2e!(smtp = configure; name, ...)`: with an [`SmtpServer`](crate::SmtpServer) started
+///   first, for `async fn name(app: TestApp, smtp: SmtpServer)`, where
+///   `fn configure(&mut Settings, &SmtpServer)` points the server's settings at it;
 /// - `e2e!(postgres, settings = tweak; name, ...)`: on PostgreSQL alone (a `postgres` test), for
 ///   what only exists there; the module that declares it says why SQLite has no counterpart.
 #[macro_export]
@@ -64,6 +67,28 @@ macro_rules! e2e {
                 let configure = |s: &mut wharf::Settings| super::$configure(s, &partner);
                 match $crate::spawn_app_tweaked(stack, $crate::MediaStore::Local, configure).await? {
                     Some(app) => super::$name(app, partner).await,
+                    None => Ok(()),
+                }
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() -> anyhow::Result<()> {
+                run($crate::Stack::Sqlite).await
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() -> anyhow::Result<()> {
+                run($crate::Stack::Postgres).await
+            }
+        }
+    )+};
+    (smtp = $configure:ident; $($name:ident),+ $(,)?) => {$(
+        mod $name {
+            async fn run(stack: $crate::Stack) -> anyhow::Result<()> {
+                let smtp = $crate::SmtpServer::start().await?;
+                let configure = |s: &mut wharf::Settings| super::$configure(s, &smtp);
+                match $crate::spawn_app_tweaked(stack, $crate::MediaStore::Local, configure).await? {
+                    Some(app) => super::$name(app, smtp).await,
                     None => Ok(()),
                 }
             }

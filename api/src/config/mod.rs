@@ -31,6 +31,29 @@ pub enum LogFormat {
     Json,
 }
 
+/// How the SMTP connection is secured.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SmtpTls {
+    /// A plain connection upgraded with STARTTLS (port 587); a server that cannot is refused.
+    Starttls,
+    /// TLS from the first byte (port 465).
+    Tls,
+    /// No TLS: only to a server on this machine (port 25).
+    None,
+}
+
+impl SmtpTls {
+    /// The usual port of the mode.
+    pub fn default_port(self) -> u16 {
+        match self {
+            Self::Starttls => 587,
+            Self::Tls => 465,
+            Self::None => 25,
+        }
+    }
+}
+
 /// All of Wharf's settings.
 #[derive(Clone, Debug, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -221,8 +244,26 @@ pub struct Settings {
     /// Days after their last change at which closed and spam inquiries are erased by the
     /// retention purge; 0 keeps them forever.
     pub inquiry_retention_days: u32,
-    /// How often each instance runs the inquiry retention purge, in milliseconds.
+    /// How often the inquiry retention purge runs, in milliseconds: once per period over all
+    /// instances, by the one that claims the run.
     pub inquiry_purge_poll_ms: u64,
+    /// SMTP server that e-mails each new inquiry to the members of its site
+    /// (`smtp.example.com`); empty: no e-mail.
+    pub smtp_host: Option<String>,
+    /// Its port; empty: 587 with `starttls`, 465 with `tls`, 25 with `none`.
+    pub smtp_port: Option<u16>,
+    /// How the SMTP connection is secured: `starttls` (a plain connection upgraded to TLS; a
+    /// server that cannot is refused), `tls` (TLS from the start) or `none` (only to a server on
+    /// this machine, such as a local relay).
+    pub smtp_tls: SmtpTls,
+    /// SMTP user name, with `smtp_password`; both empty: no authentication.
+    pub smtp_username: Option<String>,
+    /// SMTP password; never logged.
+    pub smtp_password: Option<SecretString>,
+    /// The sender of the e-mails (`Wharf <inquiries@example.com>`); required with `smtp_host`.
+    pub smtp_from: Option<String>,
+    /// How long one SMTP conversation may take, in seconds.
+    pub smtp_timeout_secs: u64,
     /// Prefix of Wharf's Meilisearch index names (`{prefix}_articles`), so instances or tests
     /// can share a server.
     pub meili_index_prefix: String,
@@ -327,6 +368,13 @@ impl Default for Settings {
             inquiry_duplicate_window_secs: 600,
             inquiry_retention_days: 0,
             inquiry_purge_poll_ms: 3_600_000,
+            smtp_host: None,
+            smtp_port: None,
+            smtp_tls: SmtpTls::Starttls,
+            smtp_username: None,
+            smtp_password: None,
+            smtp_from: None,
+            smtp_timeout_secs: 10,
         }
     }
 }

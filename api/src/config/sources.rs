@@ -25,6 +25,7 @@ const SECRETS: &[&str] = &[
     "metrics_token",
     "s3_secret_access_key",
     "meili_api_key",
+    "smtp_password",
 ];
 
 /// The environment layer: `WHARF_` plus a setting's name in upper case, and the conventional

@@ -136,3 +136,45 @@ fn graphiql_and_metrics_settings_follow_the_environment() -> anyhow::Result<()> 
     assert!(Settings::load_from(None, &env(&[("WHARF_GRAPHIQL", "maybe")])).is_err());
     Ok(())
 }
+
+#[test]
+fn smtp_settings_are_checked_at_start() -> anyhow::Result<()> {
+    let load = |pairs: &[(&str, &str)]| Settings::load_from(None, &env(pairs));
+    let host = ("WHARF_SMTP_HOST", "smtp.example.com");
+    let from = ("WHARF_SMTP_FROM", "Wharf <inquiries@example.com>");
+    let s = load(&[
+        host,
+        from,
+        ("WHARF_SMTP_USERNAME", "wharf"),
+        ("WHARF_SMTP_PASSWORD", "pw"),
+    ])?;
+    assert_eq!((s.smtp_tls, s.smtp_port), (SmtpTls::Starttls, None));
+    assert_eq!(s.smtp_tls.default_port(), 587);
+    // The password is a secret: the settings' debug form never shows it.
+    assert!(!format!("{s:?}").contains("\"pw\""));
+    let s = load(&[
+        host,
+        from,
+        ("WHARF_SMTP_TLS", "tls"),
+        ("WHARF_SMTP_PORT", "2465"),
+    ])?;
+    assert_eq!((s.smtp_tls, s.smtp_port), (SmtpTls::Tls, Some(2465)));
+    load(&[
+        ("WHARF_SMTP_HOST", "127.0.0.1"),
+        from,
+        ("WHARF_SMTP_TLS", "none"),
+    ])?;
+    load(&[("WHARF_SMTP_HOST", "::1"), from, ("WHARF_SMTP_TLS", "none")])?;
+    for bad in [
+        vec![host],
+        vec![host, ("WHARF_SMTP_FROM", "not an address")],
+        vec![host, from, ("WHARF_SMTP_USERNAME", "wharf")],
+        vec![host, from, ("WHARF_SMTP_TLS", "none")],
+        vec![host, from, ("WHARF_SMTP_TLS", "ssl")],
+        vec![host, from, ("WHARF_SMTP_TIMEOUT_SECS", "0")],
+        vec![("WHARF_SMTP_HOST", "smtp://smtp.example.com:587"), from],
+    ] {
+        assert!(load(&bad).is_err(), "{bad:?} was accepted");
+    }
+    Ok(())
+}

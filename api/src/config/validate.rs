@@ -56,7 +56,41 @@ impl Settings {
         {
             bail!("DATABASE_URL must start with sqlite: or postgres://");
         }
-        self.validate_media()
+        self.validate_media()?;
+        self.validate_smtp()
+    }
+
+    /// SMTP: a sender that parses, credentials in pairs, and no clear text beyond this machine.
+    fn validate_smtp(&self) -> anyhow::Result<()> {
+        let Some(host) = self.smtp_host.as_deref() else {
+            return Ok(());
+        };
+        let ip = host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok();
+        if host.is_empty() || host.contains(['/', ' ']) || (host.contains(':') && !ip) {
+            bail!("smtp_host must be a host name or an IP address, without a scheme or port");
+        }
+        let Some(from) = self.smtp_from.as_deref() else {
+            bail!(
+                "smtp_from is required with smtp_host (the sender, such as Wharf <inquiries@example.com>)"
+            );
+        };
+        from.parse::<lettre::message::Mailbox>()
+            .with_context(|| format!("smtp_from is not an e-mail address: {from:?}"))?;
+        if self.smtp_username.is_some() != self.smtp_password.is_some() {
+            bail!("set both smtp_username and smtp_password, or neither");
+        }
+        if self.smtp_tls == super::SmtpTls::None && !is_loopback(host) {
+            bail!(
+                "smtp_tls = none sends mail (and any password) in clear text: allowed only to a server on this machine (localhost, 127.0.0.1, ::1)"
+            );
+        }
+        if self.smtp_timeout_secs == 0 {
+            bail!("smtp_timeout_secs must be at least 1");
+        }
+        Ok(())
     }
 
     pub(super) fn validate_media(&self) -> anyhow::Result<()> {
@@ -146,4 +180,13 @@ fn check_origin(origin: &str) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// Whether `host` names this machine.
+fn is_loopback(host: &str) -> bool {
+    host.eq_ignore_ascii_case("localhost")
+        || host
+            .trim_matches(['[', ']'])
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }

@@ -58,11 +58,11 @@ pub trait OutboxHandler: Send + Sync {
 
 /// Whether finishing `row` may change what anonymous readers see, so the response caches must
 /// be emptied: all work does, except a webhook delivery (it changes only the delivery log, which
-/// owners read signed in) and the fan-out of `inquiry.received` (inquiries are private), so that
-/// a stream of inquiries does not keep the storefronts' reads out of the cache.
+/// owners read signed in), and the fan-out and e-mail of `inquiry.received` (inquiries are
+/// private), so that a stream of inquiries does not keep the storefronts' reads out of the cache.
 fn seen_by_readers(row: &row::Model) -> bool {
     match row.kind.as_str() {
-        store::kinds::WEBHOOK_DELIVER => false,
+        store::kinds::WEBHOOK_DELIVER | store::kinds::MAIL_INQUIRY => false,
         store::kinds::WEBHOOK_EVENT => row.payload["event"] != "inquiry.received",
         _ => true,
     }

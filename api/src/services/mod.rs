@@ -9,6 +9,7 @@ pub mod article;
 pub mod authz;
 pub mod inquiry;
 pub mod invitation;
+pub mod job_claim;
 pub mod maintenance;
 pub mod market;
 pub mod media;

@@ -29,6 +29,8 @@ pub mod kinds {
     pub const WEBHOOK_DELIVER: &str = "webhook.deliver";
     /// [`OutboxJob::MediaDelete`](super::OutboxJob::MediaDelete).
     pub const MEDIA_DELETE: &str = "media.delete";
+    /// [`OutboxJob::MailInquiry`](super::OutboxJob::MailInquiry).
+    pub const MAIL_INQUIRY: &str = "mail.inquiry";
 }
 
 /// One piece of outbox work, as the producer writes it and the worker's handler matches on it.
@@ -77,6 +79,13 @@ pub enum OutboxJob {
         /// Its key in the media store.
         key: String,
     },
+    /// E-mail a new inquiry to the members of its site (when SMTP is configured; without it
+    /// the row is done at once). Written beside its `inquiry.received` event.
+    #[serde(rename = "mail.inquiry")]
+    MailInquiry {
+        /// The inquiry.
+        inquiry_id: Uuid,
+    },
 }
 
 impl OutboxJob {
@@ -88,6 +97,7 @@ impl OutboxJob {
             Self::WebhookEvent { .. } => kinds::WEBHOOK_EVENT,
             Self::WebhookDeliver { .. } => kinds::WEBHOOK_DELIVER,
             Self::MediaDelete { .. } => kinds::MEDIA_DELETE,
+            Self::MailInquiry { .. } => kinds::MAIL_INQUIRY,
         }
     }
 
@@ -298,6 +308,11 @@ mod tests {
                 OutboxJob::MediaDelete {
                     key: "incoming/abc.png".into(),
                 },
+            ),
+            (
+                "mail.inquiry",
+                json!({ "inquiry_id": ID }),
+                OutboxJob::MailInquiry { inquiry_id: id },
             ),
         ]
     }

@@ -15,10 +15,12 @@ import enExplorer from "../messages/en/explorer.js";
 import zhExplorer from "../messages/zh-CN/explorer.js";
 import enErrors from "../messages/en/errors.js";
 import zhErrors from "../messages/zh-CN/errors.js";
+import enInquiries from "../messages/en/inquiries.js";
+import zhInquiries from "../messages/zh-CN/inquiries.js";
 
 export const CATALOGS = {
-  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer, ...enErrors },
-  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer, ...zhErrors },
+  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer, ...enErrors, ...enInquiries },
+  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer, ...zhErrors, ...zhInquiries },
 };
 export const LOCALES = Object.keys(CATALOGS);
 const KEY = "wharf.studio.locale";

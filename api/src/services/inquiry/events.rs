@@ -1,13 +1,15 @@
 //! What an inquiry means for other systems, recorded in the outbox in the inquiry's own
-//! transaction: `inquiry.received` for webhooks and live subscribers of the site, when a real
-//! (not spam) inquiry arrives or one is taken out of the spam folder.
+//! transaction: `inquiry.received` for webhooks and live subscribers of the site, and the
+//! e-mail to its members, when a real (not spam) inquiry arrives or one is taken out of the
+//! spam folder.
 use crate::error::AppResult;
+use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::webhook;
 use entities::{inquiry, inquiry_item};
 use sea_orm::ConnectionTrait;
 use serde_json::json;
 
-/// Records `inquiry.received` for `inquiry` with its `items`.
+/// Records `inquiry.received` for `inquiry` with its `items`, and its e-mail.
 pub async fn inquiry_received(
     db: &impl ConnectionTrait,
     inquiry: &inquiry::Model,
@@ -18,6 +20,13 @@ pub async fn inquiry_received(
         inquiry.site_id,
         "inquiry.received",
         describe(inquiry, items),
+    )
+    .await?;
+    enqueue(
+        db,
+        &OutboxJob::MailInquiry {
+            inquiry_id: inquiry.id,
+        },
     )
     .await
 }

@@ -14,6 +14,7 @@ pub mod form;
 mod handle;
 mod inbox;
 mod input;
+pub mod notify;
 pub mod retention;
 pub mod settings;
 pub mod spam;

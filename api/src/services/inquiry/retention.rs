@@ -2,8 +2,8 @@
 //! erased (items and history by cascade), and spent form tokens are forgotten once no token of
 //! their age could be accepted anyway.
 //!
-//! Safe with several instances on one database: each batch is one `DELETE`, so a row is erased
-//! by exactly one of them and the others find nothing left to do.
+//! Each batch is one `DELETE`, so a row is erased once even by statements running side by side;
+//! the job (`jobs::inquiries`) also claims each run, so one instance purges at a time.
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use entities::inquiry::{self, InquiryStatus};
