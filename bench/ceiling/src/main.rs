@@ -19,8 +19,9 @@ use std::str::FromStr;
 use uuid::Uuid;
 
 enum Db {
-    Sqlite(SqlitePool, Vec<u8>),
-    Postgres(PgPool, Uuid),
+    /// The pool, the site's ID and its default locale.
+    Sqlite(SqlitePool, Vec<u8>, String),
+    Postgres(PgPool, Uuid, String),
 }
 
 struct Article {
@@ -39,10 +40,13 @@ struct Tag {
     slug: String,
 }
 
+// `NULLS LAST`: the order of the (site, status, newest first) index, which PostgreSQL can then
+// walk instead of sorting the site's articles (a `DESC` order puts NULLs first by default).
 const LIST: &str = "SELECT id, slug, title, excerpt, published_at FROM articles \
-     WHERE site_id = $1 AND status = 'published' ORDER BY published_at DESC, id DESC LIMIT 20";
+     WHERE site_id = $1 AND status = 'published' ORDER BY published_at DESC NULLS LAST, id DESC LIMIT 20";
+// Site, locale and slug: the unique index. The locale is the site's default, read at start.
 const SLUG: &str = "SELECT id, slug, title, body, published_at FROM articles \
-     WHERE site_id = $1 AND slug = $2 AND status = 'published' LIMIT 1";
+     WHERE site_id = $1 AND slug = $2 AND locale = $3 AND status = 'published' LIMIT 1";
 
 fn uuid_of(bytes: &[u8]) -> Uuid {
     Uuid::from_slice(bytes).unwrap_or_default()
@@ -52,10 +56,10 @@ impl Db {
     async fn articles(&self, slug: Option<&str>) -> Result<Vec<Article>, sqlx::Error> {
         let sql = if slug.is_some() { SLUG } else { LIST };
         match self {
-            Db::Sqlite(pool, site) => {
+            Db::Sqlite(pool, site, locale) => {
                 let mut q = sqlx::query(sql).bind(site);
                 if let Some(s) = slug {
-                    q = q.bind(s);
+                    q = q.bind(s).bind(locale);
                 }
                 Ok(q.fetch_all(pool)
                     .await?
@@ -70,10 +74,10 @@ impl Db {
                     })
                     .collect())
             }
-            Db::Postgres(pool, site) => {
+            Db::Postgres(pool, site, locale) => {
                 let mut q = sqlx::query(sql).bind(site);
                 if let Some(s) = slug {
-                    q = q.bind(s);
+                    q = q.bind(s).bind(locale);
                 }
                 Ok(q.fetch_all(pool)
                     .await?
@@ -98,7 +102,7 @@ impl Db {
             return Ok(Vec::new());
         }
         match self {
-            Db::Sqlite(pool, _) => {
+            Db::Sqlite(pool, _, _) => {
                 let placeholders = vec!["?"; articles.len()].join(",");
                 let sql = format!(
                     "SELECT at.article_id, t.id, t.name, t.slug FROM article_tags at \
@@ -121,7 +125,7 @@ impl Db {
                     })
                     .collect())
             }
-            Db::Postgres(pool, _) => {
+            Db::Postgres(pool, _, _) => {
                 let ids: Vec<Uuid> = articles.iter().map(|a| a.id).collect();
                 Ok(sqlx::query(
                     "SELECT at.article_id, t.id, t.name, t.slug FROM article_tags at \
@@ -196,25 +200,23 @@ async fn main() -> std::io::Result<()> {
     let (db, port, domain) = (&args[1], args[2].parse::<u16>().unwrap_or(18300), &args[3]);
     let db = if db.starts_with("postgres") {
         let pool = PgPoolOptions::new().max_connections(8).connect(db).await.map_err(std::io::Error::other)?;
-        let site: Uuid = sqlx::query("SELECT id FROM sites WHERE domain = $1")
+        let row = sqlx::query("SELECT id, default_locale FROM sites WHERE domain = $1")
             .bind(domain)
             .fetch_one(&pool)
             .await
-            .map_err(std::io::Error::other)?
-            .get("id");
-        Db::Postgres(pool, site)
+            .map_err(std::io::Error::other)?;
+        Db::Postgres(pool, row.get("id"), row.get("default_locale"))
     } else {
         let options = SqliteConnectOptions::from_str(&format!("sqlite://{db}"))
             .map_err(std::io::Error::other)?
             .pragma("journal_mode", "WAL");
         let pool = SqlitePoolOptions::new().max_connections(8).connect_with(options).await.map_err(std::io::Error::other)?;
-        let site: Vec<u8> = sqlx::query("SELECT id FROM sites WHERE domain = ?")
+        let row = sqlx::query("SELECT id, default_locale FROM sites WHERE domain = ?")
             .bind(domain)
             .fetch_one(&pool)
             .await
-            .map_err(std::io::Error::other)?
-            .get("id");
-        Db::Sqlite(pool, site)
+            .map_err(std::io::Error::other)?;
+        Db::Sqlite(pool, row.get("id"), row.get("default_locale"))
     };
     let db = web::Data::new(db);
     HttpServer::new(move || App::new().app_data(db.clone()).route("/graphql", web::post().to(graphql)))
