@@ -60,35 +60,21 @@ macro_rules! e2e {
             )+
         }
     };
-    (partner = $configure:ident; $($name:ident),+ $(,)?) => {$(
+    (partner = $configure:ident; $($name:ident),+ $(,)?) => {
+        $crate::e2e!(@server PartnerServer $configure; $($name),+);
+    };
+    (smtp = $configure:ident; $($name:ident),+ $(,)?) => {
+        $crate::e2e!(@server SmtpServer $configure; $($name),+);
+    };
+    // A test with a server of the harness beside the app (`PartnerServer`, `SmtpServer`): started
+    // first, handed to `configure` for the app's settings, then to the test.
+    (@server $server:ident $configure:ident; $($name:ident),+) => {$(
         mod $name {
             async fn run(stack: $crate::Stack) -> anyhow::Result<()> {
-                let partner = $crate::PartnerServer::start().await?;
-                let configure = |s: &mut wharf::Settings| super::$configure(s, &partner);
+                let server = $crate::$server::start().await?;
+                let configure = |s: &mut wharf::Settings| super::$configure(s, &server);
                 match $crate::spawn_app_tweaked(stack, $crate::MediaStore::Local, configure).await? {
-                    Some(app) => super::$name(app, partner).await,
-                    None => Ok(()),
-                }
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() -> anyhow::Result<()> {
-                run($crate::Stack::Sqlite).await
-            }
-
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() -> anyhow::Result<()> {
-                run($crate::Stack::Postgres).await
-            }
-        }
-    )+};
-    (smtp = $configure:ident; $($name:ident),+ $(,)?) => {$(
-        mod $name {
-            async fn run(stack: $crate::Stack) -> anyhow::Result<()> {
-                let smtp = $crate::SmtpServer::start().await?;
-                let configure = |s: &mut wharf::Settings| super::$configure(s, &smtp);
-                match $crate::spawn_app_tweaked(stack, $crate::MediaStore::Local, configure).await? {
-                    Some(app) => super::$name(app, smtp).await,
+                    Some(app) => super::$name(app, server).await,
                     None => Ok(()),
                 }
             }
