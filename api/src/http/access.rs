@@ -8,9 +8,30 @@ use std::time::Instant;
 /// Paths that are polled (probes, scrapers) and not worth a line each.
 const QUIET_PATHS: [&str; 2] = ["/healthz", "/metrics"];
 
+/// The network a peer is in, not the peer: an IPv4 address with its last byte zeroed (`/24`), an
+/// IPv6 address cut to its first 48 bits. An IP address identifies a person (a buyer sending an
+/// inquiry from home), so the access log keeps only what operations need: where traffic comes
+/// from, not who sent it. Rate limits and duplicate checks use the full address, in memory or
+/// as a keyed hash, never in a log.
+fn network_of(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
+            format!("{a}.{b}.{c}.0/24")
+        }
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => network_of(std::net::IpAddr::V4(v4)),
+            None => {
+                let s = v6.segments();
+                format!("{:x}:{:x}:{:x}::/48", s[0], s[1], s[2])
+            }
+        },
+    }
+}
+
 /// Gives every request an ID: the caller's `X-Request-Id` when it is sane, else a new UUID.
 /// It is echoed in the response, carried by the request's log span, counted by status, and
-/// written on the request's access line (target `wharf::access`) with the peer, method, path,
+/// written on the request's access line (target `wharf::access`) with the peer's network, method, path,
 /// status, response size and duration as separate fields (JSON mode keeps them apart).
 pub fn request_id<S, B>(
     req: ServiceRequest,
@@ -37,7 +58,7 @@ where
     let path = req.path().to_owned();
     let peer = req
         .peer_addr()
-        .map(|a| a.ip().to_string())
+        .map(|a| network_of(a.ip()))
         .unwrap_or_else(|| "-".to_owned());
     let span = tracing::info_span!("request", request_id = %id, method = %method, path = %path);
     let started = Instant::now();
@@ -69,5 +90,23 @@ where
             );
         }
         Ok(res)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::network_of;
+
+    #[test]
+    fn the_access_log_keeps_the_network_not_the_address() {
+        for (ip, shown) in [
+            ("203.0.113.77", "203.0.113.0/24"),
+            ("127.0.0.1", "127.0.0.0/24"),
+            ("2001:db8:85a3:8d3:1319:8a2e:370:7348", "2001:db8:85a3::/48"),
+            ("::ffff:198.51.100.9", "198.51.100.0/24"),
+        ] {
+            let parsed: std::net::IpAddr = ip.parse().expect("test address");
+            assert_eq!(network_of(parsed), shown, "{ip}");
+        }
     }
 }
