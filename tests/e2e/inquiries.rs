@@ -94,6 +94,20 @@ pub(crate) async fn shop(app: &TestApp) -> Result<Shop> {
     })
 }
 
+/// A receiver started for the test, and a webhook of the shop's site sending it
+/// `inquiry.received`.
+pub(crate) async fn inquiry_webhook(app: &TestApp, s: &Shop) -> Result<Receiver> {
+    let receiver = Receiver::start()?;
+    ok(&app
+        .graphql_as(
+            &s.owner,
+            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id } }",
+            json!({ "i": { "siteId": s.site, "url": receiver.url, "events": ["inquiry.received"] } }),
+        )
+        .await?)?;
+    Ok(receiver)
+}
+
 /// Creates a product (published when asked); returns its ID.
 async fn product(
     app: &TestApp,
@@ -284,14 +298,7 @@ async fn the_webhook_hears_real_inquiries_once_the_receiver_is_back_and_never_sp
     app: TestApp,
 ) -> Result<()> {
     let s = shop(&app).await?;
-    let receiver = Receiver::start()?;
-    ok(&app
-        .graphql_as(
-            &s.owner,
-            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id } }",
-            json!({ "i": { "siteId": s.site, "url": receiver.url, "events": ["inquiry.received"] } }),
-        )
-        .await?)?;
+    let receiver = inquiry_webhook(&app, &s).await?;
     // The receiver is down when the inquiry arrives: the inquiry is stored all the same, and
     // its event waits in the outbox.
     receiver.down.store(true, Ordering::SeqCst);
@@ -1141,14 +1148,7 @@ async fn cost_of(app: &TestApp, query: &str) -> Result<u64> {
 
 async fn inquiries_leave_the_storefronts_cached_reads_in_the_cache(app: TestApp) -> Result<()> {
     let s = shop(&app).await?;
-    let receiver = Receiver::start()?;
-    ok(&app
-        .graphql_as(
-            &s.owner,
-            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id } }",
-            json!({ "i": { "siteId": s.site, "url": receiver.url, "events": ["inquiry.received"] } }),
-        )
-        .await?)?;
+    let receiver = inquiry_webhook(&app, &s).await?;
     let read =
         "{ products(filter: { site: \"valves.example.com\" }) { totalCount nodes { slug } } }";
     // Once the setup's own work and cache notifications are through, the read is a hit.

@@ -4,12 +4,11 @@
 //! (also in a GET URL), handling and export, the live subscription, and a webhook delivery and
 //! an e-mail that both fail before they succeed — and none of those strings shows up in what the server logged
 //! (`wharf_tests::Logs`: the server's own subscriber, `debug` and wider) or on `/metrics`.
-use crate::inquiries::{SITE, inquiry_input, outbox_drained, shop};
+use crate::inquiries::{SITE, inquiry_input, inquiry_webhook, outbox_drained, shop};
 use anyhow::{Result, ensure};
 use chrono::Duration;
 use serde_json::{Value, json};
 use std::sync::atomic::Ordering;
-use wharf_tests::receiver::Receiver;
 use wharf_tests::{Logs, SmtpServer, TestApp, WsClient, e2e, error_code, ok, str_at};
 
 e2e!(smtp = behind_a_proxy; no_buyers_personal_data_reaches_the_logs_or_the_metrics);
@@ -107,14 +106,7 @@ async fn no_buyers_personal_data_reaches_the_logs_or_the_metrics(
     let logs = Logs::capture()?;
     smtp.stop();
     let s = shop(&app).await?;
-    let receiver = Receiver::start()?;
-    ok(&app
-        .graphql_as(
-            &s.owner,
-            "mutation($i: CreateWebhookInput!) { createWebhook(input: $i) { id } }",
-            json!({ "i": { "siteId": s.site, "url": receiver.url, "events": ["inquiry.received"] } }),
-        )
-        .await?)?;
+    let receiver = inquiry_webhook(&app, &s).await?;
     receiver.down.store(true, Ordering::SeqCst);
     let mut live = WsClient::connect_as(&app.address, &s.owner).await?;
     let sub = live
