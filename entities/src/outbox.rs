@@ -20,6 +20,9 @@ pub struct Model {
     pub last_error: Option<String>,
     pub done_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The record the job is about when it carries personal data (an inquiry), so erasing
+    /// that record deletes the row too.
+    pub subject_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

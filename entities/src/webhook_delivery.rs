@@ -18,6 +18,9 @@ pub struct Model {
     pub next_attempt_at: Option<DateTimeUtc>,
     pub delivered_at: Option<DateTimeUtc>,
     pub created_at: DateTimeUtc,
+    /// The record the event is about when its payload carries personal data (an inquiry), so
+    /// erasing that record deletes its deliveries too.
+    pub subject_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

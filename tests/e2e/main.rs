@@ -10,6 +10,7 @@ mod errors;
 mod fuzz;
 mod http;
 mod inquiries;
+mod inquiries_erasure;
 mod inquiries_mail;
 mod inquiries_privacy;
 mod inquiries_purge;

@@ -100,10 +100,19 @@ async fn webhooks_deliver_signed_events_and_retry_until_the_receiver_answers(
     receiver.down.store(false, Ordering::SeqCst);
     let hits = receiver.wait_for(2, 20).await?;
     assert_eq!(hits[1].header("x-wharf-event"), Some("article.updated"));
-    let l = app
-        .graphql_as(&owner.token, log, json!({ "w": hook_id }))
-        .await?;
-    let latest = &ok(&l)?["webhookDeliveries"][0];
+    // The receiver records the request before it answers; the attempt is logged after the
+    // answer reaches Wharf.
+    let mut latest = Value::Null;
+    for _ in 0..100 {
+        let l = app
+            .graphql_as(&owner.token, log, json!({ "w": hook_id }))
+            .await?;
+        latest = ok(&l)?["webhookDeliveries"][0].clone();
+        if latest["status"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     assert_eq!(latest["status"], "delivered");
     assert!(latest["attempts"].as_i64() >= Some(2));
 
@@ -326,6 +335,7 @@ async fn deal_events_reach_the_sites_members_only(app: TestApp) -> Result<()> {
         &app.db,
         site_id,
         "deal.live",
+        None,
         json!({ "deal_id": deal, "status": "live", "from": "accepted" }),
     )
     .await

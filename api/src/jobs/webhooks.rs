@@ -3,7 +3,7 @@ use crate::jobs::outbox::{Claimed, OutboxHandler, not_mine};
 use crate::net::guard::Guard;
 use crate::services::outbox::{OutboxJob, kinds};
 use crate::services::webhook::{Outcome, SiteEvent};
-use crate::services::{now, webhook};
+use crate::services::{erasure, now, webhook};
 use entities::webhook_delivery;
 use sea_orm::DatabaseConnection;
 use serde_json::json;
@@ -31,6 +31,7 @@ impl OutboxHandler for EventFanOut {
             event,
             data,
             at,
+            subject,
         } = &job.job
         else {
             return Err(not_mine("the event fan-out", &job.job));
@@ -38,7 +39,16 @@ impl OutboxHandler for EventFanOut {
         // What receivers get: the event as recorded, identified by its outbox row.
         let body = json!({ "event": event, "siteId": site_id, "createdAt": at, "eventId": job.id, "data": data });
         let txn = crate::services::begin_write(&self.db).await?;
-        webhook::fan_out(&txn, *site_id, event, &body)
+        // An event about a person's record (an inquiry) that was erased since it was claimed is
+        // gone with its row: nothing of it is delivered or broadcast.
+        if subject.is_some()
+            && !erasure::event_still_recorded(&txn, job.id)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?
+        {
+            return Ok(());
+        }
+        webhook::fan_out(&txn, *site_id, event, *subject, &body)
             .await
             .map_err(|e| anyhow::anyhow!("{e:?}"))?;
         txn.commit().await?;

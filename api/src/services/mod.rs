@@ -7,6 +7,7 @@
 pub mod api_token;
 pub mod article;
 pub mod authz;
+pub mod erasure;
 pub mod inquiry;
 pub mod invitation;
 pub mod job_claim;

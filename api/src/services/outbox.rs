@@ -66,6 +66,9 @@ pub enum OutboxJob {
         data: serde_json::Value,
         /// When it happened (the delivered `createdAt`).
         at: DateTime<Utc>,
+        /// The record whose personal data `data` carries (an inquiry), erased with it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        subject: Option<Uuid>,
     },
     /// Deliver one webhook event recorded in `webhook_deliveries`.
     #[serde(rename = "webhook.deliver")]
@@ -98,6 +101,15 @@ impl OutboxJob {
             Self::WebhookDeliver { .. } => kinds::WEBHOOK_DELIVER,
             Self::MediaDelete { .. } => kinds::MEDIA_DELETE,
             Self::MailInquiry { .. } => kinds::MAIL_INQUIRY,
+        }
+    }
+
+    /// The record this job carries personal data of (stored as the row's `subject_id`).
+    pub fn subject(&self) -> Option<Uuid> {
+        match self {
+            Self::WebhookEvent { subject, .. } => *subject,
+            Self::MailInquiry { inquiry_id } => Some(*inquiry_id),
+            _ => None,
         }
     }
 
@@ -144,6 +156,7 @@ pub async fn enqueue(db: &impl ConnectionTrait, job: &OutboxJob) -> AppResult<()
         last_error: Set(None),
         done_at: Set(None),
         created_at: Set(now),
+        subject_id: Set(job.subject()),
         ..Default::default()
     }
     .insert(db)
@@ -295,6 +308,7 @@ mod tests {
                     event: "article.published".into(),
                     data: data.clone(),
                     at,
+                    subject: None,
                 },
             ),
             (

@@ -37,7 +37,7 @@ pub async fn article_changed(
         _ => None,
     };
     if let Some(event) = event {
-        webhook::emit(db, article.site_id, event, describe(article)).await?;
+        webhook::emit(db, article.site_id, event, None, describe(article)).await?;
     }
     Ok(())
 }

@@ -19,6 +19,7 @@ pub async fn inquiry_received(
         db,
         inquiry.site_id,
         "inquiry.received",
+        Some(inquiry.id),
         describe(inquiry, items),
     )
     .await?;

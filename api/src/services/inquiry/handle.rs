@@ -5,6 +5,7 @@ use super::{inquiry_for, items_of};
 use crate::auth::{Principal, Scope};
 use crate::domain::bounded_text;
 use crate::error::{AppError, AppResult};
+use crate::services::erasure::erase_copies;
 use crate::services::{begin_write, for_update, now};
 use entities::inquiry::{self, InquiryStatus};
 use entities::inquiry_event::{self, InquiryEventKind};
@@ -264,13 +265,17 @@ pub async fn mark_inquiry_not_spam(
     Ok(updated)
 }
 
-/// Erases an inquiry for good, with its items and history (an erasure request). Returns its ID.
+/// Erases an inquiry for good (an erasure request): its items and history, and the copies of
+/// it in events and webhook deliveries (`services::erasure`), in one transaction. Returns its ID.
 pub async fn delete_inquiry(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<Uuid> {
-    inquiry_for(db, principal, id, Scope::InquiriesWrite).await?;
-    inquiry::Entity::delete_by_id(id).exec(db).await?;
+    let txn = begin_write(db).await?;
+    inquiry_for(&txn, principal, id, Scope::InquiriesWrite).await?;
+    erase_copies(&txn, &[id]).await?;
+    inquiry::Entity::delete_by_id(id).exec(&txn).await?;
+    txn.commit().await?;
     Ok(id)
 }

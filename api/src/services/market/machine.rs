@@ -195,6 +195,7 @@ pub(super) async fn record_event(
                 event: event.clone(),
                 data: data.clone(),
                 at,
+                subject: None,
             };
             enqueue(txn, &job).await?;
         }

@@ -211,10 +211,14 @@ pub async fn list_deliveries(
 }
 
 /// Records a site event for webhooks and subscribers (in the caller's transaction).
+/// `subject` is the record whose personal data `data` carries (an inquiry): its outbox row and
+/// deliveries are labelled with it so that erasing the record erases them
+/// ([`crate::services::erasure::erase_copies`]).
 pub async fn emit(
     db: &impl ConnectionTrait,
     site_id: Uuid,
     event: &str,
+    subject: Option<Uuid>,
     data: serde_json::Value,
 ) -> AppResult<()> {
     let job = OutboxJob::WebhookEvent {
@@ -222,15 +226,18 @@ pub async fn emit(
         event: event.to_owned(),
         data,
         at: now(),
+        subject,
     };
     enqueue(db, &job).await
 }
 
-/// Fans one site event out into a pending delivery (and an outbox row) per matching webhook.
+/// Fans one site event out into a pending delivery (and an outbox row) per matching webhook;
+/// each delivery is labelled with the event's `subject` (see [`emit`]).
 pub async fn fan_out(
     db: &impl ConnectionTrait,
     site_id: Uuid,
     event: &str,
+    subject: Option<Uuid>,
     body: &serde_json::Value,
 ) -> AppResult<usize> {
     let hooks = webhook::Entity::find()
@@ -256,6 +263,7 @@ pub async fn fan_out(
             next_attempt_at: Set(Some(now())),
             delivered_at: Set(None),
             created_at: Set(now()),
+            subject_id: Set(subject),
         }
         .insert(db)
         .await?;
