@@ -293,6 +293,8 @@ fn benches(c: &mut Criterion) {
                 rt.block_on(engine.search(&request)).unwrap()
             });
         });
+        // Site IDs are remembered as the server remembers them (its response cache's).
+        let sites = wharf::cache::ResponseCache::new(1, std::time::Duration::ZERO);
         latency.bench_function(format!("through_wharf/{name}"), |b| {
             b.iter(|| {
                 let input = SearchInput {
@@ -302,7 +304,7 @@ fn benches(c: &mut Criterion) {
                     ..SearchInput::default()
                 };
                 let page = rt
-                    .block_on(search_articles(&db, &engine, input, 100))
+                    .block_on(search_articles(&db, &engine, &sites, input, 100))
                     .ok()
                     .unwrap();
                 assert!(!page.hits.is_empty());

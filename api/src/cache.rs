@@ -31,7 +31,16 @@ pub struct ResponseCache {
     /// Bumped by every [`ResponseCache::invalidate`]: a response computed from data read before
     /// a change is not stored after it (see [`ResponseCache::put`]).
     generation: AtomicU64,
+    /// Site IDs by the ID or domain a client named them with, for reads that need only the ID
+    /// (a search): emptied with the responses, kept even when the response cache is off.
+    site_ids: moka::sync::Cache<String, uuid::Uuid>,
 }
+
+/// Most site keys remembered ([`ResponseCache::site_id`]).
+const SITE_IDS: u64 = 10_000;
+/// Longest a site key is remembered without a change emptying it: the bound on a stale key
+/// between processes on one SQLite file, which have no notifications.
+const SITE_ID_TTL: Duration = Duration::from_secs(60);
 
 impl ResponseCache {
     /// A cache of `capacity` responses kept `ttl` (zero disables it).
@@ -46,6 +55,26 @@ impl ResponseCache {
         Self {
             entries,
             generation: AtomicU64::new(0),
+            site_ids: moka::sync::Cache::builder()
+                .max_capacity(SITE_IDS)
+                .time_to_live(SITE_ID_TTL)
+                .build(),
+        }
+    }
+
+    /// The site ID remembered for `key` (an ID or a domain as a client gave it).
+    pub fn site_id(&self, key: &str) -> Option<uuid::Uuid> {
+        self.site_ids.get(key)
+    }
+
+    /// Remembers that `key` names site `id`, as read after [`ResponseCache::generation`]
+    /// returned `seen` (not remembered when content changed meanwhile).
+    pub fn remember_site_id(&self, key: &str, id: uuid::Uuid, seen: u64) {
+        if self.generation() == seen {
+            self.site_ids.insert(key.to_owned(), id);
+            if self.generation() != seen {
+                self.site_ids.invalidate(key);
+            }
         }
     }
 
@@ -98,6 +127,7 @@ impl ResponseCache {
         if let Some(entries) = &self.entries {
             entries.invalidate_all();
         }
+        self.site_ids.invalidate_all();
     }
 }
 
@@ -222,6 +252,26 @@ mod tests {
         // A read that started after the change is kept.
         cache.put(k, bytes::Bytes::from_static(b"{}"), cache.generation());
         assert!(cache.get(&k).is_some());
+    }
+
+    #[test]
+    fn site_ids_are_remembered_even_with_the_cache_off_and_forgotten_on_a_change() {
+        let id = uuid::Uuid::now_v7();
+        let cache = ResponseCache::new(10, Duration::ZERO);
+        cache.remember_site_id("shop.example.com", id, cache.generation());
+        assert_eq!(cache.site_id("shop.example.com"), Some(id));
+        assert_eq!(cache.site_id("other.example.com"), None);
+        cache.invalidate();
+        assert_eq!(
+            cache.site_id("shop.example.com"),
+            None,
+            "a change empties it"
+        );
+        // Read before a change (a domain moved to another site meanwhile): not remembered.
+        let seen = cache.generation();
+        cache.invalidate();
+        cache.remember_site_id("shop.example.com", id, seen);
+        assert_eq!(cache.site_id("shop.example.com"), None);
     }
 
     #[test]

@@ -241,7 +241,7 @@ async fn a_search_scoped_to_a_site_never_returns_another_sites_article(app: Test
     eventually(&app, json!({ "q": "solar" }), 10, |ids| ids.len() == 2).await?;
     assert_eq!(
         hit_ids(&app, json!({ "q": "solar", "site": "a.example.com" })).await?,
-        vec![on_a]
+        vec![on_a.clone()]
     );
     assert_eq!(
         hit_ids(&app, json!({ "q": "solar panel", "site": b })).await?,

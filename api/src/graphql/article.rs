@@ -185,6 +185,13 @@ fn needed_columns(
         .selection_fields()
         .into_iter()
         .chain(connection.field("nodes").selection_fields());
+    columns_of(nodes)
+}
+
+/// The columns that the selections of articles in `nodes` read (as [`needed_columns`]).
+pub(crate) fn columns_of<'a>(
+    nodes: impl Iterator<Item = async_graphql::SelectionField<'a>>,
+) -> (Option<Vec<article_entity::Column>>, bool) {
     let mut columns = Vec::new();
     let mut only_excerpt = true;
     for field in nodes.flat_map(|node| node.selection_set().collect::<Vec<_>>()) {

@@ -1,4 +1,5 @@
 //! The `search` query: ranked, highlighted hits over published articles, with tag counts.
+use crate::graphql::article::columns_of;
 use crate::graphql::context::state;
 use crate::graphql::types::article::Article;
 use crate::graphql::types::connection::list_complexity;
@@ -111,6 +112,7 @@ impl SearchQuery {
     ) -> async_graphql::Result<SearchResult> {
         let st = state(ctx)?;
         let hits = ctx.look_ahead().field("hits");
+        let (columns, _) = columns_of(hits.field("article").selection_fields().into_iter());
         let skip_highlights =
             !hits.field("titleHighlight").exists() && !hits.field("excerptHighlight").exists();
         let input = SearchInput {
@@ -122,9 +124,16 @@ impl SearchQuery {
             offset: offset.map(i64::from),
             skip_highlights,
             skip_snippets: !hits.field("snippet").exists(),
+            columns,
         };
-        let page =
-            search::search_articles(&st.db, &st.search, input, st.settings.max_page_size).await?;
+        let page = search::search_articles(
+            &st.db,
+            &st.search,
+            &st.response_cache,
+            input,
+            st.settings.max_page_size,
+        )
+        .await?;
         Ok(SearchResult(page))
     }
 }

@@ -3,10 +3,12 @@
 //!
 //! Hits are always re-read from the database and dropped unless still published, so a stale
 //! index never shows a draft or a deleted article.
+use crate::cache::ResponseCache;
 use crate::db::id_in;
 use crate::domain::Locale;
 use crate::error::{AppError, AppResult};
 use crate::search::{SearchDoc, SearchEngine, SearchRequest, text};
+use crate::services::article::articles_by_id;
 use crate::services::site::find_site;
 use crate::services::tag::tags_of_articles;
 use entities::article::{self, ArticleStatus};
@@ -38,6 +40,8 @@ pub struct SearchInput {
     pub skip_highlights: bool,
     /// The client reads no snippet.
     pub skip_snippets: bool,
+    /// The article columns the client's selection of a hit's article reads; `None`: whole rows.
+    pub columns: Option<Vec<article::Column>>,
 }
 
 /// One hit: the article, its highlighted title and excerpt, and the snippet of its body (HTML,
@@ -63,10 +67,11 @@ pub struct SearchPage {
     pub estimated_total: u64,
 }
 
-/// Searches published articles.
+/// Searches published articles. `sites` remembers the site IDs that clients name sites by.
 pub async fn search_articles(
     db: &impl ConnectionTrait,
     engine: &SearchEngine,
+    sites: &ResponseCache,
     input: SearchInput,
     max_page_size: u64,
 ) -> AppResult<SearchPage> {
@@ -91,13 +96,22 @@ pub async fn search_articles(
         ));
     }
     let site = match input.site.as_deref() {
-        Some(site) => Some(find_site(db, "site", site).await?.id),
+        Some(key) => Some(match sites.site_id(key) {
+            Some(id) => id,
+            None => {
+                let seen = sites.generation();
+                let id = find_site(db, "site", key).await?.id;
+                sites.remember_site_id(key, id, seen);
+                id
+            }
+        }),
         None => None,
     };
     let locale = match input.locale.as_deref() {
         Some(l) => Some(Locale::parse("locale", l)?.as_str().to_owned()),
         None => None,
     };
+    let input_columns = input.columns;
     let request = SearchRequest {
         text: input.text,
         site,
@@ -110,7 +124,7 @@ pub async fn search_articles(
     };
     let found = engine.search(&request).await.map_err(AppError::internal)?;
     let ids: Vec<Uuid> = found.hits.iter().map(|h| h.id).collect();
-    let mut articles = published_by_id(db, &ids).await?;
+    let mut articles = published_by_id(db, &ids, input_columns.as_deref()).await?;
     let hits = found
         .hits
         .into_iter()
@@ -158,7 +172,7 @@ pub async fn related_articles(
         .related(&doc, limit + 5)
         .await
         .map_err(AppError::internal)?;
-    let mut articles = published_by_id(db, &ids).await?;
+    let mut articles = published_by_id(db, &ids, None).await?;
     Ok(ids
         .iter()
         .filter(|id| **id != of.id)
@@ -167,18 +181,19 @@ pub async fn related_articles(
         .collect())
 }
 
+/// The published articles among `ids`, reading only `columns` when given (see
+/// [`articles_by_id`]).
 async fn published_by_id(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
+    columns: Option<&[article::Column]>,
 ) -> AppResult<HashMap<Uuid, article::Model>> {
     if ids.is_empty() {
         return Ok(HashMap::new());
     }
     // By ID alone, the status checked here: with `AND status = ?` in the SQL, SQLite's planner
     // may walk the status index (every published article) instead of looking up the IDs.
-    Ok(article::Entity::find()
-        .filter(id_in(db.get_database_backend(), article::Column::Id, ids))
-        .all(db)
+    Ok(articles_by_id(db, ids, columns)
         .await?
         .into_iter()
         .filter(|a| a.status == ArticleStatus::Published)

@@ -1,4 +1,5 @@
 //! Listing articles: filters, orderings, keyset pagination.
+use super::partial::{add_column, has_column, partial_article};
 use super::visible_condition;
 use crate::auth::Principal;
 use crate::domain::Locale;
@@ -11,10 +12,9 @@ use entities::article::{self, ArticleStatus};
 use entities::{article_tag, tag};
 use sea_orm::sea_query::{Expr, ExprTrait, Func, LikeExpr, NullOrdering, Order, Query};
 use sea_orm::{
-    ColumnTrait, Condition, ConnectionTrait, DbErr, EntityTrait, PaginatorTrait, QueryFilter,
-    QueryOrder, QueryResult, QuerySelect, QueryTrait, Select, Value,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, QueryTrait, Select, Value,
 };
-use uuid::Uuid;
 
 /// What to list.
 #[derive(Default)]
@@ -201,80 +201,6 @@ impl ArticleOrder {
         };
         query.order_by(article::Column::Id, order)
     }
-}
-
-/// Whether `column` is in a list of columns to read.
-fn has_column(columns: &[article::Column], column: article::Column) -> bool {
-    columns
-        .iter()
-        .any(|c| std::mem::discriminant(c) == std::mem::discriminant(&column))
-}
-
-/// Adds `column` to a list of columns to read, unless it is there already.
-pub fn add_column(columns: &mut Vec<article::Column>, column: article::Column) {
-    if !has_column(columns, column) {
-        columns.push(column);
-    }
-}
-
-/// An article of which only `columns` were read, from a row holding them in that order; every
-/// other field is empty (nil IDs, empty text, `None`, the epoch).
-fn partial_article(
-    row: &QueryResult,
-    columns: &[article::Column],
-) -> Result<article::Model, DbErr> {
-    use article::Column as C;
-    let mut a = article::Model {
-        id: Uuid::nil(),
-        site_id: Uuid::nil(),
-        translation_group_id: Uuid::nil(),
-        locale: String::new(),
-        slug: String::new(),
-        title: String::new(),
-        body: String::new(),
-        excerpt: None,
-        status: ArticleStatus::Draft,
-        published_at: None,
-        scheduled_at: None,
-        author_id: None,
-        cover_media_id: None,
-        meta_title: None,
-        meta_description: None,
-        canonical_url: None,
-        og_image_media_id: None,
-        version: 0,
-        created_at: DateTime::UNIX_EPOCH,
-        updated_at: DateTime::UNIX_EPOCH,
-        digest_rev: None,
-        digest: None,
-    };
-    for (i, column) in columns.iter().enumerate() {
-        match column {
-            C::Id => a.id = row.try_get_by_index(i)?,
-            C::SiteId => a.site_id = row.try_get_by_index(i)?,
-            C::TranslationGroupId => a.translation_group_id = row.try_get_by_index(i)?,
-            C::Locale => a.locale = row.try_get_by_index(i)?,
-            C::Slug => a.slug = row.try_get_by_index(i)?,
-            C::Title => a.title = row.try_get_by_index(i)?,
-            C::Body => a.body = row.try_get_by_index(i)?,
-            C::Excerpt => a.excerpt = row.try_get_by_index(i)?,
-            C::Status => a.status = row.try_get_by_index(i)?,
-            C::PublishedAt => a.published_at = row.try_get_by_index(i)?,
-            C::ScheduledAt => a.scheduled_at = row.try_get_by_index(i)?,
-            C::AuthorId => a.author_id = row.try_get_by_index(i)?,
-            C::CoverMediaId => a.cover_media_id = row.try_get_by_index(i)?,
-            C::MetaTitle => a.meta_title = row.try_get_by_index(i)?,
-            C::MetaDescription => a.meta_description = row.try_get_by_index(i)?,
-            C::CanonicalUrl => a.canonical_url = row.try_get_by_index(i)?,
-            C::OgImageMediaId => a.og_image_media_id = row.try_get_by_index(i)?,
-            C::Version => a.version = row.try_get_by_index(i)?,
-            C::CreatedAt => a.created_at = row.try_get_by_index(i)?,
-            C::UpdatedAt => a.updated_at = row.try_get_by_index(i)?,
-            C::DigestRev => a.digest_rev = row.try_get_by_index(i)?,
-            C::Digest => a.digest = row.try_get_by_index(i)?,
-        }
-    }
-    Ok(a)
 }
 
 /// Articles matching `filter` that the caller may see, one page at a time.

@@ -4,6 +4,7 @@
 pub mod digest;
 pub mod events;
 mod list;
+pub mod partial;
 mod preview;
 mod publish;
 pub mod revision;
@@ -13,7 +14,8 @@ mod translation;
 mod write;
 
 pub use digest::BodyLimits;
-pub use list::{ArticleFilter, ArticleOrder, add_column, list_articles};
+pub use list::{ArticleFilter, ArticleOrder, list_articles};
+pub use partial::{add_column, articles_by_id};
 pub use preview::{Preview, preview_markdown};
 pub use publish::{MAX_SCHEDULE_DAYS, publish_article, publish_due, unpublish_article};
 pub use seo::SeoPatch;
