@@ -2,6 +2,7 @@
 //! over one GraphQL API. See `ARCHITECTURE.md` for the layers.
 
 pub mod auth;
+pub mod backup;
 pub mod cache;
 pub mod cache_sync;
 pub mod config;

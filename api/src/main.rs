@@ -5,7 +5,7 @@ use clap::{Parser, Subcommand};
 use secrecy::SecretString;
 use std::io::Read;
 use std::path::PathBuf;
-use wharf::{Application, Settings, db, graphql, search, services, telemetry};
+use wharf::{Application, Settings, backup, db, graphql, search, services, telemetry};
 
 /// jemalloc, which returns freed memory to the system within a second (`.cargo/config.toml`),
 /// where glibc kept each thread's arena: 250 MB resident after a burst of 400 article writes.
@@ -58,6 +58,48 @@ enum Command {
         /// The site's domain or ID.
         #[arg(long)]
         site: String,
+    },
+    /// Write a consistent backup of the database and media into a new folder, while the server
+    /// keeps serving (see `docs/operations.md`).
+    Backup {
+        /// The folder to create (must not exist, or be empty).
+        dest: PathBuf,
+    },
+    /// Restore a backup into an empty database and media store, then rebuild the search index.
+    /// Run again after an interruption, it goes on where it stopped.
+    Restore {
+        /// The backup folder.
+        src: PathBuf,
+    },
+    /// Move everything to another stack (a new PostgreSQL database, S3, Meilisearch): a backup
+    /// of the running configuration restored into the target, checked table by table.
+    Transfer {
+        /// The new database (`postgres://…`; it must be empty).
+        #[arg(long)]
+        to_database: Option<String>,
+        /// A data folder for the target (its embedded index and local media when those stay).
+        #[arg(long)]
+        to_data_dir: Option<PathBuf>,
+        /// S3 bucket for the target's media (keys: `WHARF_TO_S3_ACCESS_KEY_ID`,
+        /// `WHARF_TO_S3_SECRET_ACCESS_KEY`).
+        #[arg(long)]
+        to_s3_bucket: Option<String>,
+        /// S3 endpoint of an S3-compatible store.
+        #[arg(long)]
+        to_s3_endpoint: Option<String>,
+        /// S3 region.
+        #[arg(long)]
+        to_s3_region: Option<String>,
+        /// Path-style S3 URLs (most S3-compatible stores).
+        #[arg(long)]
+        to_s3_path_style: bool,
+        /// Meilisearch for the target (key: `WHARF_TO_MEILI_API_KEY`).
+        #[arg(long)]
+        to_meili_url: Option<String>,
+        /// The backup folder the data goes through (default: `DATA_DIR/transfer-TIME`); give
+        /// the folder of an interrupted transfer to resume it.
+        #[arg(long)]
+        via: Option<PathBuf>,
     },
     /// Create the first admin, or make an existing account an admin.
     CreateAdmin {
@@ -226,9 +268,81 @@ async fn main() -> anyhow::Result<()> {
                 dir.display()
             );
         }
+        Command::Backup { dest } => {
+            let manifest = backup::backup_command(&settings, &dest).await?;
+            let rows: u64 = manifest.tables.iter().map(|t| t.rows).sum();
+            println!(
+                "backed up {rows} rows of {} tables and {} media objects to {} (migration {})",
+                manifest.tables.len(),
+                manifest.objects.len(),
+                dest.display(),
+                manifest.migration
+            );
+        }
+        Command::Restore { src } => {
+            let (report, indexed) = backup::restore_command(&settings, &src).await?;
+            print_restore(&report, indexed);
+        }
+        Command::Transfer {
+            to_database,
+            to_data_dir,
+            to_s3_bucket,
+            to_s3_endpoint,
+            to_s3_region,
+            to_s3_path_style,
+            to_meili_url,
+            via,
+        } => {
+            let to = backup::TransferTo {
+                database: to_database,
+                data_dir: to_data_dir,
+                s3_bucket: to_s3_bucket,
+                s3_access_key_id: std::env::var("WHARF_TO_S3_ACCESS_KEY_ID").ok(),
+                s3_secret_access_key: std::env::var("WHARF_TO_S3_SECRET_ACCESS_KEY")
+                    .ok()
+                    .map(SecretString::from),
+                s3_endpoint: to_s3_endpoint,
+                s3_region: to_s3_region,
+                s3_path_style: to_s3_path_style,
+                meili_url: to_meili_url,
+                meili_api_key: std::env::var("WHARF_TO_MEILI_API_KEY")
+                    .ok()
+                    .map(SecretString::from),
+                via,
+            };
+            let done = backup::transfer_command(&settings, &to).await?;
+            println!(
+                "{} {}",
+                if done.made_now {
+                    "backed up to"
+                } else {
+                    "resumed from"
+                },
+                done.via.display()
+            );
+            print_restore(&done.restored, done.indexed);
+            println!("switch the server's settings to the target's to go on there");
+        }
         Command::ExportSchema { .. } => {}
     }
     Ok(())
+}
+
+/// What a restore did, in a line or two.
+fn print_restore(report: &backup::RestoreReport, indexed: u64) {
+    println!(
+        "restored {} rows into {} tables ({} already complete), {} media objects ({} already stored); indexed {indexed} published articles{}",
+        report.rows,
+        report.tables_loaded,
+        report.tables_skipped,
+        report.objects_stored,
+        report.objects_skipped,
+        if report.verified {
+            "; every table and object checked against the backup"
+        } else {
+            "; objects checked (tables migrated since the backup, counted only)"
+        }
+    );
 }
 
 /// "3 published, 1 scheduled, 2 drafts" (scheduled only when there are some).

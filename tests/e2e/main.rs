@@ -3,6 +3,7 @@
 mod articles;
 mod auth;
 mod authz;
+mod backup;
 mod cache_sync;
 mod caching;
 mod content;

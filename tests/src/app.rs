@@ -173,6 +173,80 @@ pub async fn spawn_app_tweaked(
     }))
 }
 
+/// A fresh, empty stack that a server's data can be moved to (`wharf restore`, `wharf
+/// transfer`): its settings, and what it needs kept alive until [`Target::start`].
+pub struct Target {
+    /// The settings of a server on it.
+    pub settings: Settings,
+    /// Its stack.
+    pub stack: Stack,
+    /// Its media store (`Local` or `S3`).
+    pub store: MediaStore,
+    /// Its S3 server, for `S3`.
+    pub s3: Option<s3::S3Server>,
+    data: tempfile::TempDir,
+}
+
+/// An empty `stack` (a SQLite file in a new folder, or a new PostgreSQL database) with media
+/// in `store` (`Local` or a new in-process S3 server); `None` when it cannot run (skipped
+/// loudly, as [`spawn_app`] does).
+pub async fn fresh_target(stack: Stack, store: MediaStore) -> Result<Option<Target>> {
+    let data = tempfile::tempdir()?;
+    let database_url = match stack {
+        Stack::Sqlite => format!("sqlite://{}/wharf.db?mode=rwc", data.path().display()),
+        Stack::Postgres => match std::env::var("WHARF_TEST_DATABASE_URL")
+            .ok()
+            .filter(|v| !v.is_empty())
+        {
+            Some(admin_url) => fresh_postgres_database(&admin_url).await?,
+            None if required("postgres") => {
+                bail!("WHARF_TEST_REQUIRE lists postgres but WHARF_TEST_DATABASE_URL is not set")
+            }
+            None => {
+                PG_SKIP.call_once(|| {
+                    loud("\n!!!!!!!! SKIPPED: the PostgreSQL stack (set WHARF_TEST_DATABASE_URL=postgres://... to run it) !!!!!!!!\n");
+                });
+                return Ok(None);
+            }
+        },
+    };
+    let mut settings = test_settings(data.path(), Some(database_url));
+    let s3 = match store {
+        MediaStore::Local => None,
+        MediaStore::S3 => {
+            let server = s3::S3Server::start().await?;
+            use_s3(&mut settings, &server);
+            Some(server)
+        }
+        other => bail!("a target's media store is Local or S3, not {other:?}"),
+    };
+    Ok(Some(Target {
+        settings,
+        stack,
+        store,
+        s3,
+        data,
+    }))
+}
+
+impl Target {
+    /// Starts a server on the target.
+    pub async fn start(self) -> Result<TestApp> {
+        let media_dir = match &self.s3 {
+            Some(server) => server.bucket_dir(),
+            None => self.data.path().join("media"),
+        };
+        let started = start(self.settings, self.data).await?;
+        Ok(TestApp {
+            stack: self.stack,
+            store: self.store,
+            media_dir,
+            s3: self.s3,
+            ..started
+        })
+    }
+}
+
 /// Points `settings` at the test S3 server, with the right credentials.
 fn use_s3(settings: &mut Settings, server: &s3::S3Server) {
     settings.s3_bucket = Some(s3::BUCKET.into());
@@ -333,6 +407,15 @@ impl TestApp {
         Database::connect(self.database_url.as_str())
             .await
             .context("connecting to the test database")
+    }
+
+    /// The settings this server runs with, for commands run beside it (`wharf backup`).
+    pub fn settings(&self) -> Settings {
+        let mut settings = test_settings(self.data_dir(), Some(self.database_url.clone()));
+        if let (Some(server), MediaStore::S3) = (&self.s3, self.store) {
+            use_s3(&mut settings, server);
+        }
+        settings
     }
 
     /// The server's data folder (its SQLite file and embedded search index live there).

@@ -28,8 +28,8 @@ pub mod smtp;
 pub mod ws;
 
 pub use app::{
-    MediaStore, Stack, TEST_JWT_SECRET, TEST_MEDIA_MAX_BYTES, TestApp, loud, required, spawn_app,
-    spawn_app_tweaked, spawn_app_with,
+    MediaStore, Stack, TEST_JWT_SECRET, TEST_MEDIA_MAX_BYTES, Target, TestApp, fresh_target, loud,
+    required, spawn_app, spawn_app_tweaked, spawn_app_with,
 };
 pub use browser::{Browser, Lang};
 pub use client::{error_code, error_field, ok, str_at};
