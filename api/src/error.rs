@@ -5,6 +5,8 @@
 //! status. Internal errors are logged with their context and answered with a fixed message, so
 //! database text never reaches a client.
 
+#[cfg(test)]
+mod coverage_tests;
 mod reason;
 
 pub use reason::{Param, Reason};

@@ -125,7 +125,10 @@ pub(crate) fn bearer(req: &HttpRequest) -> Result<Option<&str>, AppError> {
     let Some(value) = req.headers().get(header::AUTHORIZATION) else {
         return Ok(None);
     };
-    let bad = || AppError::unauthenticated("the Authorization header must be `Bearer <token>`");
+    let bad = || {
+        AppError::unauthenticated("the Authorization header must be `Bearer <token>`")
+            .because(Reason::MalformedAuthorization)
+    };
     let value = value.to_str().map_err(|_| bad())?;
     match value.split_once(' ') {
         Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => Ok(Some(token.trim())),

@@ -75,7 +75,10 @@ pub fn check_size(query: &str) -> Result<(), AppError> {
                 "the query is {} bytes; the limit is {MAX_QUERY_BYTES}",
                 query.len()
             ),
-        ));
+        )
+        .because(Reason::QueryTooLarge)
+        .with("bytes", query.len())
+        .with("maxBytes", MAX_QUERY_BYTES));
     }
     Ok(())
 }

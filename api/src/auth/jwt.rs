@@ -1,6 +1,7 @@
 //! Short-lived HS256 access tokens.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use chrono::{DateTime, Utc};
+use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation, decode, encode};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -71,8 +72,13 @@ impl JwtKeys {
         let mut validation = Validation::new(Algorithm::HS256);
         validation.set_issuer(&[ISSUER]);
         validation.leeway = 5;
-        let data = decode::<Claims>(token, &self.decoding, &validation)
-            .map_err(|_| AppError::unauthenticated("the access token is invalid or expired"))?;
+        let data = decode::<Claims>(token, &self.decoding, &validation).map_err(|e| {
+            let reason = match e.kind() {
+                ErrorKind::ExpiredSignature => Reason::AccessTokenExpired,
+                _ => Reason::AccessTokenInvalid,
+            };
+            AppError::unauthenticated("the access token is invalid or expired").because(reason)
+        })?;
         Ok(AccessClaims {
             user_id: data.claims.sub,
             is_admin: data.claims.adm,

@@ -19,7 +19,7 @@ pub use markdown::{MAX_NESTING, Rendered, TocEntry, TooSlow, render, render_unti
 pub use random::random_markdown;
 pub use words::{TextStats, text_stats};
 
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, Reason};
 use std::num::NonZeroUsize;
 use std::sync::{Arc, LazyLock, Mutex};
 use std::time::{Duration, Instant};
@@ -69,6 +69,8 @@ fn too_slow(budget: Duration) -> AppError {
             budget.as_millis()
         ),
     )
+    .because(Reason::RenderTimeout)
+    .with("ms", u64::try_from(budget.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Renders an article's body for a request: from the cache, or on a blocking thread (never on

@@ -1,6 +1,6 @@
 //! ISO 4217 currencies, and amounts in them written as decimal text (`12.50`) and kept as
 //! integer minor units (`1250`), so no price is ever rounded by a float.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// The active ISO 4217 codes that price goods, with their minor-unit digits (ISO 4217's own
 /// list; funds codes, precious metals and testing codes left out).
@@ -190,6 +190,8 @@ impl Currency {
                     field,
                     format!("{value:?} is not an ISO 4217 currency code such as USD, EUR or CNY"),
                 )
+                .because(Reason::InvalidCurrency)
+                .with("value", value.trim())
             })
     }
 
@@ -202,7 +204,11 @@ impl Currency {
     /// minor units, refusing more decimals than the currency has (`0.001 USD`).
     pub fn parse_amount(self, field: &str, value: &str) -> AppResult<i64> {
         let text = value.trim();
-        let bad = |why: &str| AppError::bad_input(field, format!("{field} {why}"));
+        let refuse = |why: &str, reason| {
+            AppError::bad_input(field, format!("{field} {why}")).because(reason)
+        };
+        let bad = |why: &str| refuse(why, Reason::InvalidAmount);
+        let too_large = || refuse("is too large", Reason::AmountTooLarge);
         if text.starts_with('-') {
             return Err(bad("must not be negative"));
         }
@@ -216,10 +222,12 @@ impl Currency {
         }
         let fraction = fraction.trim_end_matches('0');
         if fraction.len() > usize::from(self.digits) {
-            return Err(bad(&format!(
-                "has more decimals than {} has ({})",
-                self.code, self.digits
-            )));
+            return Err(refuse(
+                &format!("has more decimals than {} has ({})", self.code, self.digits),
+                Reason::TooManyDecimals,
+            )
+            .with("currency", self.code)
+            .with("digits", u32::from(self.digits)));
         }
         let whole: i64 = whole
             .trim_start_matches('0')
@@ -232,8 +240,8 @@ impl Currency {
                     w.parse::<i64>()
                 }
             })
-            .ok_or_else(|| bad("is too large"))?
-            .map_err(|_| bad("is too large"))?;
+            .ok_or_else(too_large)?
+            .map_err(|_| too_large())?;
         let scale = 10_i64.pow(u32::from(self.digits));
         let mut frac: i64 = 0;
         for (i, b) in fraction.bytes().enumerate() {
@@ -244,7 +252,7 @@ impl Currency {
             .checked_mul(scale)
             .and_then(|w| w.checked_add(frac))
             .filter(|m| *m <= MAX_MINOR_UNITS)
-            .ok_or_else(|| bad("is too large"))?;
+            .ok_or_else(too_large)?;
         Ok(minor)
     }
 

@@ -1,5 +1,5 @@
 //! Harmonized System codes: the 6 internationally shared digits, with up to 4 national ones.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// An HS code as digits only (`848180`, `8481809000`).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,7 +20,9 @@ impl HsCode {
         Err(AppError::bad_input(
             field,
             format!("{value:?} is not an HS code: 6 to 10 digits, such as 8481.80"),
-        ))
+        )
+        .because(Reason::InvalidHsCode)
+        .with("value", value.trim()))
     }
 
     /// The digits.

@@ -1,5 +1,5 @@
 //! The eleven rules of Incoterms 2020, which say who pays and bears the risk of carriage.
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// The rules, by code, with whether they are for sea and inland waterway transport only
 /// (their named place is then a port).
@@ -31,13 +31,14 @@ impl Incoterm {
             .find(|(code, _)| *code == upper)
             .map(|(code, _)| Self(code))
             .ok_or_else(|| {
+                let allowed = RULES.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ");
                 AppError::bad_input(
                     field,
-                    format!(
-                        "{value:?} is not an Incoterms 2020 rule; the rules are {}",
-                        RULES.iter().map(|(c, _)| *c).collect::<Vec<_>>().join(", ")
-                    ),
+                    format!("{value:?} is not an Incoterms 2020 rule; the rules are {allowed}"),
                 )
+                .because(Reason::UnknownValue)
+                .with("value", value.trim())
+                .with("allowed", allowed)
             })
     }
 

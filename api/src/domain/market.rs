@@ -1,6 +1,6 @@
 //! Market tags: the categories and languages of offers and site profiles.
 use super::{Locale, bounded_text};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// Most categories or languages on one offer or profile.
 pub const MAX_TAGS: usize = 20;
@@ -15,10 +15,11 @@ pub fn parse_categories(field: &str, raw: &[String]) -> AppResult<Vec<String>> {
         }
     }
     if out.len() > MAX_TAGS {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_TAGS} values"),
-        ));
+        return Err(
+            AppError::bad_input(field, format!("at most {MAX_TAGS} values"))
+                .because(Reason::TooMany)
+                .with("max", MAX_TAGS),
+        );
     }
     Ok(out)
 }
@@ -33,10 +34,11 @@ pub fn parse_languages(field: &str, raw: &[String]) -> AppResult<Vec<String>> {
         }
     }
     if out.len() > MAX_TAGS {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_TAGS} values"),
-        ));
+        return Err(
+            AppError::bad_input(field, format!("at most {MAX_TAGS} values"))
+                .because(Reason::TooMany)
+                .with("max", MAX_TAGS),
+        );
     }
     Ok(out)
 }

@@ -1,5 +1,5 @@
 //! Telephone numbers in E.164 form (`+4940123456`).
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 
 /// A phone number as `+` and 7 to 15 digits, the first not 0.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -15,6 +15,7 @@ impl Phone {
                 field,
                 "phone must be in international form with the country code, such as +49 40 1234567",
             )
+            .because(Reason::InvalidPhone)
         };
         let value = value.trim();
         if value.len() > 40 {

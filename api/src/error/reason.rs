@@ -50,6 +50,23 @@ reasons! {
     QueryTooComplex = "QUERY_TOO_COMPLEX",
     /// Too many requests; param `seconds`, the wait before retrying.
     RateLimited = "RATE_LIMITED",
+    /// The query text is over the size limit; params `bytes`, `maxBytes`.
+    QueryTooLarge = "QUERY_TOO_LARGE",
+    /// Too many subscriptions on one connection or from one address; param `max`.
+    TooManySubscriptions = "TOO_MANY_SUBSCRIPTIONS",
+    /// An article body took longer to render than the budget; param `ms`. Retrying may work.
+    RenderTimeout = "RENDER_TIMEOUT",
+    /// An `Authorization` header that is not `Bearer <token>`.
+    MalformedAuthorization = "MALFORMED_AUTHORIZATION",
+
+    // Lists and look-ups.
+    /// An `after` cursor that is not one of this list's.
+    InvalidCursor = "INVALID_CURSOR",
+    /// An `after` cursor made for another ordering of the list.
+    CursorOtherOrder = "CURSOR_OTHER_ORDER",
+    /// A look-up given both, or neither, of its ways to name the thing (an ID, or a site and
+    /// slug or a domain).
+    AmbiguousLookup = "AMBIGUOUS_LOOKUP",
 
     // Free text (`bounded_text`) and the shared validators of `domain/`.
     /// A required value is empty.
@@ -88,6 +105,26 @@ reasons! {
     NoneChosen = "NONE_CHOSEN",
     /// A value not among the known ones; params `value`, `allowed`.
     UnknownValue = "UNKNOWN_VALUE",
+    /// The same item is listed twice.
+    Duplicate = "DUPLICATE",
+    /// A value needed because of another one given (a price needs its currency).
+    Required = "REQUIRED",
+    /// Not a phone number in international form.
+    InvalidPhone = "INVALID_PHONE",
+    /// Not an ISO 4217 currency code; param `value`.
+    InvalidCurrency = "INVALID_CURRENCY",
+    /// Not a plain decimal amount (negative, separators, letters).
+    InvalidAmount = "INVALID_AMOUNT",
+    /// An amount with more decimals than its currency has; params `currency`, `digits`.
+    TooManyDecimals = "TOO_MANY_DECIMALS",
+    /// An amount over the largest the server stores.
+    AmountTooLarge = "AMOUNT_TOO_LARGE",
+    /// Not an HS code (6 to 10 digits); param `value`.
+    InvalidHsCode = "INVALID_HS_CODE",
+    /// The highest price of a range is below its lowest.
+    PriceMaxBelowMin = "PRICE_MAX_BELOW_MIN",
+    /// The end of a time range is before its start.
+    EndsBeforeStart = "ENDS_BEFORE_START",
 
     // Sites, articles, tags.
     /// A locale the site does not offer; params `locale`, `locales`.
@@ -117,6 +154,40 @@ reasons! {
     /// The media named is not in this site's library.
     MediaNotOnSite = "MEDIA_NOT_ON_SITE",
 
+    // Products and categories.
+    /// Another product of the site has this model number; param `value`.
+    ModelNumberTaken = "MODEL_NUMBER_TAKEN",
+    /// A translation keeps its original's model number and cannot give another.
+    ModelNumberShared = "MODEL_NUMBER_SHARED",
+    /// A place of delivery given without its Incoterm.
+    IncotermRequired = "INCOTERM_REQUIRED",
+    /// The category named is not one of this site's.
+    CategoryNotOnSite = "CATEGORY_NOT_ON_SITE",
+    /// A category named by its slug needs the site too.
+    SiteRequired = "SITE_REQUIRED",
+    /// A category needs its name in the site's default locale; param `locale`.
+    DefaultLocaleRequired = "DEFAULT_LOCALE_REQUIRED",
+    /// The name in the site's default locale cannot be removed; param `locale`.
+    DefaultLocaleKept = "DEFAULT_LOCALE_KEPT",
+    /// Categories nested deeper than the limit; param `max`.
+    CategoryTooDeep = "CATEGORY_TOO_DEEP",
+    /// A category moved under itself or one of its subcategories.
+    CategoryCycle = "CATEGORY_CYCLE",
+    /// A category that still has products cannot be deleted; param `count`.
+    CategoryHasProducts = "CATEGORY_HAS_PRODUCTS",
+    /// A category that still has subcategories cannot be deleted; param `count`.
+    CategoryHasSubcategories = "CATEGORY_HAS_SUBCATEGORIES",
+    /// The product named is not published on this site.
+    ProductNotOnSite = "PRODUCT_NOT_ON_SITE",
+
+    // Inquiries.
+    /// Spam is not a status to set: the spam folder has its own action (`markInquirySpam`).
+    SpamNotAStatus = "SPAM_NOT_A_STATUS",
+    /// The inquiry is in the spam folder; take it out first (`markInquiryNotSpam`).
+    InquiryInSpam = "INQUIRY_IN_SPAM",
+    /// An inquiry can be assigned only to a member of its site.
+    AssigneeNotMember = "ASSIGNEE_NOT_MEMBER",
+
     // Media files.
     /// The file is empty.
     FileEmpty = "FILE_EMPTY",
@@ -132,6 +203,18 @@ reasons! {
     UploadExpired = "UPLOAD_EXPIRED",
     /// Not a media key.
     InvalidKey = "INVALID_KEY",
+    /// An upload ticket that is not one of this server's.
+    UploadInvalid = "UPLOAD_INVALID",
+    /// Only the user who asked for the upload URL may confirm it.
+    NotYourUpload = "NOT_YOUR_UPLOAD",
+    /// Nothing has arrived at the upload URL yet.
+    NothingUploaded = "NOTHING_UPLOADED",
+    /// The uploaded file is not the size announced; params `bytes`, `expectedBytes`.
+    SizeMismatch = "SIZE_MISMATCH",
+    /// Another request is confirming this upload right now.
+    UploadInProgress = "UPLOAD_IN_PROGRESS",
+    /// The upload is confirmed already.
+    UploadConfirmed = "UPLOAD_CONFIRMED",
 
     // Accounts, members, invitations, tokens.
     /// Wrong email or password at sign-in.
@@ -160,6 +243,28 @@ reasons! {
     LinkExpired = "LINK_EXPIRED",
     /// An invitation or password-reset link used already.
     LinkUsed = "LINK_USED",
+    /// The invitation is for an existing account: sign in as it first; param `email`.
+    SignInAsInvitee = "SIGN_IN_AS_INVITEE",
+    /// The signed-in account was deleted.
+    AccountGone = "ACCOUNT_GONE",
+    /// The access token is past its time: refresh the session.
+    AccessTokenExpired = "ACCESS_TOKEN_EXPIRED",
+    /// The access token is not one of this server's.
+    AccessTokenInvalid = "ACCESS_TOKEN_INVALID",
+    /// The refresh token is unknown.
+    RefreshTokenInvalid = "REFRESH_TOKEN_INVALID",
+    /// The refresh token is past its time: sign in again.
+    RefreshTokenExpired = "REFRESH_TOKEN_EXPIRED",
+    /// The refresh token was revoked (signed out, password changed): sign in again.
+    RefreshTokenRevoked = "REFRESH_TOKEN_REVOKED",
+    /// A spent refresh token was presented again; its whole session is now revoked.
+    RefreshTokenReused = "REFRESH_TOKEN_REUSED",
+    /// The API token is unknown, or its account is gone.
+    ApiTokenInvalid = "API_TOKEN_INVALID",
+    /// The API token is past its expiry.
+    ApiTokenExpired = "API_TOKEN_EXPIRED",
+    /// The API token was revoked.
+    ApiTokenRevoked = "API_TOKEN_REVOKED",
 
     // Who may do what.
     /// Nothing by that name, or nothing the caller may see.
@@ -196,6 +301,13 @@ reasons! {
     DealStatus = "DEAL_STATUS",
     /// Only the deal's own sites may do this.
     NotYourDeal = "NOT_YOUR_DEAL",
+    /// The other side of the deal (or the link checker, or expiry) takes this step; params
+    /// `from`, `to`, `by` (`OFFER_SIDE`, `PARTNER_SIDE`, `CHECKER`, `EXPIRY`, `EITHER_SIDE`).
+    NotYourMove = "NOT_YOUR_MOVE",
+    /// The caller does not act for the side of the deal named.
+    NotYourSide = "NOT_YOUR_SIDE",
+    /// The caller acts for both sites of the deal: `side` must say which.
+    SideRequired = "SIDE_REQUIRED",
     /// The deal has no placement to check yet.
     NoPlacement = "NO_PLACEMENT",
     /// A URL on another domain than it must be; param `domain`.

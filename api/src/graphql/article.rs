@@ -1,5 +1,5 @@
 //! Article reads and writes.
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::types::article::{
     Article, ArticleFilter, ArticleOrderBy, CreateArticleInput, SitemapEntry, UpdateArticleInput,
@@ -38,7 +38,13 @@ impl ArticleQuery {
             (None, Some(site), Some(slug)) => {
                 article::find_article(db, who, &site, &slug, locale.as_deref()).await?
             }
-            _ => return Err(AppError::bad_input("id", "give either id, or site and slug").into()),
+            _ => {
+                return Err(
+                    AppError::bad_input("id", "give either id, or site and slug")
+                        .because(Reason::AmbiguousLookup)
+                        .into(),
+                );
+            }
         };
         found
             .map(Article)

@@ -1,5 +1,5 @@
 //! Catalogue reads and writes: categories and products.
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::types::category::{Category, CreateCategoryInput, UpdateCategoryInput};
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
@@ -114,7 +114,13 @@ impl ProductQuery {
             (None, Some(site), Some(slug)) => {
                 product::find_product(db, who, &site, &slug, locale.as_deref()).await?
             }
-            _ => return Err(AppError::bad_input("id", "give either id, or site and slug").into()),
+            _ => {
+                return Err(
+                    AppError::bad_input("id", "give either id, or site and slug")
+                        .because(Reason::AmbiguousLookup)
+                        .into(),
+                );
+            }
         };
         found
             .map(Product)

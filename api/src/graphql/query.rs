@@ -1,5 +1,5 @@
 //! Read operations.
-use crate::error::AppError;
+use crate::error::{AppError, Reason};
 use crate::graphql::context::{PageArgs, principal, state};
 use crate::graphql::types::auth::ApiToken;
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
@@ -34,7 +34,13 @@ impl ContentQuery {
         let found = match (id, domain) {
             (Some(id), None) => site::get_site(db, id_arg("id", &id)?).await?,
             (None, Some(domain)) => Some(site::find_site(db, "domain", &domain).await?),
-            _ => return Err(AppError::bad_input("id", "give exactly one of id and domain").into()),
+            _ => {
+                return Err(
+                    AppError::bad_input("id", "give exactly one of id and domain")
+                        .because(Reason::AmbiguousLookup)
+                        .into(),
+                );
+            }
         };
         found
             .map(Site)

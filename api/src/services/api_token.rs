@@ -157,15 +157,21 @@ pub fn scopes_of(token: &api_token::Model) -> Vec<String> {
 
 /// Resolves a plaintext API token to its principal.
 pub async fn authenticate(db: &impl ConnectionTrait, plaintext: &str) -> AppResult<Principal> {
-    let invalid = || AppError::unauthenticated("the API token is invalid, expired or revoked");
+    let refused = |reason| {
+        AppError::unauthenticated("the API token is invalid, expired or revoked").because(reason)
+    };
+    let invalid = || refused(Reason::ApiTokenInvalid);
     let token = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(sha256_hex(plaintext)))
         .one(db)
         .await?
         .ok_or_else(invalid)?;
     let now = now();
-    if token.revoked_at.is_some() || token.expires_at.is_some_and(|at| at <= now) {
-        return Err(invalid());
+    if token.revoked_at.is_some() {
+        return Err(refused(Reason::ApiTokenRevoked));
+    }
+    if token.expires_at.is_some_and(|at| at <= now) {
+        return Err(refused(Reason::ApiTokenExpired));
     }
     let owner = user::Entity::find_by_id(token.user_id)
         .one(db)

@@ -127,6 +127,7 @@ pub async fn invite_member(
                 "email",
                 "another invitation for this email was made at the same moment; try again",
             )
+            .because(Reason::ChangedMeanwhile)
         })
     })?;
     txn.commit().await?;
@@ -282,11 +283,14 @@ fn signed_in_as(principal: &Principal, account: user::Model) -> AppResult<user::
         Principal::User { user_id, .. } if *user_id == account.id => Ok(account),
         Principal::Token { .. } => Err(AppError::forbidden(
             "accepting an invitation needs a signed-in user, not an API token",
-        )),
+        )
+        .because(Reason::UserRequired)),
         _ => Err(AppError::unauthenticated(format!(
             "an account with {} exists: sign in as it, then accept the invitation",
             account.email
-        ))),
+        ))
+        .because(Reason::SignInAsInvitee)
+        .with("email", &account.email)),
     }
 }
 

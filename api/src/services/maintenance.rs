@@ -1,6 +1,6 @@
 //! Maintenance that global admins run through the running server.
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::search::SearchEngine;
 use sea_orm::ConnectionTrait;
 
@@ -17,9 +17,10 @@ pub async fn reindex_search(
 ) -> AppResult<u64> {
     if !principal.is_admin() {
         principal.require_user()?;
-        return Err(AppError::forbidden(
-            "only global admins may rebuild the search index",
-        ));
+        return Err(
+            AppError::forbidden("only global admins may rebuild the search index")
+                .because(Reason::AdminsOnly),
+        );
     }
     let count = crate::services::search::reindex(db, engine, REINDEX_BATCH)
         .await

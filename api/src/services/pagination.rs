@@ -4,7 +4,7 @@
 //! were made for, the sort value and the row ID (the tie-breaker). Paging is keyset-based, so
 //! rows inserted while a client pages never shift or repeat the rows it has seen.
 
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -61,33 +61,44 @@ impl PageRequest {
         let first = match first {
             None => DEFAULT_PAGE_SIZE.min(max),
             Some(n) if n < 0 => {
-                return Err(AppError::bad_input("first", "first must not be negative"));
+                return Err(AppError::bad_input("first", "first must not be negative")
+                    .because(Reason::OutOfRange)
+                    .with("min", 0)
+                    .with("max", max));
             }
             Some(n) if n.unsigned_abs() > max => {
-                return Err(AppError::bad_input(
-                    "first",
-                    format!("first must be at most {max}"),
-                ));
+                return Err(
+                    AppError::bad_input("first", format!("first must be at most {max}"))
+                        .because(Reason::OutOfRange)
+                        .with("min", 0)
+                        .with("max", max),
+                );
             }
             Some(n) => n.unsigned_abs(),
         };
         let after = match after {
             None => None,
             Some(text) => {
-                let cursor = Cursor::decode(text).ok_or_else(|| {
-                    AppError::bad_input("after", "after is not a cursor from this list")
-                })?;
+                let cursor = Cursor::decode(text).ok_or_else(not_a_cursor)?;
                 if cursor.order != order {
                     return Err(AppError::bad_input(
                         "after",
                         "after was made for another ordering of this list",
-                    ));
+                    )
+                    .because(Reason::CursorOtherOrder));
                 }
                 Some(cursor)
             }
         };
         Ok(Self { first, after })
     }
+}
+
+/// The refusal of an `after` that is not a cursor of the list (also for a cursor whose sort
+/// value a list cannot read).
+pub fn not_a_cursor() -> AppError {
+    AppError::bad_input("after", "after is not a cursor from this list")
+        .because(Reason::InvalidCursor)
 }
 
 /// One page of a list.

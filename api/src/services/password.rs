@@ -30,7 +30,9 @@ pub async fn change_password(
     let account = user::Entity::find_by_id(user_id)
         .one(db)
         .await?
-        .ok_or_else(|| AppError::unauthenticated("this account no longer exists"))?;
+        .ok_or_else(|| {
+            AppError::unauthenticated("this account no longer exists").because(Reason::AccountGone)
+        })?;
     let wrong = || {
         AppError::bad_input("currentPassword", "the current password is not correct")
             .because(Reason::WrongPassword)

@@ -6,7 +6,7 @@
 use crate::cache::ResponseCache;
 use crate::db::id_in;
 use crate::domain::Locale;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::search::{SearchDoc, SearchEngine, SearchRequest, text};
 use crate::services::article::articles_by_id;
 use crate::services::site::find_site;
@@ -67,6 +67,14 @@ pub struct SearchPage {
     pub estimated_total: u64,
 }
 
+/// The refusal of a `first` outside 0..=`max`.
+fn first_out_of_range(max: u64) -> AppError {
+    AppError::bad_input("first", format!("first must be between 0 and {max}"))
+        .because(Reason::OutOfRange)
+        .with("min", 0)
+        .with("max", max)
+}
+
 /// Searches published articles. `sites` remembers the site IDs that clients name sites by.
 pub async fn search_articles(
     db: &impl ConnectionTrait,
@@ -77,23 +85,25 @@ pub async fn search_articles(
 ) -> AppResult<SearchPage> {
     let first = input.first.unwrap_or(20);
     if first < 0 || first.unsigned_abs() > max_page_size {
-        return Err(AppError::bad_input(
-            "first",
-            format!("first must be between 0 and {max_page_size}"),
-        ));
+        return Err(first_out_of_range(max_page_size));
     }
     let offset = input.offset.unwrap_or(0);
     if offset < 0 || offset.unsigned_abs() > MAX_OFFSET {
         return Err(AppError::bad_input(
             "offset",
             format!("offset must be between 0 and {MAX_OFFSET}"),
-        ));
+        )
+        .because(Reason::OutOfRange)
+        .with("min", 0)
+        .with("max", MAX_OFFSET));
     }
     if input.text.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::bad_input(
             "query",
             format!("the query is longer than {MAX_QUERY_CHARS} characters"),
-        ));
+        )
+        .because(Reason::TooLong)
+        .with("max", MAX_QUERY_CHARS));
     }
     let site = match input.site.as_deref() {
         Some(key) => Some(match sites.site_id(key) {
@@ -154,10 +164,7 @@ pub async fn related_articles(
 ) -> AppResult<Vec<article::Model>> {
     let first = first.unwrap_or(5);
     if first < 0 || first.unsigned_abs() > max_page_size {
-        return Err(AppError::bad_input(
-            "first",
-            format!("first must be between 0 and {max_page_size}"),
-        ));
+        return Err(first_out_of_range(max_page_size));
     }
     if first == 0 {
         return Ok(Vec::new());

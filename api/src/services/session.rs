@@ -30,8 +30,14 @@ pub struct Session {
     pub refresh_token_expires_at: DateTime<Utc>,
 }
 
-fn invalid_refresh() -> AppError {
-    AppError::unauthenticated("the refresh token is invalid, expired or revoked")
+/// The refusal of a refresh token that cannot be used, with why (`REFRESH_TOKEN_INVALID` for
+/// one this server does not know, so only the token's holder learns more).
+fn invalid_refresh(reason: Reason) -> AppError {
+    AppError::unauthenticated("the refresh token is invalid, expired or revoked").because(reason)
+}
+
+fn unknown_refresh() -> AppError {
+    invalid_refresh(Reason::RefreshTokenInvalid)
 }
 
 async fn start_session(
@@ -113,10 +119,13 @@ pub async fn refresh(
         .filter(refresh_token::Column::TokenHash.eq(hash))
         .one(&txn)
         .await?
-        .ok_or_else(invalid_refresh)?;
+        .ok_or_else(unknown_refresh)?;
     let now = now();
-    if row.revoked_at.is_some() || row.expires_at <= now {
-        return Err(invalid_refresh());
+    if row.revoked_at.is_some() {
+        return Err(invalid_refresh(Reason::RefreshTokenRevoked));
+    }
+    if row.expires_at <= now {
+        return Err(invalid_refresh(Reason::RefreshTokenExpired));
     }
     // Spend the token only if nobody else has: the condition makes concurrent refreshes safe.
     let spent = refresh_token::Entity::update_many()
@@ -132,12 +141,13 @@ pub async fn refresh(
         tracing::warn!(user_id = %row.user_id, family_id = %row.family_id, "refresh token reused; session family revoked");
         return Err(AppError::unauthenticated(
             "this refresh token was already used; the session has been revoked",
-        ));
+        )
+        .because(Reason::RefreshTokenReused));
     }
     let user = user::Entity::find_by_id(row.user_id)
         .one(&txn)
         .await?
-        .ok_or_else(invalid_refresh)?;
+        .ok_or_else(unknown_refresh)?;
     let session = start_session(&txn, auth, user, row.family_id).await?;
     txn.commit().await?;
     Ok(session)

@@ -1,7 +1,7 @@
 //! Inputs and small outputs around articles: filters, orderings, create and update inputs,
 //! sitemap entries.
 use super::article::ArticleStatus;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::article::{self, ArticleFilter as Filter, ArticleOrder as Order, SeoPatch};
 use async_graphql::{Enum, ID, InputObject, SimpleObject};
 use chrono::{DateTime, Utc};
@@ -44,19 +44,21 @@ impl ArticleFilter {
             ("filter.tagsAll", &self.tags_all),
         ] {
             if list.as_ref().is_some_and(|l| l.len() > MAX_FILTER_TAGS) {
-                return Err(AppError::bad_input(
-                    field,
-                    format!("at most {MAX_FILTER_TAGS} tags"),
-                ));
+                return Err(
+                    AppError::bad_input(field, format!("at most {MAX_FILTER_TAGS} tags"))
+                        .because(Reason::TooMany)
+                        .with("max", MAX_FILTER_TAGS),
+                );
             }
         }
         if let Some(t) = &self.title_contains
             && t.chars().count() > 200
         {
-            return Err(AppError::bad_input(
-                "filter.titleContains",
-                "at most 200 characters",
-            ));
+            return Err(
+                AppError::bad_input("filter.titleContains", "at most 200 characters")
+                    .because(Reason::TooLong)
+                    .with("max", 200),
+            );
         }
         Ok(Filter {
             site: self.site,

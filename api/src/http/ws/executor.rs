@@ -2,6 +2,7 @@
 //! and a subscription's places taken on its connection and for its address.
 use super::{CLOSE_FORBIDDEN, Connection};
 use crate::auth::Principal;
+use crate::error::{AppError, Reason};
 use crate::graphql::WharfSchema;
 use crate::pipeline::{self, Kind, Refused};
 use crate::sockets::{Full, Held};
@@ -37,21 +38,24 @@ fn refused(err: async_graphql::ServerError) -> BoxStream<'static, Response> {
     stream::once(async move { response }).boxed()
 }
 
-fn limit_error(message: String) -> async_graphql::ServerError {
-    pipeline::refusal_error(&Refused::Error(crate::error::AppError::rate_limited(
-        message,
-    )))
+/// A subscription limit reached: `RATE_LIMITED`, with the limit (`TOO_MANY_SUBSCRIPTIONS`).
+fn limit_error(message: String, max: u32) -> async_graphql::ServerError {
+    let err = AppError::rate_limited(message)
+        .because(Reason::TooManySubscriptions)
+        .with("max", max);
+    pipeline::refusal_error(&Refused::Error(err))
 }
 
 impl SocketExecutor {
     /// Takes a place for one more subscription, or says which limit is reached.
-    fn take_slot(&self) -> Result<Slot, String> {
+    fn take_slot(&self) -> Result<Slot, async_graphql::ServerError> {
         let per_connection = self.state.settings.ws_max_subscriptions_per_connection;
         let before = self.conn.subscriptions.fetch_add(1, Ordering::AcqRel);
         if per_connection > 0 && before >= per_connection {
             self.conn.subscriptions.fetch_sub(1, Ordering::AcqRel);
-            return Err(format!(
-                "at most {per_connection} subscriptions may run on one connection"
+            return Err(limit_error(
+                format!("at most {per_connection} subscriptions may run on one connection"),
+                per_connection,
             ));
         }
         match self.state.sockets.subscribe(self.conn.ip) {
@@ -61,8 +65,9 @@ impl SocketExecutor {
             }),
             Err(Full(n)) => {
                 self.conn.subscriptions.fetch_sub(1, Ordering::AcqRel);
-                Err(format!(
-                    "at most {n} subscriptions may run from one address"
+                Err(limit_error(
+                    format!("at most {n} subscriptions may run from one address"),
+                    n,
                 ))
             }
         }
@@ -99,7 +104,7 @@ impl SocketExecutor {
         let slot = match kind {
             Kind::Subscription => match self.take_slot() {
                 Ok(slot) => Some(slot),
-                Err(message) => return refused(limit_error(message)),
+                Err(err) => return refused(err),
             },
             Kind::Read | Kind::Write | Kind::PrivateWrite => None,
         };

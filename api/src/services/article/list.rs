@@ -3,9 +3,9 @@ use super::partial::{add_column, has_column, partial_article};
 use super::visible_condition;
 use crate::auth::Principal;
 use crate::domain::Locale;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::services::authz;
-use crate::services::pagination::{Cursor, Page, PageRequest};
+use crate::services::pagination::{Cursor, Page, PageRequest, not_a_cursor};
 use crate::services::site::SiteKey;
 use chrono::{DateTime, SecondsFormat, Utc};
 use entities::article::{self, ArticleStatus};
@@ -153,7 +153,7 @@ impl ArticleOrder {
         }
         DateTime::parse_from_rfc3339(value)
             .map(|t| Value::from(t.with_timezone(&Utc)))
-            .map_err(|_| AppError::bad_input("after", "after is not a cursor from this list"))
+            .map_err(|_| not_a_cursor())
     }
 
     /// Rows strictly after the cursor, in this order (nulls come last in both directions).

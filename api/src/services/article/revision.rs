@@ -79,7 +79,10 @@ pub async fn list_revisions(
         return Err(AppError::bad_input(
             "first",
             format!("first must be between 1 and {MAX_REVISIONS_LISTED}"),
-        ));
+        )
+        .because(Reason::OutOfRange)
+        .with("min", 1)
+        .with("max", MAX_REVISIONS_LISTED));
     }
     may_see_revisions(db, principal, article).await?;
     Ok(article_revision::Entity::find()

@@ -17,7 +17,7 @@
 use super::{ArticlePatch, NewArticle, SeoPatch, create_article, publish_article, update_article};
 use crate::auth::Principal;
 use crate::domain::Slug;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::{now, tag as tags};
 use chrono::{DateTime, Utc};
@@ -185,8 +185,9 @@ async fn import_one(
     let slug = match &front.slug {
         Some(s) => Slug::parse("slug", s)?,
         None => Slug::parse("slug", stem).or_else(|_| {
-            Slug::from_title(&front.title)
-                .ok_or_else(|| AppError::bad_input("title", "no slug can be made"))
+            Slug::from_title(&front.title).ok_or_else(|| {
+                AppError::bad_input("title", "no slug can be made").because(Reason::NoLetterOrDigit)
+            })
         })?,
     };
     let locale =
@@ -205,7 +206,8 @@ async fn import_one(
         return Err(AppError::conflict(
             "published_at",
             "the article is already published; a published_at in the future would take it offline until then (unpublish it first to schedule it)",
-        ));
+        )
+        .because(Reason::AlreadyPublished));
     }
     let created = existing.is_none();
     let current = match existing {
@@ -237,6 +239,7 @@ async fn import_one(
                                     site.default_locale
                                 ),
                             )
+                            .because(Reason::NotFound)
                         })?
                         .id
                         .to_string(),

@@ -4,7 +4,7 @@ use super::events::inquiry_received;
 use super::{inquiry_for, items_of};
 use crate::auth::{Principal, Scope};
 use crate::domain::bounded_text;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::erasure::erase_copies;
 use crate::services::{begin_write, for_update, now};
 use entities::inquiry::{self, InquiryStatus};
@@ -110,7 +110,8 @@ pub async fn set_inquiry_status(
         return Err(AppError::bad_input(
             "status",
             "use markInquirySpam to put an inquiry in the spam folder",
-        ));
+        )
+        .because(Reason::SpamNotAStatus));
     }
     let note = note
         .map(|n| bounded_text("note", n, 0, MAX_NOTE_CHARS))
@@ -122,7 +123,8 @@ pub async fn set_inquiry_status(
         return Err(AppError::conflict(
             "status",
             "the inquiry is in the spam folder; take it out with markInquiryNotSpam first",
-        ));
+        )
+        .because(Reason::InquiryInSpam));
     }
     if current.status == status && note.is_none() {
         return Ok(current);
@@ -155,7 +157,8 @@ pub async fn assign_inquiry(
         return Err(AppError::bad_input(
             "assigneeId",
             "an inquiry can be assigned only to a member of its site",
-        ));
+        )
+        .because(Reason::AssigneeNotMember));
     }
     let txn = begin_write(db).await?;
     let current = locked(&txn, id).await?;

@@ -2,8 +2,8 @@
 //! asked for), product, country, date range and text in name, company and message.
 use crate::auth::{Principal, Scope};
 use crate::domain::{Country, bounded_text};
-use crate::error::{AppError, AppResult};
-use crate::services::pagination::{Cursor, Page, PageRequest};
+use crate::error::{AppError, AppResult, Reason};
+use crate::services::pagination::{Cursor, Page, PageRequest, not_a_cursor};
 use crate::services::site::find_site;
 use crate::services::{authz, like_contains, parse_id};
 use chrono::{DateTime, SecondsFormat, Utc};
@@ -63,10 +63,10 @@ pub(super) fn condition(filter: &InquiryFilter) -> AppResult<Condition> {
     if let (Some(from), Some(to)) = (filter.from, filter.to)
         && to < from
     {
-        return Err(AppError::bad_input(
-            "filter.to",
-            "filter.to must not be before filter.from",
-        ));
+        return Err(
+            AppError::bad_input("filter.to", "filter.to must not be before filter.from")
+                .because(Reason::EndsBeforeStart),
+        );
     }
     if let Some(from) = filter.from {
         all = all.add(inquiry::Column::CreatedAt.gte(from));
@@ -97,7 +97,7 @@ fn cursor_of(i: &inquiry::Model) -> Cursor {
 
 /// Rows after `cursor` in the inbox's order (newest first, then the higher ID first).
 fn after(cursor: &Cursor) -> AppResult<Condition> {
-    let bad = || AppError::bad_input("after", "after is not a cursor from this list");
+    let bad = not_a_cursor;
     let at = cursor
         .value
         .as_deref()

@@ -1,7 +1,7 @@
 //! What a buyer sends, and its checks: every field bounded and parsed (BAD_USER_INPUT naming
 //! the field, nothing stored), the products published products of the site.
 use crate::domain::{Country, Email, Locale, Phone, bounded_text, optional_text};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::parse_id;
 use entities::product::{self, ProductStatus};
 use sea_orm::{ConnectionTrait, EntityTrait};
@@ -100,6 +100,7 @@ fn check_url(field: &str, value: Option<&str>) -> AppResult<Option<String>> {
             field,
             format!("{field} must be an absolute http or https URL"),
         )
+        .because(Reason::InvalidUrl)
     };
     let url = url::Url::parse(&value).map_err(|_| bad())?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
@@ -143,14 +144,18 @@ pub(super) async fn check(
         .as_deref()
         .is_some_and(|t| t.chars().count() > MAX_URL_CHARS)
     {
-        return Err(AppError::bad_input("formToken", "formToken is too long"));
+        return Err(AppError::bad_input("formToken", "formToken is too long")
+            .because(Reason::TooLong)
+            .with("max", MAX_URL_CHARS));
     }
     if input
         .honeypot
         .as_deref()
         .is_some_and(|t| t.chars().count() > MAX_URL_CHARS)
     {
-        return Err(AppError::bad_input("website", "website is too long"));
+        return Err(AppError::bad_input("website", "website is too long")
+            .because(Reason::TooLong)
+            .with("max", MAX_URL_CHARS));
     }
     if input
         .proof_of_work
@@ -160,13 +165,17 @@ pub(super) async fn check(
         return Err(AppError::bad_input(
             "proofOfWork",
             "proofOfWork must be at most 100 characters",
-        ));
+        )
+        .because(Reason::TooLong)
+        .with("max", 100));
     }
     if input.items.len() > MAX_ITEMS {
         return Err(AppError::bad_input(
             "items",
             format!("an inquiry may list at most {MAX_ITEMS} products"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_ITEMS));
     }
     let mut items = Vec::with_capacity(input.items.len());
     let mut seen: Vec<Uuid> = Vec::new();
@@ -174,14 +183,18 @@ pub(super) async fn check(
         let field = format!("items.{i}.productId");
         let id = parse_id(&field, &item.product_id)?;
         if seen.contains(&id) {
-            return Err(AppError::bad_input(&field, "this product is listed twice"));
+            return Err(AppError::bad_input(&field, "this product is listed twice")
+                .because(Reason::Duplicate));
         }
         seen.push(id);
         if !(1..=MAX_QUANTITY).contains(&item.quantity) {
             return Err(AppError::bad_input(
                 &format!("items.{i}.quantity"),
                 format!("quantity must be between 1 and {MAX_QUANTITY}"),
-            ));
+            )
+            .because(Reason::OutOfRange)
+            .with("min", 1)
+            .with("max", MAX_QUANTITY));
         }
         let found = product::Entity::find_by_id(id)
             .one(db)
@@ -189,6 +202,7 @@ pub(super) async fn check(
             .filter(|p| p.site_id == site_id && p.status == ProductStatus::Published)
             .ok_or_else(|| {
                 AppError::bad_input(&field, "no published product of this site has this ID")
+                    .because(Reason::ProductNotOnSite)
             })?;
         items.push((found, item.quantity));
     }

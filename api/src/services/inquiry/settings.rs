@@ -2,7 +2,7 @@
 //! spam rises.
 use super::form::MAX_POW_BITS;
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::site::find_site;
 use crate::services::{authz, now};
 use entities::inquiry_site_setting;
@@ -34,6 +34,9 @@ pub async fn set_inquiry_proof_of_work(
         .filter(|b| *b <= MAX_POW_BITS)
         .ok_or_else(|| {
             AppError::bad_input("bits", format!("bits must be between 0 and {MAX_POW_BITS}"))
+                .because(Reason::OutOfRange)
+                .with("min", 0)
+                .with("max", u32::from(MAX_POW_BITS))
         })?;
     inquiry_site_setting::Entity::insert(inquiry_site_setting::ActiveModel {
         site_id: Set(site.id),

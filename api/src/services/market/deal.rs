@@ -302,16 +302,17 @@ pub async fn submit_placement(
         }
         (Some(side), sides) if sides.contains(&side) => side,
         (Some(_), _) => {
-            return Err(AppError::forbidden(
-                "you do not act for that side of the deal",
-            ));
+            return Err(
+                AppError::forbidden("you do not act for that side of the deal")
+                    .because(Reason::NotYourSide),
+            );
         }
         (None, [one]) => *one,
         (None, _) => {
-            return Err(AppError::bad_input(
-                "side",
-                "you act for both sites: name the side",
-            ));
+            return Err(
+                AppError::bad_input("side", "you act for both sites: name the side")
+                    .because(Reason::SideRequired),
+            );
         }
     };
     let status = deal.status;

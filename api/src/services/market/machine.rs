@@ -83,18 +83,22 @@ pub fn check_transition(from: DealStatus, to: DealStatus, by: &[Mover]) -> AppRe
     if by.iter().any(|m| allowed.contains(m)) {
         return Ok(());
     }
-    let who = match allowed {
-        [Mover::OfferSide] => "the offering site",
-        [Mover::PartnerSide] => "the proposing site",
-        [Mover::Checker] => "the link checker",
-        [Mover::Clock] => "expiry",
-        _ => "a site of the deal",
+    let (who, by) = match allowed {
+        [Mover::OfferSide] => ("the offering site", "OFFER_SIDE"),
+        [Mover::PartnerSide] => ("the proposing site", "PARTNER_SIDE"),
+        [Mover::Checker] => ("the link checker", "CHECKER"),
+        [Mover::Clock] => ("expiry", "EXPIRY"),
+        _ => ("a site of the deal", "EITHER_SIDE"),
     };
     Err(AppError::forbidden(format!(
         "only {who} may move a deal from {} to {}",
         from.to_value(),
         to.to_value()
-    )))
+    ))
+    .because(Reason::NotYourMove)
+    .with("from", from.to_value().to_uppercase())
+    .with("to", to.to_value().to_uppercase())
+    .with("by", by))
 }
 
 /// The webhook event of a transition.

@@ -189,7 +189,8 @@ pub async fn list_offers(
             return Err(AppError::bad_input(
                 "filter.status",
                 "only a site's own agents may list its paused or closed offers; give filter.site",
-            ));
+            )
+            .because(Reason::MembersOnly));
         }
     }
     let mut query = link_offer::Entity::find().filter(link_offer::Column::Status.eq(status));

@@ -67,6 +67,7 @@ pub async fn create_upload_url(
     let filename = sanitize_filename(&request.filename);
     let declared = normalize_type(Some(&request.content_type)).ok_or_else(|| {
         AppError::bad_input("contentType", "give the media type of the file to upload")
+            .because(Reason::Empty)
     })?;
     if !settings.media_allowed_types.contains(&declared) {
         return Err(AppError::bad_input(
@@ -81,7 +82,7 @@ pub async fn create_upload_url(
         .with("allowed", settings.media_allowed_types.join(", ")));
     }
     if request.size <= 0 {
-        return Err(AppError::bad_input("size", "size must be positive"));
+        return Err(AppError::bad_input("size", "size must be positive").because(Reason::FileEmpty));
     }
     if usize::try_from(request.size).map_or(true, |s| s > settings.media_max_bytes) {
         return Err(too_large(settings.media_max_bytes).at("size"));
@@ -134,7 +135,10 @@ pub async fn confirm_upload(
     token: &str,
     alt: Option<String>,
 ) -> AppResult<media::Model> {
-    let bad_token = || AppError::bad_input("token", "this upload ticket is not valid");
+    let bad_token = || {
+        AppError::bad_input("token", "this upload ticket is not valid")
+            .because(Reason::UploadInvalid)
+    };
     let payload = storage.signer().open(token).ok_or_else(bad_token)?;
     let ticket: Ticket = serde_json::from_slice(&payload).map_err(|_| bad_token())?;
     if ticket.e <= Utc::now().timestamp() {
@@ -151,7 +155,8 @@ pub async fn confirm_upload(
     if uploader != upload.uploader_id {
         return Err(AppError::forbidden(
             "only the user who asked for the upload URL may confirm it",
-        ));
+        )
+        .because(Reason::NotYourUpload));
     }
     let alt = clean_alt(alt)?;
     if upload.confirmed_at.is_some() || find_by_key(db, &upload.storage_key).await?.is_some() {
@@ -199,10 +204,10 @@ async fn check_and_record(
         .await
         .map_err(|e| Outcome::Retry(storage_failed(e)))?
         .ok_or_else(|| {
-            Outcome::Retry(AppError::bad_input(
-                "token",
-                "nothing has been uploaded to this URL",
-            ))
+            Outcome::Retry(
+                AppError::bad_input("token", "nothing has been uploaded to this URL")
+                    .because(Reason::NothingUploaded),
+            )
         })?;
     let announced = u64::try_from(upload.size_bytes).unwrap_or(0);
     if info.size != announced {
@@ -276,7 +281,7 @@ async fn lost_claim(
 ) -> AppError {
     match pending::find(db, upload.id).await {
         Ok(Some(current)) if current.confirmed_at.is_some() => pending::already_confirmed(),
-        Ok(Some(_)) => AppError::conflict("token", "this upload is being confirmed right now"),
+        Ok(Some(_)) => pending::in_progress(),
         Ok(None) => {
             discard(db, storage, &upload.storage_key).await;
             pending::gone()
@@ -293,4 +298,7 @@ fn size_mismatch(stored: u64, announced: u64) -> AppError {
             "the uploaded file is {stored} bytes but {announced} bytes were announced; it was deleted, ask for a new upload URL"
         ),
     )
+    .because(Reason::SizeMismatch)
+    .with("bytes", stored)
+    .with("expectedBytes", announced)
 }

@@ -150,9 +150,9 @@ pub(super) async fn record(
 ) -> AppResult<media::Model> {
     match row.insert(db).await {
         Ok(model) => Ok(model),
-        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => Err(
-            AppError::conflict("token", "this upload is already confirmed"),
-        ),
+        Err(err) if matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_))) => {
+            Err(pending::already_confirmed())
+        }
         Err(err) => {
             discard(db, storage, key).await;
             Err(AppError::internal(err))

@@ -9,7 +9,7 @@
 //! queues the deletion of their `incoming/` objects in the same transaction. So across instances
 //! each upload is swept once, and a confirmation racing the sweep either wins (the file is
 //! recorded and kept) or finds the upload gone (`NOT_FOUND`).
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::outbox::{self, OutboxJob};
 use crate::services::{begin_write, now};
 use crate::storage::INCOMING_PREFIX;
@@ -88,16 +88,19 @@ pub async fn claim(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Uuid> {
     match find(db, id).await? {
         None => Err(gone()),
         Some(upload) if upload.confirmed_at.is_some() => Err(already_confirmed()),
-        Some(_) => Err(AppError::conflict(
-            "token",
-            "this upload is being confirmed right now",
-        )),
+        Some(_) => Err(in_progress()),
     }
+}
+
+/// The refusal of a confirmation while another request is confirming the upload.
+pub fn in_progress() -> AppError {
+    AppError::conflict("token", "this upload is being confirmed right now")
+        .because(Reason::UploadInProgress)
 }
 
 /// The refusal of a second confirmation.
 pub fn already_confirmed() -> AppError {
-    AppError::conflict("token", "this upload is already confirmed")
+    AppError::conflict("token", "this upload is already confirmed").because(Reason::UploadConfirmed)
 }
 
 /// Gives a claim back, so the upload can be confirmed again at once (after a failure that was

@@ -6,7 +6,7 @@ use super::relations::NamedCategory;
 use super::visible_condition;
 use crate::auth::Principal;
 use crate::domain::{Slug, bounded_text, optional_text};
-use crate::error::{AppError, AppResult, on_constraint};
+use crate::error::{AppError, AppResult, Reason, on_constraint};
 use crate::services::site::{SiteKey, find_site, require_site, require_site_locale};
 use crate::services::{authz, for_update, now, parse_id};
 use entities::{category, category_translation as translation, product, product_category};
@@ -108,7 +108,8 @@ fn check_translations(
             return Err(AppError::bad_input(
                 &format!("translations.{i}.locale"),
                 format!("{locale} is given twice"),
-            ));
+            )
+            .because(Reason::Duplicate));
         }
         out.push(TranslationInput {
             locale,
@@ -162,7 +163,10 @@ async fn parent_of(
         .one(db)
         .await?
         .filter(|c| c.site_id == site_id)
-        .ok_or_else(|| AppError::bad_input("parentId", "no category with this ID on the site"))
+        .ok_or_else(|| {
+            AppError::bad_input("parentId", "no category with this ID on the site")
+                .because(Reason::CategoryNotOnSite)
+        })
 }
 
 /// All categories of a site (one statement).
@@ -190,6 +194,16 @@ fn depth_of(all: &HashMap<Uuid, Option<Uuid>>, id: Uuid) -> usize {
         at = all.get(&parent).copied().flatten();
     }
     depth
+}
+
+/// The refusal of a move or a new category past [`MAX_DEPTH`].
+fn too_deep() -> AppError {
+    AppError::bad_input(
+        "parentId",
+        format!("categories nest at most {MAX_DEPTH} deep"),
+    )
+    .because(Reason::CategoryTooDeep)
+    .with("max", MAX_DEPTH)
 }
 
 /// The IDs of `root` and every category under it, from a site's categories.
@@ -241,7 +255,8 @@ pub async fn subtree_ids(
         return Err(AppError::bad_input(
             "filter.category",
             "a category given by slug needs filter.site",
-        ));
+        )
+        .because(Reason::SiteRequired));
     };
     let all = query
         .filter(site.matches((category::Entity, category::Column::SiteId)))
@@ -313,7 +328,9 @@ pub async fn create_category(
                 "give the category's name in the site's default locale ({})",
                 site.default_locale
             ),
-        ));
+        )
+        .because(Reason::DefaultLocaleRequired)
+        .with("locale", &site.default_locale));
     };
     let slug = match input.slug.as_deref() {
         Some(s) => Slug::parse("slug", s)?,
@@ -322,6 +339,7 @@ pub async fn create_category(
                 "slug",
                 "the name has no letter or digit to make a slug from; give a slug",
             )
+            .because(Reason::NoLetterOrDigit)
         })?,
     };
     let id = Uuid::now_v7();
@@ -331,13 +349,15 @@ pub async fn create_category(
         return Err(AppError::bad_input(
             "siteId",
             format!("a site may have at most {MAX_CATEGORIES} categories"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_CATEGORIES));
     }
     if all.iter().any(|c| c.slug == slug.as_str()) {
-        return Err(AppError::conflict(
-            "slug",
-            "this site already has a category with this slug",
-        ));
+        return Err(
+            AppError::conflict("slug", "this site already has a category with this slug")
+                .because(Reason::SlugTaken),
+        );
     }
     let parent = match input.parent_id.as_deref() {
         Some(raw) => Some(parent_of(&txn, site.id, raw).await?.id),
@@ -347,10 +367,7 @@ pub async fn create_category(
         let parents: HashMap<Uuid, Option<Uuid>> =
             all.iter().map(|c| (c.id, c.parent_id)).collect();
         if depth_of(&parents, parent) + 1 > MAX_DEPTH {
-            return Err(AppError::bad_input(
-                "parentId",
-                format!("categories nest at most {MAX_DEPTH} deep"),
-            ));
+            return Err(too_deep());
         }
     }
     let position = place_among_siblings(&txn, site.id, parent, id, input.position).await?;
@@ -421,7 +438,9 @@ pub async fn update_category(
             return Err(AppError::bad_input(
                 &format!("removeLocales.{i}"),
                 "the name in the site's default locale cannot be removed",
-            ));
+            )
+            .because(Reason::DefaultLocaleKept)
+            .with("locale", &site.default_locale));
         }
         remove.push(locale);
     }
@@ -439,7 +458,10 @@ pub async fn update_category(
                 "the category is at version {}, not {expected}; reload it",
                 current.version
             ),
-        ));
+        )
+        .because(Reason::StaleVersion)
+        .with("current", current.version)
+        .with("expected", expected));
     }
     let all = site_categories(&txn, site.id).await?;
     let mut active: category::ActiveModel = current.clone().into();
@@ -449,7 +471,8 @@ pub async fn update_category(
             return Err(AppError::conflict(
                 "slug",
                 "this site already has a category with this slug",
-            ));
+            )
+            .because(Reason::SlugTaken));
         }
         active.slug = Set(slug.into_string());
     }
@@ -462,7 +485,8 @@ pub async fn update_category(
                 return Err(AppError::bad_input(
                     "parentId",
                     "a category cannot move under itself or one of its subcategories",
-                ));
+                )
+                .because(Reason::CategoryCycle));
             }
             Some(parent.id)
         }
@@ -477,10 +501,7 @@ pub async fn update_category(
             .max()
             .unwrap_or(1);
         if below > MAX_DEPTH {
-            return Err(AppError::bad_input(
-                "parentId",
-                format!("categories nest at most {MAX_DEPTH} deep"),
-            ));
+            return Err(too_deep());
         }
     }
     if parent != current.parent_id || patch.position.is_some() {
@@ -541,7 +562,9 @@ pub async fn delete_category(
                 if products == 1 { "" } else { "s" },
                 if products == 1 { "it" } else { "them" }
             ),
-        ));
+        )
+        .because(Reason::CategoryHasProducts)
+        .with("count", products));
     }
     let children = category::Entity::find()
         .filter(category::Column::ParentId.eq(id))
@@ -555,7 +578,9 @@ pub async fn delete_category(
                 if children == 1 { "y" } else { "ies" },
                 if children == 1 { "it" } else { "them" }
             ),
-        ));
+        )
+        .because(Reason::CategoryHasSubcategories)
+        .with("count", children));
     }
     category::Entity::delete_by_id(id).exec(&txn).await?;
     place_among_siblings(&txn, current.site_id, current.parent_id, id, None).await?;
@@ -673,7 +698,9 @@ pub async fn check_product_categories(
         return Err(AppError::bad_input(
             "categoryIds",
             "a product may be in at most 20 categories",
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", 20));
     }
     let mut ids = Vec::with_capacity(raw.len());
     for r in raw {
@@ -694,7 +721,8 @@ pub async fn check_product_categories(
         return Err(AppError::bad_input(
             "categoryIds",
             "no category with this ID on the product's site",
-        ));
+        )
+        .because(Reason::CategoryNotOnSite));
     }
     Ok(ids)
 }

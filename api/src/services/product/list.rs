@@ -5,9 +5,9 @@ use super::relations::certification_key;
 use super::visible_condition;
 use crate::auth::Principal;
 use crate::domain::{Currency, Locale};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::authz;
-use crate::services::pagination::{Cursor, Page, PageRequest};
+use crate::services::pagination::{Cursor, Page, PageRequest, not_a_cursor};
 use crate::services::site::SiteKey;
 use chrono::{DateTime, SecondsFormat, Utc};
 use entities::product::{self, ProductStatus};
@@ -115,7 +115,7 @@ impl ProductOrder {
         }
         DateTime::parse_from_rfc3339(value)
             .map(|t| Value::from(t.with_timezone(&Utc)))
-            .map_err(|_| AppError::bad_input("after", "after is not a cursor from this list"))
+            .map_err(|_| not_a_cursor())
     }
 
     /// Rows strictly after the cursor in this order (nulls last in both directions).
@@ -233,6 +233,7 @@ pub async fn list_products(
     if filter.price_min.is_some() || filter.price_max.is_some() || filter.currency.is_some() {
         let currency = filter.currency.as_deref().ok_or_else(|| {
             AppError::bad_input("filter.currency", "a price filter needs its currency")
+                .because(Reason::Required)
         })?;
         let currency = Currency::parse("filter.currency", currency)?;
         query = query.filter(product::Column::Currency.eq(currency.code()));
@@ -252,7 +253,8 @@ pub async fn list_products(
             return Err(AppError::bad_input(
                 "filter.priceMax",
                 "filter.priceMax must not be below filter.priceMin",
-            ));
+            )
+            .because(Reason::PriceMaxBelowMin));
         }
         // The product's range overlaps the asked one.
         if let Some(min) = min {

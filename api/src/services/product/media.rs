@@ -2,7 +2,7 @@
 //! certificates). All media of the product's own site; gallery and cover images only.
 use super::{bump_version, check_expected, product_for_write};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::parse_id;
 use entities::product_media::{self, ProductMediaKind};
 use entities::{media, product};
@@ -40,19 +40,20 @@ async fn check_media(
     images: bool,
 ) -> AppResult<Vec<Uuid>> {
     if raw.len() > MAX_ITEMS {
-        return Err(AppError::bad_input(
-            field,
-            format!("at most {MAX_ITEMS} items"),
-        ));
+        return Err(
+            AppError::bad_input(field, format!("at most {MAX_ITEMS} items"))
+                .because(Reason::TooMany)
+                .with("max", MAX_ITEMS),
+        );
     }
     let mut ids: Vec<Uuid> = Vec::with_capacity(raw.len());
     for (i, r) in raw.iter().enumerate() {
         let id = parse_id(&format!("{field}.{i}"), r)?;
         if ids.contains(&id) {
-            return Err(AppError::bad_input(
-                &format!("{field}.{i}"),
-                "this media is listed twice",
-            ));
+            return Err(
+                AppError::bad_input(&format!("{field}.{i}"), "this media is listed twice")
+                    .because(Reason::Duplicate),
+            );
         }
         ids.push(id);
     }
@@ -79,14 +80,16 @@ async fn check_media(
                     return Err(AppError::bad_input(
                         &at,
                         format!("{} is {}, not an image", m.filename, m.content_type),
-                    ));
+                    )
+                    .because(Reason::NotAnImage));
                 }
             }
             _ => {
                 return Err(AppError::bad_input(
                     &at,
                     "no media with this ID on the product's site",
-                ));
+                )
+                .because(Reason::MediaNotOnSite));
             }
         }
     }

@@ -27,7 +27,7 @@ pub use write::{
 };
 
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::authz::{self, Visibility};
 use crate::services::site::{find_site, require_site_locale};
 use entities::product::{self, ProductStatus};
@@ -170,6 +170,7 @@ fn changed_meanwhile() -> AppError {
         "id",
         "the product was changed by someone else meanwhile; reload it and retry",
     )
+    .because(Reason::ChangedMeanwhile)
 }
 
 /// CONFLICT on `expectedVersion` when the product is at another version.
@@ -181,7 +182,10 @@ fn check_expected(current: &product::Model, expected: Option<i32>) -> AppResult<
                 "the product is at version {}, not {expected}; reload it and apply your change again",
                 current.version
             ),
-        )),
+        )
+        .because(Reason::StaleVersion)
+        .with("current", current.version)
+        .with("expected", expected)),
         _ => Ok(()),
     }
 }

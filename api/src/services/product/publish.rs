@@ -2,7 +2,7 @@
 //! step that publishes what is due exactly once. The same rules as articles'.
 use super::{changed_meanwhile, product_for_write};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use crate::services::article::MAX_SCHEDULE_DAYS;
 use crate::services::{for_update, now};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
@@ -30,7 +30,9 @@ pub async fn publish_product(
         return Err(AppError::bad_input(
             "at",
             format!("at must be within {MAX_SCHEDULE_DAYS} days"),
-        ));
+        )
+        .because(Reason::ScheduleTooFar)
+        .with("days", MAX_SCHEDULE_DAYS));
     }
     let txn = crate::services::begin_write(db).await?;
     let current = locked(&txn, id).await?;
@@ -46,7 +48,8 @@ pub async fn publish_product(
                 return Err(AppError::conflict(
                     "at",
                     "the product is already published; scheduling it would take it offline until `at`. Leave `at` out to keep it published, or unpublish it first to schedule it",
-                ));
+                )
+                .because(Reason::AlreadyPublished));
             }
             active.status = Set(ProductStatus::Scheduled);
             active.scheduled_at = Set(Some(at));

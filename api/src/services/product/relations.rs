@@ -2,7 +2,7 @@
 //! shared with articles) and certifications. Each is read for a whole page of products in one
 //! statement, and written in the product's write transaction.
 use crate::domain::bounded_text;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use entities::{
     category, category_translation, product_category, product_certification, product_tag, tag,
 };
@@ -131,7 +131,9 @@ pub fn check_certifications(names: &[String]) -> AppResult<Vec<String>> {
         return Err(AppError::bad_input(
             "certifications",
             format!("a product may list at most {MAX_CERTIFICATIONS} certifications"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_CERTIFICATIONS));
     }
     let mut out: Vec<String> = Vec::with_capacity(names.len());
     for (i, raw) in names.iter().enumerate() {

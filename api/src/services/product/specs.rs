@@ -3,7 +3,7 @@
 use super::{bump_version, check_expected, product_for_write, terms::short_text};
 use crate::auth::Principal;
 use crate::domain::optional_text;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use entities::product_spec;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession,
@@ -46,7 +46,9 @@ pub async fn set_product_specs(
         return Err(AppError::bad_input(
             "rows",
             format!("a specification table has at most {MAX_SPEC_ROWS} rows"),
-        ));
+        )
+        .because(Reason::TooMany)
+        .with("max", MAX_SPEC_ROWS));
     }
     let mut checked = Vec::with_capacity(rows.len());
     for (i, row) in rows.into_iter().enumerate() {

@@ -2,7 +2,7 @@
 //! lead time, supply ability, packaging, HS code and origin. A patch is laid over the stored
 //! terms and the result checked as a whole, so no combination that makes no sense is stored.
 use crate::domain::{Country, Currency, HsCode, Incoterm, bounded_text, optional_text};
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, Reason};
 use entities::product;
 use sea_orm::Set;
 
@@ -94,7 +94,8 @@ impl TermsPatch {
             return Err(AppError::bad_input(
                 "incotermPlace",
                 "incotermPlace names the port or place of an Incoterm: give incoterm too",
-            ));
+            )
+            .because(Reason::IncotermRequired));
         }
         active.incoterm = Set(incoterm);
         active.incoterm_place = Set(place);
@@ -106,7 +107,10 @@ impl TermsPatch {
             return Err(AppError::bad_input(
                 "moqQuantity",
                 format!("moqQuantity must be between 1 and {MAX_MOQ}"),
-            ));
+            )
+            .because(Reason::OutOfRange)
+            .with("min", 1)
+            .with("max", MAX_MOQ));
         }
         let unit = match &self.moq_unit {
             None => current.moq_unit.clone(),
@@ -117,13 +121,15 @@ impl TermsPatch {
                 return Err(AppError::bad_input(
                     "moqUnit",
                     "give the unit of the minimum order (pieces, sets, tons…)",
-                ));
+                )
+                .because(Reason::Required));
             }
             (None, Some(_)) => {
                 return Err(AppError::bad_input(
                     "moqQuantity",
                     "give the quantity of the minimum order with its unit",
-                ));
+                )
+                .because(Reason::Required));
             }
             _ => {}
         }
@@ -137,7 +143,10 @@ impl TermsPatch {
             return Err(AppError::bad_input(
                 "leadTimeDays",
                 format!("leadTimeDays must be between 0 and {MAX_LEAD_TIME_DAYS}"),
-            ));
+            )
+            .because(Reason::OutOfRange)
+            .with("min", 0)
+            .with("max", MAX_LEAD_TIME_DAYS));
         }
         active.lead_time_days = Set(lead);
         active.supply_ability = Set(match &self.supply_ability {
@@ -188,11 +197,13 @@ impl TermsPatch {
                 return Err(AppError::bad_input(
                     "priceMin",
                     "a price range needs its lowest price (priceMin)",
-                ));
+                )
+                .because(Reason::Required));
             }
             (Some(min), max) => {
                 let currency = currency.ok_or_else(|| {
                     AppError::bad_input("currency", "a price needs its currency (ISO 4217)")
+                        .because(Reason::Required)
                 })?;
                 let min = currency.parse_amount("priceMin", &min)?;
                 let max = max
@@ -203,7 +214,8 @@ impl TermsPatch {
                     return Err(AppError::bad_input(
                         "priceMax",
                         "priceMax must not be below priceMin",
-                    ));
+                    )
+                    .because(Reason::PriceMaxBelowMin));
                 }
                 (Some(min), Some(max))
             }

@@ -5,7 +5,7 @@ use super::terms::TermsPatch;
 use super::{changed_meanwhile, check_expected, product_for_write};
 use crate::auth::Principal;
 use crate::domain::{Slug, bounded_text, optional_text};
-use crate::error::{AppError, AppResult, on_constraint};
+use crate::error::{AppError, AppResult, Reason, on_constraint};
 use crate::services::article::BodyLimits;
 use crate::services::article::digest;
 use crate::services::site::{require_site, require_site_locale};
@@ -113,13 +113,16 @@ fn check_description(body: &str, max_bytes: usize) -> AppResult<()> {
                 "description is {} bytes; the limit is {max_bytes} bytes",
                 body.len()
             ),
-        ));
+        )
+        .because(Reason::BodyTooLarge)
+        .with("bytes", body.len())
+        .with("maxBytes", max_bytes));
     }
     if body.contains('\0') {
-        return Err(AppError::bad_input(
-            "description",
-            "description contains a NUL character",
-        ));
+        return Err(
+            AppError::bad_input("description", "description contains a NUL character")
+                .because(Reason::ControlCharacters),
+        );
     }
     Ok(())
 }
@@ -147,7 +150,9 @@ async fn check_model_number(
         return Err(AppError::conflict(
             "modelNumber",
             format!("another product of this site has the model number {number}"),
-        ));
+        )
+        .because(Reason::ModelNumberTaken)
+        .with("value", number));
     }
     Ok(())
 }
@@ -174,6 +179,7 @@ fn slug_conflict() -> AppError {
         "slug",
         "a product with this slug already exists in this locale",
     )
+    .because(Reason::SlugTaken)
 }
 
 /// The given slug (or CONFLICT), or one made from the name with `-2`, `-3`, … until free.
@@ -237,7 +243,8 @@ impl ProductSeo {
                             return Err(AppError::bad_input(
                                 "ogImageId",
                                 "no media with this ID on the product's site",
-                            ));
+                            )
+                            .because(Reason::MediaNotOnSite));
                         }
                     }
                 }
@@ -321,7 +328,9 @@ pub async fn create_product(
                 return Err(AppError::conflict(
                     "locale",
                     format!("this product already has a {locale} translation"),
-                ));
+                )
+                .because(Reason::TranslationExists)
+                .with("locale", &locale));
             }
             Some(original)
         }
@@ -334,7 +343,8 @@ pub async fn create_product(
                 return Err(AppError::bad_input(
                     "modelNumber",
                     "translations share their product's model number; leave modelNumber out",
-                ));
+                )
+                .because(Reason::ModelNumberShared));
             }
             given
         }

@@ -1,5 +1,13 @@
 //! `extensions.reason` and `extensions.params`: what a client needs to word an error in its own
 //! language (the Studio does, in English and Chinese), beside the unchanged English message.
+//! Articles here; the catalogue and lists, inquiries, sessions and tokens, and deals in the
+//! submodules, and a sweep of bad input over many mutations in `sweep.rs`.
+mod catalogue;
+mod deals;
+mod inquiries;
+mod sessions;
+mod sweep;
+
 use anyhow::{Result, ensure};
 use serde_json::{Value, json};
 use wharf_tests::{TestApp, e2e, str_at};
@@ -15,7 +23,7 @@ const CREATE: &str =
     "mutation($input: CreateArticleInput!) { createArticle(input: $input) { id version } }";
 
 /// The first error's message and extensions.
-fn first_error(body: &Value) -> Result<(String, Value)> {
+pub(crate) fn first_error(body: &Value) -> Result<(String, Value)> {
     let message = str_at(body, "/errors/0/message")?;
     let extensions = body
         .pointer("/errors/0/extensions")
