@@ -413,3 +413,51 @@ fn import_reports_published_and_draft_articles_and_failed_webhook_deliveries_are
     );
     Ok(())
 }
+
+#[test]
+fn a_backup_taken_beside_a_running_server_restores_into_a_new_folder_and_a_damaged_one_is_refused()
+-> Result<()> {
+    let data = tempfile::tempdir()?;
+    let server = Server::start(data.path(), false)?;
+    // The server keeps serving while the backup is taken (and holds the index's lock).
+    let backup = data.path().join("backups").join("first");
+    let out = run(wharf(data.path()).arg("backup").arg(&backup))?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("backed up"),
+        "{}",
+        text(&out.stdout)
+    );
+    assert!(backup.join("manifest.json").is_file());
+    drop(server);
+    // A restore into a new folder, then once more: complete, nothing redone.
+    let target = tempfile::tempdir()?;
+    let out = run(wharf(target.path()).arg("restore").arg(&backup))?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("every table and object checked"),
+        "{}",
+        text(&out.stdout)
+    );
+    // The same backup over the original folder, which holds the same rows: nothing to do.
+    let out = run(wharf(data.path()).arg("restore").arg(&backup))?;
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    // A damaged backup is refused before anything is touched.
+    std::fs::write(backup.join("tables/users.jsonl"), "[]\n")?;
+    let out = run(wharf(target.path()).arg("restore").arg(&backup))?;
+    let stderr = text(&out.stderr);
+    assert!(!out.status.success());
+    assert!(
+        stderr.contains("tables/users.jsonl does not match the manifest"),
+        "{stderr}"
+    );
+    // A transfer needs somewhere to go.
+    let out = run(wharf(data.path()).arg("transfer"))?;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("nothing to transfer"),
+        "{}",
+        text(&out.stderr)
+    );
+    Ok(())
+}
