@@ -394,6 +394,7 @@ async fn metrics(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
         pool,
         statements: state.queries.load(std::sync::atomic::Ordering::Relaxed),
         outbox: crate::services::outbox::backlog(&state.db).await.ok(),
+        variants_made: state.images.variants_made(),
     };
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")

@@ -22,6 +22,7 @@ const STATEMENTS: &str = "wharf_db_statements_total";
 const POOL: &str = "wharf_db_pool_connections";
 const OUTBOX_PENDING: &str = "wharf_outbox_pending";
 const OUTBOX_LAG: &str = "wharf_outbox_lag_seconds";
+const VARIANTS_MADE: &str = "wharf_media_variants_made_total";
 
 /// Latency buckets in seconds.
 const BUCKETS: [f64; 11] = [
@@ -205,6 +206,8 @@ pub struct Gauges {
     pub statements: u64,
     /// Outbox rows not done, and the age of the oldest in seconds.
     pub outbox: Option<(u64, i64)>,
+    /// Image variants this instance has made (not read from the store) since start.
+    pub variants_made: u64,
 }
 
 /// The Prometheus text exposition: what was recorded, then the values read for this scrape
@@ -218,6 +221,11 @@ pub fn render(g: &Gauges) -> String {
     metrics::with_local_recorder(&now, || {
         describe_counter!(STATEMENTS, "SQL statements run.");
         counter!(STATEMENTS).absolute(g.statements);
+        describe_counter!(
+            VARIANTS_MADE,
+            "Image variants made (decoded, resized, encoded)."
+        );
+        counter!(VARIANTS_MADE).absolute(g.variants_made);
         if let Some((size, idle)) = g.pool {
             describe_gauge!(POOL, "Database pool connections.");
             metrics::gauge!(POOL, "state" => "open").set(size);
@@ -255,6 +263,7 @@ mod tests {
             pool: None,
             statements: 7,
             outbox: None,
+            variants_made: 0,
         });
         let names: HashSet<&str> = page
             .lines()

@@ -36,6 +36,7 @@ impl<K: Hash + Eq + Clone> Limiter<K> {
 /// All of the server's rate limits.
 pub struct RateLimits {
     anonymous: Limiter<IpAddr>,
+    media_variants: Limiter<IpAddr>,
     tokens: Limiter<Uuid>,
     sign_in_ip: Limiter<IpAddr>,
     sign_in_account: Limiter<String>,
@@ -46,6 +47,7 @@ impl RateLimits {
     pub fn from_settings(s: &Settings) -> Self {
         Self {
             anonymous: Limiter::per_minute(s.rate_limit_anonymous_per_minute),
+            media_variants: Limiter::per_minute(s.rate_limit_anonymous_per_minute),
             tokens: Limiter::per_minute(s.rate_limit_token_per_minute),
             sign_in_ip: Limiter::per_minute(s.rate_limit_sign_in_ip_per_minute),
             sign_in_account: Limiter::per_minute(s.rate_limit_sign_in_account_per_minute),
@@ -55,6 +57,12 @@ impl RateLimits {
     /// An anonymous request from `ip`; `Err` holds how long to wait.
     pub fn anonymous(&self, ip: IpAddr) -> Result<(), Duration> {
         self.anonymous.check(&ip)
+    }
+
+    /// A request for an image variant at `/media` from `ip`: the anonymous figure, counted
+    /// apart from GraphQL requests (a page of 30 images must not use up its API budget).
+    pub fn media_variant(&self, ip: IpAddr) -> Result<(), Duration> {
+        self.media_variants.check(&ip)
     }
 
     /// A request with the API token `token`.

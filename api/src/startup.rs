@@ -132,6 +132,7 @@ impl Application {
         let checker = Arc::new(checker_from_settings(&settings)?);
         let limits = Arc::new(crate::ratelimit::RateLimits::from_settings(&settings));
         let sockets = Arc::new(crate::sockets::SocketLimits::from_settings(&settings));
+        let images = Arc::new(crate::services::media::Images::new(&settings));
         let state = AppState {
             db,
             search,
@@ -146,6 +147,7 @@ impl Application {
             queries,
             request_queries,
             live_events,
+            images,
             storage,
             inquiry_keys: crate::services::inquiry::FormKeys::new(&secret),
             checker,

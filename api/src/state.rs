@@ -41,6 +41,8 @@ pub struct AppState {
     pub live_events: tokio::sync::broadcast::Sender<crate::services::webhook::SiteEvent>,
     /// Media storage (local disk or S3).
     pub storage: Storage,
+    /// Image decoding and variant making of this instance (its gate and single flights).
+    pub images: Arc<crate::services::media::Images>,
     /// Inquiry form tokens and IP hashes, keyed by the server secret.
     pub inquiry_keys: crate::services::inquiry::FormKeys,
     /// The backlink checker (site verification and link checks), with its SSRF guard.

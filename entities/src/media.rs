@@ -20,6 +20,14 @@ pub struct Model {
     pub height: Option<i32>,
     pub alt: Option<String>,
     pub created_at: DateTimeUtc,
+    /// Public: marked so, or seen used by published content. Its links are then stable (no
+    /// signature, no expiry) and cacheable for good; private media keep signed, expiring links.
+    pub public: bool,
+    /// BlurHash of the image (4×3 components), computed on upload; none for other files and
+    /// for images that could not be decoded.
+    pub blurhash: Option<String>,
+    /// The image's dominant colour as `#rrggbb`, computed on upload.
+    pub dominant_color: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

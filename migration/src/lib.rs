@@ -21,7 +21,8 @@ mod m20261211_000003_password_resets;
 mod m20261212_000001_catalogue;
 mod m20261213_000001_inquiries;
 mod m20261214_000001_job_claims;
-mod m20261215_000001_erasure_subjects;
+mod m20261215_000001_media_images;
+mod m20261216_000001_erasure_subjects;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -45,7 +46,8 @@ impl MigratorTrait for Migrator {
             Box::new(m20261212_000001_catalogue::Migration),
             Box::new(m20261213_000001_inquiries::Migration),
             Box::new(m20261214_000001_job_claims::Migration),
-            Box::new(m20261215_000001_erasure_subjects::Migration),
+            Box::new(m20261215_000001_media_images::Migration),
+            Box::new(m20261216_000001_erasure_subjects::Migration),
         ]
     }
 }

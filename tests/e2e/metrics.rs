@@ -11,7 +11,7 @@ e2e!(the_metrics_page_keeps_its_series_names_labels_and_types);
 
 /// Every family on the page: name, type, label names (`le` aside). Recorded from the page as it
 /// was before the recording moved to the `metrics` crate; the test proves the move kept them.
-const FAMILIES: [(&str, &str, &[&str]); 8] = [
+const FAMILIES: [(&str, &str, &[&str]); 9] = [
     ("wharf_db_pool_connections", "gauge", &["state"]),
     ("wharf_db_statements_total", "counter", &[]),
     (
@@ -26,6 +26,7 @@ const FAMILIES: [(&str, &str, &[&str]); 8] = [
     ),
     ("wharf_http_responses_total", "counter", &["class"]),
     ("wharf_link_checks_total", "counter", &["outcome"]),
+    ("wharf_media_variants_made_total", "counter", &[]),
     ("wharf_outbox_lag_seconds", "gauge", &[]),
     ("wharf_outbox_pending", "gauge", &[]),
 ];

@@ -190,6 +190,28 @@ pub struct Settings {
     pub media_upload_abandon_after_secs: u64,
     /// How often each instance looks for uploads to sweep, in milliseconds.
     pub media_upload_sweep_poll_ms: u64,
+    /// Widths of image variants, in pixels (`Media.url(width:)` snaps to the nearest; an
+    /// image narrower than one is never enlarged). Comma-separated in the environment.
+    #[serde(deserialize_with = "sources::number_list")]
+    pub media_variant_widths: Vec<u32>,
+    /// Formats of image variants besides the original's own: `webp`, `avif`, `jpeg`, `png`.
+    #[serde(deserialize_with = "sources::list")]
+    pub media_variant_formats: Vec<String>,
+    /// Quality of lossy JPEG and WebP variants, 1-100.
+    pub media_variant_quality: u8,
+    /// Quality of AVIF variants, 1-100 (AVIF looks as good as JPEG at a lower figure).
+    pub media_variant_avif_quality: u8,
+    /// Speed of the AVIF encoder, 1 (smallest files, slowest) to 10 (fastest).
+    pub media_variant_avif_speed: u8,
+    /// Most pixels (width × height) of an image Wharf decodes; larger images get no variants
+    /// and no placeholders (a decompression bomb is refused from its header, before decoding).
+    pub media_image_max_pixels: u64,
+    /// Most memory one image decode may allocate, in bytes.
+    pub media_image_max_decode_bytes: u64,
+    /// Images decoded at once by this instance (uploads' placeholders and variants).
+    pub media_image_concurrency: usize,
+    /// Longest time a request waits for one variant to be made, in milliseconds.
+    pub media_variant_timeout_ms: u64,
     /// Total time the link checker gives one fetch (redirects included), in milliseconds.
     pub checker_timeout_ms: u64,
     /// Largest page body the link checker reads, in bytes; a larger page fails the check.
@@ -340,6 +362,18 @@ impl Default for Settings {
             media_upload_ttl_secs: 900,
             media_upload_abandon_after_secs: 24 * 3600,
             media_upload_sweep_poll_ms: 60_000,
+            media_variant_widths: vec![320, 640, 960, 1280, 1920],
+            media_variant_formats: ["webp", "avif", "jpeg", "png"]
+                .iter()
+                .map(|f| (*f).to_owned())
+                .collect(),
+            media_variant_quality: 80,
+            media_variant_avif_quality: 60,
+            media_variant_avif_speed: 8,
+            media_image_max_pixels: 40_000_000,
+            media_image_max_decode_bytes: 512 * 1024 * 1024,
+            media_image_concurrency: 2,
+            media_variant_timeout_ms: 30_000,
             checker_timeout_ms: 10_000,
             checker_max_body_bytes: 2 * 1024 * 1024,
             checker_max_redirects: 5,
@@ -403,6 +437,11 @@ impl Settings {
         for media_type in &mut settings.media_allowed_types {
             media_type.make_ascii_lowercase();
         }
+        for format in &mut settings.media_variant_formats {
+            format.make_ascii_lowercase();
+        }
+        settings.media_variant_widths.sort_unstable();
+        settings.media_variant_widths.dedup();
         settings.meili_index_prefix = settings.meili_index_prefix.trim().to_owned();
         settings.validate()?;
         Ok(settings)

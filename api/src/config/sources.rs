@@ -170,6 +170,36 @@ pub(super) fn explain(error: Error) -> anyhow::Error {
     }
 }
 
+/// A list of whole numbers: an array in the file (numbers or text), comma-separated text in
+/// the environment.
+pub(super) fn number_list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<u32>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(
+        untagged,
+        expecting = "a list of whole numbers, or comma-separated text"
+    )]
+    enum Either {
+        Items(Vec<u32>),
+        Texts(Vec<String>),
+        Text(String),
+    }
+    let texts: Vec<String> = match Option::<Either>::deserialize(d)? {
+        None => return Ok(Vec::new()),
+        Some(Either::Items(items)) => return Ok(items),
+        Some(Either::Texts(items)) => items,
+        Some(Either::Text(text)) => text.split(',').map(str::to_owned).collect(),
+    };
+    texts
+        .iter()
+        .map(|t| t.trim())
+        .filter(|t| !t.is_empty())
+        .map(|t| {
+            t.parse::<u32>()
+                .map_err(|_| serde::de::Error::custom(format!("{t:?} is not a whole number")))
+        })
+        .collect()
+}
+
 /// A list setting: an array in the file, comma-separated text in the environment; items are
 /// trimmed and blank ones dropped, and a blank variable is the empty list.
 pub(super) fn list<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error> {

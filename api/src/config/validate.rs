@@ -93,6 +93,46 @@ impl Settings {
         Ok(())
     }
 
+    fn validate_images(&self) -> anyhow::Result<()> {
+        if self.media_variant_widths.is_empty()
+            || self
+                .media_variant_widths
+                .iter()
+                .any(|w| !(16..=8192).contains(w))
+        {
+            bail!("media_variant_widths must list widths from 16 to 8192 pixels");
+        }
+        if self.media_variant_widths.len() > 16 {
+            bail!("media_variant_widths may list at most 16 widths");
+        }
+        for format in &self.media_variant_formats {
+            if !matches!(format.as_str(), "webp" | "avif" | "jpeg" | "png") {
+                bail!("media_variant_formats: {format:?} is not one of webp, avif, jpeg, png");
+            }
+        }
+        for (name, q) in [
+            ("media_variant_quality", self.media_variant_quality),
+            (
+                "media_variant_avif_quality",
+                self.media_variant_avif_quality,
+            ),
+        ] {
+            if !(1..=100).contains(&q) {
+                bail!("{name} must be from 1 to 100");
+            }
+        }
+        if !(1..=10).contains(&self.media_variant_avif_speed) {
+            bail!("media_variant_avif_speed must be from 1 to 10");
+        }
+        if self.media_image_max_pixels == 0 || self.media_image_max_decode_bytes == 0 {
+            bail!("media_image_max_pixels and media_image_max_decode_bytes must be positive");
+        }
+        if self.media_image_concurrency == 0 || self.media_variant_timeout_ms == 0 {
+            bail!("media_image_concurrency and media_variant_timeout_ms must be positive");
+        }
+        Ok(())
+    }
+
     pub(super) fn validate_media(&self) -> anyhow::Result<()> {
         for (name, url) in [
             ("public_url", &self.public_url),
@@ -136,6 +176,7 @@ impl Settings {
         if self.media_allowed_types.is_empty() {
             bail!("media_allowed_types must list at least one type");
         }
+        self.validate_images()?;
         if let Some(url) = &self.meili_url {
             let parsed = url::Url::parse(url)
                 .map_err(|e| anyhow::anyhow!("MEILI_URL {url:?} is not a valid URL: {e}"))?;

@@ -216,6 +216,20 @@ reasons! {
     /// The upload is confirmed already.
     UploadConfirmed = "UPLOAD_CONFIRMED",
 
+    // Images and their variants.
+    /// Images of this type have no sized variants (AVIF, SVG originals); param `type`.
+    ImageNotResizable = "IMAGE_NOT_RESIZABLE",
+    /// Variants in this format are not offered; params `format`, `allowed`.
+    ImageFormatNotOffered = "IMAGE_FORMAT_NOT_OFFERED",
+    /// The image has more pixels than the decoding limit; params `width`, `height`, `max`.
+    ImageTooManyPixels = "IMAGE_TOO_MANY_PIXELS",
+    /// The image could not be decoded: corrupt, truncated, or an unsupported kind.
+    ImageUnreadable = "IMAGE_UNREADABLE",
+    /// Resizing the image needs more memory or time than the server allows.
+    ImageTooCostly = "IMAGE_TOO_COSTLY",
+    /// A variant link names a size, format or quality this server does not make.
+    VariantNotOffered = "VARIANT_NOT_OFFERED",
+
     // Accounts, members, invitations, tokens.
     /// Wrong email or password at sign-in.
     WrongCredentials = "WRONG_CREDENTIALS",

@@ -81,7 +81,15 @@ impl MediaMutation {
             alt,
         };
         Ok(Media(
-            media::upload_media(&st.db, &st.storage, &st.settings, principal(ctx), upload).await?,
+            media::upload_media(
+                &st.db,
+                &st.storage,
+                &st.images,
+                &st.settings,
+                principal(ctx),
+                upload,
+            )
+            .await?,
         ))
     }
 
@@ -123,6 +131,7 @@ impl MediaMutation {
             media::confirm_upload(
                 &st.db,
                 &st.storage,
+                &st.images,
                 &st.settings,
                 principal(ctx),
                 &token,
@@ -147,7 +156,24 @@ impl MediaMutation {
         ))
     }
 
-    /// Deletes a media item and its stored object; returns its ID.
+    /// Marks a media item public (stable links that never expire, for a CDN and browsers to
+    /// keep) or private (signed links that expire). Media used by published content become
+    /// public by themselves; marking such an item private lasts only until its next link is
+    /// asked for. For those who may change the site's content.
+    async fn set_media_public(
+        &self,
+        ctx: &Context<'_>,
+        id: ID,
+        public: bool,
+    ) -> async_graphql::Result<Media> {
+        let st = state(ctx)?;
+        let id = id_arg("id", &id)?;
+        Ok(Media(
+            media::set_media_public(&st.db, principal(ctx), id, public).await?,
+        ))
+    }
+
+    /// Deletes a media item, its stored object and its image variants; returns its ID.
     async fn delete_media(&self, ctx: &Context<'_>, id: ID) -> async_graphql::Result<ID> {
         let st = state(ctx)?;
         let id = id_arg("id", &id)?;

@@ -1,14 +1,19 @@
-//! Local media over HTTP: `GET`/`HEAD /media/{key}` serves a stored file (signed link, or any
-//! link when media are public) with its sniffed type, a strong ETag, single byte ranges and
-//! cache headers; `PUT /media/{key}` takes the bytes of a direct upload through a signed link.
-//! Every file is served under a sandboxing CSP with `nosniff`, and files that are not raster
-//! images as downloads (`Content-Disposition: attachment`), so nothing uploaded runs as a page
-//! of Wharf's origin.
-//! With S3 the store serves and takes the bytes itself, and these routes answer 404.
+//! Media over HTTP: `GET`/`HEAD /media/{key}` serves a stored file (through a signed link, or
+//! to anyone when the item is public) with its sniffed type, a strong ETag, single byte ranges
+//! and cache headers; `PUT /media/{key}` takes the bytes of a direct upload through a signed
+//! link. Every file is served under a sandboxing CSP with `nosniff`, and files that are not
+//! raster images as downloads (`Content-Disposition: attachment`), so nothing uploaded runs as
+//! a page of Wharf's origin. Image variants (`{site}/{media}/v/{name}`): [`variant`].
+//!
+//! With S3 the store serves private files and takes uploads itself (presigned links); Wharf
+//! serves public files from it (their stable links) and every variant, and answers 404 to the
+//! rest.
+mod variant;
+
 use super::{error_response, read_limited};
 use crate::error::{ErrorCode, Reason};
 use crate::services::media::disposition::content_disposition;
-use crate::services::media::{find_by_key, pending};
+use crate::services::media::{find_by_key, is_public, pending};
 use crate::state::AppState;
 use crate::storage::{INCOMING_PREFIX, ServedAs, valid_key};
 use actix_web::http::header::{self, HeaderValue};
@@ -21,6 +26,46 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/media/{key:.*}", web::get().to(serve))
         .route("/media/{key:.*}", web::head().to(serve))
         .route("/media/{key:.*}", web::put().to(upload));
+}
+
+/// Cache-Control of a public file or variant: its key never holds other bytes.
+const PUBLIC_CACHE: &str = "public, max-age=31536000, immutable";
+
+/// Cache-Control of a signed read: private, until the link expires.
+fn private_cache(expires: i64) -> String {
+    let left = (expires - chrono::Utc::now().timestamp()).max(0);
+    format!("private, max-age={left}")
+}
+
+/// How a read was let in.
+enum Access {
+    /// A valid signed link, until this time.
+    Signed(i64),
+    /// A public item, to anyone.
+    Public,
+}
+
+/// Lets a `GET` of an item in: a signed link (checked by `signed_ok`), else a public item.
+/// A link with a bad signature is refused even for a public item.
+async fn read_access(
+    req: &HttpRequest,
+    state: &AppState,
+    row: &entities::media::Model,
+    signed_ok: impl Fn(i64, &str) -> bool,
+    private: Refusal,
+) -> Result<Access, HttpResponse> {
+    if let Some((expires, sig)) = signature(req) {
+        return if signed_ok(expires, &sig) {
+            Ok(Access::Signed(expires))
+        } else {
+            Err(Refusal::Forbidden.response())
+        };
+    }
+    match is_public(&state.db, row).await {
+        Ok(true) => Ok(Access::Public),
+        Ok(false) => Err(private.response()),
+        Err(err) => Err(super::from_app_error(&err)),
+    }
 }
 
 /// The `expires` and `sig` of a signed link.
@@ -83,27 +128,16 @@ impl Refusal {
     }
 }
 
-/// Checks the key and the link's signature for `method`; returns the link's expiry (`None`
-/// for a public read).
-fn authorize(
-    req: &HttpRequest,
-    state: &AppState,
-    key: &str,
-    method: &str,
-) -> Result<Option<i64>, Refusal> {
+/// Checks the key and the signature of an upload link (local media only).
+fn authorize_upload(req: &HttpRequest, state: &AppState, key: &str) -> Result<(), Refusal> {
     if !state.storage.is_local() {
         return Err(Refusal::NotFound);
     }
     if !valid_key(key) {
         return Err(Refusal::BadKey);
     }
-    if method == "GET" && state.storage.is_public() {
-        return Ok(None);
-    }
     match signature(req) {
-        Some((expires, sig)) if state.storage.verify_local(method, key, expires, &sig) => {
-            Ok(Some(expires))
-        }
+        Some((expires, sig)) if state.storage.verify_local("PUT", key, expires, &sig) => Ok(()),
         _ => Err(Refusal::Forbidden),
     }
 }
@@ -148,27 +182,33 @@ async fn serve(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let key = key.into_inner();
-    let expires = match authorize(&req, &state, &key, "GET") {
-        Ok(expires) => expires,
-        Err(refusal) => return refusal.response(),
-    };
+    if !valid_key(&key) {
+        return Refusal::BadKey.response();
+    }
+    if let Some(parts) = crate::services::media::variant::parse_variant_key(&key) {
+        return variant::serve(&req, &state, &key, parts).await;
+    }
     let row = match find_by_key(&state.db, &key).await {
         Ok(Some(row)) => row,
         Ok(None) => return not_found(),
-        Err(err) => {
-            err.log_if_internal();
-            return error_response(ErrorCode::Internal, "internal server error", None);
-        }
+        Err(err) => return super::from_app_error(&err),
+    };
+    // S3 serves private files itself, through presigned links.
+    let (local, storage) = (state.storage.is_local(), &state.storage);
+    let private = if local {
+        Refusal::Forbidden
+    } else {
+        Refusal::NotFound
+    };
+    let signed_ok =
+        |expires: i64, sig: &str| local && storage.verify_local("GET", &key, expires, sig);
+    let cache = match read_access(&req, &state, &row, signed_ok, private).await {
+        Ok(Access::Public) => PUBLIC_CACHE.to_owned(),
+        Ok(Access::Signed(expires)) => private_cache(expires),
+        Err(resp) => return resp,
     };
     let size = u64::try_from(row.size_bytes).unwrap_or(0);
     let etag = format!("\"{}\"", row.sha256);
-    let cache = match expires {
-        None => "public, max-age=31536000, immutable".to_owned(),
-        Some(expires) => {
-            let left = (expires - chrono::Utc::now().timestamp()).max(0);
-            format!("private, max-age={left}")
-        }
-    };
     let mut resp = HttpResponse::build(StatusCode::OK);
     resp.insert_header((header::CONTENT_TYPE, row.content_type.as_str()))
         .insert_header((header::ETAG, etag.as_str()))
@@ -237,7 +277,7 @@ async fn upload(
     state: web::Data<AppState>,
 ) -> HttpResponse {
     let key = key.into_inner();
-    if let Err(refusal) = authorize(&req, &state, &key, "PUT") {
+    if let Err(refusal) = authorize_upload(&req, &state, &key) {
         return refusal.response();
     }
     // Uploads go to `incoming/` keys only; once confirmed, the URL has nothing left to change.

@@ -29,6 +29,8 @@ pub mod kinds {
     pub const WEBHOOK_DELIVER: &str = "webhook.deliver";
     /// [`OutboxJob::MediaDelete`](super::OutboxJob::MediaDelete).
     pub const MEDIA_DELETE: &str = "media.delete";
+    /// [`OutboxJob::MediaDeleteVariants`](super::OutboxJob::MediaDeleteVariants).
+    pub const MEDIA_DELETE_VARIANTS: &str = "media.delete_variants";
     /// [`OutboxJob::MailInquiry`](super::OutboxJob::MailInquiry).
     pub const MAIL_INQUIRY: &str = "mail.inquiry";
 }
@@ -82,6 +84,13 @@ pub enum OutboxJob {
         /// Its key in the media store.
         key: String,
     },
+    /// Delete every image variant of a deleted media item: the objects under its variants'
+    /// folder (`{site}/{media}/v/`), whichever were made.
+    #[serde(rename = "media.delete_variants")]
+    MediaDeleteVariants {
+        /// The folder's key prefix, ending with `/`.
+        prefix: String,
+    },
     /// E-mail a new inquiry to the members of its site (when SMTP is configured; without it
     /// the row is done at once). Written beside its `inquiry.received` event.
     #[serde(rename = "mail.inquiry")]
@@ -100,6 +109,7 @@ impl OutboxJob {
             Self::WebhookEvent { .. } => kinds::WEBHOOK_EVENT,
             Self::WebhookDeliver { .. } => kinds::WEBHOOK_DELIVER,
             Self::MediaDelete { .. } => kinds::MEDIA_DELETE,
+            Self::MediaDeleteVariants { .. } => kinds::MEDIA_DELETE_VARIANTS,
             Self::MailInquiry { .. } => kinds::MAIL_INQUIRY,
         }
     }

@@ -2,9 +2,10 @@
 //! `data_dir/media`) or S3 and S3-compatible stores (by configuration), both through the
 //! `object_store` crate.
 //!
-//! Links: S3 objects are reached with S3's own presigned URLs; local objects with links Wharf
-//! signs itself ([`signed::UrlSigner`]) and serves at `/media/{key}`. With a public base URL
-//! configured, download links are that base plus the key and never expire.
+//! Links: private S3 objects are reached with S3's own presigned URLs; private local objects
+//! with links Wharf signs itself ([`signed::UrlSigner`]) and serves at `/media/{key}`. Public
+//! objects (which ones is the services' decision) have stable links: Wharf's `/media/{key}` on
+//! either store, or the public base URL plus the key when one is configured.
 pub mod signed;
 
 use crate::config::Settings;
@@ -167,11 +168,6 @@ impl Storage {
         matches!(self.0.backend, Backend::Local)
     }
 
-    /// Whether download links are public (a public base URL is configured).
-    pub fn is_public(&self) -> bool {
-        self.0.public_base.is_some()
-    }
-
     /// The signer for Wharf's own links and tokens.
     pub fn signer(&self) -> &UrlSigner {
         &self.0.signer
@@ -255,20 +251,17 @@ impl Storage {
         self.link(Method::PUT, key, ttl, None).await
     }
 
-    /// A URL that reads the object: the public one when configured, else a signed one. A
-    /// presigned S3 link also carries `disposition` as a signed `response-content-disposition`,
-    /// so S3 answers with it even for objects stored without that metadata; Wharf's own links
-    /// need nothing (Wharf sets the header when it serves the file).
+    /// A signed URL that reads the object until `ttl` from now (public objects have
+    /// [`stable_url`](Self::stable_url)s). A presigned S3 link also carries `disposition` as a
+    /// signed `response-content-disposition`, so S3 answers with it even for objects stored
+    /// without that metadata; Wharf's own links need nothing (Wharf sets the header when it
+    /// serves the file).
     pub async fn download_url(
         &self,
         key: &str,
         ttl: Duration,
         disposition: Option<&str>,
     ) -> Result<String, StorageError> {
-        if let Some(base) = &self.0.public_base {
-            path(key)?;
-            return Ok(format!("{base}/{key}"));
-        }
         Ok(self.link(Method::GET, key, ttl, disposition).await?.url)
     }
 
@@ -303,6 +296,58 @@ impl Storage {
             }
         };
         Ok(SignedLink { url, expires_at })
+    }
+
+    /// The stable link of a public object: under the public base URL when one is configured,
+    /// else Wharf's own `/media/{key}`, on either store (Wharf then reads the object from S3).
+    /// No signature, no expiry: the key never holds other bytes.
+    pub fn stable_url(&self, key: &str) -> Result<String, StorageError> {
+        path(key)?;
+        Ok(match &self.0.public_base {
+            Some(base) => format!("{base}/{key}"),
+            None => format!("{}{LOCAL_ROUTE}{key}", self.0.self_base),
+        })
+    }
+
+    /// A link to Wharf's own `/media/{key}`, signed for `GET` until `ttl` from now, on either
+    /// store: for what Wharf makes and serves itself (image variants).
+    pub fn own_signed_url(&self, key: &str, ttl: Duration) -> Result<String, StorageError> {
+        path(key)?;
+        let expires = (chrono::Utc::now()
+            + chrono::Duration::from_std(ttl).unwrap_or(chrono::Duration::hours(1)))
+        .timestamp();
+        let sig = self.0.signer.sign("GET", key, expires);
+        Ok(format!(
+            "{}{LOCAL_ROUTE}{key}?expires={expires}&sig={sig}",
+            self.0.self_base
+        ))
+    }
+
+    /// Whether a signature of Wharf's own is valid now for `GET` on `key` (either store).
+    pub fn verify_own(&self, key: &str, expires: i64, sig: &str) -> bool {
+        self.0
+            .signer
+            .verify("GET", key, expires, sig, chrono::Utc::now().timestamp())
+    }
+
+    /// Deletes every object whose key starts with `prefix` (a folder: it ends with `/`).
+    pub async fn delete_prefix(&self, prefix: &str) -> Result<usize, StorageError> {
+        use futures_util::TryStreamExt;
+        let folder = prefix.trim_end_matches('/');
+        let listed: Vec<_> = self
+            .0
+            .store
+            .list(Some(&path(folder)?))
+            .try_collect()
+            .await
+            .map_err(classify)?;
+        for meta in &listed {
+            match self.0.store.delete(&meta.location).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => {}
+                Err(err) => return Err(classify(err)),
+            }
+        }
+        Ok(listed.len())
     }
 
     /// Whether a local link's signature is valid now for `method` on `key`.

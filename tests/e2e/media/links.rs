@@ -99,8 +99,9 @@ async fn expired_links_are_refused_by_s3() -> Result<()> {
     links_expire(MediaStore::S3).await
 }
 
-/// With a public base URL, links are that base plus the key and never expire; local media are
-/// then served to anyone, cacheable for good (keys never change content).
+/// With a public base URL, the links of public media are that base plus the key and never
+/// expire; local media are then served to anyone, cacheable for good (keys never change
+/// content). Private media keep signed links.
 async fn public_media(store: MediaStore) -> Result<()> {
     let app = spawn_app_tweaked(Stack::Sqlite, store, |s| {
         s.media_public_base_url = Some("https://cdn.example.com/media/".into());
@@ -111,23 +112,33 @@ async fn public_media(store: MediaStore) -> Result<()> {
     let bytes = png(3, 3, 300);
     let m = upload_ok(&app, &token, &site, "a.png", "image/png", bytes.clone()).await?;
     let key = str_at(&m, "/key")?;
+    assert!(
+        !str_at(&m, "/url")?.starts_with("https://cdn.example.com/"),
+        "private: signed"
+    );
+    let marked = app
+        .graphql_as(
+            &token,
+            "mutation($id: ID!) { setMediaPublic(id: $id, public: true) { public url } }",
+            json!({ "id": m["id"] }),
+        )
+        .await?;
+    assert_eq!(ok(&marked)?["setMediaPublic"]["public"], true);
     assert_eq!(
-        str_at(&m, "/url")?,
+        str_at(&marked, "/data/setMediaPublic/url")?,
         format!("https://cdn.example.com/media/{key}")
     );
-    if store == MediaStore::Local {
-        let resp = app
-            .client
-            .get(format!("{}/media/{key}", app.address))
-            .send()
-            .await?;
-        assert_eq!(resp.status().as_u16(), 200);
-        assert_eq!(
-            resp.headers()["cache-control"],
-            "public, max-age=31536000, immutable"
-        );
-        assert_eq!(resp.bytes().await?.to_vec(), bytes);
-    }
+    let resp = app
+        .client
+        .get(format!("{}/media/{key}", app.address))
+        .send()
+        .await?;
+    assert_eq!(resp.status().as_u16(), 200);
+    assert_eq!(
+        resp.headers()["cache-control"],
+        "public, max-age=31536000, immutable"
+    );
+    assert_eq!(resp.bytes().await?.to_vec(), bytes);
     Ok(())
 }
 
@@ -137,6 +148,6 @@ async fn public_media_links_on_local_disk_are_served_to_anyone() -> Result<()> {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn public_media_links_on_s3_use_the_public_base() -> Result<()> {
+async fn public_media_links_on_s3_use_the_public_base_and_are_served_by_wharf() -> Result<()> {
     public_media(MediaStore::S3).await
 }

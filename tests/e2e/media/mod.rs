@@ -2,9 +2,13 @@
 //! against local disk and against a real S3 server (in process, SigV4 checked), on SQLite and
 //! PostgreSQL. Shared helpers live here; the tests sit in one file per topic.
 mod direct;
+mod image_limits;
+mod images;
 mod library;
 mod lifecycle;
 mod links;
+mod pictures;
+mod public;
 mod s3_failures;
 mod served;
 mod sizes;

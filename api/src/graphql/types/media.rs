@@ -3,8 +3,10 @@ use super::article::Article;
 use super::site::Site;
 use super::user::User;
 use crate::graphql::context::{principal, state};
+use crate::imaging::{Fit, Format};
 use crate::services::media;
-use async_graphql::{Context, ID, Object, SimpleObject};
+use crate::services::media::variant::{self, VariantRequest};
+use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::media as row;
 
@@ -85,11 +87,128 @@ impl Media {
         })
     }
 
-    /// A URL that reads the file: the public URL when a public base is configured, otherwise a
-    /// signed URL that expires after the `media_url_ttl_secs` setting.
-    async fn url(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+    /// Whether the item is public: marked so, or used by published content. Public media have
+    /// stable links (cacheable for good); private ones have signed links that expire after the
+    /// `media_url_ttl_secs` setting.
+    async fn public(&self, ctx: &Context<'_>) -> async_graphql::Result<bool> {
+        Ok(media::is_public(&state(ctx)?.db, &self.0).await?)
+    }
+
+    /// BlurHash of the image (4×3 components), computed on upload, to paint before the image
+    /// arrives; null for other files and images that could not be decoded.
+    async fn blurhash(&self) -> Option<&str> {
+        self.0.blurhash.as_deref()
+    }
+
+    /// The image's dominant colour as `#rrggbb`, computed on upload.
+    async fn dominant_color(&self) -> Option<&str> {
+        self.0.dominant_color.as_deref()
+    }
+
+    /// A URL that reads the file, or with any argument a resized variant of an image. The width
+    /// snaps to the nearest configured one (`WHARF_MEDIA_VARIANT_WIDTHS`) and never exceeds the
+    /// image's own; with a height the box takes the nearest of the ratios 1:1, 4:3, 3:2, 16:9,
+    /// 21:9, 3:4, 2:3, 9:16, 4:5, and `fit` says how the image meets it. Variants are made on
+    /// their first request, EXIF orientation applied and metadata stripped. Stable for public
+    /// media, else signed for `media_url_ttl_secs`.
+    async fn url(
+        &self,
+        ctx: &Context<'_>,
+        width: Option<u32>,
+        height: Option<u32>,
+        fit: Option<ImageFit>,
+        format: Option<ImageFormat>,
+    ) -> async_graphql::Result<String> {
         let st = state(ctx)?;
-        Ok(media::media_url(&st.storage, &st.settings, &self.0).await?)
+        if width.is_none() && height.is_none() && fit.is_none() && format.is_none() {
+            return Ok(media::media_url(&st.db, &st.storage, &st.settings, &self.0).await?);
+        }
+        let request = VariantRequest {
+            width,
+            height,
+            fit: fit.map(Fit::from),
+            format: format.map(Format::from),
+        };
+        let spec = variant::resolve(&st.settings, &self.0, request)?;
+        let public = media::is_public(&st.db, &self.0).await?;
+        Ok(variant::variant_url(
+            &st.storage,
+            &st.settings,
+            &self.0,
+            &spec,
+            public,
+        )?)
+    }
+
+    /// A `srcset` of the image's variants (`URL 320w, URL 640w, …`) for `<img srcset>` or a
+    /// `<picture>` `<source>` (one per format). Widths snap as in `url` (none given: every
+    /// configured width); widths wider than the image collapse into its own.
+    async fn srcset(
+        &self,
+        ctx: &Context<'_>,
+        widths: Option<Vec<u32>>,
+        height: Option<u32>,
+        fit: Option<ImageFit>,
+        format: Option<ImageFormat>,
+    ) -> async_graphql::Result<String> {
+        let st = state(ctx)?;
+        let request = VariantRequest {
+            width: None,
+            height,
+            fit: fit.map(Fit::from),
+            format: format.map(Format::from),
+        };
+        let widths = widths.unwrap_or_default();
+        let specs = variant::srcset_specs(&st.settings, &self.0, &widths, request)?;
+        let public = media::is_public(&st.db, &self.0).await?;
+        let mut out = Vec::with_capacity(specs.len());
+        for (spec, real_width) in specs {
+            let url = variant::variant_url(&st.storage, &st.settings, &self.0, &spec, public)?;
+            out.push(format!("{url} {real_width}w"));
+        }
+        Ok(out.join(", "))
+    }
+}
+
+/// How an image meets a width × height box.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFit {
+    /// Fill the box, cropping the middle of what overflows.
+    Cover,
+    /// Fit inside the box, whole.
+    Contain,
+}
+
+impl From<ImageFit> for Fit {
+    fn from(f: ImageFit) -> Self {
+        match f {
+            ImageFit::Cover => Fit::Cover,
+            ImageFit::Contain => Fit::Contain,
+        }
+    }
+}
+
+/// The format of an image variant.
+#[derive(Enum, Clone, Copy, PartialEq, Eq)]
+pub enum ImageFormat {
+    /// JPEG.
+    Jpeg,
+    /// PNG.
+    Png,
+    /// WebP (lossy).
+    Webp,
+    /// AVIF.
+    Avif,
+}
+
+impl From<ImageFormat> for Format {
+    fn from(f: ImageFormat) -> Self {
+        match f {
+            ImageFormat::Jpeg => Format::Jpeg,
+            ImageFormat::Png => Format::Png,
+            ImageFormat::Webp => Format::Webp,
+            ImageFormat::Avif => Format::Avif,
+        }
     }
 }
 

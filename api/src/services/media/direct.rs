@@ -130,6 +130,7 @@ pub async fn create_upload_url(
 pub async fn confirm_upload(
     db: &(impl ConnectionTrait + TransactionTrait),
     storage: &Storage,
+    images: &super::Images,
     settings: &Settings,
     principal: &Principal,
     token: &str,
@@ -163,7 +164,16 @@ pub async fn confirm_upload(
         return Err(pending::already_confirmed());
     }
     let claim = pending::claim(db, upload.id).await?;
-    match check_and_record(db, storage, settings, &upload, claim, uploader, alt).await {
+    let found = check_and_record(
+        db,
+        (storage, images),
+        settings,
+        &upload,
+        claim,
+        uploader,
+        alt,
+    );
+    match found.await {
         Ok(recorded) => Ok(recorded),
         Err(Outcome::Retry(err)) => {
             pending::release(db, upload.id, claim).await;
@@ -191,7 +201,7 @@ enum Outcome {
 
 async fn check_and_record(
     db: &(impl ConnectionTrait + TransactionTrait),
-    storage: &Storage,
+    (storage, images): (&Storage, &super::Images),
     settings: &Settings,
     upload: &media_upload::Model,
     claim: Uuid,
@@ -234,6 +244,7 @@ async fn check_and_record(
         content_type: Some(&found.content_type),
         content_disposition: disposition.as_deref(),
     };
+    let facts = super::image_facts(images, &found, &bytes).await;
     // The bytes just checked, not whatever the upload key holds by now.
     storage
         .put(&upload.storage_key, bytes, served)
@@ -248,10 +259,13 @@ async fn check_and_record(
         content_type: Set(found.content_type),
         size_bytes: Set(upload.size_bytes),
         sha256: Set(found.sha256),
-        width: Set(found.width),
-        height: Set(found.height),
+        width: Set(facts.width),
+        height: Set(facts.height),
         alt: Set(alt),
         created_at: Set(now()),
+        public: Set(false),
+        blurhash: Set(facts.blurhash),
+        dominant_color: Set(facts.dominant_color),
     };
     let txn = begin_write(db)
         .await

@@ -5,15 +5,23 @@
 //! abandoned ones in [`pending`]). Either way the bytes are sniffed and checked first, and a
 //! refused file leaves neither object nor row behind. The object is written before the row, so
 //! a store that is down never leaves a row pointing at nothing; a deleted row takes its object
-//! with it through the outbox. Alt text and where an item is used: [`library`].
+//! with it through the outbox. Alt text and where an item is used: [`library`]. Images are
+//! decoded on upload for their displayed size and placeholders ([`images`]); public media and
+//! their stable links: [`public`]; sized variants in other formats: [`variant`].
 pub mod direct;
 pub mod disposition;
+pub mod images;
 pub mod inspect;
 pub mod library;
 pub mod pending;
+pub mod public;
+pub mod variant;
+pub mod variant_store;
 
 pub use direct::{UploadRequest, UploadTicket, confirm_upload, create_upload_url};
+pub use images::Images;
 pub use library::{media_usage, update_media};
+pub use public::{is_public, set_media_public};
 
 use crate::auth::Principal;
 use crate::config::Settings;
@@ -92,10 +100,50 @@ pub(super) fn new_key(site_id: Uuid, id: Uuid, filename: &str) -> String {
     format!("{site_id}/{id}/{}", key_segment(filename))
 }
 
+/// What decoding an image upload adds to its row: the displayed size (EXIF orientation
+/// applied) and the placeholders. An image that cannot be decoded (corrupt, over the pixel
+/// limit, AVIF) is still stored as a file, with the size its header declares and no
+/// placeholders; its variants are refused with the reason when asked for.
+pub(super) struct ImageFacts {
+    width: Option<i32>,
+    height: Option<i32>,
+    blurhash: Option<String>,
+    dominant_color: Option<String>,
+}
+
+pub(super) async fn image_facts(
+    images: &Images,
+    found: &inspect::Inspected,
+    bytes: &Bytes,
+) -> ImageFacts {
+    let header = ImageFacts {
+        width: found.width,
+        height: found.height,
+        blurhash: None,
+        dominant_color: None,
+    };
+    if !variant::decodable(&found.content_type) {
+        return header;
+    }
+    match images.analyse(bytes.clone()).await {
+        Ok(found) => ImageFacts {
+            width: i32::try_from(found.width).ok(),
+            height: i32::try_from(found.height).ok(),
+            blurhash: found.placeholders.as_ref().map(|p| p.blurhash.clone()),
+            dominant_color: found.placeholders.map(|p| p.dominant_color),
+        },
+        Err(err) => {
+            tracing::info!(error = %err, "an uploaded image could not be decoded; stored without placeholders");
+            header
+        }
+    }
+}
+
 /// Stores an uploaded file of a site and records it.
 pub async fn upload_media(
     db: &(impl ConnectionTrait + TransactionTrait),
     storage: &Storage,
+    images: &Images,
     settings: &Settings,
     principal: &Principal,
     upload: NewUpload,
@@ -118,6 +166,7 @@ pub async fn upload_media(
         content_type: Some(&found.content_type),
         content_disposition: disposition.as_deref(),
     };
+    let facts = image_facts(images, &found, &upload.bytes).await;
     storage
         .put(&key, upload.bytes, served)
         .await
@@ -131,10 +180,13 @@ pub async fn upload_media(
         content_type: Set(found.content_type),
         size_bytes: Set(size),
         sha256: Set(found.sha256),
-        width: Set(found.width),
-        height: Set(found.height),
+        width: Set(facts.width),
+        height: Set(facts.height),
         alt: Set(alt),
         created_at: Set(now()),
+        public: Set(false),
+        blurhash: Set(facts.blurhash),
+        dominant_color: Set(facts.dominant_color),
     };
     record(db, storage, row, &key).await
 }
@@ -231,8 +283,8 @@ pub async fn media_by_id(db: &impl ConnectionTrait, id: Uuid) -> AppResult<Optio
     Ok(media::Entity::find_by_id(id).one(db).await?)
 }
 
-/// Deletes a media item: the row and a `media.delete` outbox row in one transaction; the
-/// object goes when the store confirms. Articles using it as cover lose their cover.
+/// Deletes a media item: the row, a `media.delete` and a `media.delete_variants` outbox row in
+/// one transaction; the object and its variants go when the store confirms. Articles using it as cover lose their cover.
 pub async fn delete_media(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
@@ -246,6 +298,10 @@ pub async fn delete_media(
     if deleted.rows_affected != 1 {
         return Err(AppError::not_found("media"));
     }
+    let variants = OutboxJob::MediaDeleteVariants {
+        prefix: variant::variants_prefix(&found),
+    };
+    outbox::enqueue(&txn, &variants).await?;
     let job = OutboxJob::MediaDelete {
         key: found.storage_key,
     };
@@ -254,13 +310,19 @@ pub async fn delete_media(
     Ok(())
 }
 
-/// A URL that reads the media: public, or signed for `media_url_ttl_secs`. Files that are not
-/// shown inline are downloads (see [`disposition`]).
+/// A URL that reads the media: stable when it is public ([`public`]), else signed for
+/// `media_url_ttl_secs`. Files that are not shown inline are downloads (see [`disposition`]).
 pub async fn media_url(
+    db: &impl ConnectionTrait,
     storage: &Storage,
     settings: &Settings,
     media: &media::Model,
 ) -> AppResult<String> {
+    if is_public(db, media).await? {
+        return storage
+            .stable_url(&media.storage_key)
+            .map_err(storage_failed);
+    }
     let disposition = disposition::content_disposition(&media.content_type, &media.filename);
     storage
         .download_url(
