@@ -12,9 +12,10 @@ PORT=${PORT:-18480}
 DATA=$(mktemp -d)
 trap 'kill "$SERVER" 2>/dev/null || true; rm -rf "$DATA"' EXIT
 cargo build --release --bin wharf
+BIN=${CARGO_TARGET_DIR:-target}/release/wharf
 WHARF_DATA_DIR=$DATA WHARF_PORT=$PORT WHARF_MEDIA_MAX_BYTES=$((64 * 1024 * 1024)) \
   WHARF_MAX_MULTIPART_BYTES=$((80 * 1024 * 1024)) WHARF_RATE_LIMIT_ANONYMOUS_PER_MINUTE=0 \
-  WHARF_LOG_FORMAT=json ./target/release/wharf serve >"$DATA/server.log" 2>&1 &
+  WHARF_LOG_FORMAT=json "$BIN" serve >"$DATA/server.log" 2>&1 &
 SERVER=$!
 BASE=http://127.0.0.1:$PORT
 until curl -sf "$BASE/healthz" >/dev/null; do sleep 0.5; done
