@@ -48,8 +48,12 @@ fn bench(c: &mut Criterion) {
     };
     let (w, h) = output_size((6000, 4000), 1280, None, Fit::Cover);
     let mut group = c.benchmark_group("variant_24mp");
-    group.sample_size(10).measurement_time(Duration::from_secs(30));
-    group.bench_function("decode_jpeg", |b| b.iter(|| decode(black_box(&jpeg), LIMITS)));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(30));
+    group.bench_function("decode_jpeg", |b| {
+        b.iter(|| decode(black_box(&jpeg), LIMITS))
+    });
     for format in [Format::Webp, Format::Avif, Format::Jpeg] {
         group.bench_function(format!("resize_encode_1280_{}", format.extension()), |b| {
             b.iter(|| render(decoded.clone(), w, h, Fit::Cover, format, ENCODING))
