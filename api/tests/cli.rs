@@ -439,9 +439,29 @@ fn a_backup_taken_beside_a_running_server_restores_into_a_new_folder_and_a_damag
         "{}",
         text(&out.stdout)
     );
-    // The same backup over the original folder, which holds the same rows: nothing to do.
-    let out = run(wharf(data.path()).arg("restore").arg(&backup))?;
+    // Run again (as after an interruption): every table is complete, nothing is redone.
+    let out = run(wharf(target.path()).arg("restore").arg(&backup))?;
     assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stdout).contains("restored 0 rows"),
+        "{}",
+        text(&out.stdout)
+    );
+    // The original folder has changed since (the server went on): refused, nothing touched.
+    let users = wharf(data.path())
+        .arg("create-admin")
+        .arg("--email")
+        .arg("later@example.com")
+        .env("WHARF_ADMIN_PASSWORD", "walnut orbit cascade harbour")
+        .output()?;
+    assert!(users.status.success(), "{}", text(&users.stderr));
+    let out = run(wharf(data.path()).arg("restore").arg(&backup))?;
+    assert!(!out.status.success());
+    assert!(
+        text(&out.stderr).contains("restore into an empty database"),
+        "{}",
+        text(&out.stderr)
+    );
     // A damaged backup is refused before anything is touched.
     std::fs::write(backup.join("tables/users.jsonl"), "[]\n")?;
     let out = run(wharf(target.path()).arg("restore").arg(&backup))?;

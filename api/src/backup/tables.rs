@@ -215,6 +215,15 @@ macro_rules! tables {
             Err(anyhow!("the backup has a table {name} this version does not know"))
         }
 
+        /// Deletes every row of table `name`.
+        pub async fn clear_table(name: &str, db: &impl ConnectionTrait) -> Result<()> {
+            $(if name == entities::$module::Entity.table_name() {
+                entities::$module::Entity::delete_many().exec(db).await?;
+                return Ok(());
+            })*
+            Err(anyhow!("no table {name}"))
+        }
+
         /// Rows in table `name`.
         pub async fn count_table(name: &str, db: &impl ConnectionTrait) -> Result<u64> {
             $(if name == entities::$module::Entity.table_name() {
