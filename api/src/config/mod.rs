@@ -210,6 +210,9 @@ pub struct Settings {
     pub media_image_max_decode_bytes: u64,
     /// Images decoded at once by this instance (uploads' placeholders and variants).
     pub media_image_concurrency: usize,
+    /// Memory the images decoded at once by this instance may hold together, in bytes (each
+    /// decode weighed from its header before it starts; one larger than this runs alone).
+    pub media_image_memory_bytes: u64,
     /// Longest time a request waits for one variant to be made, in milliseconds.
     pub media_variant_timeout_ms: u64,
     /// Total time the link checker gives one fetch (redirects included), in milliseconds.
@@ -373,6 +376,7 @@ impl Default for Settings {
             media_image_max_pixels: 40_000_000,
             media_image_max_decode_bytes: 512 * 1024 * 1024,
             media_image_concurrency: 2,
+            media_image_memory_bytes: 96 * 1024 * 1024,
             media_variant_timeout_ms: 30_000,
             checker_timeout_ms: 10_000,
             checker_max_body_bytes: 2 * 1024 * 1024,

@@ -124,8 +124,13 @@ impl Settings {
         if !(1..=10).contains(&self.media_variant_avif_speed) {
             bail!("media_variant_avif_speed must be from 1 to 10");
         }
-        if self.media_image_max_pixels == 0 || self.media_image_max_decode_bytes == 0 {
-            bail!("media_image_max_pixels and media_image_max_decode_bytes must be positive");
+        if self.media_image_max_pixels == 0
+            || self.media_image_max_decode_bytes == 0
+            || self.media_image_memory_bytes == 0
+        {
+            bail!(
+                "media_image_max_pixels, media_image_max_decode_bytes and media_image_memory_bytes must be positive"
+            );
         }
         if self.media_image_concurrency == 0 || self.media_variant_timeout_ms == 0 {
             bail!("media_image_concurrency and media_variant_timeout_ms must be positive");

@@ -4,8 +4,15 @@
 //! taken upright comes out upright. Animated GIF and WebP give their first frame. CMYK JPEGs
 //! are converted to RGB by the decoder (without their ICC profile, so colours are close, not
 //! exact); 16-bit PNGs decode at 16 bits and are brought to 8 when rendered.
+//!
+//! **Shrink on load.** A JPEG needed smaller than it is ([`decode_scaled`]) is decoded at 1/2,
+//! 1/4 or 1/8 of its size inside the inverse DCT (jpeg-decoder's `scale`, what libjpeg and
+//! libvips do): a 1280-wide variant of a 24-megapixel photo never holds the 72 MB of its
+//! full-size pixels, only the 4.5 MB of a 1500 × 1000 copy, and skips most of the colour
+//! conversion. Other formats, and JPEGs that are CMYK or 12-bit, decode at full size.
 use super::ImageError;
-use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
+use image::metadata::Orientation;
+use image::{DynamicImage, GrayImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
 use std::io::Cursor;
 
 /// The limits of one decode.
@@ -15,6 +22,36 @@ pub struct DecodeLimits {
     pub max_pixels: u64,
     /// Most bytes the decoder may allocate.
     pub max_bytes: u64,
+}
+
+/// What an image's header says, read without decoding a pixel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Probe {
+    /// Width as shown (the EXIF orientation applied).
+    pub width: u32,
+    /// Height as shown.
+    pub height: u32,
+    /// Width and height as stored.
+    stored: (u32, u32),
+    /// Bytes of one decoded pixel.
+    bytes_per_pixel: u64,
+    /// A JPEG that [`decode_scaled`] shrinks on load.
+    shrinkable: bool,
+}
+
+impl Probe {
+    /// The most memory [`decode_scaled`] at `scale` and the rendering after it hold at once:
+    /// the decoded pixels twice (a turned, converted or resized copy is made before the first
+    /// is freed), at the size the decode gives.
+    pub fn working_bytes(&self, scale: f64) -> u64 {
+        let (w, h) = self.stored;
+        let d = if self.shrinkable {
+            shrink(w, h, scale).unwrap_or(1)
+        } else {
+            1
+        };
+        u64::from(w.div_ceil(d)) * u64::from(h.div_ceil(d)) * self.bytes_per_pixel * 2
+    }
 }
 
 /// The width and height an image's header declares, without decoding it.
@@ -34,9 +71,19 @@ fn reader(bytes: &[u8]) -> Result<ImageReader<Cursor<&[u8]>>, ImageError> {
     }
 }
 
-/// Decodes `bytes` within `limits`, oriented as its EXIF says.
-pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<DynamicImage, ImageError> {
+/// An image's decoder, its format and orientation, after the pixel limit was checked.
+struct Opened<'a> {
+    decoder: Box<dyn ImageDecoder + 'a>,
+    format: Option<ImageFormat>,
+    width: u32,
+    height: u32,
+    orientation: Orientation,
+    bytes_per_pixel: u64,
+}
+
+fn open(bytes: &[u8], limits: DecodeLimits) -> Result<Opened<'_>, ImageError> {
     let mut reader = reader(bytes)?;
+    let format = reader.format();
     let mut decoder_limits = Limits::default();
     decoder_limits.max_alloc = Some(limits.max_bytes);
     reader.limits(decoder_limits);
@@ -50,12 +97,139 @@ pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<DynamicImage, ImageE
         });
     }
     // A missing or unreadable orientation is the upright one.
-    let orientation = decoder
-        .orientation()
-        .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut image = DynamicImage::from_decoder(decoder)?;
-    image.apply_orientation(orientation);
+    let orientation = decoder.orientation().unwrap_or(Orientation::NoTransforms);
+    let bytes_per_pixel = u64::from(decoder.color_type().bytes_per_pixel());
+    Ok(Opened {
+        decoder: Box::new(decoder),
+        format,
+        width,
+        height,
+        orientation,
+        bytes_per_pixel,
+    })
+}
+
+/// The displayed size of `bytes` from its header, within `limits`.
+pub fn probe(bytes: &[u8], limits: DecodeLimits) -> Result<Probe, ImageError> {
+    let opened = open(bytes, limits)?;
+    let turned = matches!(
+        opened.orientation,
+        Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH
+    );
+    let (width, height) = if turned {
+        (opened.height, opened.width)
+    } else {
+        (opened.width, opened.height)
+    };
+    Ok(Probe {
+        width,
+        height,
+        stored: (opened.width, opened.height),
+        bytes_per_pixel: opened.bytes_per_pixel,
+        shrinkable: opened.format == Some(ImageFormat::Jpeg) && jpeg_shrinkable(bytes),
+    })
+}
+
+/// Whether a JPEG is of a kind [`jpeg_shrunk`] decodes (grey or YCbCr at 8 bits), from its
+/// header.
+fn jpeg_shrinkable(bytes: &[u8]) -> bool {
+    std::panic::catch_unwind(|| {
+        let mut decoder = jpeg_decoder::Decoder::new(bytes);
+        decoder.read_info().is_ok()
+            && decoder.info().is_some_and(|info| {
+                matches!(
+                    info.pixel_format,
+                    jpeg_decoder::PixelFormat::L8 | jpeg_decoder::PixelFormat::RGB24
+                )
+            })
+    })
+    .unwrap_or(false)
+}
+
+/// Decodes `bytes` within `limits`, oriented as its EXIF says.
+pub fn decode(bytes: &[u8], limits: DecodeLimits) -> Result<DynamicImage, ImageError> {
+    decode_scaled(bytes, limits, 1.0)
+}
+
+/// Decodes `bytes` within `limits`, oriented, at no less than `scale` (0 < `scale` ≤ 1) of its
+/// full size in either dimension: a JPEG at the smallest of 1/8, 1/4, 1/2 and 1 that keeps
+/// that much, anything else at full size. Callers resize the result to what they need.
+pub fn decode_scaled(
+    bytes: &[u8],
+    limits: DecodeLimits,
+    scale: f64,
+) -> Result<DynamicImage, ImageError> {
+    let opened = open(bytes, limits)?;
+    let shrunk = match (opened.format, shrink(opened.width, opened.height, scale)) {
+        (Some(ImageFormat::Jpeg), Some(denominator)) => jpeg_shrunk(bytes, denominator, limits)?,
+        _ => None,
+    };
+    let mut image = match shrunk {
+        Some(image) => image,
+        None => DynamicImage::from_decoder(opened.decoder)?,
+    };
+    image.apply_orientation(opened.orientation);
     Ok(image)
+}
+
+/// The largest of 8, 4 and 2 that divides `width`×`height` (rounding up, as the DCT scaling
+/// does) and still keeps `scale` of both sides; `None` when only the full size does.
+fn shrink(width: u32, height: u32, scale: f64) -> Option<u32> {
+    if !(scale > 0.0 && scale < 1.0) {
+        return None;
+    }
+    let needed = |side: u32| (f64::from(side) * scale).ceil();
+    [8u32, 4, 2].into_iter().find(|d| {
+        f64::from(width.div_ceil(*d)) >= needed(width)
+            && f64::from(height.div_ceil(*d)) >= needed(height)
+    })
+}
+
+/// A JPEG decoded at 1/`denominator` of its size; `None` when it is of a kind only the full
+/// decoder handles (CMYK, 12- or 16-bit), and for those the caller decodes at full size.
+fn jpeg_shrunk(
+    bytes: &[u8],
+    denominator: u32,
+    limits: DecodeLimits,
+) -> Result<Option<DynamicImage>, ImageError> {
+    // jpeg-decoder panics on a few malformed frames (a two-component frame's `info`); such a
+    // file is corrupt, not a reason to lose the worker.
+    std::panic::catch_unwind(|| jpeg_shrunk_inner(bytes, denominator, limits))
+        .unwrap_or_else(|_| Err(ImageError::Corrupt("malformed JPEG frame".into())))
+}
+
+fn jpeg_shrunk_inner(
+    bytes: &[u8],
+    denominator: u32,
+    limits: DecodeLimits,
+) -> Result<Option<DynamicImage>, ImageError> {
+    use jpeg_decoder::{Decoder, PixelFormat};
+    let corrupt = |e: jpeg_decoder::Error| ImageError::Corrupt(e.to_string());
+    let mut decoder = Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_bytes).unwrap_or(usize::MAX));
+    decoder.read_info().map_err(corrupt)?;
+    let Some(info) = decoder.info() else {
+        return Ok(None);
+    };
+    if !matches!(info.pixel_format, PixelFormat::L8 | PixelFormat::RGB24) {
+        return Ok(None);
+    }
+    let side = |full: u16| u16::try_from(u32::from(full).div_ceil(denominator)).unwrap_or(u16::MAX);
+    let (width, height) = decoder
+        .scale(side(info.width), side(info.height))
+        .map_err(corrupt)?;
+    let pixels = decoder.decode().map_err(corrupt)?;
+    let (width, height) = (u32::from(width), u32::from(height));
+    let image = match info.pixel_format {
+        PixelFormat::L8 => GrayImage::from_raw(width, height, pixels).map(DynamicImage::ImageLuma8),
+        _ => RgbImage::from_raw(width, height, pixels).map(DynamicImage::ImageRgb8),
+    };
+    image
+        .map(Some)
+        .ok_or_else(|| ImageError::Corrupt("the JPEG decoded to fewer pixels than its size".into()))
 }
 
 #[cfg(test)]
@@ -67,12 +241,15 @@ mod tests {
         max_bytes: 64 * 1024 * 1024,
     };
 
-    fn png(width: u32, height: u32) -> Vec<u8> {
+    fn encoded(image: &DynamicImage, format: ImageFormat) -> Vec<u8> {
         let mut out = Vec::new();
-        let image = DynamicImage::new_rgb8(width, height);
-        let written = image.write_to(&mut Cursor::new(&mut out), ImageFormat::Png);
-        assert!(written.is_ok());
+        let written = image.write_to(&mut Cursor::new(&mut out), format);
+        assert!(written.is_ok(), "{written:?}");
         out
+    }
+
+    fn png(width: u32, height: u32) -> Vec<u8> {
+        encoded(&DynamicImage::new_rgb8(width, height), ImageFormat::Png)
     }
 
     #[test]
@@ -98,6 +275,10 @@ mod tests {
             ),
             "{refused:?}"
         );
+        assert!(matches!(
+            probe(&bomb, LIMITS),
+            Err(ImageError::TooManyPixels { .. })
+        ));
     }
 
     #[test]
@@ -109,5 +290,97 @@ mod tests {
             decode(b"not an image at all", LIMITS),
             Err(ImageError::Unsupported(_))
         ));
+    }
+
+    #[test]
+    fn the_shrink_keeps_at_least_the_asked_scale_of_both_sides() {
+        assert_eq!(shrink(6000, 4000, 1280.0 / 6000.0), Some(4));
+        assert_eq!(shrink(6000, 4000, 32.0 / 6000.0), Some(8));
+        assert_eq!(shrink(6000, 4000, 0.6), None);
+        assert_eq!(shrink(6000, 4000, 0.5), Some(2));
+        assert_eq!(shrink(6000, 4000, 1.0), None);
+        assert_eq!(shrink(6000, 4000, f64::NAN), None);
+        // 1001 / 2 rounds up to 501, which still holds half of 1001 (500.5 → 501).
+        assert_eq!(shrink(1001, 7, 0.5), Some(2));
+    }
+
+    #[test]
+    fn a_jpeg_needed_small_decodes_small_with_its_colours() {
+        let mut photo = RgbImage::new(800, 400);
+        for (x, _, p) in photo.enumerate_pixels_mut() {
+            // Left half red, right half blue: the shrunk copy keeps both.
+            *p = if x < 400 {
+                image::Rgb([220, 20, 20])
+            } else {
+                image::Rgb([20, 20, 220])
+            };
+        }
+        let jpeg = encoded(&DynamicImage::ImageRgb8(photo), ImageFormat::Jpeg);
+        let small = decode_scaled(&jpeg, LIMITS, 0.1);
+        let small = small.map(DynamicImage::into_rgb8);
+        let Ok(small) = small else {
+            panic!("{small:?}")
+        };
+        // 0.1 of 800 is 80; 1/8 gives 100, the smallest that keeps it.
+        assert_eq!(small.dimensions(), (100, 50));
+        let left = small.get_pixel(10, 25).0;
+        let right = small.get_pixel(90, 25).0;
+        assert!(left[0] > 180 && left[2] < 60, "{left:?}");
+        assert!(right[2] > 180 && right[0] < 60, "{right:?}");
+        // Asked at full size, it is at full size.
+        let full = decode_scaled(&jpeg, LIMITS, 1.0);
+        assert!(full.is_ok_and(|i| i.width() == 800));
+    }
+
+    #[test]
+    fn the_weight_of_a_decode_follows_the_size_it_decodes_at() {
+        let mut photo = RgbImage::new(800, 400);
+        photo.fill(200);
+        let jpeg = encoded(&DynamicImage::ImageRgb8(photo.clone()), ImageFormat::Jpeg);
+        let png = encoded(&DynamicImage::ImageRgb8(photo), ImageFormat::Png);
+        let (Ok(jpeg), Ok(png), Ok(cmyk)) = (
+            probe(&jpeg, LIMITS),
+            probe(&png, LIMITS),
+            probe(&cmyk_jpeg(800, 400), LIMITS),
+        ) else {
+            panic!("probes failed")
+        };
+        assert_eq!(jpeg.working_bytes(1.0), 800 * 400 * 3 * 2);
+        assert_eq!(jpeg.working_bytes(0.1), 100 * 50 * 3 * 2);
+        // A PNG, and a CMYK JPEG, decode at full size whatever is needed.
+        assert_eq!(png.working_bytes(0.1), 800 * 400 * 3 * 2);
+        assert_eq!(cmyk.working_bytes(0.1), 800 * 400 * 3 * 2);
+    }
+
+    #[test]
+    fn a_cmyk_jpeg_decodes_as_rgb_at_any_scale() {
+        // A 4-component (Adobe CMYK) JPEG: jpeg-decoder cannot shrink it to RGB, so it goes
+        // through the full decoder, which converts it.
+        let cmyk = cmyk_jpeg(64, 32);
+        for scale in [1.0, 0.2] {
+            let image = decode_scaled(&cmyk, LIMITS, scale);
+            let Ok(image) = image else {
+                panic!("{image:?}")
+            };
+            assert_eq!((image.width(), image.height()), (64, 32));
+            assert!(!image.color().has_alpha());
+            let rgb = image.into_rgb8();
+            // Cyan at full ink, no other: the pixel is mostly green and blue, little red.
+            let p = rgb.get_pixel(32, 16).0;
+            assert!(p[0] < 90 && p[1] > 150 && p[2] > 150, "{p:?}");
+        }
+    }
+
+    /// A CMYK JPEG of pure cyan, written by jpeg-encoder (4 components, Adobe marker).
+    fn cmyk_jpeg(width: u16, height: u16) -> Vec<u8> {
+        let mut out = Vec::new();
+        let encoder = jpeg_encoder::Encoder::new(&mut out, 90);
+        // Ink amounts, 255 full (the encoder stores them inverted, as Adobe does).
+        let pixels: Vec<u8> = (0..usize::from(width) * usize::from(height))
+            .flat_map(|_| [255u8, 0, 0, 0])
+            .collect();
+        let written = encoder.encode(&pixels, width, height, jpeg_encoder::ColorType::Cmyk);
+        assert!(written.is_ok(), "{written:?}");
+        out
     }
 }

@@ -13,8 +13,9 @@ pub struct Placeholders {
     pub dominant_color: String,
 }
 
-/// Longest side of the copy the placeholders are computed from.
-const SIDE: u32 = 32;
+/// Longest side of the copy the placeholders are computed from: callers may decode the image
+/// at a reduced size down to this (see [`decode_scaled`](super::decode::decode_scaled)).
+pub const SIDE: u32 = 32;
 
 /// The placeholders of `image`, or `None` when it has no pixels.
 pub fn placeholders(image: DynamicImage) -> Option<Placeholders> {
@@ -31,13 +32,27 @@ pub fn placeholders(image: DynamicImage) -> Option<Placeholders> {
             ((f64::from(h) * scale).round() as u32).max(1),
         )
     };
-    let source = Image::from_vec_u8(w, h, image.into_rgba8().into_raw(), PixelType::U8x4).ok()?;
-    let mut small = Image::new(tw, th, PixelType::U8x4);
+    // Averaged down in the image's own layout: an RGB photo is not copied to RGBA at full size
+    // (a third more memory than its pixels) only to drop the alpha again.
+    let (pixel_type, data) = if image.color().has_alpha() {
+        (PixelType::U8x4, image.into_rgba8().into_raw())
+    } else {
+        (PixelType::U8x3, image.into_rgb8().into_raw())
+    };
+    let source = Image::from_vec_u8(w, h, data, pixel_type).ok()?;
+    let mut small = Image::new(tw, th, pixel_type);
     // Box filtering is the right kind for averaging down, and the fastest.
     let options =
         ResizeOptions::new().resize_alg(ResizeAlg::Convolution(fast_image_resize::FilterType::Box));
     Resizer::new().resize(&source, &mut small, &options).ok()?;
-    let rgba = small.into_vec();
+    let rgba = match pixel_type {
+        PixelType::U8x3 => small
+            .into_vec()
+            .chunks_exact(3)
+            .flat_map(|p| [p[0], p[1], p[2], u8::MAX])
+            .collect(),
+        _ => small.into_vec(),
+    };
     let blurhash = blurhash::encode(4, 3, tw, th, &rgba).ok()?;
     Some(Placeholders {
         blurhash,

@@ -214,6 +214,39 @@ async fn orientation_is_applied_and_no_metadata_reaches_a_variant(app: TestApp) 
             "{args}: bottom is {bottom:?}"
         );
     }
+
+    // A large turned photo needed small is shrunk while it is decoded (a JPEG at 1/2, 1/4 or
+    // 1/8 of its size): the variant is still upright, at its exact size, with its colours.
+    let large = pictures::jpeg_with_exif(&halves(2400, 1600), 6)?;
+    let m = upload_image(&app, &token, &site, "large.jpg", "image/jpeg", large).await?;
+    assert_eq!(
+        (m["width"].as_i64(), m["height"].as_i64()),
+        (Some(1600), Some(2400))
+    );
+    let id = str_at(&m, "/id")?;
+    for (args, format, size) in [
+        ("width: 320, format: JPEG", ImageFormat::Jpeg, (320, 480)),
+        ("width: 960, format: WEBP", ImageFormat::WebP, (960, 1440)),
+        (
+            "width: 320, height: 320, format: PNG",
+            ImageFormat::Png,
+            (320, 320),
+        ),
+    ] {
+        let (_, _, bytes) = fetch(&app, &variant_url(&app, &token, &id, args).await?).await?;
+        let back = pictures::decode(&bytes, format)?.into_rgb8();
+        assert_eq!(back.dimensions(), size, "{args}");
+        let (w, h) = size;
+        let (top, bottom) = (
+            back.get_pixel(w / 2, h / 8),
+            back.get_pixel(w / 2, h - h / 8),
+        );
+        assert!(top[0] > 150 && top[2] < 100, "{args}: top is {top:?}");
+        assert!(
+            bottom[2] > 150 && bottom[0] < 100,
+            "{args}: bottom is {bottom:?}"
+        );
+    }
     Ok(())
 }
 
