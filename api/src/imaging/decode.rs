@@ -169,7 +169,14 @@ pub fn decode_scaled(
     };
     let mut image = match shrunk {
         Some(image) => image,
-        None => DynamicImage::from_decoder(opened.decoder)?,
+        None => {
+            // The decoders' own limits cover their working buffers, not the pixels they are
+            // asked to fill: those are checked here, from the header, before they exist.
+            if opened.decoder.total_bytes() > limits.max_bytes {
+                return Err(ImageError::TooMuchMemory);
+            }
+            DynamicImage::from_decoder(opened.decoder)?
+        }
     };
     image.apply_orientation(opened.orientation);
     Ok(image)
@@ -290,6 +297,19 @@ mod tests {
             decode(b"not an image at all", LIMITS),
             Err(ImageError::Unsupported(_))
         ));
+    }
+
+    #[test]
+    fn pixels_over_the_memory_limit_are_refused_before_they_are_decoded() {
+        let tight = DecodeLimits {
+            max_pixels: 1_000_000,
+            max_bytes: 100 * 100 * 3 - 1,
+        };
+        assert!(matches!(
+            decode(&png(100, 100), tight),
+            Err(ImageError::TooMuchMemory)
+        ));
+        assert!(decode(&png(99, 100), tight).is_ok());
     }
 
     #[test]

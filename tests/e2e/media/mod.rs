@@ -2,6 +2,7 @@
 //! against local disk and against a real S3 server (in process, SigV4 checked), on SQLite and
 //! PostgreSQL. Shared helpers live here; the tests sit in one file per topic.
 mod direct;
+mod image_costs;
 mod image_limits;
 mod images;
 mod library;

@@ -64,6 +64,29 @@ pub(crate) fn jpeg_with_exif(image: &RgbImage, orientation: u16) -> Result<Vec<u
 }
 
 /// A 16-bit RGB PNG.
+/// A CMYK JPEG (Adobe, inverted), `w`×`h`: the left half full cyan, the right half full
+/// magenta, no black.
+pub(crate) fn cmyk_jpeg(w: u16, h: u16) -> Result<Vec<u8>> {
+    let mut out = Vec::new();
+    let pixels: Vec<u8> = (0..h)
+        .flat_map(|_| (0..w).map(move |x| x))
+        .flat_map(|x| {
+            if x < w / 2 {
+                [255u8, 0, 0, 0]
+            } else {
+                [0, 255, 0, 0]
+            }
+        })
+        .collect();
+    jpeg_encoder::Encoder::new(&mut out, 90).encode(
+        &pixels,
+        w,
+        h,
+        jpeg_encoder::ColorType::Cmyk,
+    )?;
+    Ok(out)
+}
+
 pub(crate) fn png16(w: u32, h: u32) -> Result<Vec<u8>> {
     let image = image::ImageBuffer::<Rgb<u16>, Vec<u16>>::from_fn(w, h, |x, _| {
         Rgb([
