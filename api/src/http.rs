@@ -1,6 +1,7 @@
 //! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
 //! the explorer), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
 mod access;
+mod conditional;
 mod cors;
 mod execute;
 mod media;

@@ -62,14 +62,7 @@ pub async fn graphql_get(
 }
 
 fn respond(req: &HttpRequest, cached: &Cached, via_get: bool, ttl_secs: u64) -> HttpResponse {
-    let not_modified = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| {
-            v.split(',')
-                .any(|t| t.trim() == cached.etag || t.trim() == "*")
-        });
+    let not_modified = super::conditional::none_match(req, &cached.etag);
     let mut builder = if not_modified {
         HttpResponse::NotModified()
     } else {

@@ -219,12 +219,7 @@ async fn serve(
     if let Some(disposition) = content_disposition(&row.content_type, &row.filename) {
         resp.insert_header((header::CONTENT_DISPOSITION, disposition));
     }
-    let not_modified = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    if not_modified {
+    if super::conditional::none_match(&req, &etag) {
         return resp.status(StatusCode::NOT_MODIFIED).finish();
     }
     let range = match byte_range(req.headers().get(header::RANGE), size) {

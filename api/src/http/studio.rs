@@ -117,12 +117,7 @@ fn not_found(settings: &Settings) -> HttpResponse {
 }
 
 fn respond(req: &HttpRequest, settings: &Settings, path: &str, file: File) -> HttpResponse {
-    let matches = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|tag| tag.trim() == file.etag));
-    let mut resp = if matches {
+    let mut resp = if super::conditional::none_match(req, &file.etag) {
         HttpResponse::NotModified().finish()
     } else {
         HttpResponse::Ok()

@@ -69,7 +69,7 @@ pub(crate) fn jpeg_with_exif(image: &RgbImage, orientation: u16) -> Result<Vec<u
 pub(crate) fn cmyk_jpeg(w: u16, h: u16) -> Result<Vec<u8>> {
     let mut out = Vec::new();
     let pixels: Vec<u8> = (0..h)
-        .flat_map(|_| (0..w).map(move |x| x))
+        .flat_map(|_| 0..w)
         .flat_map(|x| {
             if x < w / 2 {
                 [255u8, 0, 0, 0]

@@ -50,12 +50,7 @@ pub(super) async fn serve(
         .insert_header((header::CACHE_CONTROL, cache))
         .insert_header((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
         .insert_header((header::CONTENT_SECURITY_POLICY, MEDIA_CSP));
-    let not_modified = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
-    if not_modified {
+    if crate::http::conditional::none_match(req, &etag) {
         return resp.status(StatusCode::NOT_MODIFIED).finish();
     }
     match fetch_or_make(&state.db, storage, &state.images, &row, &spec).await {
