@@ -14,9 +14,14 @@ e2e!(
     an_unknown_site_or_a_bad_page_is_refused_clearly,
 );
 e2e!(settings = pages_of_two; a_sitemap_past_the_page_size_is_an_index_of_pages);
+e2e!(settings = three_a_minute; sitemap_requests_count_against_the_anonymous_rate_limit);
 
 fn pages_of_two(s: &mut wharf::Settings) {
     s.sitemap_page_size = 2;
+}
+
+fn three_a_minute(s: &mut wharf::Settings) {
+    s.rate_limit_anonymous_per_minute = 3;
 }
 
 /// An XML element: name as written (`xhtml:link`), attributes, text, children.
@@ -334,7 +339,10 @@ async fn a_sitemap_past_the_page_size_is_an_index_of_pages(app: TestApp) -> Resu
     assert_eq!(locs, wanted);
     let mut all = BTreeSet::new();
     for loc in &locs {
-        let (status, _, page) = get(&app, loc).await?;
+        // Bounded work per page: the site, three counts, and per kind on the page its rows
+        // and their alternates, whatever the size of the site.
+        let ((status, _, page), statements) = app.queries_during(get(&app, loc)).await?;
+        assert!(statements <= 8, "{loc}: {statements} statements");
         assert_eq!(status, 200, "{loc}");
         let found = urls(&parse(&page)?)?;
         assert!((1..=2).contains(&found.len()), "{loc}: {page}");
@@ -358,5 +366,16 @@ async fn a_sitemap_past_the_page_size_is_an_index_of_pages(app: TestApp) -> Resu
         )
         .await?;
     assert_eq!(ok(&body)?["sitemap"].as_array().map(Vec::len), Some(1));
+    Ok(())
+}
+
+async fn sitemap_requests_count_against_the_anonymous_rate_limit(app: TestApp) -> Result<()> {
+    let url = format!("{}/sitemap.xml?site=nowhere.example.com", app.address);
+    for _ in 0..3 {
+        assert_eq!(get(&app, &url).await?.0, 404);
+    }
+    let resp = app.client.get(&url).send().await?;
+    assert_eq!(resp.status().as_u16(), 429);
+    assert!(resp.headers().contains_key("retry-after"));
     Ok(())
 }
