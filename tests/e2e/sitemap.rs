@@ -229,6 +229,14 @@ async fn the_xml_sitemap_lists_published_articles_products_and_categories_with_h
         .send()
         .await?;
     assert_eq!(again.status().as_u16(), 304);
+    // HEAD: the same headers, no body.
+    let head = app.client.head(&url).send().await?;
+    assert_eq!(head.status().as_u16(), 200);
+    assert_eq!(
+        head.headers().get("etag").and_then(|v| v.to_str().ok()),
+        Some(etag.as_str())
+    );
+    assert!(head.bytes().await?.is_empty());
 
     // GraphQL: the same entries, with kinds, URLs and x-default.
     let body = app.graphql("{ sitemap(site: \"valves.example.com\") { kind path url locale alternates { locale url } xDefault { url } } }", json!({})).await?;

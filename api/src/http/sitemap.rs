@@ -14,9 +14,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use sha2::{Digest, Sha256};
 use std::fmt::Write;
 
-/// Registers the route.
+/// Registers the route (`HEAD` answers the same headers without the body).
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.route("/sitemap.xml", web::get().to(serve));
+    cfg.route("/sitemap.xml", web::get().to(serve))
+        .route("/sitemap.xml", web::head().to(serve));
 }
 
 /// How long caches may keep a sitemap: search engines read it rarely, and an hour-old sitemap
