@@ -1,10 +1,12 @@
 //! HTTP routes: `/graphql` (POST to execute, as JSON or as a multipart upload; GET for
-//! the explorer), `/healthz`, `/readyz`, and local media at `/media/{key}` (see [`media`]).
+//! the explorer), `/healthz`, `/readyz`, local media at `/media/{key}` (see [`media`]), and
+//! sites' sitemaps at `/sitemap.xml?site=` (see [`sitemap`]).
 mod access;
 mod conditional;
 mod cors;
 mod execute;
 mod media;
+mod sitemap;
 mod studio;
 mod ws;
 
@@ -46,6 +48,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     .route("/readyz", web::get().to(readyz))
     .route("/metrics", web::get().to(metrics))
     .configure(media::routes)
+    .configure(sitemap::routes)
     .configure(studio::routes);
 }
 

@@ -13,7 +13,7 @@ e2e!(
     a_page_of_products_costs_the_same_statements_at_any_size,
 );
 
-const SITE: &str = "valves.example.com";
+pub(crate) const SITE: &str = "valves.example.com";
 
 const PRODUCT_FIELDS: &str = "id locale slug name modelNumber status version html toc { text anchor children { text } } \
     price { min max currency } incoterm { rule place } minimumOrder { quantity unit } leadTimeDays hsCode originCountry \
@@ -21,7 +21,7 @@ const PRODUCT_FIELDS: &str = "id locale slug name modelNumber status version htm
     cover { id } gallery { id } attachments { id contentType }";
 
 /// The owner's token and the site's ID.
-async fn shop(app: &TestApp) -> Result<(String, String)> {
+pub(crate) async fn shop(app: &TestApp) -> Result<(String, String)> {
     let owner = app.signup("owner@valves.example.com").await?;
     let site = app
         .create_site(&owner.token, SITE, &["en", "zh-CN"])
@@ -29,7 +29,7 @@ async fn shop(app: &TestApp) -> Result<(String, String)> {
     Ok((owner.token, site))
 }
 
-async fn category(
+pub(crate) async fn category(
     app: &TestApp,
     token: &str,
     site: &str,
@@ -50,7 +50,7 @@ async fn category(
     str_at(ok(&body)?, "/createCategory/id")
 }
 
-async fn create_product(app: &TestApp, token: &str, input: Value) -> Result<Value> {
+pub(crate) async fn create_product(app: &TestApp, token: &str, input: Value) -> Result<Value> {
     app.graphql_as(
         token,
         &format!("mutation($input: CreateProductInput!) {{ createProduct(input: $input) {{ {PRODUCT_FIELDS} }} }}"),
@@ -59,7 +59,7 @@ async fn create_product(app: &TestApp, token: &str, input: Value) -> Result<Valu
     .await
 }
 
-async fn publish(app: &TestApp, token: &str, id: &str) -> Result<()> {
+pub(crate) async fn publish(app: &TestApp, token: &str, id: &str) -> Result<()> {
     ok(&app
         .graphql_as(
             token,
@@ -70,7 +70,7 @@ async fn publish(app: &TestApp, token: &str, id: &str) -> Result<()> {
     Ok(())
 }
 
-async fn image(app: &TestApp, token: &str, site: &str, name: &str) -> Result<String> {
+pub(crate) async fn image(app: &TestApp, token: &str, site: &str, name: &str) -> Result<String> {
     let m = crate::media::upload_ok(
         app,
         token,

@@ -144,6 +144,9 @@ pub struct Settings {
     pub outbox_poll_ms: u64,
     /// How often the scheduler looks for articles due to be published, in milliseconds.
     pub scheduler_poll_ms: u64,
+    /// Most URLs in one page of `/sitemap.xml` (1 to 50,000, the sitemaps.org limit); a site
+    /// with more gets a sitemap index listing its pages.
+    pub sitemap_page_size: u64,
     /// Networks (IPs or CIDRs) webhook deliveries may reach although they are private or
     /// loopback; cloud metadata addresses stay refused. Env: comma-separated.
     #[serde(deserialize_with = "sources::list")]
@@ -345,6 +348,7 @@ impl Default for Settings {
             workers: 0,
             outbox_poll_ms: 1000,
             scheduler_poll_ms: 5000,
+            sitemap_page_size: 50_000,
             webhook_allow_hosts: Vec::new(),
             cors_allowed_origins: Vec::new(),
             public_url: None,

@@ -8,6 +8,9 @@ impl Settings {
         if self.max_page_size == 0 || self.max_page_size > 1000 {
             bail!("max_page_size must be between 1 and 1000");
         }
+        if !(1..=50_000).contains(&self.sitemap_page_size) {
+            bail!("sitemap_page_size must be from 1 to 50000 (the sitemaps.org limit)");
+        }
         if self.render_budget_ms == 0 {
             bail!("render_budget_ms must be at least 1");
         }

@@ -2,13 +2,15 @@
 use crate::error::{AppError, Reason};
 use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::types::article::{
-    Article, ArticleFilter, ArticleOrderBy, CreateArticleInput, SitemapEntry, UpdateArticleInput,
+    Article, ArticleFilter, ArticleOrderBy, CreateArticleInput, UpdateArticleInput,
 };
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
 use crate::graphql::types::preview::MarkdownPreview;
+use crate::graphql::types::seo::SitemapEntry;
 use crate::graphql::types::{id_arg, site_id_arg, to_id};
 use crate::services::article;
 use crate::services::article::add_column;
+use crate::services::seo;
 use crate::services::tag::tags_of_articles;
 use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
@@ -105,14 +107,20 @@ impl ArticleQuery {
         Ok(preview.into())
     }
 
-    /// Every published article of a site (ID or domain) with its path, last change and
-    /// translations, for building `sitemap.xml` (at most 50,000).
+    /// One page of a site's (ID or domain) sitemap: its published articles (oldest publication
+    /// first), then its published products, then its categories, each in every locale it
+    /// exists in, with its path, absolute URL, last change, translations and `x-default`.
+    /// Pages hold at most `WHARF_SITEMAP_PAGE_SIZE` entries (50,000); `GET /sitemap.xml?site=`
+    /// serves the same as XML. A page past the last is `BAD_USER_INPUT` (`OUT_OF_RANGE`).
     async fn sitemap(
         &self,
         ctx: &Context<'_>,
         site: String,
+        #[graphql(desc = "The page, from 1.", default = 1)] page: u64,
     ) -> async_graphql::Result<Vec<SitemapEntry>> {
-        let entries = article::sitemap(&state(ctx)?.db, &site).await?;
+        let st = state(ctx)?;
+        let plan = seo::plan_sitemap(&st.db, &site, st.settings.sitemap_page_size).await?;
+        let entries = seo::sitemap_page(&st.db, &plan, page).await?;
         Ok(entries.into_iter().map(SitemapEntry::from).collect())
     }
 }

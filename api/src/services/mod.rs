@@ -21,6 +21,7 @@ pub mod password;
 pub mod password_reset;
 pub mod product;
 pub mod search;
+pub mod seo;
 pub mod session;
 pub mod site;
 pub mod tag;

@@ -298,6 +298,12 @@ impl Storage {
         Ok(SignedLink { url, expires_at })
     }
 
+    /// This server's own URL as clients reach it (`WHARF_PUBLIC_URL`, else `http://HOST:PORT`),
+    /// without a trailing slash: the base of Wharf's own links.
+    pub fn self_base(&self) -> &str {
+        &self.0.self_base
+    }
+
     /// The stable link of a public object: under the public base URL when one is configured,
     /// else Wharf's own `/media/{key}`, on either store (Wharf then reads the object from S3).
     /// No signature, no expiry: the key never holds other bytes.

@@ -237,6 +237,18 @@ impl Article {
         self.0.og_image_media_id.map(super::to_id)
     }
 
+    /// schema.org structured data for the article page, as the text to put, unchanged, inside
+    /// `<script type="application/ld+json">`: a `BlogPosting` with `headline`, `description`,
+    /// `inLanguage`, `datePublished`, `dateModified`, the author as a `Person`, the site as
+    /// `publisher`, the cover and `og:image` as absolute stable image URLs, and the page's URL
+    /// as `url` and `mainEntityOfPage`. A string rather than a JSON scalar because it is made to
+    /// be embedded: `<`, `>` and `&` are written as `\u003c`, `\u003e` and `\u0026`, which a
+    /// JSON scalar would lose when the response is serialized.
+    async fn json_ld(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let st = state(ctx)?;
+        Ok(crate::services::seo::jsonld::article_json_ld(&st.db, &st.storage, &self.0).await?)
+    }
+
     /// Shared by all translations of this article.
     async fn translation_group_id(&self) -> ID {
         super::to_id(self.0.translation_group_id)

@@ -1,9 +1,8 @@
-//! Inputs and small outputs around articles: filters, orderings, create and update inputs,
-//! sitemap entries.
+//! Inputs and small outputs around articles: filters, orderings, create and update inputs.
 use super::article::ArticleStatus;
 use crate::error::{AppError, AppResult, Reason};
 use crate::services::article::{self, ArticleFilter as Filter, ArticleOrder as Order, SeoPatch};
-use async_graphql::{Enum, ID, InputObject, SimpleObject};
+use async_graphql::{Enum, ID, InputObject};
 use chrono::{DateTime, Utc};
 
 /// Most tags in one tag filter.
@@ -220,47 +219,6 @@ impl From<UpdateArticleInput> for article::ArticlePatch {
                 og_image_id: i.og_image_id,
             },
             expected_version: i.expected_version,
-        }
-    }
-}
-
-/// The same article in another locale, for `hreflang`.
-#[derive(SimpleObject)]
-pub struct SitemapAlternate {
-    /// Locale tag.
-    pub locale: String,
-    /// Path on the site.
-    pub path: String,
-}
-
-/// One URL of a site's sitemap.
-#[derive(SimpleObject)]
-pub struct SitemapEntry {
-    /// Path on the site: `/{slug}` in the default locale, `/{locale}/{slug}` otherwise
-    /// (percent-encoded).
-    pub path: String,
-    /// Locale tag.
-    pub locale: String,
-    /// Slug.
-    pub slug: String,
-    /// Last change, for `<lastmod>`.
-    pub last_modified: DateTime<Utc>,
-    /// Translations.
-    pub alternates: Vec<SitemapAlternate>,
-}
-
-impl From<article::SitemapEntry> for SitemapEntry {
-    fn from(e: article::SitemapEntry) -> Self {
-        Self {
-            path: e.path,
-            locale: e.locale,
-            slug: e.slug,
-            last_modified: e.last_modified,
-            alternates: e
-                .alternates
-                .into_iter()
-                .map(|(locale, path)| SitemapAlternate { locale, path })
-                .collect(),
         }
     }
 }

@@ -9,6 +9,7 @@ use crate::content;
 use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::product_loaders::preloaded_or_load;
 use crate::services::product;
+use crate::services::seo;
 use async_graphql::{Context, Enum, ID, Object, SimpleObject};
 use chrono::{DateTime, Utc};
 use entities::product::ProductStatus as DbStatus;
@@ -356,6 +357,19 @@ impl Product {
     /// The media item used as `og:image`.
     async fn og_image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
         self.media_by_id(ctx, self.0.og_image_media_id).await
+    }
+
+    /// schema.org structured data for the product page, as the text to put, unchanged, inside
+    /// `<script type="application/ld+json">`: a `@graph` of the `Product` (name, description,
+    /// `sku` and `mpn` from the model number, the site's name as `brand`, the cover then the
+    /// gallery as absolute stable image URLs, and an `Offer` for one price or an
+    /// `AggregateOffer` for a range; none without a price) and a `BreadcrumbList` from the main
+    /// category's top ancestor down to the product. A string rather than a JSON scalar because
+    /// it is made to be embedded: `<`, `>` and `&` are written as `\u003c`, `\u003e` and
+    /// `\u0026`, which a JSON scalar would lose when the response is serialized.
+    async fn json_ld(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
+        let st = state(ctx)?;
+        Ok(seo::jsonld::product_json_ld(&st.db, &st.storage, &self.0).await?)
     }
 
     /// Shared by all translations of this product.

@@ -19,7 +19,7 @@ pub use partial::{add_column, articles_by_id};
 pub use preview::{Preview, preview_markdown};
 pub use publish::{MAX_SCHEDULE_DAYS, publish_article, publish_due, unpublish_article};
 pub use seo::SeoPatch;
-pub use translation::{SitemapEntry, list_translations, sitemap, translation_in};
+pub use translation::{list_translations, translation_in};
 pub use write::{ArticlePatch, NewArticle, create_article, delete_article, update_article};
 
 use crate::auth::Principal;
