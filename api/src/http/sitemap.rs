@@ -94,11 +94,7 @@ async fn serve(
         "\"{}\"",
         hex::encode(&Sha256::digest(body.as_bytes())[..16])
     );
-    let fresh = req
-        .headers()
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*"));
+    let fresh = super::conditional::none_match(&req, &etag);
     let mut resp = if fresh {
         HttpResponse::NotModified()
     } else {
