@@ -6,58 +6,28 @@
 //! and locale (by slug and locale without a model number); a row that matches a product and
 //! asks for nothing different leaves it untouched, version included, so importing the same file
 //! twice changes nothing the second time.
+use super::cells::{self, SpecCell, bad, tag_key, terms_change};
 use super::export::{Links, category_paths, key_of, links_of};
 use super::read::{Row, Sheet, read};
+use super::report::row_error;
+pub use super::report::{ImportReport, RowError};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult, ErrorCode, Reason};
+use crate::error::{AppResult, ErrorCode, Reason};
 use crate::services::article::BodyLimits;
 use crate::services::product::relations::check_certifications;
 use crate::services::product::{
-    MediaSet, NewProduct, ProductPatch, SpecRow, TermsPatch, create_product, publish_product,
+    MediaSet, NewProduct, ProductPatch, SpecRow, create_product, publish_product,
     set_product_media, set_product_specs, unpublish_product, update_product,
 };
 use crate::services::site::{require_site, require_site_locale};
-use crate::services::{authz, begin_write, tag::tag_slug};
+use crate::services::{authz, begin_write};
 use entities::product::{self, ProductStatus};
 use entities::{media, site};
 use sea_orm::{
-    ActiveValue, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, TransactionSession, TransactionTrait,
 };
 use std::collections::{HashMap, HashSet};
 use uuid::Uuid;
-
-/// A refused row.
-#[derive(Debug, Clone)]
-pub struct RowError {
-    /// Its line in the file (the header is line 1).
-    pub line: u64,
-    /// The column at fault, when one is.
-    pub column: Option<String>,
-    /// The error code (`BAD_USER_INPUT`, `CONFLICT`, …).
-    pub code: &'static str,
-    /// The reason (`INVALID_CURRENCY`, …), as the API gives it.
-    pub reason: Option<&'static str>,
-    /// What is wrong, in English.
-    pub message: String,
-}
-
-/// What an import did (or, refused or dry, would have done).
-#[derive(Debug, Default)]
-pub struct ImportReport {
-    /// Product rows read.
-    pub rows: u64,
-    /// Products created.
-    pub created: u64,
-    /// Products changed.
-    pub updated: u64,
-    /// Products that matched and needed no change.
-    pub unchanged: u64,
-    /// Refused rows; when any, nothing was written.
-    pub errors: Vec<RowError>,
-    /// Whether the changes were written (no refused row, not a dry run).
-    pub written: bool,
-}
 
 /// What the import looks up by name.
 struct Names {
@@ -148,87 +118,7 @@ struct RowCtx<'a, C> {
     limits: BodyLimits,
 }
 
-fn bad(column: &str, message: impl Into<String>, reason: Reason) -> AppError {
-    AppError::bad_input(column, message).because(reason)
-}
-
-/// A whole number cell: `None` when empty.
-fn whole<T: TryFrom<i64>>(column: &str, cell: &str) -> AppResult<Option<T>> {
-    let cell = cell.trim();
-    if cell.is_empty() {
-        return Ok(None);
-    }
-    cell.parse::<i64>()
-        .ok()
-        .and_then(|n| T::try_from(n).ok())
-        .map(Some)
-        .ok_or_else(|| {
-            bad(
-                column,
-                format!("{cell:?} is not a whole number"),
-                Reason::OutOfRange,
-            )
-            .with("value", cell)
-        })
-}
-
-/// Whether `active` holds `stored` (or was left unset).
-fn same<V: PartialEq + Into<sea_orm::Value>>(active: &ActiveValue<V>, stored: &V) -> bool {
-    match active {
-        ActiveValue::Set(v) | ActiveValue::Unchanged(v) => v == stored,
-        ActiveValue::NotSet => true,
-    }
-}
-
-/// Whether laying `terms` over `current` changes any of its terms.
-fn terms_change(terms: &TermsPatch, current: &product::Model) -> AppResult<bool> {
-    let mut active: product::ActiveModel = current.clone().into();
-    terms.apply(current, &mut active)?;
-    let c = current;
-    Ok(!(same(&active.price_min_minor, &c.price_min_minor)
-        && same(&active.price_max_minor, &c.price_max_minor)
-        && same(&active.currency, &c.currency)
-        && same(&active.incoterm, &c.incoterm)
-        && same(&active.incoterm_place, &c.incoterm_place)
-        && same(&active.moq_quantity, &c.moq_quantity)
-        && same(&active.moq_unit, &c.moq_unit)
-        && same(&active.lead_time_days, &c.lead_time_days)
-        && same(&active.supply_ability, &c.supply_ability)
-        && same(&active.packaging, &c.packaging)
-        && same(&active.hs_code, &c.hs_code)
-        && same(&active.origin_country, &c.origin_country)))
-}
-
-/// The slug a tag name gets, to compare tags as the site stores them.
-fn tag_key(name: &str) -> String {
-    tag_slug("tags", name.trim(), None).map_or_else(|_| name.to_owned(), |s| s.into_string())
-}
-
 impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
-    fn terms(&self, row: &Row) -> AppResult<TermsPatch> {
-        let text = |c: &str| row.get(c).map(str::to_owned);
-        Ok(TermsPatch {
-            price_min: text("price_min"),
-            price_max: text("price_max"),
-            currency: text("currency"),
-            incoterm: text("incoterm"),
-            incoterm_place: text("incoterm_place"),
-            moq_quantity: row
-                .get("moq_quantity")
-                .map(|c| whole("moq_quantity", c))
-                .transpose()?,
-            moq_unit: text("moq_unit"),
-            lead_time_days: row
-                .get("lead_time_days")
-                .map(|c| whole("lead_time_days", c))
-                .transpose()?,
-            supply_ability: text("supply_ability"),
-            packaging: text("packaging"),
-            hs_code: text("hs_code"),
-            origin_country: text("origin_country"),
-        })
-    }
-
     fn categories(&self, cell: &str) -> AppResult<Vec<Uuid>> {
         let mut ids = Vec::new();
         for path in super::list(cell) {
@@ -282,22 +172,6 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
         Ok(ids)
     }
 
-    /// The spec table a row asks for: its non-empty spec cells, in column order.
-    fn specs(row: &Row) -> Vec<(Option<String>, String, String, Option<String>)> {
-        row.specs
-            .iter()
-            .filter(|(_, v)| !v.trim().is_empty())
-            .map(|(k, v)| {
-                (
-                    k.group.clone(),
-                    k.name.clone(),
-                    v.trim().to_owned(),
-                    k.unit.clone(),
-                )
-            })
-            .collect()
-    }
-
     async fn find(
         &self,
         model: Option<&str>,
@@ -348,7 +222,7 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
                 Reason::Duplicate,
             ));
         }
-        let terms = self.terms(row)?;
+        let terms = cells::terms(row)?;
         let categories = row
             .get("categories")
             .map(|c| self.categories(c))
@@ -370,7 +244,7 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
                 .with("allowed", "draft, published"));
             }
         };
-        let specs = self.sheet.has_specs.then(|| Self::specs(row));
+        let specs = self.sheet.has_specs.then(|| cells::specs(row));
         match self.find(model, slug, &locale).await? {
             None => {
                 let original = match model {
@@ -487,7 +361,7 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
         &self,
         product: &product::Model,
         links: Option<&Links>,
-        specs: Option<Vec<(Option<String>, String, String, Option<String>)>>,
+        specs: Option<Vec<SpecCell>>,
         images: Option<Vec<Uuid>>,
         status: Option<ProductStatus>,
     ) -> AppResult<bool> {
@@ -547,51 +421,5 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
             _ => {}
         }
         Ok(changed)
-    }
-}
-
-/// The column an API field name stands for (`priceMin` → `price_min`, `rows.2.value` → the
-/// spec column of the row's third non-empty spec).
-fn column_of(row: &Row, field: &str) -> Option<String> {
-    let field = field.strip_prefix("input.").unwrap_or(field);
-    let mut parts = field.split('.');
-    let head = parts.next()?;
-    let column = match head {
-        "id" | "productId" | "expectedVersion" | "siteId" => return None,
-        "categoryIds" => "categories".to_owned(),
-        "gallery" | "coverId" | "attachments" => "images".to_owned(),
-        "translationOf" => "model_number".to_owned(),
-        "rows" => {
-            let i: usize = parts.next()?.parse().ok()?;
-            let (key, _) = row
-                .specs
-                .iter()
-                .filter(|(_, v)| !v.trim().is_empty())
-                .nth(i)?;
-            return Some(key.header());
-        }
-        other => {
-            let mut out = String::with_capacity(other.len() + 4);
-            for ch in other.chars() {
-                if ch.is_ascii_uppercase() {
-                    out.push('_');
-                    out.push(ch.to_ascii_lowercase());
-                } else {
-                    out.push(ch);
-                }
-            }
-            out
-        }
-    };
-    Some(column)
-}
-
-fn row_error(row: &Row, e: &AppError) -> RowError {
-    RowError {
-        line: row.line,
-        column: e.field.as_deref().and_then(|f| column_of(row, f)),
-        code: e.code.as_str(),
-        reason: e.reason.map(Reason::as_str),
-        message: e.message.clone(),
     }
 }

@@ -7,9 +7,13 @@
 //! semicolons or tabs sets that separator, as Excel writes in some locales); lists are
 //! `;`-separated; an empty cell clears the field, a missing column leaves it as it is. Export
 //! prefixes a cell that a spreadsheet would take for a formula with `'`; import takes it off.
+mod cells;
 pub mod export;
 pub mod import;
 mod read;
+mod report;
+
+pub use report::{ImportReport, RowError};
 
 use crate::error::{AppError, AppResult, Reason};
 
