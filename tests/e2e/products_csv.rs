@@ -279,6 +279,54 @@ BAD-3,,,,,
         .await?;
     assert_eq!(ok(&count)?["products"]["totalCount"], 0);
 
+    // A product twice, a category and an image the site does not have, and a slug that an
+    // earlier row of the same file took: each named, and the rows after them still checked.
+    let file = "model_number,name,slug,categories,images
+D-1,Dup one,,,
+D-1,Dup again,,,
+D-2,Bad category,,valves/nope,
+D-3,Bad image,,,missing.png
+D-4,Slug clash,dup-one,,
+D-5,After the clash,,valves/ball,valve-side.png
+";
+    let body = import(&app, Some(&token), &site, file.as_bytes()).await?;
+    let report = &ok(&body)?["importProducts"];
+    let errors: Vec<(i64, String, String)> = report["errors"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .map(|e| {
+                    (
+                        e["line"].as_i64().unwrap_or_default(),
+                        e["column"].as_str().unwrap_or_default().to_owned(),
+                        e["reason"].as_str().unwrap_or_default().to_owned(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(
+        errors,
+        vec![
+            (3, "model_number".into(), "DUPLICATE".into()),
+            (4, "categories".into(), "CATEGORY_NOT_ON_SITE".into()),
+            (5, "images".into(), "MEDIA_NOT_ON_SITE".into()),
+            (6, "slug".into(), "SLUG_TAKEN".into()),
+        ]
+    );
+    assert_eq!(
+        (&report["created"], &report["written"]),
+        (&json!(2), &json!(false))
+    );
+    let count = app
+        .graphql_as(
+            &token,
+            "query { products(filter: {status: DRAFT}) { totalCount } }",
+            json!({}),
+        )
+        .await?;
+    assert_eq!(ok(&count)?["products"]["totalCount"], 0);
+
     // A file that is not UTF-8 (Excel's legacy "CSV" in GBK) is refused naming its line.
     let gbk: &[u8] = b"model_number,name\nA-1,\xc7\xf2\xb7\xa7\n";
     let body = import(&app, Some(&token), &site, gbk).await?;

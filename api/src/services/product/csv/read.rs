@@ -211,6 +211,29 @@ mod tests {
     }
 
     #[test]
+    fn files_over_the_limits_are_refused_whole() {
+        let big = vec![b'a'; MAX_FILE_BYTES + 1];
+        assert_eq!(
+            read(&big).err().and_then(|e| e.reason),
+            Some(Reason::FileTooLarge)
+        );
+        let mut many = String::from("model_number,name\n");
+        for i in 0..=MAX_ROWS {
+            many.push_str(&format!("M-{i},Valve\n"));
+        }
+        assert_eq!(
+            read(many.as_bytes()).err().and_then(|e| e.reason),
+            Some(Reason::TooMany)
+        );
+        assert_eq!(
+            read(b"").err().and_then(|e| e.reason),
+            Some(Reason::FileEmpty)
+        );
+        let extra = read(b"model_number,name\nA,B,C\n").err();
+        assert!(extra.is_some_and(|e| e.message.starts_with("line 2")));
+    }
+
+    #[test]
     fn bad_headers_are_refused_on_line_one() {
         for file in [
             "name,colour\n",
