@@ -1,4 +1,5 @@
 //! The `wharf` command: serve (default), migrate, reindex, export-schema, import, export,
+//! import-products, export-products, backup, restore, transfer,
 //! create-admin.
 use anyhow::Context;
 use clap::{Parser, Subcommand};
@@ -58,6 +59,26 @@ enum Command {
         /// The site's domain or ID.
         #[arg(long)]
         site: String,
+    },
+    /// Import a product CSV into a site (columns: README, "Product CSV"). All or nothing: when
+    /// any row is refused, every refused row is listed, nothing is written and the exit code is 1.
+    ImportProducts {
+        /// The CSV file (UTF-8, with or without a BOM).
+        file: PathBuf,
+        /// The site's domain or ID.
+        #[arg(long)]
+        site: String,
+        /// Check every row without writing anything.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Export a site's products as a CSV file in the import format (to stdout without FILE).
+    ExportProducts {
+        /// The site's domain or ID.
+        #[arg(long)]
+        site: String,
+        /// Where to write it.
+        file: Option<PathBuf>,
     },
     /// Write a consistent backup of the database and media into a new folder, while the server
     /// keeps serving (see `docs/operations.md`).
@@ -214,14 +235,7 @@ async fn main() -> anyhow::Result<()> {
             let site = services::site::find_site(&conn, "site", &site)
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
-            let admin = services::user::first_admin(&conn)
-                .await
-                .map_err(|e| anyhow::anyhow!("{}", e.message))?
-                .context("import acts as an admin: create one first with `wharf create-admin`")?;
-            let principal = wharf::auth::Principal::User {
-                user_id: admin.id,
-                is_admin: true,
-            };
+            let principal = admin_principal(&conn).await?;
             let report = services::article::transfer::import_dir(
                 &conn,
                 &principal,
@@ -267,6 +281,69 @@ async fn main() -> anyhow::Result<()> {
                 site.domain,
                 dir.display()
             );
+        }
+        Command::ImportProducts {
+            file,
+            site,
+            dry_run,
+        } => {
+            let bytes =
+                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
+            let conn = db::connect(&settings).await?;
+            db::migrate(&conn).await?;
+            let principal = admin_principal(&conn).await?;
+            let limits = services::article::BodyLimits {
+                max_bytes: settings.max_article_body_bytes,
+                render_budget: std::time::Duration::from_millis(settings.render_budget_ms),
+            };
+            let report = services::product::csv::import::import_products(
+                &conn, &principal, &site, &bytes, limits, dry_run,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            for e in &report.errors {
+                let column = e.column.as_deref().unwrap_or("-");
+                let reason = e.reason.unwrap_or(e.code);
+                eprintln!("line {}: {column}: {reason}: {}", e.line, e.message);
+            }
+            let verb = if report.written {
+                "imported"
+            } else {
+                "not imported"
+            };
+            println!(
+                "{verb} ({} rows): {} created, {} updated, {} unchanged, {} refused",
+                report.rows,
+                report.created,
+                report.updated,
+                report.unchanged,
+                report.errors.len()
+            );
+            if !report.errors.is_empty() {
+                std::process::exit(1);
+            }
+        }
+        Command::ExportProducts { site, file } => {
+            let conn = db::connect(&settings).await?;
+            let site = services::site::find_site(&conn, "site", &site)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            let export = services::product::csv::export::write_site(&conn, &site)
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            match file {
+                Some(path) => {
+                    std::fs::write(&path, export.csv.as_bytes())
+                        .with_context(|| format!("cannot write {}", path.display()))?;
+                    eprintln!(
+                        "exported {} products of {} to {}",
+                        export.rows,
+                        site.domain,
+                        path.display()
+                    );
+                }
+                None => print!("{}", export.csv),
+            }
         }
         Command::Backup { dest } => {
             let manifest = backup::backup_command(&settings, &dest).await?;
@@ -376,4 +453,18 @@ fn explain_busy_index(err: anyhow::Error) -> anyhow::Error {
     } else {
         err
     }
+}
+
+/// The principal an import acts as: the first admin.
+async fn admin_principal(
+    conn: &sea_orm::DatabaseConnection,
+) -> anyhow::Result<wharf::auth::Principal> {
+    let admin = services::user::first_admin(conn)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}", e.message))?
+        .context("import acts as an admin: create one first with `wharf create-admin`")?;
+    Ok(wharf::auth::Principal::User {
+        user_id: admin.id,
+        is_admin: true,
+    })
 }

@@ -481,3 +481,85 @@ fn a_backup_taken_beside_a_running_server_restores_into_a_new_folder_and_a_damag
     );
     Ok(())
 }
+
+#[test]
+fn import_products_names_each_bad_line_writes_nothing_and_export_reads_back() -> Result<()> {
+    let data = tempfile::tempdir()?;
+    let server = Server::start(data.path(), true)?;
+    let token = server.signup("owner@csv-cli.example.com")?;
+    let (_, site) = server.graphql(
+        Some(&token),
+        None,
+        "mutation { createSite(input: { name: \"csv\", domain: \"csv-cli.example.com\", defaultLocale: \"en\", locales: [\"en\", \"zh-CN\"] }) { id } }",
+        json!({}),
+    )?;
+    assert!(site.get("errors").is_none(), "{site}");
+    let admin = wharf(data.path())
+        .args(["create-admin", "--email", "root@csv-cli.example.com"])
+        .env("WHARF_ADMIN_PASSWORD", "admin password 1")
+        .output()?;
+    assert!(admin.status.success(), "{}", text(&admin.stderr));
+    let files = tempfile::tempdir()?;
+    let import = |name: &str, body: &str| -> Result<Output> {
+        let path = files.path().join(name);
+        std::fs::write(&path, body)?;
+        run(wharf(data.path())
+            .arg("import-products")
+            .arg(&path)
+            .args(["--site", "csv-cli.example.com"]))
+    };
+
+    let bad = import(
+        "bad.csv",
+        "model_number,locale,name,price_min,currency\nBV-1,en,Ball valve,12.50,USD\nBV-1,zh-CN,球阀,12.50,RMB\n",
+    )?;
+    assert_eq!(bad.status.code(), Some(1), "{}", text(&bad.stdout));
+    assert!(
+        text(&bad.stderr).contains("line 3: currency: INVALID_CURRENCY"),
+        "{}",
+        text(&bad.stderr)
+    );
+    assert!(
+        text(&bad.stdout)
+            .contains("not imported (2 rows): 1 created, 0 updated, 0 unchanged, 1 refused"),
+        "{}",
+        text(&bad.stdout)
+    );
+
+    let good = "\u{FEFF}model_number,locale,name,price_min,currency,spec:阀体:材质\r\nBV-1,en,Ball valve,12.50,USD,\r\nBV-1,zh-CN,球阀,12.50,CNY,不锈钢\r\n";
+    let first = import("good.csv", good)?;
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(
+        text(&first.stdout)
+            .contains("imported (2 rows): 2 created, 0 updated, 0 unchanged, 0 refused"),
+        "{}",
+        text(&first.stdout)
+    );
+    let again = import("good.csv", good)?;
+    assert!(
+        text(&again.stdout).contains("0 created, 0 updated, 2 unchanged"),
+        "{}",
+        text(&again.stdout)
+    );
+
+    let out = files.path().join("export.csv");
+    let export = run(wharf(data.path())
+        .args(["export-products", "--site", "csv-cli.example.com"])
+        .arg(&out))?;
+    assert!(export.status.success(), "{}", text(&export.stderr));
+    let written = std::fs::read_to_string(&out)?;
+    assert!(
+        written.starts_with('\u{FEFF}') && written.contains("球阀"),
+        "{written}"
+    );
+    let to_stdout =
+        run(wharf(data.path()).args(["export-products", "--site", "csv-cli.example.com"]))?;
+    assert_eq!(text(&to_stdout.stdout), written);
+    let back = import("export.csv", &written)?;
+    assert!(
+        text(&back.stdout).contains("0 created, 0 updated, 2 unchanged"),
+        "{}",
+        text(&back.stdout)
+    );
+    Ok(())
+}

@@ -193,6 +193,8 @@ reasons! {
     FileEmpty = "FILE_EMPTY",
     /// The file is over the size limit; param `maxBytes`.
     FileTooLarge = "FILE_TOO_LARGE",
+    /// A CSV file cannot be read (not UTF-8, a broken quote, a bad header); param `line`.
+    CsvUnreadable = "CSV_UNREADABLE",
     /// The file's type could not be recognised; param `allowed`.
     FileTypeUnknown = "FILE_TYPE_UNKNOWN",
     /// The file's contents are another type than declared; params `declared`, `actual`.

@@ -12,6 +12,8 @@ mod market;
 mod media;
 mod mutation;
 mod product;
+mod product_csv;
+mod product_events;
 mod product_loaders;
 mod query;
 mod search;
@@ -27,8 +29,7 @@ pub use loaders::Loaders;
 
 use crate::config::Settings;
 use crate::state::AppState;
-use async_graphql::{MergedObject, Schema};
-pub use webhook::Subscription;
+use async_graphql::{MergedObject, MergedSubscription, Schema};
 
 /// The root of all reads: one part per area, each in its own module.
 #[derive(MergedObject, Default)]
@@ -36,6 +37,7 @@ pub struct Query(
     query::ContentQuery,
     article::ArticleQuery,
     product::ProductQuery,
+    product_csv::ProductCsvQuery,
     webhook::WebhookQuery,
     media::MediaQuery,
     market::MarketQuery,
@@ -50,6 +52,7 @@ pub struct Mutation(
     mutation::ContentMutation,
     article::ArticleMutation,
     product::ProductMutation,
+    product_csv::ProductCsvMutation,
     webhook::WebhookMutation,
     media::MediaMutation,
     market::MarketMutation,
@@ -57,6 +60,13 @@ pub struct Mutation(
     account::AccountMutation,
     invitation::InvitationMutation,
     inquiry::InquiryMutation,
+);
+
+/// Live events over WebSocket: one part per area.
+#[derive(MergedSubscription, Default)]
+pub struct Subscription(
+    webhook::SiteSubscription,
+    product_events::ProductSubscription,
 );
 
 /// The schema type.
@@ -72,10 +82,14 @@ fn builder(state: &AppState) -> async_graphql::SchemaBuilder<Query, Mutation, Su
     // No schema extension: with one, async-graphql wraps every field's resolution in the
     // extension chain. Persisted queries, parse errors and the alias limit are handled before
     // execution, error codes after it, by the pipeline every transport uses (`pipeline.rs`).
-    let mut builder = Schema::build(Query::default(), Mutation::default(), Subscription)
-        .limit_depth(settings.graphql_max_depth)
-        .limit_complexity(settings.graphql_max_complexity)
-        .limit_recursive_depth(64);
+    let mut builder = Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .limit_depth(settings.graphql_max_depth)
+    .limit_complexity(settings.graphql_max_complexity)
+    .limit_recursive_depth(64);
     if !settings.introspection() {
         // Without introspection, "Did you mean …?" in validation errors would still spell out
         // the schema one guess at a time.
@@ -86,7 +100,11 @@ fn builder(state: &AppState) -> async_graphql::SchemaBuilder<Query, Mutation, Su
 
 /// The schema in SDL, as `wharf export-schema` writes it to `schema.graphql`.
 pub fn sdl() -> String {
-    Schema::build(Query::default(), Mutation::default(), Subscription)
-        .finish()
-        .sdl()
+    Schema::build(
+        Query::default(),
+        Mutation::default(),
+        Subscription::default(),
+    )
+    .finish()
+    .sdl()
 }

@@ -14,7 +14,7 @@ use async_graphql::{Context, ID, MaybeUndefined, Object};
 use chrono::{DateTime, Utc};
 
 /// The limits product descriptions are written under (those of article bodies).
-fn limits(st: &crate::state::AppState) -> BodyLimits {
+pub(super) fn limits(st: &crate::state::AppState) -> BodyLimits {
     BodyLimits {
         max_bytes: st.settings.max_article_body_bytes,
         render_budget: std::time::Duration::from_millis(st.settings.render_budget_ms),

@@ -95,7 +95,8 @@ pub struct CreateWebhookInput {
     /// Absolute http(s) URL.
     pub url: String,
     /// Events: article.published, article.updated, article.unpublished, article.deleted,
-    /// deal.live, deal.broken, deal.restored, inquiry.received.
+    /// product.created, product.updated, product.published, product.unpublished,
+    /// product.deleted, deal.live, deal.broken, deal.restored, inquiry.received.
     pub events: Vec<String>,
 }
 
@@ -267,10 +268,10 @@ pub struct InquiryReceivedEvent {
 
 /// Live events over WebSocket (`graphql-transport-ws` or `graphql-ws` at `/graphql`).
 #[derive(Default)]
-pub struct Subscription;
+pub struct SiteSubscription;
 
 #[Subscription]
-impl Subscription {
+impl SiteSubscription {
     /// Publications and unpublications of a site's articles (site ID or domain), as they
     /// happen on this server instance.
     async fn article_events(

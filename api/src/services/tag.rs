@@ -21,7 +21,7 @@ pub const MAX_TAG_NAME_CHARS: usize = 60;
 
 const TAG_CONSTRAINTS: &[(&str, &str, &str)] = &[("tags_site_id_slug", "tags.slug", "slug")];
 
-fn tag_slug(field: &str, name: &str, slug: Option<&str>) -> AppResult<Slug> {
+pub(crate) fn tag_slug(field: &str, name: &str, slug: Option<&str>) -> AppResult<Slug> {
     match slug {
         Some(slug) => Slug::parse("slug", slug),
         None => Slug::from_title(name).ok_or_else(|| {

@@ -171,6 +171,7 @@ pub async fn set_product_media(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("product").at("productId"))?;
+    super::events::product_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
 }

@@ -4,6 +4,8 @@
 //! the site's owners and editors and API tokens with `content:write`.
 
 pub mod category;
+pub mod csv;
+mod events;
 mod list;
 mod media;
 mod publish;

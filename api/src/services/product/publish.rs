@@ -114,10 +114,12 @@ async fn apply(
     if result.rows_affected != 1 {
         return Err(changed_meanwhile());
     }
-    product::Entity::find_by_id(current.id)
+    let updated = product::Entity::find_by_id(current.id)
         .one(txn)
         .await?
-        .ok_or_else(|| AppError::not_found("product").at("id"))
+        .ok_or_else(|| AppError::not_found("product").at("id"))?;
+    super::events::product_changed(txn, Some(current), Some(&updated)).await?;
+    Ok(updated)
 }
 
 /// Publishes up to `limit` scheduled products whose time has come; how many this call
@@ -157,6 +159,9 @@ pub async fn publish_due_products(
             .await?;
         if result.rows_affected == 1 {
             published += 1;
+            if let Some(after) = product::Entity::find_by_id(current.id).one(&txn).await? {
+                super::events::product_changed(&txn, Some(&current), Some(&after)).await?;
+            }
         }
     }
     txn.commit().await?;

@@ -255,7 +255,7 @@ impl ProductSeo {
 }
 
 /// A product row with nothing but its identity, for laying the first terms over.
-fn blank(id: Uuid, site_id: Uuid) -> product::Model {
+pub(super) fn blank(id: Uuid, site_id: Uuid) -> product::Model {
     let epoch = chrono::DateTime::UNIX_EPOCH;
     product::Model {
         id,
@@ -399,6 +399,7 @@ pub async fn create_product(
     if let Some(o) = &original {
         copy_media(&txn, o.id, id).await?;
     }
+    super::events::product_changed(&txn, None, Some(&created)).await?;
     txn.commit().await?;
     Ok(created)
 }
@@ -525,6 +526,7 @@ pub async fn update_product(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("product").at("id"))?;
+    super::events::product_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
 }
@@ -535,10 +537,13 @@ pub async fn delete_product(
     principal: &Principal,
     id: Uuid,
 ) -> AppResult<Uuid> {
-    product_for_write(db, principal, "id", id).await?;
-    let deleted = product::Entity::delete_by_id(id).exec(db).await?;
+    let (found, _) = product_for_write(db, principal, "id", id).await?;
+    let txn = crate::services::begin_write(db).await?;
+    let deleted = product::Entity::delete_by_id(id).exec(&txn).await?;
     if deleted.rows_affected != 1 {
         return Err(AppError::not_found("product").at("id"));
     }
+    super::events::product_changed(&txn, Some(&found), None).await?;
+    txn.commit().await?;
     Ok(id)
 }

@@ -45,6 +45,7 @@ export default {
   "reason.MEDIA_NOT_ON_SITE": "This file is not in this site's media library.",
   "reason.FILE_EMPTY": "The file is empty.",
   "reason.FILE_TOO_LARGE": "The file is larger than the limit of {maxBytes}.",
+  "reason.CSV_UNREADABLE": "Line {line} of the CSV file cannot be read. Save it from Excel as \"CSV UTF-8\" with the documented columns.",
   "reason.FILE_TYPE_UNKNOWN": "The file's type could not be recognised. Allowed types: {allowed}.",
   "reason.FILE_TYPE_MISMATCH": "The file claims to be {declared} but its contents are {actual}.",
   "reason.FILE_TYPE_NOT_ALLOWED": "Files of type {type} are not allowed. Allowed types: {allowed}.",

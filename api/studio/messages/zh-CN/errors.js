@@ -45,6 +45,7 @@ export default {
   "reason.MEDIA_NOT_ON_SITE": "这个文件不在本站点的媒体库中。",
   "reason.FILE_EMPTY": "文件是空的。",
   "reason.FILE_TOO_LARGE": "文件超过了 {maxBytes} 的大小上限。",
+  "reason.CSV_UNREADABLE": "CSV 文件第 {line} 行无法读取。请在 Excel 中另存为“CSV UTF-8”，并使用文档中的列名。",
   "reason.FILE_TYPE_UNKNOWN": "无法识别文件类型。允许的类型：{allowed}。",
   "reason.FILE_TYPE_MISMATCH": "文件声明为 {declared}，实际内容却是 {actual}。",
   "reason.FILE_TYPE_NOT_ALLOWED": "不允许上传 {type} 类型的文件。允许的类型：{allowed}。",

@@ -7,7 +7,7 @@ import { h, clear, field, input, run, notice, badge, confirmDialog, table, showE
 import { canManage, onceBox, stacked } from "./shared.js";
 
 // The events of CreateWebhookInput.events (schema.graphql).
-const EVENTS = ["article.published", "article.updated", "article.unpublished", "article.deleted", "deal.live", "deal.broken", "deal.restored", "inquiry.received"];
+const EVENTS = ["article.published", "article.updated", "article.unpublished", "article.deleted", "product.created", "product.updated", "product.published", "product.unpublished", "product.deleted", "deal.live", "deal.broken", "deal.restored", "inquiry.received"];
 const HOOK_FIELDS = `id url events active createdAt`;
 const STATUS_KIND = { delivered: "ok", pending: "warn", failed: "bad" };
 
