@@ -189,8 +189,10 @@ pub async fn write_site(db: &impl ConnectionTrait, site: &site::Model) -> AppRes
     let paths = category_paths(db, site.id).await?;
     let links = links_of(db, &products, &paths).await?;
     let names = media_names(db, site.id).await?;
+    // Spec columns in the order the rows first use them (not the map's, which differs from
+    // run to run), so the same catalogue always exports the same file.
     let mut specs: Vec<SpecKey> = Vec::new();
-    for l in links.values() {
+    for l in products.iter().filter_map(|p| links.get(&p.id)) {
         for s in &l.specs {
             let key = key_of(s);
             if !specs.contains(&key) {
