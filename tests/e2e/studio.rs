@@ -7,6 +7,7 @@ use anyhow::{Result, ensure};
 use serde_json::{Value, json};
 use wharf_tests::{Browser, Lang, PartnerServer, TestApp, e2e, ok, str_at};
 
+mod catalogue;
 mod inbox;
 
 e2e!(

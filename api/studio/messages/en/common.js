@@ -8,6 +8,7 @@ export default {
   "nav.language": "Language",
   "nav.articles": "Articles",
   "nav.tags": "Tags",
+  "nav.categories": "Categories",
   "nav.media": "Media",
   "nav.market": "Link market",
   "nav.settings": "Settings",
