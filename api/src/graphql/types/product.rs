@@ -372,6 +372,48 @@ impl Product {
         Ok(seo::jsonld::product_json_ld(&st.db, &st.storage, &self.0).await?)
     }
 
+    /// Other published products of the same site and locale, most alike first: a category
+    /// both are in counts before a shared ancestor category (a deeper one before a shallower
+    /// one), then more specification rows with the same name and value, then more shared tags,
+    /// then the newest. Never this product nor anything unpublished, whoever asks.
+    #[graphql(
+        complexity = "crate::graphql::types::connection::list_complexity(first, child_complexity)"
+    )]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5, desc = "How many (1 to 20).")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Product>> {
+        let found = product::related::related_products(
+            &state(ctx)?.db,
+            &self.0,
+            first.unwrap_or(product::related::DEFAULT_FIRST),
+        )
+        .await?;
+        Ok(found.into_iter().map(Product).collect())
+    }
+
+    /// Published articles of the same site about this product: those that mention its model
+    /// number (in the title or body, in any case, as a whole word: `AB-12` is not in `AB-123`)
+    /// first, then those sharing more of its tags, then the newest; articles in the product's
+    /// locale before others, and one version of each translated article.
+    #[graphql(
+        complexity = "crate::graphql::types::connection::list_complexity(first, child_complexity)"
+    )]
+    async fn related_articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5, desc = "How many (1 to 20).")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::article::Article>> {
+        let found = product::related::articles_of_product(
+            &state(ctx)?.db,
+            &self.0,
+            first.unwrap_or(product::related::DEFAULT_FIRST),
+        )
+        .await?;
+        Ok(found.into_iter().map(super::article::Article).collect())
+    }
+
     /// Shared by all translations of this product.
     async fn translation_group_id(&self) -> ID {
         super::to_id(self.0.translation_group_id)

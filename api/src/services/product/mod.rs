@@ -7,6 +7,7 @@ pub mod category;
 mod list;
 mod media;
 mod publish;
+pub mod related;
 pub mod relations;
 mod specs;
 mod terms;
