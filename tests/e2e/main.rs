@@ -33,6 +33,7 @@ mod plans;
 mod preview;
 mod production;
 mod products;
+mod products_related;
 mod publishing;
 mod reasons;
 mod render;
