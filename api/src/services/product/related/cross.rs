@@ -22,6 +22,14 @@ use uuid::Uuid;
 /// The most articles whose title and body are read to confirm a mention.
 const MENTION_ROWS: u64 = 100;
 
+/// A row of a tag link: the article's or product's ID, the tag, its translation group, locale
+/// and publication time.
+type TagRow = (Uuid, Uuid, Uuid, String, Option<DateTime<Utc>>);
+/// An article that may mention a model number: ID, group, locale, publication, title, body.
+type TextRow = (Uuid, Uuid, String, Option<DateTime<Utc>>, String, String);
+/// A product whose model number may be mentioned: ID, group, locale, publication, model number.
+type ModelRow = (Uuid, Uuid, String, Option<DateTime<Utc>>, String);
+
 /// A candidate and what links it to the page.
 struct Hit {
     group: Uuid,
@@ -104,7 +112,7 @@ pub async fn articles_of_product(
     let limit = check_first(first)?;
     let mut hits: HashMap<Uuid, Hit> = HashMap::new();
 
-    let rows: Vec<(Uuid, Uuid, Uuid, String, Option<DateTime<Utc>>)> = article_tag::Entity::find()
+    let rows: Vec<TagRow> = article_tag::Entity::find()
         .select_only()
         .column(article_tag::Column::ArticleId)
         .column(article_tag::Column::TagId)
@@ -144,31 +152,30 @@ pub async fn articles_of_product(
             Expr::from(Func::lower(Expr::col((article::Entity, column))))
                 .like(LikeExpr::new(like_pattern(model)).escape(ESCAPE))
         };
-        let rows: Vec<(Uuid, Uuid, String, Option<DateTime<Utc>>, String, String)> =
-            article::Entity::find()
-                .select_only()
-                .column(article::Column::Id)
-                .column(article::Column::TranslationGroupId)
-                .column(article::Column::Locale)
-                .column(article::Column::PublishedAt)
-                .column(article::Column::Title)
-                .column(article::Column::Body)
-                .filter(published_articles(of.site_id))
-                .filter(
-                    Condition::any()
-                        .add(contains(article::Column::Title))
-                        .add(contains(article::Column::Body)),
-                )
-                .order_by(
-                    locale_first(article::Column::Locale, &of.locale),
-                    Order::Asc,
-                )
-                .order_by_desc(article::Column::PublishedAt)
-                .order_by_desc(article::Column::Id)
-                .limit(MENTION_ROWS)
-                .into_tuple()
-                .all(db)
-                .await?;
+        let rows: Vec<TextRow> = article::Entity::find()
+            .select_only()
+            .column(article::Column::Id)
+            .column(article::Column::TranslationGroupId)
+            .column(article::Column::Locale)
+            .column(article::Column::PublishedAt)
+            .column(article::Column::Title)
+            .column(article::Column::Body)
+            .filter(published_articles(of.site_id))
+            .filter(
+                Condition::any()
+                    .add(contains(article::Column::Title))
+                    .add(contains(article::Column::Body)),
+            )
+            .order_by(
+                locale_first(article::Column::Locale, &of.locale),
+                Order::Asc,
+            )
+            .order_by_desc(article::Column::PublishedAt)
+            .order_by_desc(article::Column::Id)
+            .limit(MENTION_ROWS)
+            .into_tuple()
+            .all(db)
+            .await?;
         for (id, group, locale, published_at, title, body) in rows {
             if mentions(&title, model) || mentions(&body, model) {
                 hits.entry(id)
@@ -208,7 +215,7 @@ pub async fn products_of_article(
         .from(article_tag::Entity)
         .and_where(article_tag::Column::ArticleId.eq(of.id))
         .to_owned();
-    let rows: Vec<(Uuid, Uuid, Uuid, String, Option<DateTime<Utc>>)> = product_tag::Entity::find()
+    let rows: Vec<TagRow> = product_tag::Entity::find()
         .select_only()
         .column(product_tag::Column::ProductId)
         .column(product_tag::Column::TagId)
@@ -267,7 +274,7 @@ pub async fn products_of_article(
             Box::new(Expr::Constant(ESCAPE.into())),
         ),
     );
-    let rows: Vec<(Uuid, Uuid, String, Option<DateTime<Utc>>, String)> = product::Entity::find()
+    let rows: Vec<ModelRow> = product::Entity::find()
         .select_only()
         .column(product::Column::Id)
         .column(product::Column::TranslationGroupId)
