@@ -220,6 +220,27 @@ async fn related_products_share_the_same_category_before_its_parent_and_specs_br
         )
         .await?;
     assert_eq!(list(&body, "/product/related", "id")?, ids);
+
+    // A few statements, never one per candidate: the product's categories, the tree, then one
+    // each for category, spec and tag candidates, and the chosen products.
+    let vars = json!({ "id": this });
+    let (_, alone) = app
+        .queries_during(app.graphql(
+            "query Alone($id: ID!) { product(id: $id) { id } }",
+            vars.clone(),
+        ))
+        .await?;
+    let (_, with) = app
+        .queries_during(app.graphql(
+            "query With($id: ID!) { product(id: $id) { id related(first: 20) { id } } }",
+            vars,
+        ))
+        .await?;
+    assert!(
+        with - alone <= 6,
+        "related took {} statements",
+        with - alone
+    );
     Ok(())
 }
 

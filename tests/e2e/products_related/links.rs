@@ -85,6 +85,26 @@ async fn related_articles_put_a_model_mention_before_shared_tags(app: TestApp) -
         of_product(&app, &this, "relatedArticles", 1, "id").await?,
         vec![mention]
     );
+    // Tag candidates, mention candidates, the chosen articles: three statements.
+    let vars = json!({ "id": this });
+    let (_, alone) = app
+        .queries_during(app.graphql(
+            "query Alone($id: ID!) { product(id: $id) { id } }",
+            vars.clone(),
+        ))
+        .await?;
+    let (_, with) = app
+        .queries_during(app.graphql(
+            "query With($id: ID!) { product(id: $id) { id relatedArticles { id } } }",
+            vars,
+        ))
+        .await?;
+    assert_eq!(
+        with - alone,
+        3,
+        "relatedArticles took {} statements",
+        with - alone
+    );
     Ok(())
 }
 
@@ -226,5 +246,24 @@ async fn an_article_links_to_the_products_it_is_about(app: TestApp) -> Result<()
     )
     .await?;
     assert_eq!(of_article(&app, &zh, 10).await?, vec![chinese]);
+    let vars = json!({ "id": zh });
+    let (_, alone) = app
+        .queries_during(app.graphql(
+            "query Alone($id: ID!) { article(id: $id) { id } }",
+            vars.clone(),
+        ))
+        .await?;
+    let (_, with) = app
+        .queries_during(app.graphql(
+            "query With($id: ID!) { article(id: $id) { id relatedProducts { id } } }",
+            vars,
+        ))
+        .await?;
+    assert_eq!(
+        with - alone,
+        3,
+        "relatedProducts took {} statements",
+        with - alone
+    );
     Ok(())
 }
