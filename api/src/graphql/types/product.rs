@@ -10,13 +10,14 @@ use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::product_loaders::preloaded_or_load;
 use crate::services::product;
 use crate::services::seo;
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
+use entities::product as row;
 use entities::product::ProductStatus as DbStatus;
 use entities::product_media::ProductMediaKind;
-use entities::{product as row, product_spec};
 
 pub use super::product_input::*;
+pub use super::product_parts::*;
 
 /// A product in one locale.
 pub struct Product(pub row::Model);
@@ -49,58 +50,6 @@ impl From<ProductStatus> for DbStatus {
             ProductStatus::Scheduled => Self::Scheduled,
             ProductStatus::Published => Self::Published,
         }
-    }
-}
-
-/// A price or price range.
-#[derive(SimpleObject)]
-pub struct ProductPrice {
-    /// Lowest (or only) price, as a decimal string with the currency's digits (`12.50`).
-    pub min: String,
-    /// Highest price (equal to `min` for a single price).
-    pub max: String,
-    /// ISO 4217 currency code.
-    pub currency: String,
-}
-
-/// The delivery term of a price.
-#[derive(SimpleObject)]
-pub struct ProductIncoterm {
-    /// The Incoterms 2020 rule (`FOB`).
-    pub rule: String,
-    /// The named port or place (`Ningbo`).
-    pub place: Option<String>,
-}
-
-/// A minimum order.
-#[derive(SimpleObject)]
-pub struct MinimumOrder {
-    /// How many.
-    pub quantity: i64,
-    /// Of what (`pieces`, `sets`, `tons`).
-    pub unit: String,
-}
-
-/// One row of a specification table.
-pub struct ProductSpec(pub product_spec::Model);
-
-#[Object]
-impl ProductSpec {
-    /// The heading the row sits under.
-    async fn group(&self) -> Option<&str> {
-        self.0.spec_group.as_deref()
-    }
-    /// What is specified.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// Its value.
-    async fn value(&self) -> &str {
-        &self.0.value
-    }
-    /// Unit of the value.
-    async fn unit(&self) -> Option<&str> {
-        self.0.unit.as_deref()
     }
 }
 
