@@ -35,6 +35,7 @@ mod product_events;
 mod production;
 mod products;
 mod products_csv;
+mod products_related;
 mod publishing;
 mod reasons;
 mod render;

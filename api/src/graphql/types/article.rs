@@ -326,6 +326,27 @@ impl Article {
         Ok(found.into_iter().map(Article).collect())
     }
 
+    /// Published products of the same site this article is about: those whose model number
+    /// it mentions (in the title or body, in any case, as a whole word) first, then those
+    /// sharing more of its tags, then the newest; products in the article's locale before
+    /// others, and one version of each translated product.
+    #[graphql(
+        complexity = "crate::graphql::types::connection::list_complexity(first, child_complexity)"
+    )]
+    async fn related_products(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5, desc = "How many (1 to 20).")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::product::Product>> {
+        let found = crate::services::product::related::products_of_article(
+            &crate::graphql::context::state(ctx)?.db,
+            &self.0,
+            first.unwrap_or(crate::services::product::related::DEFAULT_FIRST),
+        )
+        .await?;
+        Ok(found.into_iter().map(super::product::Product).collect())
+    }
+
     /// The media item used as `og:image` (`ogImageId` on create and update).
     async fn og_image(
         &self,

@@ -15,6 +15,7 @@ pub mod media;
 pub mod preview;
 pub mod product;
 pub mod product_input;
+pub mod product_parts;
 pub mod seo;
 pub mod site;
 pub mod tag;

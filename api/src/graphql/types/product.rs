@@ -10,13 +10,14 @@ use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::product_loaders::preloaded_or_load;
 use crate::services::product;
 use crate::services::seo;
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, Enum, ID, Object};
 use chrono::{DateTime, Utc};
+use entities::product as row;
 use entities::product::ProductStatus as DbStatus;
 use entities::product_media::ProductMediaKind;
-use entities::{product as row, product_spec};
 
 pub use super::product_input::*;
+pub use super::product_parts::*;
 
 /// A product in one locale.
 pub struct Product(pub row::Model);
@@ -49,58 +50,6 @@ impl From<ProductStatus> for DbStatus {
             ProductStatus::Scheduled => Self::Scheduled,
             ProductStatus::Published => Self::Published,
         }
-    }
-}
-
-/// A price or price range.
-#[derive(SimpleObject)]
-pub struct ProductPrice {
-    /// Lowest (or only) price, as a decimal string with the currency's digits (`12.50`).
-    pub min: String,
-    /// Highest price (equal to `min` for a single price).
-    pub max: String,
-    /// ISO 4217 currency code.
-    pub currency: String,
-}
-
-/// The delivery term of a price.
-#[derive(SimpleObject)]
-pub struct ProductIncoterm {
-    /// The Incoterms 2020 rule (`FOB`).
-    pub rule: String,
-    /// The named port or place (`Ningbo`).
-    pub place: Option<String>,
-}
-
-/// A minimum order.
-#[derive(SimpleObject)]
-pub struct MinimumOrder {
-    /// How many.
-    pub quantity: i64,
-    /// Of what (`pieces`, `sets`, `tons`).
-    pub unit: String,
-}
-
-/// One row of a specification table.
-pub struct ProductSpec(pub product_spec::Model);
-
-#[Object]
-impl ProductSpec {
-    /// The heading the row sits under.
-    async fn group(&self) -> Option<&str> {
-        self.0.spec_group.as_deref()
-    }
-    /// What is specified.
-    async fn name(&self) -> &str {
-        &self.0.name
-    }
-    /// Its value.
-    async fn value(&self) -> &str {
-        &self.0.value
-    }
-    /// Unit of the value.
-    async fn unit(&self) -> Option<&str> {
-        self.0.unit.as_deref()
     }
 }
 
@@ -370,6 +319,48 @@ impl Product {
     async fn json_ld(&self, ctx: &Context<'_>) -> async_graphql::Result<String> {
         let st = state(ctx)?;
         Ok(seo::jsonld::product_json_ld(&st.db, &st.storage, &self.0).await?)
+    }
+
+    /// Other published products of the same site and locale, most alike first: a category
+    /// both are in counts before a shared ancestor category (a deeper one before a shallower
+    /// one), then more specification rows with the same name and value, then more shared tags,
+    /// then the newest. Never this product nor anything unpublished, whoever asks.
+    #[graphql(
+        complexity = "crate::graphql::types::connection::list_complexity(first, child_complexity)"
+    )]
+    async fn related(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5, desc = "How many (1 to 20).")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<Product>> {
+        let found = product::related::related_products(
+            &state(ctx)?.db,
+            &self.0,
+            first.unwrap_or(product::related::DEFAULT_FIRST),
+        )
+        .await?;
+        Ok(found.into_iter().map(Product).collect())
+    }
+
+    /// Published articles of the same site about this product: those that mention its model
+    /// number (in the title or body, in any case, as a whole word: `AB-12` is not in `AB-123`)
+    /// first, then those sharing more of its tags, then the newest; articles in the product's
+    /// locale before others, and one version of each translated article.
+    #[graphql(
+        complexity = "crate::graphql::types::connection::list_complexity(first, child_complexity)"
+    )]
+    async fn related_articles(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 5, desc = "How many (1 to 20).")] first: Option<i32>,
+    ) -> async_graphql::Result<Vec<super::article::Article>> {
+        let found = product::related::articles_of_product(
+            &state(ctx)?.db,
+            &self.0,
+            first.unwrap_or(product::related::DEFAULT_FIRST),
+        )
+        .await?;
+        Ok(found.into_iter().map(super::article::Article).collect())
     }
 
     /// Shared by all translations of this product.

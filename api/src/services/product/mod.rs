@@ -9,6 +9,7 @@ mod events;
 mod list;
 mod media;
 mod publish;
+pub mod related;
 pub mod relations;
 mod specs;
 mod terms;

@@ -1,0 +1,55 @@
+//! The parts of a product as the API shows them: its price, trade terms and specification rows.
+use async_graphql::{Object, SimpleObject};
+use entities::product_spec;
+
+/// A price or price range.
+#[derive(SimpleObject)]
+pub struct ProductPrice {
+    /// Lowest (or only) price, as a decimal string with the currency's digits (`12.50`).
+    pub min: String,
+    /// Highest price (equal to `min` for a single price).
+    pub max: String,
+    /// ISO 4217 currency code.
+    pub currency: String,
+}
+
+/// The delivery term of a price.
+#[derive(SimpleObject)]
+pub struct ProductIncoterm {
+    /// The Incoterms 2020 rule (`FOB`).
+    pub rule: String,
+    /// The named port or place (`Ningbo`).
+    pub place: Option<String>,
+}
+
+/// A minimum order.
+#[derive(SimpleObject)]
+pub struct MinimumOrder {
+    /// How many.
+    pub quantity: i64,
+    /// Of what (`pieces`, `sets`, `tons`).
+    pub unit: String,
+}
+
+/// One row of a specification table.
+pub struct ProductSpec(pub product_spec::Model);
+
+#[Object]
+impl ProductSpec {
+    /// The heading the row sits under.
+    async fn group(&self) -> Option<&str> {
+        self.0.spec_group.as_deref()
+    }
+    /// What is specified.
+    async fn name(&self) -> &str {
+        &self.0.name
+    }
+    /// Its value.
+    async fn value(&self) -> &str {
+        &self.0.value
+    }
+    /// Unit of the value.
+    async fn unit(&self) -> Option<&str> {
+        self.0.unit.as_deref()
+    }
+}
