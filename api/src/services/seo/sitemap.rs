@@ -140,6 +140,44 @@ pub async fn plan_sitemap(
 /// One row of a page: (group: translation group or category, locale, slug, last change).
 type Row = (Uuid, String, String, DateTime<Utc>);
 
+/// The rows of one kind of content (articles or products, whose columns are named alike) that
+/// fall on this page, `(offset, limit)`, and the other published versions of each, written as
+/// entries to `out`: one statement for the rows, one per chunk of translation groups.
+macro_rules! kind_page {
+    ($db:expr, $plan:expr, $published:ident, $entity:ident, $kind:expr, $slice:expr, $out:expr) => {{
+        let (offset, limit) = $slice;
+        if limit > 0 {
+            let rows: Vec<Row> = $published($plan.site.id)
+                .select_only()
+                .column($entity::Column::TranslationGroupId)
+                .column($entity::Column::Locale)
+                .column($entity::Column::Slug)
+                .column($entity::Column::UpdatedAt)
+                .order_by_asc($entity::Column::PublishedAt)
+                .order_by_asc($entity::Column::Id)
+                .offset(offset)
+                .limit(limit)
+                .into_tuple()
+                .all($db)
+                .await?;
+            let mut versions = HashMap::new();
+            for chunk in groups_of(&rows).chunks(ALTERNATES_CHUNK) {
+                let found: Vec<(Uuid, String, String)> = $published($plan.site.id)
+                    .select_only()
+                    .column($entity::Column::TranslationGroupId)
+                    .column($entity::Column::Locale)
+                    .column($entity::Column::Slug)
+                    .filter($entity::Column::TranslationGroupId.is_in(chunk.iter().copied()))
+                    .into_tuple()
+                    .all($db)
+                    .await?;
+                collect(&mut versions, found);
+            }
+            entries(&$plan.site, $kind, rows, &versions, $out);
+        }
+    }};
+}
+
 /// The entries of page `page` (from 1) of a sitemap; OUT_OF_RANGE on `page` past the last.
 pub async fn sitemap_page(
     db: &impl ConnectionTrait,
@@ -166,67 +204,24 @@ pub async fn sitemap_page(
     let site_id = plan.site.id;
     let mut out = Vec::new();
 
-    let (offset, limit) = slice(0, plan.articles);
-    if limit > 0 {
-        let rows: Vec<Row> = published_articles(site_id)
-            .select_only()
-            .column(article::Column::TranslationGroupId)
-            .column(article::Column::Locale)
-            .column(article::Column::Slug)
-            .column(article::Column::UpdatedAt)
-            .order_by_asc(article::Column::PublishedAt)
-            .order_by_asc(article::Column::Id)
-            .offset(offset)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut versions = HashMap::new();
-        for chunk in groups_of(&rows).chunks(ALTERNATES_CHUNK) {
-            let found: Vec<(Uuid, String, String)> = published_articles(site_id)
-                .select_only()
-                .column(article::Column::TranslationGroupId)
-                .column(article::Column::Locale)
-                .column(article::Column::Slug)
-                .filter(article::Column::TranslationGroupId.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            collect(&mut versions, found);
-        }
-        entries(&plan.site, EntryKind::Article, rows, &versions, &mut out);
-    }
-
-    let (offset, limit) = slice(plan.articles, plan.products);
-    if limit > 0 {
-        let rows: Vec<Row> = published_products(site_id)
-            .select_only()
-            .column(product::Column::TranslationGroupId)
-            .column(product::Column::Locale)
-            .column(product::Column::Slug)
-            .column(product::Column::UpdatedAt)
-            .order_by_asc(product::Column::PublishedAt)
-            .order_by_asc(product::Column::Id)
-            .offset(offset)
-            .limit(limit)
-            .into_tuple()
-            .all(db)
-            .await?;
-        let mut versions = HashMap::new();
-        for chunk in groups_of(&rows).chunks(ALTERNATES_CHUNK) {
-            let found: Vec<(Uuid, String, String)> = published_products(site_id)
-                .select_only()
-                .column(product::Column::TranslationGroupId)
-                .column(product::Column::Locale)
-                .column(product::Column::Slug)
-                .filter(product::Column::TranslationGroupId.is_in(chunk.iter().copied()))
-                .into_tuple()
-                .all(db)
-                .await?;
-            collect(&mut versions, found);
-        }
-        entries(&plan.site, EntryKind::Product, rows, &versions, &mut out);
-    }
+    kind_page!(
+        db,
+        plan,
+        published_articles,
+        article,
+        EntryKind::Article,
+        slice(0, plan.articles),
+        &mut out
+    );
+    kind_page!(
+        db,
+        plan,
+        published_products,
+        product,
+        EntryKind::Product,
+        slice(plan.articles, plan.products),
+        &mut out
+    );
 
     let (offset, limit) = slice(plan.articles + plan.products, plan.categories);
     if limit > 0 {
