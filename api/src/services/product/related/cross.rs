@@ -39,6 +39,16 @@ struct Hit {
     tags: HashSet<Uuid>,
 }
 
+/// Counts each candidate's shared tags into `hits`.
+fn tagged(hits: &mut HashMap<Uuid, Hit>, rows: Vec<TagRow>) {
+    for (id, tag, group, locale, published_at) in rows {
+        hits.entry(id)
+            .or_insert_with(|| Hit::new(group, locale, published_at))
+            .tags
+            .insert(tag);
+    }
+}
+
 impl Hit {
     fn new(group: Uuid, locale: String, published_at: Option<DateTime<Utc>>) -> Self {
         Self {
@@ -138,12 +148,7 @@ pub async fn articles_of_product(
         .into_tuple()
         .all(db)
         .await?;
-    for (id, tag, group, locale, published_at) in rows {
-        hits.entry(id)
-            .or_insert_with(|| Hit::new(group, locale, published_at))
-            .tags
-            .insert(tag);
-    }
+    tagged(&mut hits, rows);
 
     if let Some(model) = of.model_number.as_deref().filter(|m| !m.trim().is_empty()) {
         // A substring test in SQL (`%` and `_` of the model number escaped), the whole-token
@@ -238,12 +243,7 @@ pub async fn products_of_article(
         .into_tuple()
         .all(db)
         .await?;
-    for (id, tag, group, locale, published_at) in rows {
-        hits.entry(id)
-            .or_insert_with(|| Hit::new(group, locale, published_at))
-            .tags
-            .insert(tag);
-    }
+    tagged(&mut hits, rows);
 
     // Products whose model number is in the article's text: the text is the value and each
     // row's model number the pattern, `%`, `_` and `!` escaped in SQL as `like_pattern` does.
