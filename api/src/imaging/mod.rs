@@ -12,6 +12,7 @@ pub mod decode;
 pub mod geometry;
 pub mod placeholder;
 pub mod render;
+mod shrink;
 
 pub use decode::{DecodeLimits, decode};
 pub use geometry::{Fit, Ratio, output_size};

@@ -4,8 +4,10 @@
 //! place in the catalogue.
 //!
 //! `write.rs`: creating, changing, moving and deleting categories; `tree.rs`: the tree as read
-//! (subtrees, names, product counts); `assign.rs`: the categories of a product.
+//! (subtrees, names, product counts); `assign.rs`: the categories of a product; `names.rs`: a
+//! category's names per locale, checked and written.
 mod assign;
+mod names;
 mod tree;
 mod write;
 
