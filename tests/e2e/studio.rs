@@ -552,6 +552,18 @@ async fn a_refusal_is_worded_in_the_editors_language_beside_its_field(app: TestA
     browser.close().await
 }
 
+/// Whether the site's newest media item is public, as the API says.
+async fn first_media_public(app: &TestApp, token: &str, site: &str) -> Result<Value> {
+    let body = app
+        .graphql_as(
+            token,
+            "query($s: String!) { siteMedia(site: $s, first: 5) { nodes { filename public } } }",
+            json!({ "s": site }),
+        )
+        .await?;
+    Ok(ok(&body)?["siteMedia"]["nodes"][0]["public"].clone())
+}
+
 async fn an_editor_uploads_an_image_and_inserts_it_into_an_article(app: TestApp) -> Result<()> {
     let (email, token, site) = editor(&app, "photos@example.com").await?;
     let created = app
@@ -579,6 +591,29 @@ async fn an_editor_uploads_an_image_and_inserts_it_into_an_article(app: TestApp)
     browser
         .wait("main img[src*='factory'], main img[alt]")
         .await?;
+    // Private (expiring links) until marked public; the mark reaches the API.
+    browser
+        .wait_text(".media-visibility .badge", "Private link")
+        .await?;
+    ensure!(first_media_public(&app, &token, &site).await? == json!(false));
+    browser
+        .wait("button[aria-label^=\"Make factory.png public\"]")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_text(".media-visibility .badge", "Public link")
+        .await?;
+    ensure!(first_media_public(&app, &token, &site).await? == json!(true));
+    browser
+        .wait("button[aria-label^=\"Make factory.png private\"]")
+        .await?
+        .click()
+        .await?;
+    browser
+        .wait_text(".media-visibility .badge", "Private link")
+        .await?;
+    ensure!(first_media_public(&app, &token, &site).await? == json!(false));
     browser.screenshot("media-en").await?;
     browser.assert_clean().await?;
 

@@ -37,7 +37,7 @@ import { gql, ApiError } from "./api.js";
 import { t, formatBytes, formatNumber } from "./i18n.js";
 import { h, clear, describe } from "./ui.js";
 
-export const MEDIA_FIELDS = "id url filename contentType size width height alt createdAt";
+export const MEDIA_FIELDS = "id url filename contentType size width height alt createdAt public dominantColor";
 export const IMAGE_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,image/avif";
 export const MEDIA_ACCEPT = `${IMAGE_ACCEPT},application/pdf`;
 
@@ -78,7 +78,11 @@ export function mediaSummary(m) {
 // A thumbnail: the image itself, or a box with the file's kind.
 export function thumbnail(m) {
   if (isImage(m)) {
-    return h("img", { src: m.url, alt: m.alt || "", loading: "lazy", decoding: "async", width: m.width || null, height: m.height || null });
+    const img = h("img", { src: m.url, alt: m.alt || "", loading: "lazy", decoding: "async", width: m.width || null, height: m.height || null });
+    // The image's dominant colour (computed on upload) fills its place until it arrives; set
+    // through the CSSOM, which the Studio's Content-Security-Policy allows.
+    if (/^#[0-9a-f]{6}$/i.test(m.dominantColor || "")) img.style.backgroundColor = m.dominantColor;
+    return img;
   }
   return h("span", { class: "media-file", "aria-hidden": "true" }, String(m.contentType || "").split("/").pop().toUpperCase());
 }

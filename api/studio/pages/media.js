@@ -1,9 +1,9 @@
 // The site's media library: upload (drop, choose or paste files; a progress bar each), a grid
-// of what is there with alt text, markdown to copy, and deletion that warns when articles use
-// the file. Uploads go straight to the store (lib/media.js).
+// of what is there with alt text, public or private links, markdown to copy, and deletion that
+// warns when articles use the file. Uploads go straight to the store (lib/media.js).
 import { gql, ApiError } from "../lib/api.js";
 import { t, formatDate, formatNumber, locale } from "../lib/i18n.js";
-import { h, clear, field, input, loading, confirmDialog, notice, describe, showError, clearErrors } from "../lib/ui.js";
+import { h, clear, field, input, loading, confirmDialog, notice, describe, showError, clearErrors, badge } from "../lib/ui.js";
 import { MEDIA_FIELDS, uploadFiles, uploadList, dropZone, thumbnail, mediaSummary, markdownFor, isImage, isTemporaryUrl } from "../lib/media.js";
 
 const PAGE = 24;
@@ -135,9 +135,36 @@ export async function render(root, ctx) {
       control.focus();
     };
     showAlt();
+    // Public: a stable link a CDN and browsers may keep for good; private: signed links that
+    // expire. Media used by published content are public whatever the mark says.
+    const visibility = h("div", { class: "media-visibility" });
+    const showVisibility = () => {
+      const toggle = h("button", { type: "button", class: "small",
+        "aria-label": t(m.public ? "media.makePrivateOf" : "media.makePublicOf", { name: m.filename }),
+        onclick: async () => {
+          toggle.disabled = true;
+          const wanted = !m.public;
+          try {
+            const data = await gql(`mutation StudioMediaPublic($id: ID!, $public: Boolean!) { setMediaPublic(id: $id, public: $public) { id public url } }`,
+              { id: m.id, public: wanted });
+            m.public = data.setMediaPublic.public;
+            m.url = data.setMediaPublic.url;
+            link.href = m.url;
+            notice(t(m.public === wanted ? (m.public ? "media.madePublic" : "media.madePrivate") : "media.stillPublic"));
+            showVisibility().focus();
+          } catch (err) {
+            notice(err instanceof ApiError ? err.errors.map((x) => describe(x)).join("; ") : String(err?.message || err), "error");
+            toggle.disabled = false;
+          }
+        } }, t(m.public ? "media.makePrivate" : "media.makePublic"));
+      clear(visibility, badge(t(m.public ? "media.public" : "media.private"), m.public ? "ok" : ""), " ", toggle);
+      return toggle;
+    };
+    if (typeof m.public === "boolean") showVisibility();
     li.append(link, name,
       h("p", { class: "muted" }, mediaSummary(m)),
       h("p", { class: "muted" }, h("time", { datetime: m.createdAt }, formatDate(m.createdAt))),
+      visibility,
       altBox,
       h("div", { class: "actions" }, copy, del),
       copyBox);

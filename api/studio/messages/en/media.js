@@ -62,4 +62,13 @@ export default {
   "media.err.network": "The connection to the server was lost",
   "media.err.notImage": "Only images can be chosen here",
   "media.err.aborted": "Upload cancelled",
+  "media.public": "Public link",
+  "media.private": "Private link",
+  "media.makePublic": "Make public",
+  "media.makePrivate": "Make private",
+  "media.makePublicOf": "Make {name} public: a stable link browsers and CDNs may keep",
+  "media.makePrivateOf": "Make {name} private: links that expire",
+  "media.madePublic": "The file now has a stable public link.",
+  "media.madePrivate": "The file's links now expire.",
+  "media.stillPublic": "Published content uses this file, so its link stays public.",
 };

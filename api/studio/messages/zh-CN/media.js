@@ -62,4 +62,13 @@ export default {
   "media.err.network": "与服务器的连接已断开",
   "media.err.notImage": "这里只能选择图片",
   "media.err.aborted": "已取消上传",
+  "media.public": "公开链接",
+  "media.private": "私有链接",
+  "media.makePublic": "设为公开",
+  "media.makePrivate": "设为私有",
+  "media.makePublicOf": "将 {name} 设为公开：浏览器和 CDN 可长期缓存的固定链接",
+  "media.makePrivateOf": "将 {name} 设为私有：链接会过期",
+  "media.madePublic": "该文件现在有固定的公开链接。",
+  "media.madePrivate": "该文件的链接现在会过期。",
+  "media.stillPublic": "已发布的内容使用了该文件，因此其链接保持公开。",
 };
