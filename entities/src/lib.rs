@@ -29,6 +29,7 @@ pub mod product;
 pub mod product_category;
 pub mod product_certification;
 pub mod product_media;
+pub mod product_revision;
 pub mod product_spec;
 pub mod product_tag;
 pub mod refresh_token;

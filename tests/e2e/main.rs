@@ -36,6 +36,7 @@ mod production;
 mod products;
 mod products_csv;
 mod products_related;
+mod products_revisions;
 mod publishing;
 mod reasons;
 mod render;

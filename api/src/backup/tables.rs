@@ -255,6 +255,7 @@ tables!(
     product_category,
     product_certification,
     product_media,
+    product_revision,
     product_spec,
     product_tag,
     inquiry,

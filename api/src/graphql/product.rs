@@ -347,4 +347,28 @@ impl ProductMutation {
             product::set_product_media(&state(ctx)?.db, principal(ctx), id, set).await?,
         ))
     }
+
+    /// Brings back the content of revision `revision` (its fields, trade terms, SEO fields,
+    /// specs, gallery, attachments, cover, categories, tags and certifications) as a new
+    /// revision, in one change. The slug and model number stay; media and categories deleted
+    /// since are left out. NOT_FOUND on `revision` when there is no such revision.
+    async fn restore_product_revision(
+        &self,
+        ctx: &Context<'_>,
+        product_id: ID,
+        revision: i32,
+        expected_version: Option<i32>,
+    ) -> async_graphql::Result<Product> {
+        let st = state(ctx)?;
+        let id = parse_id("productId", product_id.as_str())?;
+        let restored = product::revision::restore_product_revision(
+            &st.db,
+            principal(ctx),
+            id,
+            revision,
+            expected_version,
+            limits(st),
+        );
+        Ok(Product(restored.await?))
+    }
 }

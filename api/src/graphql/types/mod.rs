@@ -16,6 +16,7 @@ pub mod preview;
 pub mod product;
 pub mod product_input;
 pub mod product_parts;
+pub mod product_revision;
 pub mod seo;
 pub mod site;
 pub mod tag;

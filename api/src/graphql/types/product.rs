@@ -10,48 +10,17 @@ use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::product_loaders::preloaded_or_load;
 use crate::services::product;
 use crate::services::seo;
-use async_graphql::{Context, Enum, ID, Object};
+use async_graphql::{Context, ID, Object};
 use chrono::{DateTime, Utc};
 use entities::product as row;
-use entities::product::ProductStatus as DbStatus;
 use entities::product_media::ProductMediaKind;
 
 pub use super::product_input::*;
 pub use super::product_parts::*;
+pub use super::product_revision::ProductRevision;
 
 /// A product in one locale.
 pub struct Product(pub row::Model);
-
-/// Where a product is in its life.
-#[derive(Enum, Copy, Clone, Eq, PartialEq)]
-pub enum ProductStatus {
-    /// Not public.
-    Draft,
-    /// Waiting for its publication time.
-    Scheduled,
-    /// Public.
-    Published,
-}
-
-impl From<DbStatus> for ProductStatus {
-    fn from(s: DbStatus) -> Self {
-        match s {
-            DbStatus::Draft => Self::Draft,
-            DbStatus::Scheduled => Self::Scheduled,
-            DbStatus::Published => Self::Published,
-        }
-    }
-}
-
-impl From<ProductStatus> for DbStatus {
-    fn from(s: ProductStatus) -> Self {
-        match s {
-            ProductStatus::Draft => Self::Draft,
-            ProductStatus::Scheduled => Self::Scheduled,
-            ProductStatus::Published => Self::Published,
-        }
-    }
-}
 
 impl Product {
     async fn rendered(
@@ -372,6 +341,30 @@ impl Product {
     async fn translations(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Product>> {
         let found = product::list_translations(&state(ctx)?.db, principal(ctx), &self.0).await?;
         Ok(found.into_iter().map(Product).collect())
+    }
+
+    /// Revisions, newest first, at most `first` of them (1 to 500; members of the site only).
+    /// Every change of the content (not publishing) stores one, numbered by the `version` the
+    /// change gave the product.
+    async fn revisions(
+        &self,
+        ctx: &Context<'_>,
+        #[graphql(default = 20)] first: i32,
+    ) -> async_graphql::Result<Vec<ProductRevision>> {
+        let db = &state(ctx)?.db;
+        let found = product::revision::list_product_revisions(db, principal(ctx), &self.0, first);
+        Ok(found.await?.into_iter().map(ProductRevision).collect())
+    }
+
+    /// One revision by its number, null when there is none (members of the site only).
+    async fn revision(
+        &self,
+        ctx: &Context<'_>,
+        number: i32,
+    ) -> async_graphql::Result<Option<ProductRevision>> {
+        let db = &state(ctx)?.db;
+        let found = product::revision::find_product_revision(db, principal(ctx), &self.0, number);
+        Ok(found.await?.map(ProductRevision))
     }
 
     /// Increases with every change (of the product, its specs or its media).

@@ -1,5 +1,6 @@
 //! The parts of a product as the API shows them: its price, trade terms and specification rows.
-use async_graphql::{Object, SimpleObject};
+use async_graphql::{Enum, Object, SimpleObject};
+use entities::product::ProductStatus as DbStatus;
 use entities::product_spec;
 
 /// A price or price range.
@@ -51,5 +52,36 @@ impl ProductSpec {
     /// Unit of the value.
     async fn unit(&self) -> Option<&str> {
         self.0.unit.as_deref()
+    }
+}
+
+/// Where a product is in its life.
+#[derive(Enum, Copy, Clone, Eq, PartialEq)]
+pub enum ProductStatus {
+    /// Not public.
+    Draft,
+    /// Waiting for its publication time.
+    Scheduled,
+    /// Public.
+    Published,
+}
+
+impl From<DbStatus> for ProductStatus {
+    fn from(s: DbStatus) -> Self {
+        match s {
+            DbStatus::Draft => Self::Draft,
+            DbStatus::Scheduled => Self::Scheduled,
+            DbStatus::Published => Self::Published,
+        }
+    }
+}
+
+impl From<ProductStatus> for DbStatus {
+    fn from(s: ProductStatus) -> Self {
+        match s {
+            ProductStatus::Draft => Self::Draft,
+            ProductStatus::Scheduled => Self::Scheduled,
+            ProductStatus::Published => Self::Published,
+        }
     }
 }

@@ -96,7 +96,7 @@ async fn check_media(
     Ok(ids)
 }
 
-async fn replace_kind(
+pub(super) async fn replace_kind(
     txn: &impl ConnectionTrait,
     product_id: Uuid,
     kind: ProductMediaKind,
@@ -131,7 +131,7 @@ pub async fn set_product_media(
     product_id: Uuid,
     set: MediaSet,
 ) -> AppResult<product::Model> {
-    let (current, _) = product_for_write(db, principal, "productId", product_id).await?;
+    let (current, editor) = product_for_write(db, principal, "productId", product_id).await?;
     check_expected(&current, set.expected_version)?;
     let site = current.site_id;
     let gallery = match &set.gallery {
@@ -171,6 +171,7 @@ pub async fn set_product_media(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("product").at("productId"))?;
+    super::revision::record_revision(&txn, &updated, Some(editor)).await?;
     super::events::product_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)

@@ -11,6 +11,7 @@ mod media;
 mod publish;
 pub mod related;
 pub mod relations;
+pub mod revision;
 mod specs;
 mod terms;
 mod write;

@@ -40,7 +40,7 @@ pub async fn set_product_specs(
     rows: Vec<SpecRow>,
     expected_version: Option<i32>,
 ) -> AppResult<entities::product::Model> {
-    let (current, _) = product_for_write(db, principal, "productId", product_id).await?;
+    let (current, editor) = product_for_write(db, principal, "productId", product_id).await?;
     check_expected(&current, expected_version)?;
     if rows.len() > MAX_SPEC_ROWS {
         return Err(AppError::bad_input(
@@ -83,6 +83,7 @@ pub async fn set_product_specs(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("product").at("productId"))?;
+    super::revision::record_revision(&txn, &updated, Some(editor)).await?;
     super::events::product_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)

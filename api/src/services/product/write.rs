@@ -399,6 +399,7 @@ pub async fn create_product(
     if let Some(o) = &original {
         copy_media(&txn, o.id, id).await?;
     }
+    super::revision::record_revision(&txn, &created, Some(author_id)).await?;
     super::events::product_changed(&txn, None, Some(&created)).await?;
     txn.commit().await?;
     Ok(created)
@@ -431,7 +432,7 @@ pub async fn update_product(
     patch: ProductPatch,
     limits: BodyLimits,
 ) -> AppResult<product::Model> {
-    let (current, _) = product_for_write(db, principal, "id", id).await?;
+    let (current, editor) = product_for_write(db, principal, "id", id).await?;
     check_expected(&current, patch.expected_version)?;
     let mut active: product::ActiveModel = current.clone().into();
     if let Some(name) = &patch.name {
@@ -526,6 +527,7 @@ pub async fn update_product(
         .one(&txn)
         .await?
         .ok_or_else(|| AppError::not_found("product").at("id"))?;
+    super::revision::record_revision(&txn, &updated, Some(editor)).await?;
     super::events::product_changed(&txn, Some(&current), Some(&updated)).await?;
     txn.commit().await?;
     Ok(updated)
