@@ -10,6 +10,8 @@
 # Environment: DURATION (default 10s), CONNECTIONS (16), THREADS (2). Only 127.0.0.1 is used.
 # BENCH_POSTGRES=postgres://user@host:port (a server where a database may be created): Wharf runs
 # on a fresh database `wharf_bench` there instead of SQLite (needs psql), and so does the ceiling.
+# PRODUCTS=1: also seeds N products (cover, categories, 10 spec rows) and runs the storefront's
+# product list page (cache miss) right after the article list, in the same server.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
@@ -38,7 +40,9 @@ SEARCH='{"query":"{ search(query: \"trade fairs\", site: \"'$DOMAIN'\", first: 1
 # The same search with highlighted titles and excerpts: the excerpts hold Chinese, so marking them
 # segments Chinese text (run in a server of its own to show its memory apart).
 SEARCH_HL='{"query":"{ search(query: \"trade fairs\", site: \"'$DOMAIN'\", first: 10) { estimatedTotal hits { article { id title slug } titleHighlight excerptHighlight } } }"}'
-for name in LIST SLUG SEARCH SEARCH_HL; do
+# The storefront's product list page: 20 products with cover, categories and 10 spec rows each.
+PLIST='{"query":"{ products(first: 20, filter: {site: \"'$DOMAIN'\"}, orderBy: {field: PUBLISHED_AT, direction: DESC}) { edges { node { id slug name modelNumber price { min max currency } cover { id url width height } categories { slug name } specs { group name value unit } } } } }"}'
+for name in LIST SLUG SEARCH SEARCH_HL PLIST; do
   printf '%s' "${!name}" > "$work/$name.json"
   post_script "$work/$name.json" > "$work/$name.lua"
 done
@@ -91,11 +95,19 @@ for N in "${@:-1000 100000}"; do
     DB_URL=; SEED_TARGET=$work/data/wharf.db
   fi
   WHARF_DATA_DIR=$work/data WHARF_DATABASE_URL=$DB_URL RUST_LOG=error "$WHARF" migrate >/dev/null
-  python3 "$ROOT/scripts/seed_bench.py" "$SEED_TARGET" "$N" "$DOMAIN"
+  python3 "$ROOT/scripts/seed_bench.py" "$SEED_TARGET" "$N" "$DOMAIN" ${PRODUCTS:+--products}
+  # Statistics as autovacuum would have them a minute later (the rows were just copied in).
+  [ -n "${BENCH_POSTGRES:-}" ] && psql -q "$DB_URL" -c 'ANALYZE'
   WHARF_DATA_DIR=$work/data WHARF_DATABASE_URL=$DB_URL RUST_LOG=error "$WHARF" reindex >/dev/null
   start_wharf 0
   curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -d @"$work/SLUG.json" >/dev/null
   run "wharf list (cache miss)" "$work/LIST.lua"
+  if [ -n "${PRODUCTS:-}" ]; then
+    curl -sf "http://127.0.0.1:$PORT/graphql" -H 'content-type: application/json' -d @"$work/PLIST.json" \
+      | python3 -c 'import json, sys; d = json.load(sys.stdin); assert "errors" not in d and len(d["data"]["products"]["edges"][0]["node"]["specs"]) == 10, d' \
+      || { echo "the product list query failed"; exit 1; }
+    run "wharf product list (cache miss)" "$work/PLIST.lua"
+  fi
   run "wharf article by slug (cache miss)" "$work/SLUG.lua"
   run "wharf search (cache miss)" "$work/SEARCH.lua"
   stop "$WPID"; sleep 0.3

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Seeds a migrated Wharf SQLite database with N published articles for the load benchmark.
 
-usage: seed_bench.py DB_PATH N [DOMAIN] [--varied] [--tags K] [--excerpt]
+usage: seed_bench.py DB_PATH N [DOMAIN] [--varied] [--tags K] [--excerpt] [--products]
        seed_bench.py postgres://... N [DOMAIN] [...]    (through psql's COPY; needs psql)
 
 Writes one site (DOMAIN, default bench.example.com), 50 tags, and N published articles of about
@@ -10,7 +10,10 @@ shape the services write: 16-byte UUIDs, RFC 3339 timestamps at microsecond prec
 With --varied, each article gets its own title and body of about 150 words drawn from a trade
 vocabulary (every other article Chinese), so a search matches some articles, not all.
 --tags K gives each article K tags instead of two; --excerpt gives each an explicit excerpt (as
-imported articles have). IDs come from a seeded generator: the same arguments write the same rows
+imported articles have). --products also writes N published products for the product list
+benchmark: 200 public images, a category tree (4 top categories with 4 children each, named in
+en and zh-CN), and per product a cover, one or two categories, 10 spec rows, two certifications
+and a price range with FOB terms. IDs come from a seeded generator: the same arguments write the same rows
 on SQLite and PostgreSQL, so servers on either database can be compared on the same data.
 """
 import datetime
@@ -82,7 +85,8 @@ def main():
         at = argv.index("--tags")
         per_article = int(argv[at + 1])
         del argv[at:at + 2]
-    args = [a for a in argv if a not in ("--varied", "--excerpt")]
+    with_products = "--products" in argv
+    args = [a for a in argv if a not in ("--varied", "--excerpt", "--products")]
     path, n = args[0], int(args[1])
     domain = args[2] if len(args) > 2 else "bench.example.com"
     rnd = random.Random(7)
@@ -115,8 +119,64 @@ def main():
             flush(db, rows, links)
             rows, links = [], []
     flush(db, rows, links)
+    if with_products:
+        seed_products(db, rnd, new_id, site, n, now)
     db.commit()
-    print(f"seeded {n} articles into {domain}")
+    print(f"seeded {n} articles{' and products' if with_products else ''} into {domain}")
+
+
+def seed_products(db, rnd, new_id, site, n, now):
+    """N published products with cover, categories, 10 spec rows, certifications and a price."""
+    images = []
+    for i in range(200):
+        mid = new_id()
+        images.append(mid)
+        db.execute(
+            "INSERT INTO media (id, site_id, uploader_id, storage_key, filename, content_type, size_bytes, sha256, width, height, alt, created_at, public, blurhash, dominant_color) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (mid, site, None, f"bench/{i}.jpg", f"valve-{i}.jpg", "image/jpeg", 120000, f"{i:064x}", 1600, 1200, f"Valve {i}", ts(now), True, "LEHV6nWB2yk8pyo0adR*.7kCMdnj", "#8a8f94"),
+        )
+    leaves = []
+    for t in range(4):
+        top = new_id()
+        db.execute("INSERT INTO categories (id, site_id, parent_id, position, slug, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (top, site, None, t, f"group-{t}", 1, ts(now), ts(now)))
+        db.executemany("INSERT INTO category_translations (category_id, locale, name, description) VALUES (?, ?, ?, ?)", [(top, "en", f"Group {t}", None), (top, "zh-CN", f"分类 {t}", None)])
+        for c in range(4):
+            cid = new_id()
+            leaves.append(cid)
+            db.execute("INSERT INTO categories (id, site_id, parent_id, position, slug, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (cid, site, top, c, f"group-{t}-{c}", 1, ts(now), ts(now)))
+            db.executemany("INSERT INTO category_translations (category_id, locale, name, description) VALUES (?, ?, ?, ?)", [(cid, "en", f"Ball valves {t}.{c}", None), (cid, "zh-CN", f"球阀 {t}.{c}", None)])
+    spec_names = [("Size", "Nominal size", "mm"), ("Size", "Length", "mm"), ("Pressure", "Rated pressure", "MPa"), ("Pressure", "Test pressure", "MPa"),
+                  ("Materials", "Body", None), ("Materials", "Ball", None), ("Materials", "Seat", None), ("Operation", "Actuator", None),
+                  ("Operation", "Temperature", "°C"), ("Connection", "Ends", None)]
+    products, cats, specs, certs = [], [], [], []
+    for i in range(n):
+        pid = new_id()
+        when = now - datetime.timedelta(minutes=i, seconds=30)
+        products.append((pid, site, pid, "en", f"product-{i}", f"Stainless ball valve {i} 不锈钢球阀", f"BV-{i}", "Full-bore ball valve.",
+                         "# Overview\n\nA full-bore ball valve.\n", "published", ts(when), rnd.choice(images), 500, "pieces",
+                         1250 + i % 500, 1800 + i % 500, "USD", "FOB", "Ningbo", 30, 1, ts(when), ts(when)))
+        for pos, cid in enumerate(rnd.sample(leaves, 1 + i % 2)):
+            cats.append((pid, cid, pos))
+        for pos, (group, name, unit) in enumerate(spec_names):
+            specs.append((pid, pos, group, name, str(10 + (i * 7 + pos) % 90), unit))
+        certs.extend([(pid, 0, "CE", "ce"), (pid, 1, "ISO 9001", "iso 9001")])
+        if len(products) >= 2000:
+            flush_products(db, products, cats, specs, certs)
+            products, cats, specs, certs = [], [], [], []
+    flush_products(db, products, cats, specs, certs)
+
+
+def flush_products(db, products, cats, specs, certs):
+    db.executemany(
+        "INSERT INTO products (id, site_id, translation_group_id, locale, slug, name, model_number, summary, description, status, published_at, cover_media_id, "
+        "moq_quantity, moq_unit, price_min_minor, price_max_minor, currency, incoterm, incoterm_place, lead_time_days, version, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        products,
+    )
+    db.executemany("INSERT INTO product_categories (product_id, category_id, position) VALUES (?, ?, ?)", cats)
+    db.executemany("INSERT INTO product_specs (product_id, position, spec_group, name, value, unit) VALUES (?, ?, ?, ?, ?, ?)", specs)
+    db.executemany("INSERT INTO product_certifications (product_id, position, name, key) VALUES (?, ?, ?, ?)", certs)
 
 
 def flush(db, rows, links):

@@ -24,6 +24,7 @@ mod m20261214_000001_job_claims;
 mod m20261215_000001_media_images;
 mod m20261216_000001_erasure_subjects;
 mod m20261217_000001_product_revisions;
+mod m20261217_000002_product_newest_first;
 
 /// The ordered list of migrations.
 pub struct Migrator;
@@ -50,6 +51,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261215_000001_media_images::Migration),
             Box::new(m20261216_000001_erasure_subjects::Migration),
             Box::new(m20261217_000001_product_revisions::Migration),
+            Box::new(m20261217_000002_product_newest_first::Migration),
         ]
     }
 }
