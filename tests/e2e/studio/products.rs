@@ -61,9 +61,40 @@ async fn click_labelled(browser: &Browser, label: &str) -> Result<()> {
     Ok(())
 }
 
+/// The form control whose `<label>` says `label`, found by the label's text content: the
+/// specification table's labels are visually hidden on a desktop (its header row names the
+/// columns), where WebDriver's visible text of a label would be empty.
+async fn labelled(browser: &Browser, label: &str) -> Result<fantoccini::elements::Element> {
+    let deadline = tokio::time::Instant::now() + wharf_tests::browser::WAIT;
+    loop {
+        let id = browser
+            .js(
+                "return [...document.querySelectorAll('label')].find((l) => l.textContent.trim() === arguments[0])?.htmlFor ?? null",
+                vec![json!(label)],
+            )
+            .await?;
+        if let Some(id) = id.as_str().filter(|id| !id.is_empty()) {
+            return Ok(browser.client.find(fantoccini::Locator::Id(id)).await?);
+        }
+        ensure!(
+            tokio::time::Instant::now() < deadline,
+            "no field labelled {label:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// Replaces the value of the field labelled `label` with `text`, as typing would.
+async fn fill(browser: &Browser, label: &str, text: &str) -> Result<()> {
+    let el = labelled(browser, label).await?;
+    el.clear().await?;
+    el.send_keys(text).await?;
+    Ok(())
+}
+
 /// The value of the form control labelled `label`.
 async fn value_of(browser: &Browser, label: &str) -> Result<String> {
-    Ok(browser.field(label).await?.prop("value").await?.unwrap_or_default())
+    Ok(labelled(browser, label).await?.prop("value").await?.unwrap_or_default())
 }
 
 /// The product ID in the editor's address, once the editor has moved to a saved product.
@@ -127,11 +158,13 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     browser.click_text("New product").await?;
     browser.wait_text("h1", "New product").await?;
 
-    browser.fill("Name", "Stainless steel ball valve DN50").await?;
-    browser.fill("Model number", "BV-50-SS").await?;
-    browser.fill("Summary", "Full-bore, three-piece, for water and oil.").await?;
-    browser
-        .fill("Description (Markdown)", "# Overview\n\nA **full-bore** ball valve.\n\n## Materials\n\nCF8M body.\n")
+    fill(&browser, "Name", "Stainless steel ball valve DN50").await?;
+    fill(&browser, "Model number", "BV-50-SS").await?;
+    fill(&browser, "Summary", "Full-bore, three-piece, for water and oil.").await?;
+    fill(
+        &browser,
+        "Description (Markdown)",
+        "# Overview\n\nA **full-bore** ball valve.\n\n## Materials\n\nCF8M body.\n")
         .await?;
     // The preview is the server's renderer.
     browser.wait_text("#pe-preview h2", "Materials").await?;
@@ -154,11 +187,11 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     .enumerate()
     {
         let row = n + 1;
-        browser.fill(&format!("Group (row {row})"), group).await?;
-        browser.fill(&format!("Name (row {row})"), name).await?;
-        browser.fill(&format!("Value (row {row})"), value).await?;
+        fill(&browser, &format!("Group (row {row})"), group).await?;
+        fill(&browser, &format!("Name (row {row})"), name).await?;
+        fill(&browser, &format!("Value (row {row})"), value).await?;
         if !unit.is_empty() {
-            browser.fill(&format!("Unit (row {row})"), unit).await?;
+            fill(&browser, &format!("Unit (row {row})"), unit).await?;
         }
     }
     click_labelled(&browser, "Move row 3 up").await?;
@@ -179,22 +212,21 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     ensure!(shown == json!({ "order": [back, front, side], "cover": side }), "{shown}");
 
     // Price and terms.
-    browser.fill("Price (lowest)", "12.5").await?;
-    browser.fill("Price (highest)", "18").await?;
-    browser.fill("Currency", "usd").await?;
-    browser
-        .field("Incoterm (Incoterms 2020)")
+    fill(&browser, "Price (lowest)", "12.5").await?;
+    fill(&browser, "Price (highest)", "18").await?;
+    fill(&browser, "Currency", "usd").await?;
+    labelled(&browser, "Incoterm (Incoterms 2020)")
         .await?
         .select_by_value("FOB")
         .await?;
-    browser.fill("Named place", "Ningbo").await?;
-    browser.fill("Minimum order", "100").await?;
-    browser.fill("Unit", "pieces").await?;
-    browser.fill("Lead time (days)", "30").await?;
-    browser.fill("HS code", "8481.80").await?;
-    browser.fill("Country of origin", "cn").await?;
+    fill(&browser, "Named place", "Ningbo").await?;
+    fill(&browser, "Minimum order", "100").await?;
+    fill(&browser, "Unit", "pieces").await?;
+    fill(&browser, "Lead time (days)", "30").await?;
+    fill(&browser, "HS code", "8481.80").await?;
+    fill(&browser, "Country of origin", "cn").await?;
     browser.wait_text(".country-name", "China").await?;
-    browser.fill("Certifications", "CE, ISO 9001").await?;
+    fill(&browser, "Certifications", "CE, ISO 9001").await?;
     browser.click_text("Save draft").await?;
     let id = editor_product_id(&browser).await?;
     browser.wait_text("h1", "Edit product").await?;
@@ -273,8 +305,8 @@ async fn a_bad_hs_code_or_price_range_is_shown_on_its_field_and_changes_nothing(
     browser.open(&format!("/studio/products/{id}")).await?;
     browser.wait_text("h1", "Edit product").await?;
 
-    browser.fill("HS code", "84A180").await?;
-    browser.fill("Summary", "A summary that must not be saved").await?;
+    fill(&browser, "HS code", "84A180").await?;
+    fill(&browser, "Summary", "A summary that must not be saved").await?;
     browser.click_text("Save draft").await?;
     let error = browser.wait("[name=hsCode][aria-invalid=true]").await?;
     let slot = error.attr("id").await?.unwrap_or_default();
@@ -284,8 +316,8 @@ async fn a_bad_hs_code_or_price_range_is_shown_on_its_field_and_changes_nothing(
     let p = read(&app, &token, &id).await?;
     ensure!(p["version"] == 1 && p["hsCode"] == "848180" && p["summary"].is_null(), "{p}");
 
-    browser.fill("HS code", "848180").await?;
-    browser.fill("Price (lowest)", "30").await?;
+    fill(&browser, "HS code", "848180").await?;
+    fill(&browser, "Price (lowest)", "30").await?;
     browser.click_text("Save draft").await?;
     let error = browser.wait("[name=priceMax][aria-invalid=true]").await?;
     let slot = error.attr("id").await?.unwrap_or_default();
@@ -300,9 +332,9 @@ async fn a_bad_hs_code_or_price_range_is_shown_on_its_field_and_changes_nothing(
     ensure!(p["version"] == 1 && p["price"]["min"] == "10.00" && p["summary"].is_null(), "{p}");
 
     // A specification row without its name is refused before anything is sent.
-    browser.fill("Price (lowest)", "10").await?;
+    fill(&browser, "Price (lowest)", "10").await?;
     browser.click_text("Add row").await?;
-    browser.fill("Value (row 1)", "DN80").await?;
+    fill(&browser, "Value (row 1)", "DN80").await?;
     browser.click_text("Save draft").await?;
     browser.wait("[name=\"rows.0.name\"][aria-invalid=true]").await?;
     browser.wait_text(".spec-row .field-error", "must not be empty").await?;
@@ -345,12 +377,12 @@ async fn a_chinese_translation_is_written_beside_the_english_original(app: TestA
     browser.wait_text("#pe-source h1", "Overview").await?;
     ensure!(value_of(&browser, "Value (row 1)").await? == "CF8M");
     ensure!(value_of(&browser, "Model number").await? == "BV-50-SS");
-    browser.fill("Name", "不锈钢球阀 DN50（三片式全通径，适用于水和油）").await?;
-    browser.fill("Summary", "全通径，三片式。").await?;
-    browser.fill("Description (Markdown)", "# 概述\n\n全通径球阀。\n").await?;
-    browser.fill("Group (row 1)", "阀体").await?;
-    browser.fill("Name (row 1)", "材质").await?;
-    browser.fill("Value (row 1)", "CF8M 不锈钢").await?;
+    fill(&browser, "Name", "不锈钢球阀 DN50（三片式全通径，适用于水和油）").await?;
+    fill(&browser, "Summary", "全通径，三片式。").await?;
+    fill(&browser, "Description (Markdown)", "# 概述\n\n全通径球阀。\n").await?;
+    fill(&browser, "Group (row 1)", "阀体").await?;
+    fill(&browser, "Name (row 1)", "材质").await?;
+    fill(&browser, "Value (row 1)", "CF8M 不锈钢").await?;
     browser.resize(1280, 1800).await?;
     browser.screenshot("product-translate-en").await?;
     browser.click_text("Save draft").await?;
@@ -399,7 +431,7 @@ async fn two_editors_saving_the_same_product_get_a_conflict_not_an_overwrite(
         )
         .await?;
     ensure!(ok(&theirs)?["updateProduct"]["version"] == 2);
-    browser.fill("Name", "Swing check valve").await?;
+    fill(&browser, "Name", "Swing check valve").await?;
     browser.click_text("Save draft").await?;
     browser
         .wait_text("#pe-conflict", "Someone else saved this product after you opened it")
