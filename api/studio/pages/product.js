@@ -110,6 +110,7 @@ export async function render(root, ctx) {
       if (typeof saved.values.fields?.categoryIds === "string") cats.set(saved.values.fields.categoryIds.split(" ").filter(Boolean));
       if (saved.values.specsRaw) specs.set(saved.values.specsRaw);
       if (saved.values.media) media.set(saved.values.media);
+      if (c.description.value !== f.description) desc.refresh();
       if (!dirty()) {
         localStorage.removeItem(key);
       } else {
