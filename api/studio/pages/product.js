@@ -241,7 +241,7 @@ export async function render(root, ctx) {
       field(t("product.summary"), c.summary, { name: "summary" }),
       field(t("articles.tags"), c.tags, { name: "tags", hint: t("editor.tagsHint") }),
       cats.el),
-    section("pe-desc-h", t("product.description"), desc.el),
+    section("pe-desc-h", t("product.describeTitle"), desc.el),
     section("pe-specs-h", t("product.specs"), h("p", { class: "hint" }, t("product.specsHint")), specs.el),
     section("pe-media-h", t("product.media"), media.el),
     section("pe-terms-h", t("product.terms"), terms.el),

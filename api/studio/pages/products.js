@@ -84,7 +84,7 @@ export async function render(root, ctx) {
           h("a", { href: `/studio/products/${p.id}`, lang: p.locale, class: "product-name" }, p.name),
           p.modelNumber ? h("span", { class: "mono" }, p.modelNumber) : "",
           h("span", {}, badge(t(`status.${p.status}`), p.status), p.status === "SCHEDULED" ? h("span", { class: "muted" }, " ", formatDate(p.scheduledAt)) : null),
-          p.locale,
+          h("span", { class: "nowrap" }, p.locale),
           h("span", { lang: p.locale }, p.categories.map((c) => c.name).join(", ")),
           formatDate(p.updatedAt),
         ]),

@@ -32,7 +32,13 @@ fn photo(colour: [u8; 3]) -> Result<Vec<u8>> {
 }
 
 /// Uploads a photo named `name`; returns its media ID.
-async fn upload_photo(app: &TestApp, token: &str, site: &str, name: &str, colour: [u8; 3]) -> Result<String> {
+async fn upload_photo(
+    app: &TestApp,
+    token: &str,
+    site: &str,
+    name: &str,
+    colour: [u8; 3],
+) -> Result<String> {
     let m = crate::media::upload_ok(app, token, site, name, "image/jpeg", photo(colour)?).await?;
     str_at(&m, "/id")
 }
@@ -94,7 +100,11 @@ async fn fill(browser: &Browser, label: &str, text: &str) -> Result<()> {
 
 /// The value of the form control labelled `label`.
 async fn value_of(browser: &Browser, label: &str) -> Result<String> {
-    Ok(labelled(browser, label).await?.prop("value").await?.unwrap_or_default())
+    Ok(labelled(browser, label)
+        .await?
+        .prop("value")
+        .await?
+        .unwrap_or_default())
 }
 
 /// The product ID in the editor's address, once the editor has moved to a saved product.
@@ -160,12 +170,18 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
 
     fill(&browser, "Name", "Stainless steel ball valve DN50").await?;
     fill(&browser, "Model number", "BV-50-SS").await?;
-    fill(&browser, "Summary", "Full-bore, three-piece, for water and oil.").await?;
+    fill(
+        &browser,
+        "Summary",
+        "Full-bore, three-piece, for water and oil.",
+    )
+    .await?;
     fill(
         &browser,
         "Description (Markdown)",
-        "# Overview\n\nA **full-bore** ball valve.\n\n## Materials\n\nCF8M body.\n")
-        .await?;
+        "# Overview\n\nA **full-bore** ball valve.\n\n## Materials\n\nCF8M body.\n",
+    )
+    .await?;
     // The preview is the server's renderer.
     browser.wait_text("#pe-preview h2", "Materials").await?;
     browser
@@ -204,12 +220,17 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     click_labelled(&browser, "Move back.jpg earlier").await?;
     click_labelled(&browser, "Move back.jpg earlier").await?;
     browser
-        .wait(&format!(".gallery-item[data-id=\"{side}\"] input[type=radio]"))
+        .wait(&format!(
+            ".gallery-item[data-id=\"{side}\"] input[type=radio]"
+        ))
         .await?
         .click()
         .await?;
     let shown = gallery_shown(&browser).await?;
-    ensure!(shown == json!({ "order": [back, front, side], "cover": side }), "{shown}");
+    ensure!(
+        shown == json!({ "order": [back, front, side], "cover": side }),
+        "{shown}"
+    );
 
     // Price and terms.
     fill(&browser, "Price (lowest)", "12.5").await?;
@@ -234,7 +255,10 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     // Everything as the API has it.
     let p = read(&app, &token, &id).await?;
     ensure!(p["status"] == "DRAFT" && p["locale"] == "en", "{p}");
-    ensure!(p["name"] == "Stainless steel ball valve DN50" && p["modelNumber"] == "BV-50-SS", "{p}");
+    ensure!(
+        p["name"] == "Stainless steel ball valve DN50" && p["modelNumber"] == "BV-50-SS",
+        "{p}"
+    );
     ensure!(
         p["specs"]
             == json!([
@@ -244,12 +268,27 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
             ]),
         "{p}"
     );
-    ensure!(p["gallery"] == json!([{ "id": back }, { "id": front }, { "id": side }]), "{p}");
+    ensure!(
+        p["gallery"] == json!([{ "id": back }, { "id": front }, { "id": side }]),
+        "{p}"
+    );
     ensure!(p["cover"] == json!({ "id": side }), "{p}");
-    ensure!(p["price"] == json!({ "min": "12.50", "max": "18.00", "currency": "USD" }), "{p}");
-    ensure!(p["incoterm"] == json!({ "rule": "FOB", "place": "Ningbo" }), "{p}");
-    ensure!(p["minimumOrder"] == json!({ "quantity": 100, "unit": "pieces" }), "{p}");
-    ensure!(p["leadTimeDays"] == 30 && p["hsCode"] == "848180" && p["originCountry"] == "CN", "{p}");
+    ensure!(
+        p["price"] == json!({ "min": "12.50", "max": "18.00", "currency": "USD" }),
+        "{p}"
+    );
+    ensure!(
+        p["incoterm"] == json!({ "rule": "FOB", "place": "Ningbo" }),
+        "{p}"
+    );
+    ensure!(
+        p["minimumOrder"] == json!({ "quantity": 100, "unit": "pieces" }),
+        "{p}"
+    );
+    ensure!(
+        p["leadTimeDays"] == 30 && p["hsCode"] == "848180" && p["originCountry"] == "CN",
+        "{p}"
+    );
     ensure!(p["certifications"] == json!(["CE", "ISO 9001"]), "{p}");
     ensure!(p["categories"] == json!([{ "id": ball }]), "{p}");
 
@@ -263,7 +302,10 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     ensure!(value_of(&browser, "HS code").await? == "848180");
     ensure!(value_of(&browser, "Certifications").await? == "CE, ISO 9001");
     let shown = gallery_shown(&browser).await?;
-    ensure!(shown == json!({ "order": [back, front, side], "cover": side }), "{shown}");
+    ensure!(
+        shown == json!({ "order": [back, front, side], "cover": side }),
+        "{shown}"
+    );
     browser.wait_text("#pe-preview h1", "Overview").await?;
 
     browser.click_text("Publish now").await?;
@@ -273,7 +315,9 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     browser.screenshot("product-en").await?;
     browser.resize(1280, 900).await?;
     browser.open("/studio/products").await?;
-    browser.wait_text("td a", "Stainless steel ball valve DN50").await?;
+    browser
+        .wait_text("td a", "Stainless steel ball valve DN50")
+        .await?;
     browser.wait_text("td", "BV-50-SS").await?;
     browser.screenshot("products-en").await?;
 
@@ -281,7 +325,10 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
     browser.resize(375, 812).await?;
     browser.open(&format!("/studio/products/{id}")).await?;
     browser.wait_text("h1", "Edit product").await?;
-    ensure!(overflow(&browser).await? <= 0, "the product editor scrolls sideways at phone width");
+    ensure!(
+        overflow(&browser).await? <= 0,
+        "the product editor scrolls sideways at phone width"
+    );
     browser.screenshot("product-en-phone").await?;
     browser.assert_clean().await?;
     browser.close().await
@@ -314,7 +361,10 @@ async fn a_bad_hs_code_or_price_range_is_shown_on_its_field_and_changes_nothing(
     ensure!(said.contains("is not an HS code"), "{said}");
     browser.screenshot("product-field-error").await?;
     let p = read(&app, &token, &id).await?;
-    ensure!(p["version"] == 1 && p["hsCode"] == "848180" && p["summary"].is_null(), "{p}");
+    ensure!(
+        p["version"] == 1 && p["hsCode"] == "848180" && p["summary"].is_null(),
+        "{p}"
+    );
 
     fill(&browser, "HS code", "848180").await?;
     fill(&browser, "Price (lowest)", "30").await?;
@@ -322,24 +372,41 @@ async fn a_bad_hs_code_or_price_range_is_shown_on_its_field_and_changes_nothing(
     let error = browser.wait("[name=priceMax][aria-invalid=true]").await?;
     let slot = error.attr("id").await?.unwrap_or_default();
     browser
-        .wait_text(&format!("#{slot}-err"), "The highest price must not be below the lowest price")
+        .wait_text(
+            &format!("#{slot}-err"),
+            "The highest price must not be below the lowest price",
+        )
         .await?;
     ensure!(
-        browser.client.find(fantoccini::Locator::Css("[name=hsCode][aria-invalid]")).await.is_err(),
+        browser
+            .client
+            .find(fantoccini::Locator::Css("[name=hsCode][aria-invalid]"))
+            .await
+            .is_err(),
         "the fixed HS code is no longer marked"
     );
     let p = read(&app, &token, &id).await?;
-    ensure!(p["version"] == 1 && p["price"]["min"] == "10.00" && p["summary"].is_null(), "{p}");
+    ensure!(
+        p["version"] == 1 && p["price"]["min"] == "10.00" && p["summary"].is_null(),
+        "{p}"
+    );
 
     // A specification row without its name is refused before anything is sent.
     fill(&browser, "Price (lowest)", "10").await?;
     browser.click_text("Add row").await?;
     fill(&browser, "Value (row 1)", "DN80").await?;
     browser.click_text("Save draft").await?;
-    browser.wait("[name=\"rows.0.name\"][aria-invalid=true]").await?;
-    browser.wait_text(".spec-row .field-error", "must not be empty").await?;
+    browser
+        .wait("[name=\"rows.0.name\"][aria-invalid=true]")
+        .await?;
+    browser
+        .wait_text(".spec-row .field-error", "must not be empty")
+        .await?;
     let p = read(&app, &token, &id).await?;
-    ensure!(p["version"] == 1 && p["specs"] == json!([]) && p["summary"].is_null(), "{p}");
+    ensure!(
+        p["version"] == 1 && p["specs"] == json!([]) && p["summary"].is_null(),
+        "{p}"
+    );
     browser.assert_clean().await?;
     browser.close().await
 }
@@ -368,18 +435,36 @@ async fn a_chinese_translation_is_written_beside_the_english_original(app: TestA
         return Ok(());
     };
     browser.sign_in(OWNER, PASSWORD).await?;
-    browser.open(&format!("/studio/products/{original}")).await?;
+    browser
+        .open(&format!("/studio/products/{original}"))
+        .await?;
     browser.wait_text("h1", "Edit product").await?;
-    browser.click_text("Translate to 中文（简体） (zh-CN)").await?;
-    browser.wait_text("h1", "Translate “Stainless steel ball valve DN50”").await?;
+    browser
+        .click_text("Translate to 中文（简体） (zh-CN)")
+        .await?;
+    browser
+        .wait_text("h1", "Translate “Stainless steel ball valve DN50”")
+        .await?;
     // The original beside the form; its table is there to translate.
-    browser.wait_text("#pe-source .source-name", "Stainless steel ball valve DN50").await?;
+    browser
+        .wait_text("#pe-source .source-name", "Stainless steel ball valve DN50")
+        .await?;
     browser.wait_text("#pe-source h1", "Overview").await?;
     ensure!(value_of(&browser, "Value (row 1)").await? == "CF8M");
     ensure!(value_of(&browser, "Model number").await? == "BV-50-SS");
-    fill(&browser, "Name", "不锈钢球阀 DN50（三片式全通径，适用于水和油）").await?;
+    fill(
+        &browser,
+        "Name",
+        "不锈钢球阀 DN50（三片式全通径，适用于水和油）",
+    )
+    .await?;
     fill(&browser, "Summary", "全通径，三片式。").await?;
-    fill(&browser, "Description (Markdown)", "# 概述\n\n全通径球阀。\n").await?;
+    fill(
+        &browser,
+        "Description (Markdown)",
+        "# 概述\n\n全通径球阀。\n",
+    )
+    .await?;
     fill(&browser, "Group (row 1)", "阀体").await?;
     fill(&browser, "Name (row 1)", "材质").await?;
     fill(&browser, "Value (row 1)", "CF8M 不锈钢").await?;
@@ -391,18 +476,42 @@ async fn a_chinese_translation_is_written_beside_the_english_original(app: TestA
     browser.wait_text("h1", "Edit product").await?;
 
     let p = read(&app, &token, &zh).await?;
-    ensure!(p["locale"] == "zh-CN" && p["name"] == "不锈钢球阀 DN50（三片式全通径，适用于水和油）", "{p}");
-    ensure!(p["modelNumber"] == "BV-50-SS", "the translation keeps the model number: {p}");
-    ensure!(p["specs"] == json!([{ "group": "阀体", "name": "材质", "value": "CF8M 不锈钢", "unit": null }]), "{p}");
-    ensure!(p["price"]["min"] == "12.50" && p["incoterm"]["place"] == "Ningbo", "terms are the original's: {p}");
-    ensure!(p["gallery"] == json!([{ "id": photo_id }]), "media are the original's: {p}");
+    ensure!(
+        p["locale"] == "zh-CN" && p["name"] == "不锈钢球阀 DN50（三片式全通径，适用于水和油）",
+        "{p}"
+    );
+    ensure!(
+        p["modelNumber"] == "BV-50-SS",
+        "the translation keeps the model number: {p}"
+    );
+    ensure!(
+        p["specs"]
+            == json!([{ "group": "阀体", "name": "材质", "value": "CF8M 不锈钢", "unit": null }]),
+        "{p}"
+    );
+    ensure!(
+        p["price"]["min"] == "12.50" && p["incoterm"]["place"] == "Ningbo",
+        "terms are the original's: {p}"
+    );
+    ensure!(
+        p["gallery"] == json!([{ "id": photo_id }]),
+        "media are the original's: {p}"
+    );
     let en = read(&app, &token, &original).await?;
-    ensure!(en["translationGroupId"] == p["translationGroupId"], "{en}\n{p}");
-    ensure!(en["specs"][0]["name"] == "Material" && en["name"] == "Stainless steel ball valve DN50", "{en}");
+    ensure!(
+        en["translationGroupId"] == p["translationGroupId"],
+        "{en}\n{p}"
+    );
+    ensure!(
+        en["specs"][0]["name"] == "Material" && en["name"] == "Stainless steel ball valve DN50",
+        "{en}"
+    );
 
     // Both side by side, from the Chinese version.
     browser.click_text("Show beside (en)").await?;
-    browser.wait_text("#pe-source .source-name", "Stainless steel ball valve DN50").await?;
+    browser
+        .wait_text("#pe-source .source-name", "Stainless steel ball valve DN50")
+        .await?;
     ensure!(value_of(&browser, "Name").await? == "不锈钢球阀 DN50（三片式全通径，适用于水和油）");
     browser.screenshot("product-side-by-side-en").await?;
     browser.resize(1280, 900).await?;
@@ -414,7 +523,12 @@ async fn two_editors_saving_the_same_product_get_a_conflict_not_an_overwrite(
     app: TestApp,
 ) -> Result<()> {
     let (token, _) = shop(&app).await?;
-    let created = create_product(&app, &token, json!({ "siteId": SITE, "name": "Check valve" })).await?;
+    let created = create_product(
+        &app,
+        &token,
+        json!({ "siteId": SITE, "name": "Check valve" }),
+    )
+    .await?;
     let id = str_at(ok(&created)?, "/createProduct/id")?;
     let Some(browser) = Browser::start(&app, Lang::English).await? else {
         return Ok(());
@@ -434,7 +548,10 @@ async fn two_editors_saving_the_same_product_get_a_conflict_not_an_overwrite(
     fill(&browser, "Name", "Swing check valve").await?;
     browser.click_text("Save draft").await?;
     browser
-        .wait_text("#pe-conflict", "Someone else saved this product after you opened it")
+        .wait_text(
+            "#pe-conflict",
+            "Someone else saved this product after you opened it",
+        )
         .await?;
     browser.screenshot("product-conflict").await?;
     let p = read(&app, &token, &id).await?;
@@ -446,17 +563,32 @@ async fn two_editors_saving_the_same_product_get_a_conflict_not_an_overwrite(
     browser.click_text("Save draft").await?;
     browser.wait_text("#pe-version", "version 3").await?;
     let body = app
-        .graphql_as(&token, "query($id: ID!) { product(id: $id) { name packaging version } }", json!({ "id": id }))
+        .graphql_as(
+            &token,
+            "query($id: ID!) { product(id: $id) { name packaging version } }",
+            json!({ "id": id }),
+        )
         .await?;
     let p = &ok(&body)?["product"];
-    ensure!(p["name"] == "Swing check valve" && p["packaging"] == "Wooden case", "{p}");
+    ensure!(
+        p["name"] == "Swing check valve" && p["packaging"] == "Wooden case",
+        "{p}"
+    );
     browser.assert_clean().await?;
     browser.close().await
 }
 
 async fn the_product_pages_speak_chinese_and_fit_a_phone(app: TestApp) -> Result<()> {
     let (token, site) = shop(&app).await?;
-    let valves = category(&app, &token, &site, None, "Industrial valves", "石油、天然气和水用工业阀门").await?;
+    let valves = category(
+        &app,
+        &token,
+        &site,
+        None,
+        "Industrial valves",
+        "石油、天然气和水用工业阀门",
+    )
+    .await?;
     let photo_id = upload_photo(&app, &token, &site, "阀门正面照片.jpg", [90, 110, 160]).await?;
     let mut last = String::new();
     for i in 1..=3 {
@@ -501,13 +633,19 @@ async fn the_product_pages_speak_chinese_and_fit_a_phone(app: TestApp) -> Result
 
     browser.resize(375, 812).await?;
     browser.wait_text("h1", "编辑产品").await?;
-    ensure!(overflow(&browser).await? <= 0, "the product editor scrolls sideways at phone width");
+    ensure!(
+        overflow(&browser).await? <= 0,
+        "the product editor scrolls sideways at phone width"
+    );
     browser.resize(375, 2400).await?;
     browser.screenshot("product-zh-phone").await?;
     browser.resize(375, 812).await?;
     browser.open("/studio/products").await?;
     browser.wait_text("td a", "长距离管道输送系统 3").await?;
-    ensure!(overflow(&browser).await? <= 0, "the product list scrolls sideways at phone width");
+    ensure!(
+        overflow(&browser).await? <= 0,
+        "the product list scrolls sideways at phone width"
+    );
     browser.screenshot("products-zh-phone").await?;
     browser.assert_clean().await?;
     browser.close().await

@@ -32,6 +32,7 @@ export default {
   "product.noCategories": "The site has no categories yet.",
   "product.makeCategories": "Create categories",
   "product.description": "Description (Markdown)",
+  "product.describeTitle": "Description",
   "product.specs": "Specifications",
   "product.specsHint": "One row per property, in the order buyers read them. Rows under the same group are shown together.",
   "product.spec.group": "Group",

@@ -32,6 +32,7 @@ export default {
   "product.noCategories": "本站还没有分类。",
   "product.makeCategories": "创建分类",
   "product.description": "详细描述（Markdown）",
+  "product.describeTitle": "详细描述",
   "product.specs": "规格参数",
   "product.specsHint": "每行一项参数，按买家阅读的顺序排列；同一分组的行会显示在一起。",
   "product.spec.group": "分组",
