@@ -162,6 +162,8 @@ async fn an_editor_writes_a_product_with_specs_gallery_and_terms_and_finds_it_af
         return Ok(());
     };
     browser.sign_in(OWNER, PASSWORD).await?;
+    // The frame draws its header again once it knows the sites: click the menu after that.
+    browser.wait_text("h1", "Articles").await?;
     browser.click_text("Products").await?;
     browser.wait_text("h1", "Products").await?;
     browser.wait_text("p", "No products match").await?;
