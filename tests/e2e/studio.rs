@@ -9,6 +9,8 @@ use wharf_tests::{Browser, Lang, PartnerServer, TestApp, e2e, ok, str_at};
 
 mod catalogue;
 mod inbox;
+mod products;
+mod products_languages;
 
 e2e!(
     an_editor_publishes_a_chinese_article_and_readers_see_it,
@@ -431,6 +433,9 @@ async fn no_studio_page_asks_another_host_or_logs_an_error(app: TestApp) -> Resu
         (&format!("/studio/articles/{id}") as &str, "#ed-preview h1"),
         ("/studio/inquiries", ".count"),
         ("/studio/tags", "h1"),
+        ("/studio/products", "h1"),
+        ("/studio/products/new", "#pe-form"),
+        ("/studio/categories", "h1"),
         ("/studio/media", "h1"),
         ("/studio/market", "h1"),
         ("/studio/settings", "h1"),

@@ -42,6 +42,11 @@ impl Incoterm {
             })
     }
 
+    /// Every rule's code, in the order of the rules (any mode of transport, then sea).
+    pub fn codes() -> impl Iterator<Item = &'static str> {
+        RULES.iter().map(|(code, _)| *code)
+    }
+
     /// The code.
     pub fn code(self) -> &'static str {
         self.0

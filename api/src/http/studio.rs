@@ -382,6 +382,16 @@ mod tests {
     }
 
     #[test]
+    fn the_product_editor_offers_exactly_the_incoterms_the_server_takes() {
+        let terms = embedded_text("pages/product/terms.js").unwrap_or_default();
+        let server: Vec<String> = crate::domain::Incoterm::codes()
+            .map(str::to_owned)
+            .collect();
+        assert_eq!(server.len(), 11);
+        assert_eq!(js_list(&terms, "INCOTERMS"), server);
+    }
+
+    #[test]
     fn paths_that_leave_the_folder_are_refused() {
         let settings = Settings::default();
         for bad in ["../Cargo.toml", "a/../../x", ".hidden", "a//b", "a\\b", ""] {

@@ -17,10 +17,12 @@ import enErrors from "../messages/en/errors.js";
 import zhErrors from "../messages/zh-CN/errors.js";
 import enInquiries from "../messages/en/inquiries.js";
 import zhInquiries from "../messages/zh-CN/inquiries.js";
+import enProducts from "../messages/en/products.js";
+import zhProducts from "../messages/zh-CN/products.js";
 
 export const CATALOGS = {
-  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer, ...enErrors, ...enInquiries },
-  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer, ...zhErrors, ...zhInquiries },
+  en: { ...enCommon, ...enContent, ...enMedia, ...enMarket, ...enSettings, ...enExplorer, ...enErrors, ...enInquiries, ...enProducts },
+  "zh-CN": { ...zhCommon, ...zhContent, ...zhMedia, ...zhMarket, ...zhSettings, ...zhExplorer, ...zhErrors, ...zhInquiries, ...zhProducts },
 };
 export const LOCALES = Object.keys(CATALOGS);
 const KEY = "wharf.studio.locale";

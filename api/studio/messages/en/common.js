@@ -8,6 +8,7 @@ export default {
   "nav.language": "Language",
   "nav.articles": "Articles",
   "nav.tags": "Tags",
+  "nav.products": "Products",
   "nav.categories": "Categories",
   "nav.media": "Media",
   "nav.market": "Link market",

@@ -8,6 +8,7 @@ export default {
   "nav.language": "语言",
   "nav.articles": "文章",
   "nav.tags": "标签",
+  "nav.products": "产品",
   "nav.categories": "产品分类",
   "nav.media": "媒体库",
   "nav.market": "友链市场",
