@@ -10,7 +10,7 @@ use crate::search::text::{self, MARK_END, MARK_START};
 use meilisearch_sdk::search::{
     FederationOptions, MatchingStrategies, MergeFacets, SearchQuery, SearchResult, Selectors,
 };
-use meilisearch_sdk::settings::Settings as IndexSettings;
+use meilisearch_sdk::settings::{Settings as IndexSettings, TypoToleranceSettings};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::atomic::Ordering;
@@ -157,7 +157,15 @@ impl MeiliIndex {
                 "body",
             ])
             .with_filterable_attributes(["site", "locale", "status", "categories", "certifications"])
-            .with_sortable_attributes(["publishedAt"]);
+            .with_sortable_attributes(["publishedAt"])
+            // A model number one character off is another product: exact or by its start.
+            .with_typo_tolerance(TypoToleranceSettings {
+                enabled: Some(true),
+                disable_on_attributes: Some(vec!["model".to_owned(), "modelKey".to_owned()]),
+                disable_on_words: None,
+                min_word_size_for_typos: None,
+                disable_on_numbers: None,
+            });
         let index = self.client.index(&self.products_uid);
         let task = timed(index.set_settings(&settings)).await?;
         self.confirm(task).await?;

@@ -26,6 +26,9 @@ impl ProductIndex {
         let mut any: Clauses = Vec::new();
         let automaton = (budget > 0 || is_last)
             .then(|| std::sync::Arc::new(TypoAutomaton::new(word, budget, is_last)));
+        // A model number one character off is another product: exact, or by its start.
+        let model_prefix =
+            is_last.then(|| std::sync::Arc::new(TypoAutomaton::new(word, 0, true)));
         for (field, boost) in [
             (f.name, 3.0),
             (f.model, 3.0),
@@ -43,7 +46,12 @@ impl ProductIndex {
                 Occur::Should,
                 Box::new(BoostQuery::new(Box::new(exact), boost)),
             ));
-            if let Some(automaton) = &automaton {
+            let automaton = if field == f.model {
+                &model_prefix
+            } else {
+                &automaton
+            };
+            if let Some(automaton) = automaton {
                 let typo = TypoQuery::with(field, automaton.clone());
                 any.push((
                     Occur::Should,
