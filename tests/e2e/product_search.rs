@@ -76,7 +76,10 @@ async fn eventually(
 
 /// Creates a product and returns its ID.
 async fn product(app: &TestApp, token: &str, input: Value) -> Result<String> {
-    str_at(ok(&create_product(app, token, input).await?)?, "/createProduct/id")
+    str_at(
+        ok(&create_product(app, token, input).await?)?,
+        "/createProduct/id",
+    )
 }
 
 /// A catalogue: Valves (Ball valves, Gate valves) and Pumps, four published products and a
@@ -88,9 +91,21 @@ async fn catalogue(app: &TestApp) -> Result<(String, String, [String; 4])> {
     let gate = category(app, &token, &site, Some(&valves), "Gate valves", "闸阀").await?;
     let pumps = category(app, &token, &site, None, "Pumps", "泵").await?;
     for (name, model, cat, certs, locale) in [
-        ("Stainless steel ball valve", "BV-200", &ball, vec!["CE", "ISO 9001"], "en"),
+        (
+            "Stainless steel ball valve",
+            "BV-200",
+            &ball,
+            vec!["CE", "ISO 9001"],
+            "en",
+        ),
         ("Brass ball valve", "BV-100", &ball, vec!["CE"], "en"),
-        ("Cast steel gate valve", "GV-300", &gate, vec!["API 6D"], "en"),
+        (
+            "Cast steel gate valve",
+            "GV-300",
+            &gate,
+            vec!["API 6D"],
+            "en",
+        ),
         ("Stainless steel pump", "SP-10", &pumps, vec!["CE"], "en"),
         ("不锈钢球阀", "Q41F", &ball, vec!["CE"], "zh-CN"),
     ] {
@@ -122,7 +137,8 @@ async fn a_category_page_counts_categories_and_certifications_over_all_matches(
 ) -> Result<()> {
     let (_, site, [valves, ball, gate, _]) = catalogue(&app).await?;
     // The category page of Valves, by slug, in English: the three English valves, one a page.
-    let page = json!({ "q": "", "site": site, "locale": "en", "categories": ["valves"], "first": 1 });
+    let page =
+        json!({ "q": "", "site": site, "locale": "en", "categories": ["valves"], "first": 1 });
     let found = search(&app, page).await?;
     assert_eq!(slugs(&found).len(), 1);
     assert_eq!(found["estimatedTotal"], 3, "{found}");
@@ -154,11 +170,19 @@ async fn a_category_page_counts_categories_and_certifications_over_all_matches(
         "Stainless <em>steel</em> ball valve"
     );
     // Chinese, with its categories named in Chinese; a typo; a model number without its dash.
-    let zh = search(&app, json!({ "q": "球阀", "site": site, "locale": "zh-CN" })).await?;
+    let zh = search(
+        &app,
+        json!({ "q": "球阀", "site": site, "locale": "zh-CN" }),
+    )
+    .await?;
     assert_eq!(zh["hits"].as_array().map(Vec::len), Some(1), "{zh}");
     let mut names: Vec<&str> = zh["categoryCounts"]
         .as_array()
-        .map(|c| c.iter().filter_map(|c| c["category"]["name"].as_str()).collect())
+        .map(|c| {
+            c.iter()
+                .filter_map(|c| c["category"]["name"].as_str())
+                .collect()
+        })
         .unwrap_or_default();
     names.sort();
     assert_eq!(names, ["球阀", "阀门"], "{zh}");
@@ -175,7 +199,11 @@ async fn drafts_unpublished_and_deleted_products_are_not_found(app: TestApp) -> 
     assert_eq!(slugs(&search(&app, all.clone()).await?).len(), 3);
     // The draft is not found, not even by its owner.
     let draft = app
-        .graphql_as(&token, SEARCH, json!({ "q": "secret prototype", "site": site }))
+        .graphql_as(
+            &token,
+            SEARCH,
+            json!({ "q": "secret prototype", "site": site }),
+        )
         .await?;
     assert_eq!(ok(&draft)?["productSearch"]["hits"], json!([]));
     let ids = search(&app, all.clone()).await?;
@@ -218,7 +246,10 @@ async fn drafts_unpublished_and_deleted_products_are_not_found(app: TestApp) -> 
 async fn a_categorys_new_name_and_place_reach_its_products(app: TestApp) -> Result<()> {
     let (token, site, [valves, _, gate, pumps]) = catalogue(&app).await?;
     let gate_page = json!({ "q": "", "site": site, "categories": [gate] });
-    assert_eq!(slugs(&search(&app, gate_page).await?), ["cast-steel-gate-valve"]);
+    assert_eq!(
+        slugs(&search(&app, gate_page).await?),
+        ["cast-steel-gate-valve"]
+    );
     // Renamed, then moved under Pumps: found by the new name and on the new parent's page.
     ok(&app
         .graphql_as(
@@ -227,19 +258,20 @@ async fn a_categorys_new_name_and_place_reach_its_products(app: TestApp) -> Resu
             json!({ "id": gate, "input": { "parentId": pumps, "translations": [{ "locale": "en", "name": "Sluice gates" }] } }),
         )
         .await?)?;
-    eventually(
-        &app,
-        json!({ "q": "sluice", "site": site }),
-        20,
-        |s| s == ["cast-steel-gate-valve"],
-    )
+    eventually(&app, json!({ "q": "sluice", "site": site }), 20, |s| {
+        s == ["cast-steel-gate-valve"]
+    })
     .await?;
     let under_pumps = json!({ "q": "", "site": site, "categories": [pumps] });
     eventually(&app, under_pumps, 20, |s| {
         s == ["cast-steel-gate-valve", "stainless-steel-pump"]
     })
     .await?;
-    let under_valves = search(&app, json!({ "q": "", "site": site, "locale": "en", "categories": [valves] })).await?;
+    let under_valves = search(
+        &app,
+        json!({ "q": "", "site": site, "locale": "en", "categories": [valves] }),
+    )
+    .await?;
     assert_eq!(
         slugs(&under_valves),
         ["brass-ball-valve", "stainless-steel-ball-valve"]
@@ -276,19 +308,38 @@ async fn bad_product_search_input_is_refused_naming_the_field(app: TestApp) -> R
         "categories.0",
     )
     .await?;
-    refused(json!({ "q": "", "site": "nowhere.example.com" }), "NOT_FOUND", "site").await?;
+    refused(
+        json!({ "q": "", "site": "nowhere.example.com" }),
+        "NOT_FOUND",
+        "site",
+    )
+    .await?;
     refused(json!({ "q": "x".repeat(501) }), "BAD_USER_INPUT", "query").await?;
     refused(json!({ "q": "", "first": -1 }), "BAD_USER_INPUT", "first").await?;
-    refused(json!({ "q": "", "offset": 1001 }), "BAD_USER_INPUT", "offset").await?;
-    refused(json!({ "q": "", "locale": "not a locale" }), "BAD_USER_INPUT", "locale").await?;
+    refused(
+        json!({ "q": "", "offset": 1001 }),
+        "BAD_USER_INPUT",
+        "offset",
+    )
+    .await?;
+    refused(
+        json!({ "q": "", "locale": "not a locale" }),
+        "BAD_USER_INPUT",
+        "locale",
+    )
+    .await?;
     refused(
         json!({ "q": "", "site": site, "categories": vec!["valves"; 21] }),
         "BAD_USER_INPUT",
         "categories",
     )
     .await?;
-    refused(json!({ "q": "", "certifications": [" "] }), "BAD_USER_INPUT", "certifications.0")
-        .await?;
+    refused(
+        json!({ "q": "", "certifications": [" "] }),
+        "BAD_USER_INPUT",
+        "certifications.0",
+    )
+    .await?;
     Ok(())
 }
 
@@ -366,12 +417,9 @@ async fn a_product_published_while_meilisearch_is_down_is_found_once_it_is_back(
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     meili.restart().await?;
-    eventually(
-        &app,
-        json!({ "q": "butterfly", "site": site }),
-        60,
-        |s| s == ["butterfly-valve"],
-    )
+    eventually(&app, json!({ "q": "butterfly", "site": site }), 60, |s| {
+        s == ["butterfly-valve"]
+    })
     .await?;
     Ok(())
 }

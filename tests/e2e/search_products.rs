@@ -90,8 +90,20 @@ async fn a_chinese_word_finds_the_product_that_contains_it_and_a_typo_the_englis
     e: &TestEngine,
 ) -> Result<()> {
     let site = Uuid::new_v4();
-    let zh = product(site, "zh-CN", "不锈钢球阀", "Q41F-16P", "适用于水、油、气等介质。");
-    let en = product(site, "en", "Stainless steel ball valve", "BV-200", "For water and oil.");
+    let zh = product(
+        site,
+        "zh-CN",
+        "不锈钢球阀",
+        "Q41F-16P",
+        "适用于水、油、气等介质。",
+    );
+    let en = product(
+        site,
+        "en",
+        "Stainless steel ball valve",
+        "BV-200",
+        "For water and oil.",
+    );
     let pump = product(site, "en", "Centrifugal pump", "CP-10", "Moves water.");
     e.engine
         .apply_products(vec![zh.clone(), en.clone(), pump.clone()], Vec::new())
@@ -100,7 +112,10 @@ async fn a_chinese_word_finds_the_product_that_contains_it_and_a_typo_the_englis
     assert_eq!(ids(e, "不锈钢", |_| {}).await?, vec![zh.id]);
     assert_eq!(ids(e, "vavle", |_| {}).await?, vec![en.id]);
     assert_eq!(ids(e, "stainles", |_| {}).await?, vec![en.id]);
-    assert_eq!(sorted(ids(e, "water", |_| {}).await?), sorted(vec![en.id, pump.id]));
+    assert_eq!(
+        sorted(ids(e, "water", |_| {}).await?),
+        sorted(vec![en.id, pump.id])
+    );
     assert!(ids(e, "蝶阀", |_| {}).await?.is_empty());
     Ok(())
 }
@@ -118,7 +133,10 @@ async fn a_model_number_is_found_as_written_without_its_dash_and_by_its_start(
     assert_eq!(ids(e, "bv200", |_| {}).await?, vec![bv.id]);
     assert_eq!(ids(e, "BV200", |_| {}).await?, vec![bv.id]);
     assert_eq!(ids(e, "bv20", |_| {}).await?, vec![bv.id], "a prefix");
-    assert_eq!(sorted(ids(e, "bv", |_| {}).await?), sorted(vec![bv.id, other.id]));
+    assert_eq!(
+        sorted(ids(e, "bv", |_| {}).await?),
+        sorted(vec![bv.id, other.id])
+    );
     assert!(ids(e, "bv400", |_| {}).await?.is_empty());
     Ok(())
 }
@@ -131,7 +149,10 @@ async fn spec_values_category_names_and_certifications_are_searched_as_text(
     let mut valve = product(site, "en", "Ball valve", "BV-200", "Brass.");
     valve.specs = "Nominal size: DN50\nPressure: PN16 bar".into();
     valve.summary = "Full bore, lever operated".into();
-    let valve = certified(in_categories(valve, &[(&valves, "Industrial valves")]), &["RoHS"]);
+    let valve = certified(
+        in_categories(valve, &[(&valves, "Industrial valves")]),
+        &["RoHS"],
+    );
     let panel = certified(
         product(site, "en", "LED panel", "LP-36", "Office lighting."),
         &["ISO 9001"],
@@ -198,7 +219,11 @@ async fn a_category_filter_covers_its_subcategories_and_counts_cover_all_matches
     );
     // Any of several categories.
     assert_eq!(
-        sorted(ids(e, "steel", |r| r.categories = vec![gate.to_string(), pumps.to_string()]).await?),
+        sorted(
+            ids(e, "steel", |r| r.categories =
+                vec![gate.to_string(), pumps.to_string()])
+            .await?
+        ),
         sorted(vec![g1, p1])
     );
     let everything = search(e, "steel", |_| {}).await?;
@@ -209,8 +234,14 @@ async fn a_category_filter_covers_its_subcategories_and_counts_cover_all_matches
 
 async fn certification_filters_require_every_one_and_are_counted(e: &TestEngine) -> Result<()> {
     let site = Uuid::new_v4();
-    let ce_rohs = certified(product(site, "en", "LED panel 36W", "L36", "Light."), &["CE", "RoHS"]);
-    let ce = certified(product(site, "en", "LED panel 48W", "L48", "Light."), &["CE"]);
+    let ce_rohs = certified(
+        product(site, "en", "LED panel 36W", "L36", "Light."),
+        &["CE", "RoHS"],
+    );
+    let ce = certified(
+        product(site, "en", "LED panel 48W", "L48", "Light."),
+        &["CE"],
+    );
     let none = product(site, "en", "LED panel 60W", "L60", "Light.");
     e.engine
         .apply_products(vec![ce_rohs.clone(), ce.clone(), none.clone()], Vec::new())
@@ -226,7 +257,9 @@ async fn certification_filters_require_every_one_and_are_counted(e: &TestEngine)
         sorted(vec![ce_rohs.id, ce.id])
     );
     assert_eq!(
-        ids(e, "", |r| r.certifications = vec!["ce".into(), "rohs".into()]).await?,
+        ids(e, "", |r| r.certifications =
+            vec!["ce".into(), "rohs".into()])
+        .await?,
         vec![ce_rohs.id]
     );
     Ok(())

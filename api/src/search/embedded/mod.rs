@@ -1,7 +1,7 @@
 //! The embedded engine: a tantivy index in a folder, with jieba word segmentation, Meilisearch's
 //! typo budget, tag facets, snippets and related articles.
-use super::text::{self, WordTokenizer};
 use super::product::{ProductDoc, ProductResults, ProductSearchRequest};
+use super::text::{self, WordTokenizer};
 use super::{SearchDoc, SearchRequest, SearchResults};
 use anyhow::Context;
 use std::path::{Path, PathBuf};

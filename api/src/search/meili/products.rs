@@ -110,7 +110,10 @@ fn to_hit(hit: &SearchResult<Stored>, r: &ProductSearchRequest) -> ProductHit {
 }
 
 /// The counts of one facet, most frequent first.
-fn counts(distribution: &mut HashMap<String, HashMap<String, usize>>, facet: &str) -> Vec<(String, u64)> {
+fn counts(
+    distribution: &mut HashMap<String, HashMap<String, usize>>,
+    facet: &str,
+) -> Vec<(String, u64)> {
     let mut out: Vec<(String, u64)> = distribution
         .remove(facet)
         .unwrap_or_default()
@@ -156,7 +159,13 @@ impl MeiliIndex {
                 "specs",
                 "body",
             ])
-            .with_filterable_attributes(["site", "locale", "status", "categories", "certifications"])
+            .with_filterable_attributes([
+                "site",
+                "locale",
+                "status",
+                "categories",
+                "certifications",
+            ])
             .with_sortable_attributes(["publishedAt"])
             // A model number one character off is another product: exact or by its start.
             .with_typo_tolerance(TypoToleranceSettings {
@@ -169,12 +178,17 @@ impl MeiliIndex {
         let index = self.client.index(&self.products_uid);
         let task = timed(index.set_settings(&settings)).await?;
         self.confirm(task).await?;
-        self.products_settings_applied.store(true, Ordering::Release);
+        self.products_settings_applied
+            .store(true, Ordering::Release);
         Ok(())
     }
 
     /// Adds or replaces `docs` and removes `ids`: both tasks sent, then waited for together.
-    pub async fn apply_products(&self, docs: Vec<ProductDoc>, ids: Vec<Uuid>) -> anyhow::Result<()> {
+    pub async fn apply_products(
+        &self,
+        docs: Vec<ProductDoc>,
+        ids: Vec<Uuid>,
+    ) -> anyhow::Result<()> {
         self.apply_product_settings().await?;
         let index = self.client.index(&self.products_uid);
         let upsert = async {
@@ -205,7 +219,10 @@ impl MeiliIndex {
     }
 
     /// Runs a product search.
-    pub async fn search_products(&self, r: &ProductSearchRequest) -> anyhow::Result<ProductResults> {
+    pub async fn search_products(
+        &self,
+        r: &ProductSearchRequest,
+    ) -> anyhow::Result<ProductResults> {
         self.apply_product_settings().await?;
         let filter = filter(r);
         let index = self.client.index(&self.products_uid);

@@ -41,7 +41,13 @@ pub async fn product_changed(
         return Ok(());
     };
     if is_public(before) || is_public(after) {
-        enqueue(db, &OutboxJob::SearchProduct { product_id: product.id }).await?;
+        enqueue(
+            db,
+            &OutboxJob::SearchProduct {
+                product_id: product.id,
+            },
+        )
+        .await?;
     }
     if let Some(event) = event_of(before, after) {
         webhook::emit(db, product.site_id, event, None, describe(product)).await?;

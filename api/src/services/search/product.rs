@@ -191,7 +191,11 @@ pub async fn sync_products(
         .filter(|p| p.status == ProductStatus::Published)
         .collect();
     let kept: HashSet<Uuid> = published.iter().map(|p| p.id).collect();
-    let gone: Vec<Uuid> = ids.iter().copied().filter(|id| !kept.contains(id)).collect();
+    let gone: Vec<Uuid> = ids
+        .iter()
+        .copied()
+        .filter(|id| !kept.contains(id))
+        .collect();
     let docs = product_docs(db, &published)
         .await
         .map_err(|e| anyhow::anyhow!("loading the products' relations: {}", e.message))?;
@@ -251,7 +255,11 @@ pub async fn category_changed(db: &impl ConnectionTrait, categories: &[Uuid]) ->
     let mut linked: Vec<Uuid> = product_category::Entity::find()
         .select_only()
         .column(product_category::Column::ProductId)
-        .filter(id_in(backend, product_category::Column::CategoryId, categories))
+        .filter(id_in(
+            backend,
+            product_category::Column::CategoryId,
+            categories,
+        ))
         .into_tuple()
         .all(db)
         .await?;

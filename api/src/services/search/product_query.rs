@@ -109,7 +109,11 @@ async fn category_ids(
     let mut query = category::Entity::find();
     query = match site {
         Some(site) => query.filter(category::Column::SiteId.eq(site)),
-        None => query.filter(id_in(db.get_database_backend(), category::Column::Id, &by_id)),
+        None => query.filter(id_in(
+            db.get_database_backend(),
+            category::Column::Id,
+            &by_id,
+        )),
     };
     let known = query.all(db).await?;
     let mut out = Vec::with_capacity(keys.len());

@@ -80,6 +80,8 @@ pub async fn reindex_all(
     })
 }
 
-pub(crate) async fn finish(write: tokio::task::JoinHandle<anyhow::Result<()>>) -> anyhow::Result<()> {
+pub(crate) async fn finish(
+    write: tokio::task::JoinHandle<anyhow::Result<()>>,
+) -> anyhow::Result<()> {
     write.await?
 }

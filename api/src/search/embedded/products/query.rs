@@ -27,8 +27,7 @@ impl ProductIndex {
         let automaton = (budget > 0 || is_last)
             .then(|| std::sync::Arc::new(TypoAutomaton::new(word, budget, is_last)));
         // A model number one character off is another product: exact, or by its start.
-        let model_prefix =
-            is_last.then(|| std::sync::Arc::new(TypoAutomaton::new(word, 0, true)));
+        let model_prefix = is_last.then(|| std::sync::Arc::new(TypoAutomaton::new(word, 0, true)));
         for (field, boost) in [
             (f.name, 3.0),
             (f.model, 3.0),
