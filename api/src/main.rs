@@ -192,11 +192,13 @@ async fn main() -> anyhow::Result<()> {
             };
             let conn = db::connect(&settings).await?;
             db::migrate(&conn).await?;
-            let count = services::search::reindex(&conn, &engine, batch.max(1))
+            let count = services::search::reindex_all(&conn, &engine, batch.max(1))
                 .await
                 .map_err(explain_busy_index)?;
             println!(
-                "reindexed {count} published articles into the {} engine",
+                "reindexed {} published articles and {} published products into the {} engine",
+                count.articles,
+                count.products,
                 engine.name()
             );
         }

@@ -332,8 +332,12 @@ async fn rebuild_search_index(state: AppState) {
     tracing::warn!(
         "the search index was built with an older word segmentation or layout; rebuilding it from the database"
     );
-    match crate::services::search::reindex(&state.db, &state.search, 500).await {
-        Ok(count) => tracing::info!(indexed = count, "search index rebuilt"),
+    match crate::services::search::reindex_all(&state.db, &state.search, 500).await {
+        Ok(count) => tracing::info!(
+            articles = count.articles,
+            products = count.products,
+            "search index rebuilt"
+        ),
         Err(err) => {
             tracing::error!(error = %err, "rebuilding the search index failed; run `wharf reindex`")
         }

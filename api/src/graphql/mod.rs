@@ -15,6 +15,7 @@ mod product;
 mod product_csv;
 mod product_events;
 mod product_loaders;
+mod product_search;
 mod query;
 mod search;
 mod types;
@@ -42,6 +43,7 @@ pub struct Query(
     media::MediaQuery,
     market::MarketQuery,
     search::SearchQuery,
+    product_search::ProductSearchQuery,
     invitation::InvitationQuery,
     inquiry::InquiryQuery,
 );

@@ -1,11 +1,13 @@
 //! Full-text and related-article search behind one contract with exactly two engines: an
 //! embedded tantivy index under `data_dir/search` (the default) and Meilisearch (production).
 //!
-//! Only published articles are ever put into an index. Both engines mark matches with
+//! Only published articles and products are ever put into an index (products in one of their
+//! own, see [`product`]). Both engines mark matches with
 //! [`text::MARK_START`]/[`text::MARK_END`], which [`text::to_html`] turns into `<em>` tags.
 pub mod embedded;
 pub mod han;
 pub mod meili;
+pub mod product;
 pub(crate) mod related;
 pub mod snippet;
 pub mod text;
@@ -140,7 +142,10 @@ impl SearchEngine {
     pub async fn apply_settings(&self) -> anyhow::Result<()> {
         match self {
             Self::Embedded(_) => Ok(()),
-            Self::Meili(m) => m.apply_settings().await,
+            Self::Meili(m) => {
+                m.apply_settings().await?;
+                m.apply_product_settings().await
+            }
         }
     }
 
@@ -185,6 +190,41 @@ impl SearchEngine {
         match self {
             Self::Embedded(e) => e.clear().await,
             Self::Meili(m) => m.clear().await,
+        }
+    }
+
+    /// Adds or replaces product `docs` and removes the products `ids` (absent ones are
+    /// ignored) as one write, as [`Self::apply`] does for articles.
+    pub async fn apply_products(
+        &self,
+        docs: Vec<product::ProductDoc>,
+        ids: Vec<Uuid>,
+    ) -> anyhow::Result<()> {
+        if docs.is_empty() && ids.is_empty() {
+            return Ok(());
+        }
+        match self {
+            Self::Embedded(e) => e.apply_products(docs, ids).await,
+            Self::Meili(m) => m.apply_products(docs, ids).await,
+        }
+    }
+
+    /// Removes every product.
+    pub async fn clear_products(&self) -> anyhow::Result<()> {
+        match self {
+            Self::Embedded(e) => e.clear_products().await,
+            Self::Meili(m) => m.clear_products().await,
+        }
+    }
+
+    /// Ranked product hits, category and certification counts, and the total.
+    pub async fn search_products(
+        &self,
+        request: &product::ProductSearchRequest,
+    ) -> anyhow::Result<product::ProductResults> {
+        match self {
+            Self::Embedded(e) => e.search_products(request).await,
+            Self::Meili(m) => m.search_products(request).await,
         }
     }
 

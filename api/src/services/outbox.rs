@@ -23,6 +23,8 @@ pub mod kinds {
     pub const SEARCH_UPSERT: &str = "search.upsert";
     /// [`OutboxJob::SearchDelete`](super::OutboxJob::SearchDelete).
     pub const SEARCH_DELETE: &str = "search.delete";
+    /// [`OutboxJob::SearchProduct`](super::OutboxJob::SearchProduct).
+    pub const SEARCH_PRODUCT: &str = "search.product";
     /// [`OutboxJob::WebhookEvent`](super::OutboxJob::WebhookEvent).
     pub const WEBHOOK_EVENT: &str = "webhook.event";
     /// [`OutboxJob::WebhookDeliver`](super::OutboxJob::WebhookDeliver).
@@ -55,6 +57,14 @@ pub enum OutboxJob {
     SearchDelete {
         /// The article.
         article_id: Uuid,
+    },
+    /// Bring the product index in step with a product (or its category's names or place):
+    /// the handler reloads it and indexes it when it is published, or removes it otherwise
+    /// (it may be gone).
+    #[serde(rename = "search.product")]
+    SearchProduct {
+        /// The product.
+        product_id: Uuid,
     },
     /// A site event (`article.published`, `deal.live`, …) for its webhooks and live
     /// subscribers; fanned out to one [`OutboxJob::WebhookDeliver`] per matching webhook.
@@ -106,6 +116,7 @@ impl OutboxJob {
         match self {
             Self::SearchUpsert { .. } => kinds::SEARCH_UPSERT,
             Self::SearchDelete { .. } => kinds::SEARCH_DELETE,
+            Self::SearchProduct { .. } => kinds::SEARCH_PRODUCT,
             Self::WebhookEvent { .. } => kinds::WEBHOOK_EVENT,
             Self::WebhookDeliver { .. } => kinds::WEBHOOK_DELIVER,
             Self::MediaDelete { .. } => kinds::MEDIA_DELETE,
@@ -332,6 +343,11 @@ mod tests {
                 OutboxJob::MediaDelete {
                     key: "incoming/abc.png".into(),
                 },
+            ),
+            (
+                "search.product",
+                json!({ "product_id": ID }),
+                OutboxJob::SearchProduct { product_id: id },
             ),
             (
                 "mail.inquiry",

@@ -56,13 +56,20 @@ fn schema() -> (Schema, Fields) {
 /// layout, it is emptied and a new index made; the flag says so (the index needs a rebuild).
 pub(super) fn open(dir: &Path) -> anyhow::Result<(Index, Fields, bool)> {
     let (schema, fields) = schema();
+    let (index, replaced) = open_with(dir, schema)?;
+    Ok((index, fields, replaced))
+}
+
+/// Opens the index of `schema` in `dir` (created when absent), replacing an index of another
+/// layout by an empty one (the flag says so).
+pub(super) fn open_with(dir: &Path, schema: Schema) -> anyhow::Result<(Index, bool)> {
     let opening = || -> anyhow::Result<Result<Index, TantivyError>> {
         let directory = tantivy::directory::MmapDirectory::open(dir)
             .with_context(|| format!("opening search index {}", dir.display()))?;
         Ok(Index::open_or_create(directory, schema.clone()))
     };
     match opening()? {
-        Ok(index) => Ok((index, fields, false)),
+        Ok(index) => Ok((index, false)),
         Err(TantivyError::SchemaError(_)) => {
             tracing::warn!(
                 folder = %dir.display(),
@@ -74,7 +81,7 @@ pub(super) fn open(dir: &Path) -> anyhow::Result<(Index, Fields, bool)> {
                 .with_context(|| format!("creating search folder {}", dir.display()))?;
             let index =
                 opening()?.with_context(|| format!("creating search index {}", dir.display()))?;
-            Ok((index, fields, true))
+            Ok((index, true))
         }
         Err(e) => Err(e).with_context(|| format!("opening search index {}", dir.display())),
     }

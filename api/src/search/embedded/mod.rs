@@ -1,5 +1,6 @@
 //! The embedded engine: a tantivy index in a folder, with jieba word segmentation, Meilisearch's
 //! typo budget, tag facets, snippets and related articles.
+use super::product::{ProductDoc, ProductResults, ProductSearchRequest};
 use super::text::{self, WordTokenizer};
 use super::{SearchDoc, SearchRequest, SearchResults};
 use anyhow::Context;
@@ -13,6 +14,7 @@ use uuid::Uuid;
 
 mod facets;
 mod layout;
+mod products;
 mod query;
 mod related;
 mod segmentation;
@@ -46,6 +48,8 @@ struct Inner {
     /// Whether the documents were indexed with another word segmentation and need a rebuild.
     stale: AtomicBool,
     f: Fields,
+    /// The products' index, in `products/` inside this folder.
+    products: products::ProductIndex,
 }
 
 impl EmbeddedIndex {
@@ -53,6 +57,7 @@ impl EmbeddedIndex {
     pub fn open(dir: &Path) -> anyhow::Result<Self> {
         std::fs::create_dir_all(dir)
             .with_context(|| format!("creating search folder {}", dir.display()))?;
+        let existed = dir.join("meta.json").is_file();
         let (index, f, replaced) = layout::open(dir)?;
         index.tokenizers().register(TOKENIZER, WordTokenizer);
         let reader = index
@@ -64,6 +69,12 @@ impl EmbeddedIndex {
             segmentation::mark_pending(dir)?;
         }
         let stale = segmentation::is_stale(dir, reader.searcher().num_docs())?;
+        // After the articles' index: replacing it empties the whole folder. An index of a
+        // version before products were searchable gains an empty product index, which the
+        // rebuild fills with the products published meanwhile.
+        let products_dir = dir.join("products");
+        let products_new = existed && !products_dir.exists();
+        let products = products::ProductIndex::open(&products_dir, products_new)?;
         Ok(Self {
             inner: Arc::new(Inner {
                 dir: dir.to_path_buf(),
@@ -74,6 +85,7 @@ impl EmbeddedIndex {
                 commits: AtomicU64::new(0),
                 stale: AtomicBool::new(stale),
                 f,
+                products,
             }),
             searches: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
@@ -136,6 +148,40 @@ impl EmbeddedIndex {
         .await
     }
 
+    /// Adds or replaces product `docs` and removes the products `ids`, in one commit.
+    pub async fn apply_products(
+        &self,
+        docs: Vec<ProductDoc>,
+        ids: Vec<Uuid>,
+    ) -> anyhow::Result<()> {
+        self.blocking(move |inner| {
+            let result = inner.products.apply(&docs, &ids);
+            inner.committed(&result);
+            result
+        })
+        .await
+    }
+
+    /// Removes every product and commits.
+    pub async fn clear_products(&self) -> anyhow::Result<()> {
+        self.blocking(|inner| {
+            let result = inner.products.clear();
+            inner.committed(&result);
+            result
+        })
+        .await
+    }
+
+    /// Runs a product search.
+    pub async fn search_products(
+        &self,
+        request: &ProductSearchRequest,
+    ) -> anyhow::Result<ProductResults> {
+        let request = request.clone();
+        self.reading(move |inner| inner.products.search(&request))
+            .await
+    }
+
     /// Runs a search.
     pub async fn search(&self, request: &SearchRequest) -> anyhow::Result<SearchResults> {
         let request = request.clone();
@@ -151,12 +197,13 @@ impl EmbeddedIndex {
     /// Whether the documents were indexed with an older word segmentation: searches would miss
     /// words until the index is rebuilt (`wharf reindex`, or the rebuild the server starts).
     pub fn needs_rebuild(&self) -> bool {
-        self.inner.stale.load(Ordering::Acquire)
+        self.inner.stale.load(Ordering::Acquire) || self.inner.products.is_stale()
     }
 
     /// Records that every document was just indexed with the current word segmentation.
     pub fn mark_rebuilt(&self) -> anyhow::Result<()> {
         segmentation::mark_current(&self.inner.dir)?;
+        self.inner.products.mark_current()?;
         self.inner.stale.store(false, Ordering::Release);
         Ok(())
     }
@@ -184,35 +231,57 @@ fn term_filter(field: Field, value: &str) -> (Occur, Box<dyn Query>) {
     )
 }
 
+/// Runs `change` with the writer in `slot` (opened when absent), commits, and makes the change
+/// visible to `reader`'s searches. After a failure the writer is rolled back and dropped, so
+/// the next write reopens it.
+fn commit(
+    index: &Index,
+    reader: &IndexReader,
+    slot: &Mutex<Option<IndexWriter>>,
+    change: impl FnOnce(&mut IndexWriter) -> anyhow::Result<()>,
+) -> anyhow::Result<()> {
+    let mut slot = slot.lock().unwrap_or_else(|p| p.into_inner());
+    let result = (|| {
+        if slot.is_none() {
+            *slot = Some(
+                index
+                    .writer(WRITER_BUDGET)
+                    .context("opening the search index writer")?,
+            );
+        }
+        let writer = slot.as_mut().context("no index writer")?;
+        change(writer)?;
+        writer.commit().context("committing the search index")?;
+        reader.reload()?;
+        Ok(())
+    })();
+    if result.is_err()
+        && let Some(mut writer) = slot.take()
+    {
+        let _ = writer.rollback();
+    }
+    result
+}
+
 impl Inner {
     /// Runs `change` with the writer, commits, and makes the change visible to searches.
     fn write(
         &self,
         change: impl FnOnce(&mut IndexWriter, &Fields) -> anyhow::Result<()>,
     ) -> anyhow::Result<()> {
-        let mut slot = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        let result = (|| {
-            if slot.is_none() {
-                *slot = Some(
-                    self.index
-                        .writer(WRITER_BUDGET)
-                        .context("opening the search index writer")?,
-                );
-            }
-            let writer = slot.as_mut().context("no index writer")?;
-            change(writer, &self.f)?;
-            writer.commit().context("committing the search index")?;
+        let result = commit(&self.index, &self.reader, &self.writer, |w| {
+            change(w, &self.f)
+        });
+        self.committed(&result);
+        result
+    }
+
+    /// Counts a commit and remembers for `/readyz` whether the last write went through.
+    fn committed(&self, result: &anyhow::Result<()>) {
+        if result.is_ok() {
             self.commits.fetch_add(1, Ordering::Relaxed);
-            self.reader.reload()?;
-            Ok(())
-        })();
-        if result.is_err()
-            && let Some(mut writer) = slot.take()
-        {
-            let _ = writer.rollback();
         }
         self.last_write_ok.store(result.is_ok(), Ordering::Release);
-        result
     }
 
     fn filters(&self, site: Option<Uuid>, locale: Option<&str>) -> Vec<(Occur, Box<dyn Query>)> {

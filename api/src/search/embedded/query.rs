@@ -11,6 +11,16 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 use uuid::Uuid;
 
+/// The total and the tag counts of `query`.
+fn tags_counted(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    tag_facet: tantivy::schema::Field,
+) -> anyhow::Result<(u64, Vec<(String, u64)>)> {
+    let (total, mut counts) = facets::count_and_facets(searcher, query, &[tag_facet])?;
+    Ok((total, counts.pop().unwrap_or_default()))
+}
+
 impl Inner {
     /// One query word across the searchable fields: exact matches score most, then matches
     /// under Meilisearch's typo rule (and, for the last word, prefixes).
@@ -76,8 +86,7 @@ impl Inner {
         let mut query = BooleanQuery::new(clauses);
         // The total and the tag counts come from a pass that does not score (see
         // `count_and_facets`); only the page is scored.
-        let (mut total, mut tag_counts) =
-            facets::count_and_facets(&searcher, &query, self.f.tag_facet)?;
+        let (mut total, mut tag_counts) = tags_counted(&searcher, &query, self.f.tag_facet)?;
         if total == 0 && parts.len() > 1 {
             // No article has every word: those matching any part, more parts first.
             let any: Vec<(Occur, Box<dyn Query>)> = parts
@@ -92,7 +101,7 @@ impl Inner {
             let mut clauses = scope();
             clauses.push((Occur::Must, Box::new(BooleanQuery::new(any))));
             query = BooleanQuery::new(clauses);
-            (total, tag_counts) = facets::count_and_facets(&searcher, &query, self.f.tag_facet)?;
+            (total, tag_counts) = tags_counted(&searcher, &query, self.f.tag_facet)?;
         }
         let top = TopDocs::with_limit(r.limit.max(1)).and_offset(r.offset);
         let addresses: Vec<DocAddress> = if words.is_empty() {

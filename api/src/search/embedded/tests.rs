@@ -89,3 +89,23 @@ async fn an_index_of_an_older_layout_is_replaced_and_rebuilt() -> anyhow::Result
     assert!(!EmbeddedIndex::open(dir.path())?.needs_rebuild());
     Ok(())
 }
+
+#[tokio::test]
+async fn an_index_from_before_products_were_searchable_awaits_a_rebuild() -> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let index = EmbeddedIndex::open(dir.path())?;
+    index.upsert(vec![article("Экспорт мебели")]).await?;
+    drop(index);
+    assert!(!EmbeddedIndex::open(dir.path())?.needs_rebuild());
+    // As a version without product search left it: the articles' index alone.
+    std::fs::remove_dir_all(dir.path().join("products"))?;
+    let index = EmbeddedIndex::open(dir.path())?;
+    assert!(index.needs_rebuild(), "its products were never indexed");
+    drop(index);
+    let index = EmbeddedIndex::open(dir.path())?;
+    assert!(index.needs_rebuild(), "still after a restart, though empty");
+    index.mark_rebuilt()?;
+    drop(index);
+    assert!(!EmbeddedIndex::open(dir.path())?.needs_rebuild());
+    Ok(())
+}

@@ -5,6 +5,7 @@ use anyhow::bail;
 use meilisearch_sdk::client::Client;
 
 mod http;
+mod products;
 mod related;
 mod search;
 pub use http::MeiliHttp;
@@ -45,12 +46,16 @@ struct Stored {
     published_at: i64,
 }
 
-/// One Meilisearch index, `{prefix}_articles`. Cloning shares the client.
+/// The Meilisearch indexes of one Wharf, `{prefix}_articles` and `{prefix}_products`.
+/// Cloning shares the client.
 #[derive(Clone)]
 pub struct MeiliIndex {
     client: Arc<Client<MeiliHttp>>,
     uid: String,
     settings_applied: Arc<AtomicBool>,
+    /// The products' index.
+    products_uid: String,
+    products_settings_applied: Arc<AtomicBool>,
 }
 
 /// Quotes a value for a Meilisearch filter expression.
@@ -73,7 +78,8 @@ fn filter(site: Option<Uuid>, locale: Option<&str>, tags: &[String]) -> String {
 }
 
 impl MeiliIndex {
-    /// A client for the server at `url`; the index is `{prefix}_articles`.
+    /// A client for the server at `url`; the indexes are `{prefix}_articles` and
+    /// `{prefix}_products`.
     pub fn new(url: &str, api_key: Option<&SecretString>, prefix: &str) -> anyhow::Result<Self> {
         let key = api_key.map(|k| k.expose_secret().to_owned());
         let http = MeiliHttp::new(key.as_deref())?;
@@ -82,6 +88,8 @@ impl MeiliIndex {
             client: Arc::new(client),
             uid: format!("{prefix}_articles"),
             settings_applied: Arc::new(AtomicBool::new(false)),
+            products_uid: format!("{prefix}_products"),
+            products_settings_applied: Arc::new(AtomicBool::new(false)),
         })
     }
 
@@ -153,8 +161,11 @@ impl MeiliIndex {
         self.confirm(task).await
     }
 
-    /// Deletes the whole index (tests clean up with it).
+    /// Deletes both indexes (tests clean up with it); the products' may never have been made.
     pub async fn delete_index(&self) -> anyhow::Result<()> {
+        let products = timed(self.client.delete_index(&self.products_uid)).await?;
+        // Fails (index_not_found) when nothing made it: nothing to delete then.
+        let _ = self.confirm(products).await;
         let task = timed(self.client.delete_index(&self.uid)).await?;
         self.confirm(task).await
     }

@@ -1,7 +1,9 @@
 //! What a product change means for other systems, recorded in the outbox in the change's own
-//! transaction: webhooks and live subscribers hear of creations, and, as for articles, of
+//! transaction: the product index follows every change to a published product, as the
+//! articles' does; webhooks and live subscribers hear of creations, and, as for articles, of
 //! publications, updates of published products, unpublications and deletions.
 use crate::error::AppResult;
+use crate::services::outbox::{OutboxJob, enqueue};
 use crate::services::webhook;
 use entities::product::{self, ProductStatus};
 use sea_orm::ConnectionTrait;
@@ -27,7 +29,9 @@ pub fn event_of(
     }
 }
 
-/// Records the webhook event of a change, if it causes one, in the caller's transaction.
+/// Records the outbox work of a change in the caller's transaction: the index's (the handler
+/// reloads the product when it runs, so order and repeats never matter) and the webhook event,
+/// if it causes one.
 pub async fn product_changed(
     db: &impl ConnectionTrait,
     before: Option<&product::Model>,
@@ -36,6 +40,15 @@ pub async fn product_changed(
     let Some(product) = after.or(before) else {
         return Ok(());
     };
+    if is_public(before) || is_public(after) {
+        enqueue(
+            db,
+            &OutboxJob::SearchProduct {
+                product_id: product.id,
+            },
+        )
+        .await?;
+    }
     if let Some(event) = event_of(before, after) {
         webhook::emit(db, product.site_id, event, None, describe(product)).await?;
     }

@@ -280,6 +280,8 @@ pub async fn update_category(
         active.parent_id = Set(parent);
         active.position = Set(position);
     }
+    // The products below index this category's names, and its ancestors.
+    let reindex = !translations.is_empty() || !remove.is_empty() || parent != current.parent_id;
     write_translations(&txn, id, &translations).await?;
     if !remove.is_empty() {
         translation::Entity::delete_many()
@@ -294,6 +296,9 @@ pub async fn update_category(
         .update(&txn)
         .await
         .map_err(|e| on_constraint(e, CATEGORY_CONSTRAINTS))?;
+    if reindex {
+        crate::services::search::product::category_changed(&txn, &subtree(&all, id)).await?;
+    }
     let named = with_names(&txn, updated).await?;
     txn.commit().await?;
     Ok(named)

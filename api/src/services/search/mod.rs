@@ -1,5 +1,6 @@
 //! Search over published articles: what goes into the index, querying it, related articles,
 //! keeping the index in step with the database (outbox), and rebuilding it (`wharf reindex`).
+//! Products: [`product`].
 //!
 //! Hits are always re-read from the database and dropped unless still published, so a stale
 //! index never shows a draft or a deleted article.
@@ -12,9 +13,15 @@ use crate::services::article::articles_by_id;
 use crate::services::site::find_site;
 use crate::services::tag::tags_of_articles;
 use entities::article::{self, ArticleStatus};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ConnectionTrait, EntityTrait, QueryFilter};
 use std::collections::HashMap;
 use uuid::Uuid;
+
+pub mod product;
+pub mod product_query;
+mod reindex;
+
+pub use reindex::{Reindexed, reindex, reindex_all};
 
 /// Deepest `offset` a search accepts.
 pub const MAX_OFFSET: u64 = 1000;
@@ -75,19 +82,19 @@ fn first_out_of_range(max: u64) -> AppError {
         .with("max", max)
 }
 
-/// Searches published articles. `sites` remembers the site IDs that clients name sites by.
-pub async fn search_articles(
-    db: &impl ConnectionTrait,
-    engine: &SearchEngine,
-    sites: &ResponseCache,
-    input: SearchInput,
+/// Checks a search's query text and page (`first`: 20 when absent; `offset`: 0) and returns
+/// the page as (limit, offset).
+pub(crate) fn check_page(
+    text: &str,
+    first: Option<i64>,
+    offset: Option<i64>,
     max_page_size: u64,
-) -> AppResult<SearchPage> {
-    let first = input.first.unwrap_or(20);
+) -> AppResult<(usize, usize)> {
+    let first = first.unwrap_or(20);
     if first < 0 || first.unsigned_abs() > max_page_size {
         return Err(first_out_of_range(max_page_size));
     }
-    let offset = input.offset.unwrap_or(0);
+    let offset = offset.unwrap_or(0);
     if offset < 0 || offset.unsigned_abs() > MAX_OFFSET {
         return Err(AppError::bad_input(
             "offset",
@@ -97,7 +104,7 @@ pub async fn search_articles(
         .with("min", 0)
         .with("max", MAX_OFFSET));
     }
-    if input.text.chars().count() > MAX_QUERY_CHARS {
+    if text.chars().count() > MAX_QUERY_CHARS {
         return Err(AppError::bad_input(
             "query",
             format!("the query is longer than {MAX_QUERY_CHARS} characters"),
@@ -105,16 +112,39 @@ pub async fn search_articles(
         .because(Reason::TooLong)
         .with("max", MAX_QUERY_CHARS));
     }
+    Ok((
+        usize::try_from(first).unwrap_or(0),
+        usize::try_from(offset).unwrap_or(0),
+    ))
+}
+
+/// The ID of the site a client names by ID or domain (NOT_FOUND at `site` when none), through
+/// `sites`, which remembers them.
+pub(crate) async fn site_id(
+    db: &impl ConnectionTrait,
+    sites: &ResponseCache,
+    key: &str,
+) -> AppResult<Uuid> {
+    if let Some(id) = sites.site_id(key) {
+        return Ok(id);
+    }
+    let seen = sites.generation();
+    let id = find_site(db, "site", key).await?.id;
+    sites.remember_site_id(key, id, seen);
+    Ok(id)
+}
+
+/// Searches published articles. `sites` remembers the site IDs that clients name sites by.
+pub async fn search_articles(
+    db: &impl ConnectionTrait,
+    engine: &SearchEngine,
+    sites: &ResponseCache,
+    input: SearchInput,
+    max_page_size: u64,
+) -> AppResult<SearchPage> {
+    let (limit, offset) = check_page(&input.text, input.first, input.offset, max_page_size)?;
     let site = match input.site.as_deref() {
-        Some(key) => Some(match sites.site_id(key) {
-            Some(id) => id,
-            None => {
-                let seen = sites.generation();
-                let id = find_site(db, "site", key).await?.id;
-                sites.remember_site_id(key, id, seen);
-                id
-            }
-        }),
+        Some(key) => Some(site_id(db, sites, key).await?),
         None => None,
     };
     let locale = match input.locale.as_deref() {
@@ -127,8 +157,8 @@ pub async fn search_articles(
         site,
         locale,
         tags: input.tags.iter().map(|t| t.trim().to_lowercase()).collect(),
-        limit: usize::try_from(first).unwrap_or(0),
-        offset: usize::try_from(offset).unwrap_or(0),
+        limit,
+        offset,
         skip_highlights: input.skip_highlights,
         skip_snippets: input.skip_snippets,
     };
@@ -301,56 +331,4 @@ pub async fn sync_articles(
         .await
         .map_err(|e| anyhow::anyhow!("loading the articles' tags: {}", e.message))?;
     engine.apply(docs, gone).await
-}
-
-/// Index writes of `wharf reindex` in flight at once: the next batch is read from the database
-/// while the engine indexes the previous ones (Meilisearch also merges queued batches).
-const REINDEX_IN_FLIGHT: usize = 4;
-
-/// Rebuilds the index from the database: clears it, then streams every published article into
-/// it in batches of `batch` (one engine write each, a few in flight). Returns how many were
-/// indexed.
-pub async fn reindex(
-    db: &impl ConnectionTrait,
-    engine: &SearchEngine,
-    batch: u64,
-) -> anyhow::Result<u64> {
-    engine.apply_settings().await?;
-    engine.clear().await?;
-    let mut after: Option<Uuid> = None;
-    let mut total = 0;
-    let mut in_flight = std::collections::VecDeque::new();
-    loop {
-        let mut query = article::Entity::find()
-            .filter(article::Column::Status.eq(ArticleStatus::Published))
-            .order_by_asc(article::Column::Id)
-            .limit(batch);
-        if let Some(after) = after {
-            query = query.filter(article::Column::Id.gt(after));
-        }
-        let page = query.all(db).await?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id);
-        let docs = search_docs(db, &page)
-            .await
-            .map_err(|e| anyhow::anyhow!("loading tags: {}", e.message))?;
-        total += docs.len() as u64;
-        if in_flight.len() == REINDEX_IN_FLIGHT
-            && let Some(oldest) = in_flight.pop_front()
-        {
-            finish(oldest).await?;
-        }
-        let engine = engine.clone();
-        in_flight.push_back(tokio::spawn(async move { engine.upsert(docs).await }));
-        tracing::info!(indexed = total, "reindexing");
-    }
-    while let Some(oldest) = in_flight.pop_front() {
-        finish(oldest).await?;
-    }
-    engine.mark_rebuilt()?;
-    Ok(total)
-}
-
-async fn finish(write: tokio::task::JoinHandle<anyhow::Result<()>>) -> anyhow::Result<()> {
-    write.await?
 }
