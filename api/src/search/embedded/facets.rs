@@ -7,13 +7,16 @@ use tantivy::schema::Field;
 /// `FACET_SCAN` matches (in index order) and the total is still exact.
 const FACET_SCAN: u64 = 10_000;
 
+/// Values of one facet and how many matches carry each.
+pub(super) type Counts = Vec<(String, u64)>;
+
 /// The number of matches of `query` and, for each of `facet_fields`, the counts of its values
 /// over them, walking the matches without scoring them (the scoring pass only ranks the page).
 pub(super) fn count_and_facets(
     searcher: &tantivy::Searcher,
     query: &dyn Query,
     facet_fields: &[Field],
-) -> anyhow::Result<(u64, Vec<Vec<(String, u64)>>)> {
+) -> anyhow::Result<(u64, Vec<Counts>)> {
     use std::collections::HashMap;
     use tantivy::{DocSet, TERMINATED};
     let weight = query.weight(tantivy::query::EnableScoring::disabled_from_searcher(

@@ -108,7 +108,7 @@ impl ProductIndex {
         &self,
         searcher: &tantivy::Searcher,
         query: &dyn Query,
-    ) -> anyhow::Result<(u64, Vec<(String, u64)>, Vec<(String, u64)>)> {
+    ) -> anyhow::Result<(u64, facets::Counts, facets::Counts)> {
         let fields = [self.f.category_facet, self.f.certification_facet];
         let (total, mut counts) = facets::count_and_facets(searcher, query, &fields)?;
         let mut certifications = counts.pop().unwrap_or_default();
