@@ -210,6 +210,18 @@ async fn a_catalogue_in_chinese_and_english_reads_back_as_written(app: TestApp) 
     assert_eq!(zh["minimumOrder"], json!({ "quantity": 500, "unit": "件" }));
     assert_eq!(zh["gallery"], json!([{ "id": side }, { "id": cover }]));
     let zh_id = str_at(&zh, "/id")?;
+    // The page's breadcrumbs: the main category's path, top first, in the page's language.
+    let crumbs = app
+        .graphql_as(
+            &token,
+            "query($id: ID!) { product(id: $id) { breadcrumbs { slug name } } }",
+            json!({ "id": zh_id }),
+        )
+        .await?;
+    assert_eq!(
+        ok(&crumbs)?["product"]["breadcrumbs"],
+        json!([{ "slug": "valves", "name": "阀门" }, { "slug": "ball-valves", "name": "球阀" }])
+    );
 
     let pump = create_product(
         &app,

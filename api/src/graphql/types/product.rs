@@ -234,6 +234,17 @@ impl Product {
         )
     }
 
+    /// The breadcrumbs of the product's page: its main (first) category and that category's
+    /// ancestors, top first, named in the product's locale. Empty without a category.
+    async fn breadcrumbs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+        let path = product::category::main_category_path(&state(ctx)?.db, self.0.id).await?;
+        let locale = &self.0.locale;
+        Ok(path
+            .into_iter()
+            .map(|c| Category::named(c, Some(locale.clone())))
+            .collect())
+    }
+
     /// Tags, in the order they were given.
     async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
         Ok(preloaded_or_load!(loaders(ctx)?.products, tags, self.0.id)

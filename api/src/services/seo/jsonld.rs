@@ -8,12 +8,11 @@ use super::{PageKind, page_url, site_base};
 use crate::content::Digest;
 use crate::error::{AppError, AppResult};
 use crate::services::media::is_public;
-use crate::services::product::relations::categories_of_products;
 use crate::services::product::{media_by_ids, media_of_products, price_of};
 use crate::storage::Storage;
 use chrono::{DateTime, SecondsFormat, Utc};
 use entities::product_media::ProductMediaKind;
-use entities::{article, category, media, product, site, user};
+use entities::{article, media, product, site, user};
 use sea_orm::{ConnectionTrait, EntityTrait};
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
@@ -195,34 +194,17 @@ async fn category_path(
     site: &site::Model,
     item: &product::Model,
 ) -> AppResult<Vec<(String, String)>> {
-    let mut linked = categories_of_products(db, &[item.id]).await?;
-    let Some(main) = linked.remove(&item.id).and_then(|v| v.into_iter().next()) else {
-        return Ok(Vec::new());
-    };
-    let mut chain = vec![main.category];
-    // The tree is at most MAX_DEPTH deep (checked on every move); the bound also stops a cycle.
-    while let Some(parent) = chain.last().and_then(|c| c.parent_id) {
-        if chain.len() >= crate::services::product::category::MAX_DEPTH {
-            break;
-        }
-        match category::Entity::find_by_id(parent).one(db).await? {
-            Some(c) => chain.push(c),
-            None => break,
-        }
-    }
-    chain.reverse();
-    let ids: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
-    let names = crate::services::product::category::translations_of(db, &ids).await?;
+    let chain = crate::services::product::category::main_category_path(db, item.id).await?;
     Ok(chain
         .into_iter()
-        .map(|c| {
-            let named = names.get(&c.id);
+        .map(|named| {
+            let c = named.category;
             let name_in = |locale: &str| {
-                named.and_then(|ts| {
-                    ts.iter()
-                        .find(|t| t.locale == locale)
-                        .map(|t| t.name.clone())
-                })
+                named
+                    .translations
+                    .iter()
+                    .find(|t| t.locale == locale)
+                    .map(|t| t.name.clone())
             };
             let name = name_in(&item.locale)
                 .or_else(|| name_in(&site.default_locale))

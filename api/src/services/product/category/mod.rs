@@ -12,7 +12,7 @@ mod tree;
 mod write;
 
 pub use assign::{check_product_categories, set_product_categories};
-pub use tree::{category_tree, subtree, subtree_ids, translations_of};
+pub use tree::{category_tree, main_category_path, subtree, subtree_ids, translations_of};
 pub use write::{create_category, delete_category, update_category};
 
 use super::relations::NamedCategory;

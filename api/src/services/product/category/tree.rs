@@ -190,6 +190,42 @@ fn product_category_to_product() -> sea_orm::RelationDef {
         .into()
 }
 
+/// A product's main category (its first) and that category's ancestors, top first, each with
+/// its names: the product page's breadcrumbs. Empty when the product has no category. At most
+/// `MAX_DEPTH` categories (checked on every move; the bound also stops a cycle).
+pub async fn main_category_path(
+    db: &impl ConnectionTrait,
+    product_id: Uuid,
+) -> AppResult<Vec<NamedCategory>> {
+    let mut linked = super::super::relations::categories_of_products(db, &[product_id]).await?;
+    let Some(main) = linked
+        .remove(&product_id)
+        .and_then(|v| v.into_iter().next())
+    else {
+        return Ok(Vec::new());
+    };
+    let mut chain = vec![main.category];
+    while let Some(parent) = chain.last().and_then(|c| c.parent_id) {
+        if chain.len() >= MAX_DEPTH {
+            break;
+        }
+        match category::Entity::find_by_id(parent).one(db).await? {
+            Some(c) => chain.push(c),
+            None => break,
+        }
+    }
+    chain.reverse();
+    let ids: Vec<Uuid> = chain.iter().map(|c| c.id).collect();
+    let mut names = translations_of(db, &ids).await?;
+    Ok(chain
+        .into_iter()
+        .map(|c| NamedCategory {
+            translations: names.remove(&c.id).unwrap_or_default(),
+            category: c,
+        })
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
