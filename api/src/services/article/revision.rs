@@ -75,16 +75,8 @@ pub async fn list_revisions(
     article: &article::Model,
     first: i32,
 ) -> AppResult<Vec<article_revision::Model>> {
-    if !(1..=MAX_REVISIONS_LISTED).contains(&first) {
-        return Err(AppError::bad_input(
-            "first",
-            format!("first must be between 1 and {MAX_REVISIONS_LISTED}"),
-        )
-        .because(Reason::OutOfRange)
-        .with("min", 1)
-        .with("max", MAX_REVISIONS_LISTED));
-    }
-    may_see_revisions(db, principal, article).await?;
+    check_revisions_first(first)?;
+    may_see_revisions(db, principal, article.site_id).await?;
     Ok(article_revision::Entity::find()
         .filter(article_revision::Column::ArticleId.eq(article.id))
         .order_by_desc(article_revision::Column::Number)
@@ -96,12 +88,27 @@ pub async fn list_revisions(
 /// The most revisions one list gives.
 pub const MAX_REVISIONS_LISTED: i32 = 500;
 
-async fn may_see_revisions(
+/// BAD_USER_INPUT on `first` unless it is 1 to `MAX_REVISIONS_LISTED` (articles and products).
+pub(crate) fn check_revisions_first(first: i32) -> AppResult<()> {
+    if (1..=MAX_REVISIONS_LISTED).contains(&first) {
+        return Ok(());
+    }
+    Err(AppError::bad_input(
+        "first",
+        format!("first must be between 1 and {MAX_REVISIONS_LISTED}"),
+    )
+    .because(Reason::OutOfRange)
+    .with("min", 1)
+    .with("max", MAX_REVISIONS_LISTED))
+}
+
+/// FORBIDDEN unless the caller may read the site's drafts (articles' and products' revisions).
+pub(crate) async fn may_see_revisions(
     db: &impl ConnectionTrait,
     principal: &Principal,
-    article: &article::Model,
+    site_id: uuid::Uuid,
 ) -> AppResult<()> {
-    if authz::can_read_unpublished(db, principal, article.site_id).await? {
+    if authz::can_read_unpublished(db, principal, site_id).await? {
         Ok(())
     } else {
         Err(
@@ -118,7 +125,7 @@ pub async fn find_revision(
     article: &article::Model,
     number: i32,
 ) -> AppResult<Option<article_revision::Model>> {
-    may_see_revisions(db, principal, article).await?;
+    may_see_revisions(db, principal, article.site_id).await?;
     Ok(article_revision::Entity::find()
         .filter(article_revision::Column::ArticleId.eq(article.id))
         .filter(article_revision::Column::Number.eq(number))

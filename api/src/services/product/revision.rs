@@ -6,9 +6,10 @@
 use super::relations::{certifications_of_products, set_certifications, set_product_tags};
 use super::{changed_meanwhile, check_expected, product_for_write, specs_of_products};
 use crate::auth::Principal;
-use crate::error::{AppError, AppResult, Reason};
+use crate::error::{AppError, AppResult};
+use crate::services::article::revision::{check_revisions_first, may_see_revisions};
 use crate::services::article::{BodyLimits, digest};
-use crate::services::{authz, now, tag as tags};
+use crate::services::{now, tag as tags};
 use entities::product_media::ProductMediaKind;
 use entities::product_spec;
 use entities::{category, media, product, product_category, product_media, product_revision};
@@ -19,9 +20,6 @@ use sea_orm::{
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use uuid::Uuid;
-
-/// The most revisions one list gives.
-pub const MAX_REVISIONS_LISTED: i32 = 500;
 
 /// One row of the specification table as a revision keeps it.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq)]
@@ -178,21 +176,6 @@ pub(super) async fn record_revision(
     Ok(())
 }
 
-async fn may_see_revisions(
-    db: &impl ConnectionTrait,
-    principal: &Principal,
-    p: &product::Model,
-) -> AppResult<()> {
-    if authz::can_read_unpublished(db, principal, p.site_id).await? {
-        Ok(())
-    } else {
-        Err(
-            AppError::forbidden("only the site's members may see revisions")
-                .because(Reason::MembersOnly),
-        )
-    }
-}
-
 /// The revisions of a product, newest first (those who may read its drafts only).
 pub async fn list_product_revisions(
     db: &impl ConnectionTrait,
@@ -200,16 +183,8 @@ pub async fn list_product_revisions(
     p: &product::Model,
     first: i32,
 ) -> AppResult<Vec<product_revision::Model>> {
-    if !(1..=MAX_REVISIONS_LISTED).contains(&first) {
-        return Err(AppError::bad_input(
-            "first",
-            format!("first must be between 1 and {MAX_REVISIONS_LISTED}"),
-        )
-        .because(Reason::OutOfRange)
-        .with("min", 1)
-        .with("max", MAX_REVISIONS_LISTED));
-    }
-    may_see_revisions(db, principal, p).await?;
+    check_revisions_first(first)?;
+    may_see_revisions(db, principal, p.site_id).await?;
     Ok(product_revision::Entity::find()
         .filter(product_revision::Column::ProductId.eq(p.id))
         .order_by_desc(product_revision::Column::Number)
@@ -225,7 +200,7 @@ pub async fn find_product_revision(
     p: &product::Model,
     number: i32,
 ) -> AppResult<Option<product_revision::Model>> {
-    may_see_revisions(db, principal, p).await?;
+    may_see_revisions(db, principal, p.site_id).await?;
     Ok(product_revision::Entity::find()
         .filter(product_revision::Column::ProductId.eq(p.id))
         .filter(product_revision::Column::Number.eq(number))
