@@ -217,3 +217,22 @@ pub async fn media_by_ids(
         .map(|m| (m.id, m))
         .collect())
 }
+
+/// Gives a new translation its original's gallery and attachments.
+pub(super) async fn copy_media(txn: &impl ConnectionTrait, from: Uuid, to: Uuid) -> AppResult<()> {
+    let links = product_media::Entity::find()
+        .filter(product_media::Column::ProductId.eq(from))
+        .all(txn)
+        .await?;
+    if links.is_empty() {
+        return Ok(());
+    }
+    let rows = links.into_iter().map(|l| product_media::ActiveModel {
+        product_id: Set(to),
+        kind: Set(l.kind),
+        position: Set(l.position),
+        media_id: Set(l.media_id),
+    });
+    product_media::Entity::insert_many(rows).exec(txn).await?;
+    Ok(())
+}

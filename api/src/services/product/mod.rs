@@ -6,12 +6,14 @@
 pub mod category;
 pub mod csv;
 mod events;
+mod identity;
 mod list;
 mod media;
 mod publish;
 pub mod related;
 pub mod relations;
 pub mod revision;
+mod seo;
 mod specs;
 mod terms;
 mod write;
@@ -24,11 +26,10 @@ pub use list::{ProductFilter, ProductOrder, list_products};
 pub use media::{MediaSet, media_by_ids, media_of_products, set_product_media};
 pub use publish::{publish_due_products, publish_product, unpublish_product};
 pub use relations::NamedCategory;
+pub use seo::ProductSeo;
 pub use specs::{SpecRow, set_product_specs, specs_of_products};
 pub use terms::{Price, TermsPatch, price_of};
-pub use write::{
-    NewProduct, ProductPatch, ProductSeo, create_product, delete_product, update_product,
-};
+pub use write::{NewProduct, ProductPatch, create_product, delete_product, update_product};
 
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult, Reason};

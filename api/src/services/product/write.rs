@@ -1,6 +1,9 @@
 //! Creating, changing and deleting products.
 use super::category::{check_product_categories, set_product_categories};
+use super::identity::{check_model_number, choose_slug, model_number, slug_conflict, slug_taken};
+use super::media::copy_media;
 use super::relations::{check_certifications, set_certifications, set_product_tags};
+use super::seo::ProductSeo;
 use super::terms::TermsPatch;
 use super::{changed_meanwhile, check_expected, product_for_write};
 use crate::auth::Principal;
@@ -11,7 +14,7 @@ use crate::services::article::digest;
 use crate::services::site::{require_site, require_site_locale};
 use crate::services::{authz, now, parse_id, tag as tags};
 use entities::product::{self, ProductStatus};
-use entities::{media, product_category, product_media};
+use entities::product_category;
 use sea_orm::{
     ActiveModelTrait, ColumnTrait, ConnectionTrait, EntityTrait, PaginatorTrait, QueryFilter,
     QueryOrder, Set, TransactionSession, TransactionTrait,
@@ -33,19 +36,6 @@ const PRODUCT_CONSTRAINTS: &[(&str, &str, &str)] = &[
         "modelNumber",
     ),
 ];
-
-/// SEO changes; `None` leaves a field as it is, an empty string clears it.
-#[derive(Default, Clone)]
-pub struct ProductSeo {
-    /// `<title>` override.
-    pub meta_title: Option<String>,
-    /// `<meta name="description">`.
-    pub meta_description: Option<String>,
-    /// `<link rel="canonical">`: an absolute http(s) URL.
-    pub canonical_url: Option<String>,
-    /// A media item of the same site for `og:image`.
-    pub og_image_id: Option<String>,
-}
 
 /// A product to create (always as a draft).
 pub struct NewProduct {
@@ -125,133 +115,6 @@ fn check_description(body: &str, max_bytes: usize) -> AppResult<()> {
         );
     }
     Ok(())
-}
-
-fn model_number(value: &str) -> AppResult<Option<String>> {
-    optional_text("modelNumber", Some(value), MAX_MODEL_NUMBER_CHARS)
-}
-
-/// CONFLICT on `modelNumber` when another product of the site (outside this translation
-/// group) has it.
-async fn check_model_number(
-    db: &impl ConnectionTrait,
-    site_id: Uuid,
-    group: Uuid,
-    number: Option<&str>,
-) -> AppResult<()> {
-    let Some(number) = number else { return Ok(()) };
-    let taken = product::Entity::find()
-        .filter(product::Column::SiteId.eq(site_id))
-        .filter(product::Column::ModelNumber.eq(number))
-        .filter(product::Column::TranslationGroupId.ne(group))
-        .count(db)
-        .await?;
-    if taken > 0 {
-        return Err(AppError::conflict(
-            "modelNumber",
-            format!("another product of this site has the model number {number}"),
-        )
-        .because(Reason::ModelNumberTaken)
-        .with("value", number));
-    }
-    Ok(())
-}
-
-async fn slug_taken(
-    db: &impl ConnectionTrait,
-    site_id: Uuid,
-    locale: &str,
-    slug: &str,
-    except: Option<Uuid>,
-) -> AppResult<bool> {
-    let mut query = product::Entity::find()
-        .filter(product::Column::SiteId.eq(site_id))
-        .filter(product::Column::Locale.eq(locale))
-        .filter(product::Column::Slug.eq(slug));
-    if let Some(id) = except {
-        query = query.filter(product::Column::Id.ne(id));
-    }
-    Ok(query.count(db).await? > 0)
-}
-
-fn slug_conflict() -> AppError {
-    AppError::conflict(
-        "slug",
-        "a product with this slug already exists in this locale",
-    )
-    .because(Reason::SlugTaken)
-}
-
-/// The given slug (or CONFLICT), or one made from the name with `-2`, `-3`, … until free.
-async fn choose_slug(
-    db: &impl ConnectionTrait,
-    site_id: Uuid,
-    locale: &str,
-    given: Option<&str>,
-    name: &str,
-    id: Uuid,
-) -> AppResult<String> {
-    if let Some(given) = given {
-        let slug = Slug::parse("slug", given)?;
-        if slug_taken(db, site_id, locale, slug.as_str(), None).await? {
-            return Err(slug_conflict());
-        }
-        return Ok(slug.into_string());
-    }
-    let base = Slug::from_title(name).unwrap_or_else(|| Slug::for_id("product", id));
-    if !slug_taken(db, site_id, locale, base.as_str(), None).await? {
-        return Ok(base.into_string());
-    }
-    for n in 2..=50 {
-        let candidate = base.with_suffix(n);
-        if !slug_taken(db, site_id, locale, candidate.as_str(), None).await? {
-            return Ok(candidate.into_string());
-        }
-    }
-    Ok(Slug::for_id(base.as_str(), id).into_string())
-}
-
-impl ProductSeo {
-    async fn apply(
-        &self,
-        db: &impl ConnectionTrait,
-        site_id: Uuid,
-        active: &mut product::ActiveModel,
-    ) -> AppResult<()> {
-        use crate::services::article::seo::{MAX_META_DESCRIPTION_CHARS, MAX_META_TITLE_CHARS};
-        if let Some(v) = &self.meta_title {
-            active.meta_title = Set(optional_text("metaTitle", Some(v), MAX_META_TITLE_CHARS)?);
-        }
-        if let Some(v) = &self.meta_description {
-            active.meta_description = Set(optional_text(
-                "metaDescription",
-                Some(v),
-                MAX_META_DESCRIPTION_CHARS,
-            )?);
-        }
-        if let Some(v) = &self.canonical_url {
-            active.canonical_url = Set(crate::services::article::seo::canonical(v)?);
-        }
-        if let Some(v) = &self.og_image_id {
-            active.og_image_media_id = Set(match v.trim() {
-                "" => None,
-                id => {
-                    let id = parse_id("ogImageId", id)?;
-                    match media::Entity::find_by_id(id).one(db).await? {
-                        Some(m) if m.site_id == site_id => Some(id),
-                        _ => {
-                            return Err(AppError::bad_input(
-                                "ogImageId",
-                                "no media with this ID on the product's site",
-                            )
-                            .because(Reason::MediaNotOnSite));
-                        }
-                    }
-                }
-            });
-        }
-        Ok(())
-    }
 }
 
 /// A product row with nothing but its identity, for laying the first terms over.
@@ -403,25 +266,6 @@ pub async fn create_product(
     super::events::product_changed(&txn, None, Some(&created)).await?;
     txn.commit().await?;
     Ok(created)
-}
-
-/// Gives a new translation its original's gallery and attachments.
-async fn copy_media(txn: &impl ConnectionTrait, from: Uuid, to: Uuid) -> AppResult<()> {
-    let links = product_media::Entity::find()
-        .filter(product_media::Column::ProductId.eq(from))
-        .all(txn)
-        .await?;
-    if links.is_empty() {
-        return Ok(());
-    }
-    let rows = links.into_iter().map(|l| product_media::ActiveModel {
-        product_id: Set(to),
-        kind: Set(l.kind),
-        position: Set(l.position),
-        media_id: Set(l.media_id),
-    });
-    product_media::Entity::insert_many(rows).exec(txn).await?;
-    Ok(())
 }
 
 /// Changes a product. A new model number applies to all its translations.
