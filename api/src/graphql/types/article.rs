@@ -1,4 +1,5 @@
 //! Articles as the API shows them.
+use super::flat::FlatList;
 use super::site::Site;
 use super::tag::Tag;
 use super::user::User;
@@ -212,7 +213,7 @@ impl Article {
     }
 
     /// Tags, in the order they were given.
-    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<FlatList<Tag>> {
         let tags = loaders(ctx)?.tags_of(self.0.id).await?;
         Ok(tags.into_iter().map(Tag).collect())
     }
@@ -367,7 +368,7 @@ impl Article {
     async fn cover_image(
         &self,
         ctx: &Context<'_>,
-    ) -> async_graphql::Result<Option<super::media::Media>> {
+    ) -> async_graphql::Result<Option<super::flat::Flat<super::media::Media>>> {
         let Some(id) = self.0.cover_media_id else {
             return Ok(None);
         };
@@ -376,6 +377,6 @@ impl Article {
             .media
             .load_one(id)
             .await?
-            .map(super::media::Media))
+            .map(|m| super::flat::Flat(super::media::Media(m))))
     }
 }

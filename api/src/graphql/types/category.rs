@@ -1,7 +1,10 @@
 //! Categories as the API shows them: a node of a site's tree, named in one locale.
+use super::flat::{FlatFields, opt_scalar, opt_text, scalar, text};
 use super::site::Site;
 use crate::services::product::{CategoryNode, NamedCategory};
-use async_graphql::{Context, ID, InputObject, MaybeUndefined, Object, SimpleObject};
+use async_graphql::{
+    Context, ContextSelectionSet, ID, InputObject, MaybeUndefined, Object, SimpleObject, Value,
+};
 use chrono::{DateTime, Utc};
 use entities::{category as row, category_translation};
 
@@ -64,6 +67,29 @@ impl Category {
             .iter()
             .find(|t| Some(&t.locale) == default.as_ref())
             .or_else(|| self.translations.first()))
+    }
+}
+
+impl FlatFields for Category {
+    fn flat_field(&self, _: &ContextSelectionSet<'_>, name: &str) -> Option<Value> {
+        // The name's fields only when the asked locale has one (else the site's default decides).
+        let named = || {
+            let locale = self.locale.as_ref()?;
+            self.translations.iter().find(|t| &t.locale == locale)
+        };
+        Some(match name {
+            "id" => scalar(&super::to_id(self.row.id)),
+            "parentId" => opt_scalar(self.row.parent_id.map(super::to_id).as_ref()),
+            "position" => scalar(&self.row.position),
+            "slug" => text(&self.row.slug),
+            "name" => text(&named()?.name),
+            "description" => opt_text(named()?.description.as_deref()),
+            "locale" => text(&named()?.locale),
+            "productCount" => opt_scalar(self.product_count.as_ref()),
+            "version" => scalar(&self.row.version),
+            "updatedAt" => scalar(&self.row.updated_at),
+            _ => return None,
+        })
     }
 }
 

@@ -1,12 +1,13 @@
 //! Media as the API shows them.
 use super::article::Article;
+use super::flat::{FlatFields, opt_scalar, opt_text, scalar, text};
 use super::site::Site;
 use super::user::User;
 use crate::graphql::context::{principal, state};
 use crate::imaging::{Fit, Format};
 use crate::services::media;
 use crate::services::media::variant::{self, VariantRequest};
-use async_graphql::{Context, Enum, ID, Object, SimpleObject};
+use async_graphql::{Context, ContextSelectionSet, Enum, ID, Object, SimpleObject, Value};
 use chrono::{DateTime, Utc};
 use entities::media as row;
 
@@ -167,6 +168,32 @@ impl Media {
             out.push(format!("{url} {real_width}w"));
         }
         Ok(out.join(", "))
+    }
+}
+
+impl FlatFields for Media {
+    fn flat_field(&self, ctx: &ContextSelectionSet<'_>, name: &str) -> Option<Value> {
+        let m = &self.0;
+        Some(match name {
+            "id" => scalar(&super::to_id(m.id)),
+            "key" => text(&m.storage_key),
+            "filename" => text(&m.filename),
+            "contentType" => text(&m.content_type),
+            "size" => scalar(&m.size_bytes),
+            "sha256" => text(&m.sha256),
+            "width" => opt_scalar(m.width.as_ref()),
+            "height" => opt_scalar(m.height.as_ref()),
+            "alt" => opt_text(m.alt.as_deref()),
+            "createdAt" => scalar(&m.created_at),
+            "blurhash" => opt_text(m.blurhash.as_deref()),
+            "dominantColor" => opt_text(m.dominant_color.as_deref()),
+            // A stable link needs no look-up once the item is marked public (`media_url`).
+            "url" if m.public => {
+                let st = ctx.data_opt::<crate::state::AppState>()?;
+                text(&st.storage.stable_url(&m.storage_key).ok()?)
+            }
+            _ => return None,
+        })
     }
 }
 

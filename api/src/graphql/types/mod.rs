@@ -7,6 +7,7 @@ pub mod auth;
 pub mod category;
 pub mod connection;
 pub mod deal;
+pub mod flat;
 pub mod inquiry;
 pub mod inquiry_input;
 pub mod invitation;

@@ -1,6 +1,7 @@
 //! Products as the API shows them.
 use super::article::TocEntry;
 use super::category::Category;
+use super::flat::{Flat, FlatList};
 use super::media::Media;
 use super::site::Site;
 use super::tag::Tag;
@@ -45,7 +46,7 @@ impl Product {
         &self,
         ctx: &Context<'_>,
         kind: ProductMediaKind,
-    ) -> async_graphql::Result<Vec<Media>> {
+    ) -> async_graphql::Result<FlatList<Media>> {
         let all = preloaded_or_load!(loaders(ctx)?.products, media, self.0.id);
         Ok(all
             .into_iter()
@@ -58,7 +59,7 @@ impl Product {
         &self,
         ctx: &Context<'_>,
         id: Option<uuid::Uuid>,
-    ) -> async_graphql::Result<Option<Media>> {
+    ) -> async_graphql::Result<Option<Flat<Media>>> {
         let Some(id) = id else { return Ok(None) };
         let loaders = loaders(ctx)?;
         let preloaded = loaders
@@ -70,8 +71,8 @@ impl Product {
             .as_ref()
             .and_then(|m| m.get(&id).cloned());
         match preloaded {
-            Some(m) => Ok(Some(Media(m))),
-            None => Ok(loaders.media.load_one(id).await?.map(Media)),
+            Some(m) => Ok(Some(Flat(Media(m)))),
+            None => Ok(loaders.media.load_one(id).await?.map(|m| Flat(Media(m)))),
         }
     }
 }
@@ -158,11 +159,13 @@ impl Product {
     }
 
     /// The price or price range; null when the product has none (price on request).
-    async fn price(&self) -> Option<ProductPrice> {
-        product::price_of(&self.0).map(|p| ProductPrice {
-            min: p.min,
-            max: p.max,
-            currency: p.currency,
+    async fn price(&self) -> Option<Flat<ProductPrice>> {
+        product::price_of(&self.0).map(|p| {
+            Flat(ProductPrice {
+                min: p.min,
+                max: p.max,
+                currency: p.currency,
+            })
         })
     }
 
@@ -217,7 +220,7 @@ impl Product {
     }
 
     /// The specification table, in order.
-    async fn specs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<ProductSpec>> {
+    async fn specs(&self, ctx: &Context<'_>) -> async_graphql::Result<FlatList<ProductSpec>> {
         Ok(preloaded_or_load!(loaders(ctx)?.products, specs, self.0.id)
             .into_iter()
             .map(ProductSpec)
@@ -225,7 +228,7 @@ impl Product {
     }
 
     /// Categories, the main one first, named in the product's locale.
-    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+    async fn categories(&self, ctx: &Context<'_>) -> async_graphql::Result<FlatList<Category>> {
         Ok(
             preloaded_or_load!(loaders(ctx)?.products, categories, self.0.id)
                 .into_iter()
@@ -236,7 +239,7 @@ impl Product {
 
     /// The breadcrumbs of the product's page: its main (first) category and that category's
     /// ancestors, top first, named in the product's locale. Empty without a category.
-    async fn breadcrumbs(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Category>> {
+    async fn breadcrumbs(&self, ctx: &Context<'_>) -> async_graphql::Result<FlatList<Category>> {
         let path = product::category::main_category_path(&state(ctx)?.db, self.0.id).await?;
         let locale = &self.0.locale;
         Ok(path
@@ -246,7 +249,7 @@ impl Product {
     }
 
     /// Tags, in the order they were given.
-    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Tag>> {
+    async fn tags(&self, ctx: &Context<'_>) -> async_graphql::Result<FlatList<Tag>> {
         Ok(preloaded_or_load!(loaders(ctx)?.products, tags, self.0.id)
             .into_iter()
             .map(Tag)
@@ -254,17 +257,17 @@ impl Product {
     }
 
     /// The cover image.
-    async fn cover(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+    async fn cover(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Flat<Media>>> {
         self.media_by_id(ctx, self.0.cover_media_id).await
     }
 
     /// The image gallery, in order.
-    async fn gallery(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Media>> {
+    async fn gallery(&self, ctx: &Context<'_>) -> async_graphql::Result<FlatList<Media>> {
         self.media_of(ctx, ProductMediaKind::Gallery).await
     }
 
     /// Documents to download (datasheets, certificates), in order.
-    async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<Vec<Media>> {
+    async fn attachments(&self, ctx: &Context<'_>) -> async_graphql::Result<FlatList<Media>> {
         self.media_of(ctx, ProductMediaKind::Attachment).await
     }
 
@@ -284,7 +287,7 @@ impl Product {
     }
 
     /// The media item used as `og:image`.
-    async fn og_image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Media>> {
+    async fn og_image(&self, ctx: &Context<'_>) -> async_graphql::Result<Option<Flat<Media>>> {
         self.media_by_id(ctx, self.0.og_image_media_id).await
     }
 

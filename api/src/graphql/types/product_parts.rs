@@ -1,5 +1,6 @@
 //! The parts of a product as the API shows them: its price, trade terms and specification rows.
-use async_graphql::{Enum, Object, SimpleObject};
+use super::flat::{FlatFields, opt_text, text};
+use async_graphql::{ContextSelectionSet, Enum, Object, SimpleObject, Value};
 use entities::product::ProductStatus as DbStatus;
 use entities::product_spec;
 
@@ -52,6 +53,29 @@ impl ProductSpec {
     /// Unit of the value.
     async fn unit(&self) -> Option<&str> {
         self.0.unit.as_deref()
+    }
+}
+
+impl FlatFields for ProductSpec {
+    fn flat_field(&self, _: &ContextSelectionSet<'_>, name: &str) -> Option<Value> {
+        Some(match name {
+            "group" => opt_text(self.0.spec_group.as_deref()),
+            "name" => text(&self.0.name),
+            "value" => text(&self.0.value),
+            "unit" => opt_text(self.0.unit.as_deref()),
+            _ => return None,
+        })
+    }
+}
+
+impl FlatFields for ProductPrice {
+    fn flat_field(&self, _: &ContextSelectionSet<'_>, name: &str) -> Option<Value> {
+        Some(match name {
+            "min" => text(&self.min),
+            "max" => text(&self.max),
+            "currency" => text(&self.currency),
+            _ => return None,
+        })
     }
 }
 

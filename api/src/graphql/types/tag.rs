@@ -1,5 +1,6 @@
 //! Tags as the API shows them.
-use async_graphql::{ID, InputObject, Object};
+use super::flat::{FlatFields, scalar, text};
+use async_graphql::{ContextSelectionSet, ID, InputObject, Object, Value};
 use entities::tag;
 
 /// A tag of a site.
@@ -25,6 +26,18 @@ impl Tag {
     /// URL slug, unique per site.
     async fn slug(&self) -> &str {
         &self.0.slug
+    }
+}
+
+impl FlatFields for Tag {
+    fn flat_field(&self, _: &ContextSelectionSet<'_>, name: &str) -> Option<Value> {
+        Some(match name {
+            "id" => scalar(&super::to_id(self.0.id)),
+            "siteId" => scalar(&super::to_id(self.0.site_id)),
+            "name" => text(&self.0.name),
+            "slug" => text(&self.0.slug),
+            _ => return None,
+        })
     }
 }
 
