@@ -24,3 +24,16 @@ pub struct Model {
 pub enum Relation {}
 
 impl ActiveModelBehavior for ActiveModel {}
+
+/// A category's names: `category_translations.category_id` → `categories.id` (a product page's
+/// categories are read with their names in one statement).
+impl Related<super::category_translation::Entity> for Entity {
+    fn to() -> RelationDef {
+        RelationDef::from(
+            super::category_translation::Entity::belongs_to(Entity)
+                .from(super::category_translation::Column::CategoryId)
+                .to(Column::Id),
+        )
+        .rev()
+    }
+}

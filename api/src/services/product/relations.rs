@@ -26,7 +26,8 @@ pub struct NamedCategory {
     pub translations: Vec<category_translation::Model>,
 }
 
-/// The categories of many products, in each product's order, with their names: two statements.
+/// The categories of many products, in each product's order, with their names: one statement
+/// (the links, their categories and the categories' names, joined).
 pub async fn categories_of_products(
     db: &impl ConnectionTrait,
     ids: &[Uuid],
@@ -35,34 +36,31 @@ pub async fn categories_of_products(
         .from(product_category::Column::CategoryId)
         .to(category::Column::Id)
         .into();
-    let rows: Vec<(product_category::Model, Option<category::Model>)> =
-        product_category::Entity::find()
-            .filter(product_category::Column::ProductId.is_in(ids.iter().copied()))
-            .join(JoinType::InnerJoin, to_category)
-            .select_also(category::Entity)
-            .order_by_asc(product_category::Column::ProductId)
-            .order_by_asc(product_category::Column::Position)
-            .all(db)
-            .await?;
-    let mut category_ids: Vec<Uuid> = rows.iter().map(|(l, _)| l.category_id).collect();
-    category_ids.sort();
-    category_ids.dedup();
-    let mut names = if category_ids.is_empty() {
-        HashMap::new()
-    } else {
-        super::category::translations_of(db, &category_ids).await?
-    };
+    let rows = product_category::Entity::find()
+        .filter(product_category::Column::ProductId.is_in(ids.iter().copied()))
+        .join(JoinType::InnerJoin, to_category)
+        .select_also(category::Entity)
+        .and_also_related(category_translation::Entity)
+        .order_by_asc(product_category::Column::ProductId)
+        .order_by_asc(product_category::Column::Position)
+        .order_by_asc(category_translation::Column::Locale)
+        .all(db)
+        .await?;
     let mut out: HashMap<Uuid, Vec<NamedCategory>> = HashMap::new();
-    for (link, c) in rows {
-        if let Some(c) = c {
-            let translations = names.get(&c.id).cloned().unwrap_or_default();
-            out.entry(link.product_id).or_default().push(NamedCategory {
+    for (link, c, name) in rows {
+        let Some(c) = c else { continue };
+        let list = out.entry(link.product_id).or_default();
+        // Rows come by product, then link position, then locale: a category's names follow it.
+        if list.last().is_none_or(|last| last.category.id != c.id) {
+            list.push(NamedCategory {
                 category: c,
-                translations,
+                translations: Vec::new(),
             });
         }
+        if let Some(last) = list.last_mut() {
+            last.translations.extend(name);
+        }
     }
-    names.clear();
     Ok(out)
 }
 
