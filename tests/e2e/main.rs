@@ -36,6 +36,7 @@ mod product_search;
 mod production;
 mod products;
 mod products_csv;
+mod products_page;
 mod products_related;
 mod products_revisions;
 mod publishing;

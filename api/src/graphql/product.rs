@@ -3,6 +3,7 @@ use crate::error::{AppError, Reason};
 use crate::graphql::context::{loaders, principal, state};
 use crate::graphql::types::category::{Category, CreateCategoryInput, UpdateCategoryInput};
 use crate::graphql::types::connection::{Conn, connection, list_complexity};
+use crate::graphql::types::flat::Flat;
 use crate::graphql::types::product::{
     CreateProductInput, Product, ProductFilter, ProductOrderBy, ProductSpecInput,
     UpdateProductInput, media_set,
@@ -139,7 +140,7 @@ impl ProductQuery {
         #[graphql(desc = "Cursor of the last product of the previous page.")] after: Option<String>,
         filter: Option<ProductFilter>,
         order_by: Option<ProductOrderBy>,
-    ) -> async_graphql::Result<Conn<Product>> {
+    ) -> async_graphql::Result<Conn<Flat<Product>>> {
         let st = state(ctx)?;
         let mut filter: product::ProductFilter = filter.unwrap_or_default().into();
         filter.skip_total = !ctx.look_ahead().field("totalCount").exists();
@@ -154,7 +155,8 @@ impl ProductQuery {
         )
         .await?;
         preload(ctx, &st.db, &page).await?;
-        Ok(connection(page, Product))
+        // A listed product takes the one-pass path (`types/product_flat.rs`) when it can.
+        Ok(connection(page, |p| Flat(Product(p))))
     }
 
     /// A site's (ID or domain) product categories as a tree: the top-level categories by

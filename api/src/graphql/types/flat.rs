@@ -25,6 +25,18 @@ pub trait FlatFields: OutputType {
     /// The value of field `name` (asked without arguments), or `None` when only the object's
     /// resolver can answer it.
     fn flat_field(&self, ctx: &ContextSelectionSet<'_>, name: &str) -> Option<Value>;
+
+    /// The value of field `field`, asked without arguments and with a selection of its own (an
+    /// object or a list of objects, answered with [`nested`] and [`nested_list`]), or `None` when
+    /// only the object's resolver can answer it.
+    fn flat_object<'a>(
+        &self,
+        ctx: &ContextSelectionSet<'a>,
+        field: &'a Positioned<Field>,
+    ) -> Option<Value> {
+        let _ = (ctx, field);
+        None
+    }
 }
 
 /// One object, answered by the fast path when it can.
@@ -45,16 +57,16 @@ fn flat_value<T: FlatFields>(ctx: &ContextSelectionSet<'_>, item: &T) -> Option<
     })
 }
 
-fn collect<T: FlatFields>(
-    ctx: &ContextSelectionSet<'_>,
-    set: &SelectionSet,
+fn collect<'a, T: FlatFields>(
+    ctx: &ContextSelectionSet<'a>,
+    set: &'a SelectionSet,
     item: &T,
     out: &mut IndexMap<Name, Value>,
 ) -> Option<()> {
     for selection in &set.items {
         match &selection.node {
             Selection::Field(field) => {
-                let (key, value) = field_value(ctx, &field.node, item)?;
+                let (key, value) = field_value(ctx, field, item)?;
                 out.insert(key, value);
             }
             Selection::FragmentSpread(spread) => {
@@ -86,24 +98,52 @@ fn collect<T: FlatFields>(
     Some(())
 }
 
-fn field_value<T: FlatFields>(
-    ctx: &ContextSelectionSet<'_>,
-    field: &Field,
+fn field_value<'a, T: FlatFields>(
+    ctx: &ContextSelectionSet<'a>,
+    positioned: &'a Positioned<Field>,
     item: &T,
 ) -> Option<(Name, Value)> {
-    if !field.arguments.is_empty()
-        || !field.directives.is_empty()
-        || !field.selection_set.node.items.is_empty()
-    {
+    let field = &positioned.node;
+    if !field.arguments.is_empty() || !field.directives.is_empty() {
         return None;
     }
     let name = field.name.node.as_str();
-    let value = if name == "__typename" {
+    let value = if !field.selection_set.node.items.is_empty() {
+        item.flat_object(ctx, positioned)?
+    } else if name == "__typename" {
         Value::String(item.introspection_type_name().into_owned())
     } else {
         item.flat_field(ctx, name)?
     };
     Some((field.response_key().node.clone(), value))
+}
+
+/// The value of an object field (`field`, with its own selection) holding `item`, by the fast
+/// path, for [`FlatFields::flat_object`].
+pub fn nested<'a, T: FlatFields>(
+    ctx: &ContextSelectionSet<'a>,
+    field: &'a Positioned<Field>,
+    item: Option<&T>,
+) -> Option<Value> {
+    match item {
+        Some(item) => flat_value(&ctx.with_selection_set(&field.node.selection_set), item),
+        None => Some(Value::Null),
+    }
+}
+
+/// The value of a list field (`field`, with its own selection) holding `items`, by the fast
+/// path, for [`FlatFields::flat_object`].
+pub fn nested_list<'a, 'i, T: FlatFields + 'i>(
+    ctx: &ContextSelectionSet<'a>,
+    field: &'a Positioned<Field>,
+    items: impl IntoIterator<Item = &'i T>,
+) -> Option<Value> {
+    let child = ctx.with_selection_set(&field.node.selection_set);
+    items
+        .into_iter()
+        .map(|item| flat_value(&child, item))
+        .collect::<Option<Vec<Value>>>()
+        .map(Value::List)
 }
 
 impl<T: FlatFields> OutputType for Flat<T> {

@@ -15,6 +15,7 @@ pub mod market;
 pub mod media;
 pub mod preview;
 pub mod product;
+pub mod product_flat;
 pub mod product_input;
 pub mod product_parts;
 pub mod product_revision;
