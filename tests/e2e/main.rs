@@ -38,6 +38,7 @@ mod products;
 mod products_csv;
 mod products_related;
 mod products_revisions;
+mod products_save;
 mod publishing;
 mod reasons;
 mod render;
