@@ -116,11 +116,15 @@ async fn a_product_is_created_and_changed_whole_in_one_write(app: TestApp) -> Re
             { "group": null, "name": "阀体", "value": "CF8M", "unit": null },
         ])
     );
-    assert_eq!(ids(&read["gallery"]), [front.clone(), side.clone()]);
-    assert_eq!(ids(&read["attachments"]), [sheet.clone()]);
+    assert_eq!(ids(&read["gallery"]), [front.as_str(), side.as_str()]);
+    assert_eq!(ids(&read["attachments"]), [sheet.as_str()]);
     assert_eq!(read["cover"]["id"], side.as_str());
     // One revision, holding the table and media it was created with.
-    assert_eq!(read["revisions"].as_array().map(Vec::len), Some(1), "{read}");
+    assert_eq!(
+        read["revisions"].as_array().map(Vec::len),
+        Some(1),
+        "{read}"
+    );
     assert_eq!(read["revisions"][0]["number"], 1);
     assert_eq!(read["revisions"][0]["specs"][1]["name"], "阀体");
     assert_eq!(
@@ -162,7 +166,7 @@ async fn a_product_is_created_and_changed_whole_in_one_write(app: TestApp) -> Re
     assert_eq!(read["name"], "球阀 第二版");
     assert_eq!(read["specs"][2]["name"], "公称压力");
     assert_eq!(read["specs"].as_array().map(Vec::len), Some(3));
-    assert_eq!(ids(&read["gallery"]), [side.clone()]);
+    assert_eq!(ids(&read["gallery"]), [side.as_str()]);
     assert_eq!(read["attachments"], json!([]));
     assert_eq!(read["cover"], Value::Null);
     // The newest revision (listed first) is the new version's, with the new table and media.
@@ -192,10 +196,7 @@ async fn a_product_is_created_and_changed_whole_in_one_write(app: TestApp) -> Re
         .await?;
     assert_eq!(ok(&media)?["setProductMedia"]["version"], version + 3);
     receiver.wait_for(3, 10).await?;
-    assert_eq!(
-        history(&app, &id).await?,
-        (version + 3, revisions + 3, 3)
-    );
+    assert_eq!(history(&app, &id).await?, (version + 3, revisions + 3, 3));
     Ok(())
 }
 
@@ -233,7 +234,8 @@ async fn a_bad_part_anywhere_or_a_stale_version_changes_nothing(app: TestApp) ->
     let version = kept.0;
 
     // Each change is otherwise fine (a new name, a good table): one fault refuses all of it.
-    let good_specs = json!([{ "name": "Size", "value": "DN80" }, { "name": "Body", "value": "WCB" }]);
+    let good_specs =
+        json!([{ "name": "Size", "value": "DN80" }, { "name": "Body", "value": "WCB" }]);
     for (input, field, reason) in [
         (
             json!({ "specs": [
@@ -264,7 +266,11 @@ async fn a_bad_part_anywhere_or_a_stale_version_changes_nothing(app: TestApp) ->
         input["expectedVersion"] = json!(version);
         let body = update(&app, &token, &id, input.clone()).await?;
         assert_eq!(error_code(&body)?, "BAD_USER_INPUT", "{input}: {body}");
-        assert_eq!(error_field(&body).as_deref(), Some(field), "{input}: {body}");
+        assert_eq!(
+            error_field(&body).as_deref(),
+            Some(field),
+            "{input}: {body}"
+        );
         assert_eq!(body["errors"][0]["extensions"]["reason"], reason, "{body}");
     }
 

@@ -198,12 +198,7 @@ impl From<CreateProductInput> for NewProduct {
                 canonical_url: i.canonical_url,
                 og_image_id: i.og_image_id.map(|id| id.to_string()),
             },
-            parts: parts(
-                i.specs,
-                i.gallery_ids,
-                i.attachment_ids,
-                i.cover_id,
-            ),
+            parts: parts(i.specs, i.gallery_ids, i.attachment_ids, i.cover_id),
         }
     }
 }

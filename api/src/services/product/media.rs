@@ -131,10 +131,8 @@ async fn check_media(
     for (i, r) in raw.iter().enumerate() {
         let id = parse_id(&at(i), r)?;
         if ids.contains(&id) {
-            return Err(
-                AppError::bad_input(&at(i), "this media is listed twice")
-                    .because(Reason::Duplicate),
-            );
+            return Err(AppError::bad_input(&at(i), "this media is listed twice")
+                .because(Reason::Duplicate));
         }
         ids.push(id);
     }

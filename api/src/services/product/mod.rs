@@ -24,15 +24,15 @@ pub use category::{
     CategoryNode, CategoryPatch, CategoryTree, NewCategory, TranslationInput, category_tree,
     create_category, delete_category, update_category,
 };
+pub use create::{NewProduct, create_product};
 pub use list::{ProductFilter, ProductOrder, list_products};
 pub use media::{MediaSet, media_by_ids, media_of_products, set_product_media};
+pub use parts::Parts;
 pub use publish::{publish_due_products, publish_product, unpublish_product};
 pub use relations::NamedCategory;
 pub use seo::ProductSeo;
 pub use specs::{SpecRow, set_product_specs, specs_of_products};
 pub use terms::{Price, TermsPatch, price_of};
-pub use create::{NewProduct, create_product};
-pub use parts::Parts;
 pub use write::{ProductPatch, delete_product, update_product};
 
 use crate::auth::Principal;

@@ -85,7 +85,11 @@ impl Checked {
     }
 
     /// Writes the specification rows and media links, inside the write's transaction.
-    pub(super) async fn write(&self, txn: &impl ConnectionTrait, product_id: Uuid) -> AppResult<()> {
+    pub(super) async fn write(
+        &self,
+        txn: &impl ConnectionTrait,
+        product_id: Uuid,
+    ) -> AppResult<()> {
         if let Some(rows) = &self.specs {
             replace_specs(txn, product_id, rows).await?;
         }

@@ -8,7 +8,9 @@ use crate::domain::optional_text;
 use crate::error::{AppError, AppResult, Reason};
 use crate::services::article::BodyLimits;
 use entities::product_spec;
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait};
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
+};
 use std::collections::HashMap;
 use uuid::Uuid;
 

@@ -35,7 +35,6 @@ pub(super) const PRODUCT_CONSTRAINTS: &[(&str, &str, &str)] = &[
     ),
 ];
 
-
 /// Changes to a product; `None` leaves a field as it is.
 #[derive(Default)]
 pub struct ProductPatch {
