@@ -39,6 +39,7 @@ mod products_csv;
 mod products_page;
 mod products_related;
 mod products_revisions;
+mod products_save;
 mod publishing;
 mod reasons;
 mod render;

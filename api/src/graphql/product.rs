@@ -248,7 +248,8 @@ impl ProductMutation {
         ))
     }
 
-    /// Creates a draft product.
+    /// Creates a draft product, with its specification table and media when given, in one
+    /// write: a fault anywhere (`specs.2.name`, `galleryIds.1`) creates nothing.
     async fn create_product(
         &self,
         ctx: &Context<'_>,
@@ -261,7 +262,9 @@ impl ProductMutation {
         Ok(Product(created))
     }
 
-    /// Changes a product (`expectedVersion` guards against overwriting another editor's change).
+    /// Changes a product, its specification table and media included, in one write: one
+    /// version step, one revision, one event; a fault anywhere changes nothing
+    /// (`expectedVersion` guards against overwriting another editor's change).
     async fn update_product(
         &self,
         ctx: &Context<'_>,
@@ -309,8 +312,9 @@ impl ProductMutation {
         ))
     }
 
-    /// Replaces a product's specification table with `rows`, in order. A row needs a name and
-    /// a value; errors name the row (`rows.2.name`).
+    /// Replaces a product's specification table with `rows`, in order: `updateProduct` with
+    /// `specs` alone (kept for existing clients). A row needs a name and a value; errors name
+    /// the row (`rows.2.name`).
     async fn set_product_specs(
         &self,
         ctx: &Context<'_>,
@@ -319,13 +323,15 @@ impl ProductMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Product> {
         let id = parse_id("productId", product_id.as_str())?;
+        let st = state(ctx)?;
         Ok(Product(
             product::set_product_specs(
-                &state(ctx)?.db,
+                &st.db,
                 principal(ctx),
                 id,
                 rows.into_iter().map(Into::into).collect(),
                 expected_version,
+                limits(st),
             )
             .await?,
         ))
@@ -333,7 +339,8 @@ impl ProductMutation {
 
     /// Sets a product's image gallery (in order), attachments (datasheets, certificates) and
     /// cover (null removes it); absent parts stay. Gallery and cover take images of the
-    /// product's site; attachments any media of it.
+    /// product's site; attachments any media of it. `updateProduct` with `galleryIds`,
+    /// `attachmentIds` and `coverId` alone (kept for existing clients).
     async fn set_product_media(
         &self,
         ctx: &Context<'_>,
@@ -344,9 +351,18 @@ impl ProductMutation {
         expected_version: Option<i32>,
     ) -> async_graphql::Result<Product> {
         let id = parse_id("productId", product_id.as_str())?;
-        let set = media_set(gallery, attachments, cover_id, expected_version);
+        let set = media_set(gallery, attachments, cover_id);
+        let st = state(ctx)?;
         Ok(Product(
-            product::set_product_media(&state(ctx)?.db, principal(ctx), id, set).await?,
+            product::set_product_media(
+                &st.db,
+                principal(ctx),
+                id,
+                set,
+                expected_version,
+                limits(st),
+            )
+            .await?,
         ))
     }
 

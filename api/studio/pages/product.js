@@ -144,17 +144,10 @@ export async function render(root, ctx) {
     const missing = specs.missing();
     if (missing) throw new ApiError([{ field: missing.field, code: "BAD_USER_INPUT", reason: "EMPTY", message: t("product.specIncomplete") }]);
     if (!state) {
+      // One write: the product is created whole (fields, table, media) or not at all.
       const made = await create(site.id, localeControl.value, translationOf && source ? source.id : null, now, base);
       localStorage.removeItem(key);
-      if (made.error) {
-        // The product exists; what did not go through stays as its unsaved changes.
-        localStorage.setItem(draftKey(site.id, made.id), JSON.stringify({
-          values: { fields: now.fields, specsRaw: specs.raw(), media: now.media }, baseVersion: made.version, at: new Date().toISOString(),
-        }));
-        notice(errorText(made.error), "error");
-      } else {
-        notice(t("common.saved"));
-      }
+      notice(t("common.saved"));
       ctx.guardLeave(null);
       ctx.navigate(`/products/${made.id}`, { replace: true });
       return false;

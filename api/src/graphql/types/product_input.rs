@@ -149,6 +149,17 @@ pub struct CreateProductInput {
     pub canonical_url: Option<String>,
     /// A media item of the site for `og:image`.
     pub og_image_id: Option<ID>,
+    /// The specification table, in order (as `setProductSpecs` takes it); errors name the row
+    /// (`specs.2.name`).
+    pub specs: Option<Vec<ProductSpecInput>>,
+    /// The image gallery, in order: images of the site (a translation takes its original's
+    /// unless given); errors name the item (`galleryIds.1`).
+    pub gallery_ids: Option<Vec<ID>>,
+    /// Attachments (datasheets, certificates): media of the site, in order.
+    pub attachment_ids: Option<Vec<ID>>,
+    /// The cover: an image of the site. A translation takes its original's when absent;
+    /// null: no cover.
+    pub cover_id: MaybeUndefined<ID>,
 }
 
 impl From<CreateProductInput> for NewProduct {
@@ -187,6 +198,7 @@ impl From<CreateProductInput> for NewProduct {
                 canonical_url: i.canonical_url,
                 og_image_id: i.og_image_id.map(|id| id.to_string()),
             },
+            parts: parts(i.specs, i.gallery_ids, i.attachment_ids, i.cover_id),
         }
     }
 }
@@ -243,6 +255,16 @@ pub struct UpdateProductInput {
     pub canonical_url: Option<String>,
     /// A media item of the site for `og:image`; empty removes it.
     pub og_image_id: Option<String>,
+    /// The new specification table (replaces the old one), in order; errors name the row
+    /// (`specs.2.name`).
+    pub specs: Option<Vec<ProductSpecInput>>,
+    /// The new image gallery (replaces the old one), in order: images of the site; errors name
+    /// the item (`galleryIds.1`).
+    pub gallery_ids: Option<Vec<ID>>,
+    /// The new attachments (replace the old ones): media of the site, in order.
+    pub attachment_ids: Option<Vec<ID>>,
+    /// The new cover, an image of the site; null removes it.
+    pub cover_id: MaybeUndefined<ID>,
     /// Apply only if the product is still at this version (else CONFLICT).
     pub expected_version: Option<i32>,
 }
@@ -288,6 +310,7 @@ impl From<UpdateProductInput> for ProductPatch {
                 canonical_url: i.canonical_url,
                 og_image_id: i.og_image_id,
             },
+            parts: parts(i.specs, i.gallery_ids, i.attachment_ids, i.cover_id),
             expected_version: i.expected_version,
         }
     }
@@ -317,12 +340,11 @@ impl From<ProductSpecInput> for SpecRow {
     }
 }
 
-/// The media change of `setProductMedia`, for the service.
+/// The media change of `setProductMedia` (and of the product inputs), for the service.
 pub fn media_set(
     gallery: Option<Vec<ID>>,
     attachments: Option<Vec<ID>>,
     cover_id: MaybeUndefined<ID>,
-    expected_version: Option<i32>,
 ) -> product::MediaSet {
     let strings = |ids: Vec<ID>| ids.into_iter().map(|id| id.to_string()).collect();
     product::MediaSet {
@@ -333,6 +355,18 @@ pub fn media_set(
             MaybeUndefined::Null => Some(String::new()),
             MaybeUndefined::Value(id) => Some(id.to_string()),
         },
-        expected_version,
+    }
+}
+
+/// The specs and media of a product input, for the service.
+fn parts(
+    specs: Option<Vec<ProductSpecInput>>,
+    gallery: Option<Vec<ID>>,
+    attachments: Option<Vec<ID>>,
+    cover_id: MaybeUndefined<ID>,
+) -> product::Parts {
+    product::Parts {
+        specs: specs.map(|rows| rows.into_iter().map(Into::into).collect()),
+        media: media_set(gallery, attachments, cover_id),
     }
 }

@@ -83,7 +83,7 @@ mod tests {
     use super::*;
 
     fn with(status: ProductStatus) -> product::Model {
-        let mut p = crate::services::product::write::blank(uuid::Uuid::nil(), uuid::Uuid::nil());
+        let mut p = crate::services::product::create::blank(uuid::Uuid::nil(), uuid::Uuid::nil());
         p.status = status;
         p
     }

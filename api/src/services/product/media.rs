@@ -1,15 +1,16 @@
 //! A product's media: the ordered image gallery, the cover image and attachments (datasheets,
 //! certificates). All media of the product's own site; gallery and cover images only.
-use super::{bump_version, check_expected, product_for_write};
+use super::parts::{Names, Parts, SEPARATE};
+use super::write::{ProductPatch, update_named};
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult, Reason};
+use crate::services::article::BodyLimits;
 use crate::services::parse_id;
 use entities::product_media::{self, ProductMediaKind};
 use entities::{media, product};
-use sea_orm::sea_query::Expr;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, EntityTrait, JoinType, QueryFilter, QueryOrder, QuerySelect, Set,
-    TransactionSession, TransactionTrait,
+    TransactionTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -26,19 +27,91 @@ pub struct MediaSet {
     pub attachments: Option<Vec<String>>,
     /// Cover image ID; an empty string removes the cover.
     pub cover_id: Option<String>,
-    /// Apply only if the product is still at this version.
-    pub expected_version: Option<i32>,
+}
+
+/// A [`MediaSet`] checked against the product's site; `None` leaves that part as it is.
+#[derive(Default)]
+pub(super) struct CheckedMedia {
+    pub gallery: Option<Vec<Uuid>>,
+    pub attachments: Option<Vec<Uuid>>,
+    /// `Some(None)` removes the cover.
+    pub cover: Option<Option<Uuid>>,
+}
+
+impl MediaSet {
+    /// Checks every ID (media of `site_id`; images for the gallery and cover; at most
+    /// [`MAX_ITEMS`] of each list, no repeats); errors name the item (`galleryIds.1`).
+    pub(super) async fn check(
+        &self,
+        db: &impl ConnectionTrait,
+        site_id: Uuid,
+        names: &Names,
+    ) -> AppResult<CheckedMedia> {
+        let gallery = match &self.gallery {
+            Some(raw) => Some(check_media(db, site_id, names.gallery, raw, Kind::Images).await?),
+            None => None,
+        };
+        let attachments = match &self.attachments {
+            Some(raw) => Some(check_media(db, site_id, names.attachments, raw, Kind::Any).await?),
+            None => None,
+        };
+        let cover = match self.cover_id.as_deref().map(str::trim) {
+            None => None,
+            Some("") => Some(None),
+            Some(raw) => Some(
+                check_media(db, site_id, names.cover, &[raw.to_owned()], Kind::OneImage)
+                    .await?
+                    .first()
+                    .copied(),
+            ),
+        };
+        Ok(CheckedMedia {
+            gallery,
+            attachments,
+            cover,
+        })
+    }
+}
+
+impl CheckedMedia {
+    /// Replaces the gallery and attachment links given (the cover is a column of the row,
+    /// written with it), in the caller's transaction.
+    pub(super) async fn write_links(
+        &self,
+        txn: &impl ConnectionTrait,
+        product_id: Uuid,
+    ) -> AppResult<()> {
+        if let Some(ids) = &self.gallery {
+            replace_kind(txn, product_id, ProductMediaKind::Gallery, ids).await?;
+        }
+        if let Some(ids) = &self.attachments {
+            replace_kind(txn, product_id, ProductMediaKind::Attachment, ids).await?;
+        }
+        Ok(())
+    }
+}
+
+/// What a list of media IDs must be.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Images, named by position (`galleryIds.1`).
+    Images,
+    /// Any media, named by position.
+    Any,
+    /// One image, named by its field alone (the cover).
+    OneImage,
 }
 
 /// Reads IDs given in `field`, without repeats, and checks each is a media item of `site_id`
-/// (an image when `images` is set). One statement for all of them.
+/// (an image unless `kind` is `Any`). One statement for all of them.
 async fn check_media(
     db: &impl ConnectionTrait,
     site_id: Uuid,
     field: &str,
     raw: &[String],
-    images: bool,
+    kind: Kind,
 ) -> AppResult<Vec<Uuid>> {
+    let images = kind != Kind::Any;
     if raw.len() > MAX_ITEMS {
         return Err(
             AppError::bad_input(field, format!("at most {MAX_ITEMS} items"))
@@ -46,14 +119,20 @@ async fn check_media(
                 .with("max", MAX_ITEMS),
         );
     }
+    // A single ID (the cover) is named by its field alone.
+    let at = |i: usize| {
+        if kind == Kind::OneImage {
+            field.to_owned()
+        } else {
+            format!("{field}.{i}")
+        }
+    };
     let mut ids: Vec<Uuid> = Vec::with_capacity(raw.len());
     for (i, r) in raw.iter().enumerate() {
-        let id = parse_id(&format!("{field}.{i}"), r)?;
+        let id = parse_id(&at(i), r)?;
         if ids.contains(&id) {
-            return Err(
-                AppError::bad_input(&format!("{field}.{i}"), "this media is listed twice")
-                    .because(Reason::Duplicate),
-            );
+            return Err(AppError::bad_input(&at(i), "this media is listed twice")
+                .because(Reason::Duplicate));
         }
         ids.push(id);
     }
@@ -68,12 +147,7 @@ async fn check_media(
         .map(|m| (m.id, m))
         .collect();
     for (i, id) in ids.iter().enumerate() {
-        // A single ID (the cover) is named by its field alone.
-        let at = if field == "coverId" {
-            field.to_owned()
-        } else {
-            format!("{field}.{i}")
-        };
+        let at = at(i);
         match found.get(id) {
             Some(m) if m.site_id == site_id => {
                 if images && !m.content_type.starts_with("image/") {
@@ -123,58 +197,25 @@ pub(super) async fn replace_kind(
     Ok(())
 }
 
-/// Sets a product's gallery, attachments and cover (content writers). Checked as a whole
-/// before anything is written.
+/// Sets a product's gallery, attachments and cover (content writers): an `updateProduct` that
+/// changes nothing else. Checked as a whole before anything is written.
 pub async fn set_product_media(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     product_id: Uuid,
     set: MediaSet,
+    expected_version: Option<i32>,
+    limits: BodyLimits,
 ) -> AppResult<product::Model> {
-    let (current, editor) = product_for_write(db, principal, "productId", product_id).await?;
-    check_expected(&current, set.expected_version)?;
-    let site = current.site_id;
-    let gallery = match &set.gallery {
-        Some(raw) => Some(check_media(db, site, "gallery", raw, true).await?),
-        None => None,
+    let patch = ProductPatch {
+        parts: Parts {
+            media: set,
+            ..Parts::default()
+        },
+        expected_version,
+        ..ProductPatch::default()
     };
-    let attachments = match &set.attachments {
-        Some(raw) => Some(check_media(db, site, "attachments", raw, false).await?),
-        None => None,
-    };
-    let cover = match set.cover_id.as_deref().map(str::trim) {
-        None => None,
-        Some("") => Some(None),
-        Some(raw) => Some(
-            check_media(db, site, "coverId", &[raw.to_owned()], true)
-                .await?
-                .first()
-                .copied(),
-        ),
-    };
-    let txn = crate::services::begin_write(db).await?;
-    bump_version(&txn, &current).await?;
-    if let Some(ids) = &gallery {
-        replace_kind(&txn, product_id, ProductMediaKind::Gallery, ids).await?;
-    }
-    if let Some(ids) = &attachments {
-        replace_kind(&txn, product_id, ProductMediaKind::Attachment, ids).await?;
-    }
-    if let Some(cover) = cover {
-        product::Entity::update_many()
-            .col_expr(product::Column::CoverMediaId, Expr::value(cover))
-            .filter(product::Column::Id.eq(product_id))
-            .exec(&txn)
-            .await?;
-    }
-    let updated = product::Entity::find_by_id(product_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("product").at("productId"))?;
-    super::revision::record_revision(&txn, &updated, Some(editor)).await?;
-    super::events::product_changed(&txn, Some(&current), Some(&updated)).await?;
-    txn.commit().await?;
-    Ok(updated)
+    update_named(db, principal, product_id, patch, limits, &SEPARATE).await
 }
 
 /// The gallery and attachments of many products in one statement: (kind, media) in order.

@@ -4,11 +4,13 @@
 //! the site's owners and editors and API tokens with `content:write`.
 
 pub mod category;
+mod create;
 pub mod csv;
 mod events;
 mod identity;
 mod list;
 mod media;
+mod parts;
 mod publish;
 pub mod related;
 pub mod relations;
@@ -22,14 +24,16 @@ pub use category::{
     CategoryNode, CategoryPatch, CategoryTree, NewCategory, TranslationInput, category_tree,
     create_category, delete_category, update_category,
 };
+pub use create::{NewProduct, create_product};
 pub use list::{ProductFilter, ProductOrder, list_products};
 pub use media::{MediaSet, media_by_ids, media_of_products, set_product_media};
+pub use parts::Parts;
 pub use publish::{publish_due_products, publish_product, unpublish_product};
 pub use relations::NamedCategory;
 pub use seo::ProductSeo;
 pub use specs::{SpecRow, set_product_specs, specs_of_products};
 pub use terms::{Price, TermsPatch, price_of};
-pub use write::{NewProduct, ProductPatch, create_product, delete_product, update_product};
+pub use write::{ProductPatch, delete_product, update_product};
 
 use crate::auth::Principal;
 use crate::error::{AppError, AppResult, Reason};
@@ -147,26 +151,6 @@ async fn product_for_write(
     }
     let user_id = authz::require_content_writer(db, principal, found.site_id).await?;
     Ok((found, user_id))
-}
-
-/// Bumps a product's version if it is still at `version` (CONFLICT otherwise): what every
-/// change of a product's related rows (specs, media) does, so `expectedVersion` guards them too.
-async fn bump_version(txn: &impl ConnectionTrait, current: &product::Model) -> AppResult<()> {
-    use sea_orm::sea_query::Expr;
-    let result = product::Entity::update_many()
-        .col_expr(product::Column::Version, Expr::value(current.version + 1))
-        .col_expr(
-            product::Column::UpdatedAt,
-            Expr::value(crate::services::now()),
-        )
-        .filter(product::Column::Id.eq(current.id))
-        .filter(product::Column::Version.eq(current.version))
-        .exec(txn)
-        .await?;
-    if result.rows_affected != 1 {
-        return Err(changed_meanwhile());
-    }
-    Ok(())
 }
 
 /// The answer when a product changed between reading and writing it.

@@ -1,13 +1,15 @@
 //! A product's specification table: ordered rows of group, name, value and unit, stored as
 //! rows (not a blob) so they can be read, compared and, later, searched one by one.
-use super::{bump_version, check_expected, product_for_write, terms::short_text};
+use super::parts::{Parts, SEPARATE};
+use super::terms::short_text;
+use super::write::{ProductPatch, update_named};
 use crate::auth::Principal;
 use crate::domain::optional_text;
 use crate::error::{AppError, AppResult, Reason};
+use crate::services::article::BodyLimits;
 use entities::product_spec;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionSession,
-    TransactionTrait,
+    ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, Set, TransactionTrait,
 };
 use std::collections::HashMap;
 use uuid::Uuid;
@@ -31,20 +33,38 @@ pub struct SpecRow {
     pub unit: Option<String>,
 }
 
-/// Replaces the specification table of a product (content writers), in the given order.
-/// BAD_USER_INPUT names the row at fault (`rows.2.name`); nothing is written then.
+/// Replaces the specification table of a product (content writers), in the given order: an
+/// `updateProduct` that changes nothing else. BAD_USER_INPUT names the row at fault
+/// (`rows.2.name`); nothing is written then.
 pub async fn set_product_specs(
     db: &(impl ConnectionTrait + TransactionTrait),
     principal: &Principal,
     product_id: Uuid,
     rows: Vec<SpecRow>,
     expected_version: Option<i32>,
+    limits: BodyLimits,
 ) -> AppResult<entities::product::Model> {
-    let (current, editor) = product_for_write(db, principal, "productId", product_id).await?;
-    check_expected(&current, expected_version)?;
+    let patch = ProductPatch {
+        parts: Parts {
+            specs: Some(rows),
+            ..Parts::default()
+        },
+        expected_version,
+        ..ProductPatch::default()
+    };
+    update_named(db, principal, product_id, patch, limits, &SEPARATE).await
+}
+
+/// Checks a whole table given in `field` for `product_id`: at most [`MAX_SPEC_ROWS`] rows,
+/// each with a name and a value; the first fault names its row (`specs.2.name`).
+pub(super) fn check_specs(
+    field: &str,
+    product_id: Uuid,
+    rows: Vec<SpecRow>,
+) -> AppResult<Vec<product_spec::Model>> {
     if rows.len() > MAX_SPEC_ROWS {
         return Err(AppError::bad_input(
-            "rows",
+            field,
             format!("a specification table has at most {MAX_SPEC_ROWS} rows"),
         )
         .because(Reason::TooMany)
@@ -52,7 +72,7 @@ pub async fn set_product_specs(
     }
     let mut checked = Vec::with_capacity(rows.len());
     for (i, row) in rows.into_iter().enumerate() {
-        let at = |f: &str| format!("rows.{i}.{f}");
+        let at = |f: &str| format!("{field}.{i}.{f}");
         checked.push(product_spec::Model {
             product_id,
             position: i32::try_from(i).unwrap_or(i32::MAX),
@@ -62,31 +82,31 @@ pub async fn set_product_specs(
             unit: optional_text(&at("unit"), row.unit.as_deref(), MAX_LABEL_CHARS)?,
         });
     }
-    let txn = crate::services::begin_write(db).await?;
-    bump_version(&txn, &current).await?;
+    Ok(checked)
+}
+
+/// Replaces the rows of `product_id` with `rows` (checked), in the caller's transaction.
+pub(super) async fn replace_specs(
+    txn: &impl ConnectionTrait,
+    product_id: Uuid,
+    rows: &[product_spec::Model],
+) -> AppResult<()> {
     product_spec::Entity::delete_many()
         .filter(product_spec::Column::ProductId.eq(product_id))
-        .exec(&txn)
+        .exec(txn)
         .await?;
-    if !checked.is_empty() {
-        let active = checked.iter().map(|r| product_spec::ActiveModel {
-            product_id: Set(r.product_id),
+    if !rows.is_empty() {
+        let active = rows.iter().map(|r| product_spec::ActiveModel {
+            product_id: Set(product_id),
             position: Set(r.position),
             spec_group: Set(r.spec_group.clone()),
             name: Set(r.name.clone()),
             value: Set(r.value.clone()),
             unit: Set(r.unit.clone()),
         });
-        product_spec::Entity::insert_many(active).exec(&txn).await?;
+        product_spec::Entity::insert_many(active).exec(txn).await?;
     }
-    let updated = entities::product::Entity::find_by_id(product_id)
-        .one(&txn)
-        .await?
-        .ok_or_else(|| AppError::not_found("product").at("productId"))?;
-    super::revision::record_revision(&txn, &updated, Some(editor)).await?;
-    super::events::product_changed(&txn, Some(&current), Some(&updated)).await?;
-    txn.commit().await?;
-    Ok(updated)
+    Ok(())
 }
 
 /// The specification rows of many products in one statement, in each product's order.

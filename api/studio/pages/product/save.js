@@ -1,10 +1,10 @@
 // Saving the product editor: what changed since the server's version, sent as the API takes
-// it. A product is saved in up to three writes, in this order, each with the version the last
-// one left (`expectedVersion`): the fields and terms (`createProduct` / `updateProduct`), the
-// specification table (`setProductSpecs`), the images and files (`setProductMedia`). The
-// first refused write stops the rest, so a bad HS code or price range changes nothing; after a
-// write goes through, the next save sends only what is still different.
-import { gql } from "../../lib/api.js";
+// it, in ONE write: `createProduct` / `updateProduct` take the fields and terms, the
+// specification table (`specs`) and the images and files (`galleryIds`, `attachmentIds`,
+// `coverId`) together, with `expectedVersion`. The server checks all of it before writing any,
+// so a bad HS code, price range, spec row or image changes nothing, and a save that goes
+// through is one version, one revision and one event.
+import { gql, ApiError } from "../../lib/api.js";
 import { NUMBER_FIELDS, LIST_FIELDS } from "./terms.js";
 import { mediaIds } from "./gallery.js";
 
@@ -39,41 +39,52 @@ export function changes(now, base) {
 
 const PRODUCT_ID = "id version";
 
-// Saves an existing product; `state` = { id, version, base } is updated after each write that
-// went through (so a failed later write leaves it right for the next attempt).
-export async function saveExisting(state, now) {
-  const diff = changes(now, state.base);
-  if (diff.fields.length) {
-    const input = { expectedVersion: state.version };
-    for (const k of diff.fields) input[k] = toApi(k, now.fields[k]);
-    const data = await gql(`mutation StudioUpdateProduct($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${PRODUCT_ID} } }`,
-      { id: state.id, input });
-    state.version = data.updateProduct.version;
-    state.base = { ...state.base, fields: { ...now.fields } };
-  }
-  await saveTables(state, now, diff);
-}
-
-// The specification table and the media, when they differ from `state.base`.
-async function saveTables(state, now, diff) {
-  if (diff.specs) {
-    const data = await gql(`mutation StudioProductSpecs($id: ID!, $rows: [ProductSpecInput!]!, $v: Int) { setProductSpecs(productId: $id, rows: $rows, expectedVersion: $v) { ${PRODUCT_ID} } }`,
-      { id: state.id, rows: now.specs, v: state.version });
-    state.version = data.setProductSpecs.version;
-    state.base = { ...state.base, specs: now.specs };
-  }
+// The table and media parts of the input, when they differ (`diff`).
+function tables(input, now, diff) {
+  if (diff.specs) input.specs = now.specs;
   if (diff.media) {
     const ids = mediaIds(now.media);
-    const data = await gql(`mutation StudioProductMedia($id: ID!, $g: [ID!], $a: [ID!], $c: ID, $v: Int) { setProductMedia(productId: $id, gallery: $g, attachments: $a, coverId: $c, expectedVersion: $v) { ${PRODUCT_ID} } }`,
-      { id: state.id, g: ids.gallery, a: ids.attachments, c: ids.coverId, v: state.version });
-    state.version = data.setProductMedia.version;
-    state.base = { ...state.base, media: now.media };
+    input.galleryIds = ids.gallery;
+    input.attachmentIds = ids.attachments;
+    input.coverId = ids.coverId;
+  }
+  return input;
+}
+
+// The API names the table's rows and the media lists as the input does (`specs.2.name`,
+// `galleryIds.1`); the editor's controls go by the names of `setProductSpecs` and
+// `setProductMedia` (`rows.2.name`), which the spec table's cells carry.
+const FIELD_NAMES = [[/^(input\.)?specs(?=\.|$)/, "rows"], [/^(input\.)?galleryIds(?=\.|$)/, "gallery"],
+  [/^(input\.)?attachmentIds(?=\.|$)/, "attachments"]];
+async function write(query, variables) {
+  try {
+    return await gql(query, variables);
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    throw new ApiError(e.errors.map((x) => {
+      if (!x.field) return x;
+      const rule = FIELD_NAMES.find(([re]) => re.test(x.field));
+      return rule ? { ...x, field: x.field.replace(rule[0], rule[1]) } : x;
+    }));
   }
 }
 
-// Creates a product (or a translation of `sourceId`), then its table and media. Returns the
-// state of the created product; when a later write fails, `state.error` holds its error and
-// `state.base` what the server has.
+// Saves an existing product; `state` = { id, version, base } is updated when the write went
+// through (a refused one leaves it as it was, right for the next attempt).
+export async function saveExisting(state, now) {
+  const diff = changes(now, state.base);
+  const input = { expectedVersion: state.version };
+  for (const k of diff.fields) input[k] = toApi(k, now.fields[k]);
+  tables(input, now, diff);
+  const data = await write(`mutation StudioUpdateProduct($id: ID!, $input: UpdateProductInput!) { updateProduct(id: $id, input: $input) { ${PRODUCT_ID} } }`,
+    { id: state.id, input });
+  state.version = data.updateProduct.version;
+  state.base = { fields: { ...now.fields }, specs: now.specs, media: now.media };
+}
+
+// Creates a product (or a translation of `sourceId`) with its table and media. Returns the
+// state of the created product. `base` is what a translation inherits (its original's media):
+// the media are sent only when they differ from it.
 export async function create(siteId, locale, sourceId, now, base) {
   const input = { siteId, locale, translationOf: sourceId || null };
   for (const k of TEXT_FIELDS) {
@@ -83,14 +94,8 @@ export async function create(siteId, locale, sourceId, now, base) {
     if (v.trim() === "" && k !== "description") continue;
     input[k] = toApi(k, v);
   }
-  const data = await gql(`mutation StudioCreateProduct($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_ID} } }`, { input });
-  // What the server now holds: the form's fields, and the original's table (none) and media.
-  const state = { id: data.createProduct.id, version: data.createProduct.version,
-    base: { fields: { ...now.fields }, specs: [], media: base.media } };
-  try {
-    await saveTables(state, now, changes(now, state.base));
-  } catch (e) {
-    state.error = e;
-  }
-  return state;
+  tables(input, now, changes(now, base));
+  const data = await write(`mutation StudioCreateProduct($input: CreateProductInput!) { createProduct(input: $input) { ${PRODUCT_ID} } }`, { input });
+  return { id: data.createProduct.id, version: data.createProduct.version,
+    base: { fields: { ...now.fields }, specs: now.specs, media: now.media } };
 }

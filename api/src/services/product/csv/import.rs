@@ -271,6 +271,7 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
                     translation_of: original.map(|o| o.id.to_string()),
                     terms,
                     seo: Default::default(),
+                    parts: Default::default(),
                 };
                 let created = create_product(self.txn, self.principal, new, self.limits).await?;
                 self.finish(&created, None, specs, images, status).await?;
@@ -389,10 +390,16 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
                         unit,
                     })
                     .collect();
-                version =
-                    set_product_specs(self.txn, self.principal, product.id, rows, Some(version))
-                        .await?
-                        .version;
+                version = set_product_specs(
+                    self.txn,
+                    self.principal,
+                    product.id,
+                    rows,
+                    Some(version),
+                    self.limits,
+                )
+                .await?
+                .version;
                 changed = true;
             }
         }
@@ -403,9 +410,16 @@ impl<C: ConnectionTrait + TransactionTrait> RowCtx<'_, C> {
                     gallery: Some(images.iter().map(Uuid::to_string).collect()),
                     attachments: None,
                     cover_id: Some(images.first().map(Uuid::to_string).unwrap_or_default()),
-                    expected_version: Some(version),
                 };
-                set_product_media(self.txn, self.principal, product.id, set).await?;
+                set_product_media(
+                    self.txn,
+                    self.principal,
+                    product.id,
+                    set,
+                    Some(version),
+                    self.limits,
+                )
+                .await?;
                 changed = true;
             }
         }
