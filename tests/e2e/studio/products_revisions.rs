@@ -158,9 +158,9 @@ async fn a_product_revision_is_compared_and_restored_in_the_editor(app: TestApp)
     browser.sign_in(OWNER, PASSWORD).await?;
     browser.open(&format!("/studio/products/{id}")).await?;
     browser.wait_text("#pe-rev-h", "修订历史").await?;
-    click(&browser, "button[aria-label=\"将修订 3 与表单比较\"]").await?;
+    click(&browser, "button[aria-label=\"将版本 3 与表单比较\"]").await?;
     browser
-        .wait_text("#pe-revision-diff h3", "修订 3 → 现在")
+        .wait_text("#pe-revision-diff h3", "版本 3 → 现在")
         .await?;
     browser
         .screenshot_of("product-revisions-zh", "#pe-rev-h")
