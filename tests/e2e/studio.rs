@@ -9,8 +9,10 @@ use wharf_tests::{Browser, Lang, PartnerServer, TestApp, e2e, ok, str_at};
 
 mod catalogue;
 mod inbox;
+mod media_variants;
 mod products;
 mod products_languages;
+mod products_revisions;
 
 e2e!(
     an_editor_publishes_a_chinese_article_and_readers_see_it,

@@ -297,6 +297,26 @@ impl Browser {
         Ok(path)
     }
 
+    /// Like `screenshot`, with the element at `css` scrolled to the top of the viewport
+    /// instead of the page's top: a part further down, as a person scrolling there sees it.
+    pub async fn screenshot_of(&self, name: &str, css: &str) -> Result<PathBuf> {
+        let dir = std::env::var_os("WHARF_STUDIO_SCREENSHOTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| std::env::temp_dir().join("wharf-studio-screenshots"));
+        std::fs::create_dir_all(&dir)?;
+        self.client
+            .execute(
+                "document.querySelector(arguments[0])?.scrollIntoView({ block: 'start' }); document.activeElement?.blur?.()",
+                vec![json!(css)],
+            )
+            .await?;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await?;
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
     async fn log(&self, kind: &str) -> Result<Vec<Value>> {
         let resp: Value = reqwest::Client::new()
             .post(format!(

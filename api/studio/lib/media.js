@@ -11,7 +11,8 @@
 //     Esc or Close resolves null (uploads still running are cancelled). Focus goes back to the
 //     element that opened it. `title` replaces the heading (default "Choose an image");
 //     `imagesOnly: false` lists PDFs too. The dialog closes by itself when the page changes.
-//     Media = { id, url, filename, contentType, size, width, height, alt, createdAt } (MEDIA_FIELDS).
+//     Media = { id, url, filename, contentType, size, width, height, alt, createdAt, public,
+//     dominantColor, blurhash } (MEDIA_FIELDS). Its thumbnails are small variants (lib/variants.js).
 //
 //     Insert at the cursor:
 //       mediaPicker(ctx, { onPick: (m) => insertAtCursor(bodyTextarea, markdownFor(m)) });
@@ -36,8 +37,9 @@
 import { gql, ApiError } from "./api.js";
 import { t, formatBytes, formatNumber } from "./i18n.js";
 import { h, clear, describe } from "./ui.js";
+import { variantsOf, resizable, THUMB_SIZES } from "./variants.js";
 
-export const MEDIA_FIELDS = "id url filename contentType size width height alt createdAt public dominantColor";
+export const MEDIA_FIELDS = "id url filename contentType size width height alt createdAt public dominantColor blurhash";
 export const IMAGE_ACCEPT = "image/jpeg,image/png,image/gif,image/webp,image/avif";
 export const MEDIA_ACCEPT = `${IMAGE_ACCEPT},application/pdf`;
 
@@ -75,13 +77,20 @@ export function mediaSummary(m) {
   return parts.join(" · ");
 }
 
-// A thumbnail: the image itself, or a box with the file's kind.
-export function thumbnail(m) {
+// A thumbnail: a small variant of the image (lib/variants.js; the original only when the server
+// cannot resize it), or a box with the file's kind. `sizes` is how wide it is shown.
+export function thumbnail(m, { sizes = THUMB_SIZES } = {}) {
   if (isImage(m)) {
-    const img = h("img", { src: m.url, alt: m.alt || "", loading: "lazy", decoding: "async", width: m.width || null, height: m.height || null });
+    const img = h("img", { alt: m.alt || "", loading: "lazy", decoding: "async", width: m.width || null, height: m.height || null });
     // The image's dominant colour (computed on upload) fills its place until it arrives; set
     // through the CSSOM, which the Studio's Content-Security-Policy allows.
     if (/^#[0-9a-f]{6}$/i.test(m.dominantColor || "")) img.style.backgroundColor = m.dominantColor;
+    if (!resizable(m)) img.src = m.url;
+    else {
+      variantsOf(m).then((v) => {
+        if (v) { img.sizes = sizes; img.srcset = v.srcset; img.src = v.smallest; } else img.src = m.url;
+      });
+    }
     return img;
   }
   return h("span", { class: "media-file", "aria-hidden": "true" }, String(m.contentType || "").split("/").pop().toUpperCase());

@@ -12,7 +12,7 @@ import { lineDiff } from "../lib/diff.js";
 
 const ARTICLE = `id locale slug title body excerpt hasExplicitExcerpt status publishedAt scheduledAt version
   metaTitle metaDescription canonicalUrl ogImageId updatedAt translationGroupId
-  tags { name slug } coverImage { id url alt filename }
+  tags { name slug } coverImage { id url alt filename contentType blurhash dominantColor }
   translations { id locale title status }
   revisions(first: 100) { number title editor { displayName } createdAt }`;
 
@@ -302,7 +302,15 @@ async function pickImage(ctx, onPick) {
 
 function coverPicker(ctx, article, rerender) {
   const box = h("div", { class: "field" }, h("span", { class: "label" }, t("editor.cover")));
-  if (article.coverImage) box.append(h("img", { src: article.coverImage.url, alt: article.coverImage.alt || "", class: "cover-thumb" }));
+  if (article.coverImage) {
+    // A small variant (12rem wide at most), read when the cover is shown; the original if none.
+    const m = article.coverImage;
+    const img = h("img", { alt: m.alt || "", class: "cover-thumb" });
+    if (/^#[0-9a-f]{6}$/i.test(m.dominantColor || "")) img.style.backgroundColor = m.dominantColor;
+    box.append(img);
+    import("../lib/variants.js").then(({ variantsOf }) => variantsOf(m))
+      .then((v) => { if (v) { img.sizes = "12rem"; img.srcset = v.srcset; img.src = v.smallest; } else img.src = m.url; }, () => { img.src = m.url; });
+  }
   const set = (mediaId) => gql(`mutation StudioCover($a: ID!, $m: ID) { setArticleCoverImage(articleId: $a, mediaId: $m) { id } }`, { a: article.id, m: mediaId })
     .then(rerender, (e) => notice(e.message, "error"));
   box.append(h("div", { class: "actions" },

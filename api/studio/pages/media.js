@@ -4,7 +4,9 @@
 import { gql, ApiError } from "../lib/api.js";
 import { t, formatDate, formatNumber, locale } from "../lib/i18n.js";
 import { h, clear, field, input, loading, confirmDialog, notice, describe, showError, clearErrors, badge } from "../lib/ui.js";
-import { MEDIA_FIELDS, uploadFiles, uploadList, dropZone, thumbnail, mediaSummary, markdownFor, isImage, isTemporaryUrl } from "../lib/media.js";
+import { MEDIA_FIELDS, uploadFiles, uploadList, dropZone, mediaSummary, markdownFor, isImage, isTemporaryUrl } from "../lib/media.js";
+import { forgetVariants } from "../lib/variants.js";
+import { blurThumb, detailBox } from "./media/variants.js";
 
 const PAGE = 24;
 
@@ -92,7 +94,7 @@ export async function render(root, ctx) {
   function tile(m) {
     const li = h("li", { class: "tile media-tile", dataset: { id: m.id } });
     const name = h("p", { class: "media-name", title: m.filename }, m.filename);
-    const link = h("a", { href: m.url, target: "_blank", rel: "noopener", class: "media-thumb", "aria-label": t("media.open", { name: m.filename }) }, thumbnail(m));
+    const link = h("a", { href: m.url, target: "_blank", rel: "noopener", class: "media-thumb", "aria-label": t("media.open", { name: m.filename }) }, blurThumb(m));
     const altBox = h("div", { class: "media-alt" });
     const copyBox = h("div");
     const del = h("button", { type: "button", class: "small danger", onclick: () => remove(m, li, del) }, t("common.delete"));
@@ -149,6 +151,7 @@ export async function render(root, ctx) {
               { id: m.id, public: wanted });
             m.public = data.setMediaPublic.public;
             m.url = data.setMediaPublic.url;
+            forgetVariants(m.id);
             link.href = m.url;
             notice(t(m.public === wanted ? (m.public ? "media.madePublic" : "media.madePrivate") : "media.stillPublic"));
             showVisibility().focus();
@@ -164,6 +167,7 @@ export async function render(root, ctx) {
     li.append(link, name,
       h("p", { class: "muted" }, mediaSummary(m)),
       h("p", { class: "muted" }, h("time", { datetime: m.createdAt }, formatDate(m.createdAt))),
+      detailBox(m),
       visibility,
       altBox,
       h("div", { class: "actions" }, copy, del),

@@ -16,8 +16,9 @@ import { mediaEditor } from "./product/gallery.js";
 import { termsSection, termValues } from "./product/terms.js";
 import { translationsCard, sourcePanel } from "./product/side.js";
 import { TEXT_FIELDS, changes, saveExisting, create } from "./product/save.js";
+import { REVISIONS, revisionsCard } from "./product/revisions.js";
 
-const QUERY = `query StudioProduct($id: ID!) { product(id: $id) { ${PRODUCT} } }`;
+const QUERY = `query StudioProduct($id: ID!) { product(id: $id) { ${PRODUCT} ${REVISIONS} } }`;
 // The reasons of a write refused because someone else saved first (extensions.reason).
 const CONCURRENT = ["STALE_VERSION", "CHANGED_MEANWHILE"];
 const draftKey = (siteId, id) => `wharf.studio.product.${siteId}.${id}`;
@@ -251,9 +252,15 @@ export async function render(root, ctx) {
     product?.status === "PUBLISHED" ? h("span", { class: "muted" }, t("editor.publishedAt", { when: formatDate(product.publishedAt) })) : null,
     product ? h("span", { class: "muted", id: "pe-version" }, t("editor.version", { n: product.version })) : null);
   const card = translationsCard(site, product, source);
-  const side = source || card ? h("div", { class: "product-side" }, card, source ? sourcePanel(source) : null) : null;
+  // Revisions beside the form; under it when the other language's version is beside it.
+  const revisions = product ? revisionsCard(product, state, current, { onRestored: () => {
+    localStorage.removeItem(key);
+    ctx.guardLeave(null);
+    render(root, ctx);
+  } }) : null;
+  const side = source || card ? h("div", { class: "product-side" }, card, source ? sourcePanel(source) : revisions) : null;
   const page = h("div", { class: `product-page${source ? " with-source" : side ? " with-aside" : ""}` },
-    source ? side : null, h("div", { class: "product-main" }, restoredBar, form), source ? null : side);
+    source ? side : null, h("div", { class: "product-main" }, restoredBar, form, source ? revisions : null), source ? null : side);
   clear(root, h("p", { class: "crumbs" }, h("a", { href: "/studio/products" }, t("products.back"))), head, page);
   if (!product) c.name.focus();
 }

@@ -5,7 +5,7 @@ import { gql } from "../../lib/api.js";
 import { t, formatNumber } from "../../lib/i18n.js";
 import { h, clear, field, select, textarea } from "../../lib/ui.js";
 
-export const MEDIA = "id url filename contentType size width height alt dominantColor";
+export const MEDIA = "id url filename contentType size width height alt dominantColor blurhash";
 export const PRODUCT = `id locale slug name modelNumber summary description status publishedAt scheduledAt version
   metaTitle metaDescription canonicalUrl
   price { min max currency } incoterm { rule place } minimumOrder { quantity unit } leadTimeDays
