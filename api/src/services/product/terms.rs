@@ -235,47 +235,15 @@ pub(super) fn short_text(field: &str, value: &str, max: usize) -> AppResult<Stri
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::DateTime;
-    use entities::product::ProductStatus;
     use uuid::Uuid;
 
+    /// The service's blank row (`create::blank`) with a locale, slug and name.
     fn blank() -> product::Model {
         product::Model {
-            id: Uuid::nil(),
-            site_id: Uuid::nil(),
-            translation_group_id: Uuid::nil(),
             locale: "en".into(),
             slug: "x".into(),
             name: "x".into(),
-            model_number: None,
-            summary: None,
-            description: String::new(),
-            status: ProductStatus::Draft,
-            published_at: None,
-            scheduled_at: None,
-            author_id: None,
-            cover_media_id: None,
-            meta_title: None,
-            meta_description: None,
-            canonical_url: None,
-            og_image_media_id: None,
-            moq_quantity: None,
-            moq_unit: None,
-            price_min_minor: None,
-            price_max_minor: None,
-            currency: None,
-            incoterm: None,
-            incoterm_place: None,
-            lead_time_days: None,
-            supply_ability: None,
-            packaging: None,
-            hs_code: None,
-            origin_country: None,
-            version: 1,
-            digest_rev: None,
-            digest: None,
-            created_at: DateTime::UNIX_EPOCH,
-            updated_at: DateTime::UNIX_EPOCH,
+            ..super::super::create::blank(Uuid::nil(), Uuid::nil())
         }
     }
 
